@@ -1,0 +1,12 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Orm } from '../db/orm';
+import type { Logger } from '../logger';
+
+/** What the HTTP layer needs from the outside world; injected so tests can build an app on real parts. */
+export interface ApiDeps {
+  config: Config;
+  orm: Orm;
+  temporal: Client;
+  logger: Logger;
+}

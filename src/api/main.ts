@@ -1,0 +1,31 @@
+import { loadConfigOrExit } from '../config';
+import { initOrm } from '../db/orm';
+import { listen, onShutdownSignal } from '../http-server';
+import { createLogger } from '../logger';
+import { createTemporalClient } from '../temporal/client';
+import { createApp } from './app';
+
+async function main() {
+  const config = loadConfigOrExit();
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const orm = await initOrm(config);
+  const temporal = createTemporalClient(config);
+  const app = createApp({ config, orm, temporal, logger });
+  const http = await listen(app, config.PORT, config.HOST);
+  logger.info({ port: http.port }, `API listening on http://127.0.0.1:${http.port}`);
+
+  onShutdownSignal(
+    async () => {
+      await http.close(); // stop accepting; in-flight requests finish first
+      await temporal.connection.close();
+      await orm.close();
+      logger.info('API stopped');
+    },
+    (msg) => logger.info(msg),
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

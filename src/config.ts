@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+/** A duration setting: a string such as "8s" or "15m", parsed to milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as "8s", "15m" or "250ms", got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const rate = z.coerce.number().min(0).max(1).default(0);
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true');
+
+/**
+ * Every environment variable the service reads, with working local defaults.
+ * `.env.example` documents each one; keep the two in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/order_saga'),
+  DATABASE_POOL_MAX: positiveInt(10),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('orders'),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+
+  PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  ADMIN_TOKEN: z.string().min(8).default('dev-admin-token'),
+  PUBLIC_BASE_URL: z.url().optional(),
+  REQUEST_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
+
+  WORKER_METRICS_PORT: port(9464),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
+  RESERVATION_CONCURRENCY: positiveInt(8),
+
+  PAYMENT_TIMEOUT: duration('15m'),
+  CANCEL_WINDOW: duration('30m'),
+  NOTIFY_MAX_ATTEMPTS: positiveInt(10),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(8).default('whsec_dev_secret_change_me'),
+
+  PAYMENT_PROVIDER_URL: z.url().default('http://127.0.0.1:4010'),
+  NOTIFIER_URL: z.url().default('http://127.0.0.1:4010'),
+
+  SIMULATOR_PORT: port(4010),
+  SIM_WEBHOOK_URL: z.url().default('http://127.0.0.1:3000/webhooks/payments'),
+  SIM_WEBHOOK_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  SIM_SLOW_MS: z.coerce.number().int().min(0).default(5000),
+  SIM_WEBHOOK_MAX_ATTEMPTS: positiveInt(8),
+  SIM_DUPLICATE_WEBHOOKS: flag,
+  SIM_SHUFFLE_WEBHOOKS: flag,
+  SIM_PAYMENT_FAIL_RATE: rate,
+  SIM_NOTIFY_FAIL_RATE: rate,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty string means "unset" so that `FOO= npm start` falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+/** For entry points: parse or print the problem and exit non-zero, without a stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
+}

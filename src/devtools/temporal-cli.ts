@@ -1,0 +1,84 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+/** The pinned CLI: the newest release whose go.mod can be `go install`ed (no `replace` directive). */
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
+
+/** `--search-attribute` values for the dev server, e.g. `OrderId=Keyword`, from the one shared definition. */
+export function searchAttributeFlags(): string[] {
+  const cliType: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', TEXT: 'Text', BOOL: 'Bool', DATETIME: 'Datetime', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
+  return ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType[key.type] ?? key.type}`]);
+}
+
+function onPath(name: string): string | undefined {
+  const result = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  const found = result.stdout.trim();
+  return result.status === 0 && found ? found : undefined;
+}
+
+/**
+ * Finds a `temporal` CLI: TEMPORAL_CLI, then PATH, then .tools/. When there is none it builds the pinned release
+ * with `go install` into .tools/ (minutes the first time; Go's cache makes it seconds after). Without Go it stops
+ * with instructions.
+ */
+export function ensureTemporalCli(log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): string {
+  const fromEnv = process.env.TEMPORAL_CLI;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI points at ${fromEnv}, which does not exist`);
+    return fromEnv;
+  }
+  const local = path.join(TOOLS_DIR, 'temporal');
+  if (existsSync(local)) return local;
+  const inPath = onPath('temporal');
+  if (inPath) return inPath;
+
+  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) {
+    throw new Error(
+      [
+        'No Temporal CLI found (looked at $TEMPORAL_CLI, PATH and .tools/temporal) and no Go toolchain to build one.',
+        'Get the CLI one of these ways, then run again:',
+        '  - a package manager: `brew install temporal`',
+        '  - a release binary from https://github.com/temporalio/cli/releases, on PATH or at .tools/temporal',
+        '  - Go 1.23+: `GOBIN=$PWD/.tools go install ' + TEMPORAL_CLI_MODULE + '`',
+        '  - or run the whole stack in containers: `docker compose up`',
+      ].join('\n'),
+    );
+  }
+  log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/ — the first build takes a few minutes…`);
+  execFileSync(go, ['install', TEMPORAL_CLI_MODULE], {
+    env: { ...process.env, GOBIN: TOOLS_DIR, GOFLAGS: '-mod=mod' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (!existsSync(local)) throw new Error(`go install finished but ${local} is missing`);
+  return local;
+}
+
+export interface DevServerOptions {
+  port: number;
+  uiPort?: number;
+  namespace: string;
+  /** SQLite file; omitted → in memory. */
+  dbFilename?: string;
+}
+
+/**
+ * Arguments for `temporal server start-dev`. SQLite is one connection; WAL lets readers proceed beside the writer.
+ * synchronous=NORMAL: a power loss can lose the last few committed transactions, never corrupt the file —
+ * acceptable for a development server (production runs Temporal on PostgreSQL, see docker-compose.yml).
+ */
+export function devServerArgs(options: DevServerOptions): string[] {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', options.namespace];
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  if (options.dbFilename) {
+    args.push('--db-filename', options.dbFilename, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
+  }
+  args.push(...searchAttributeFlags());
+  args.push('--log-level', 'warn');
+  return args;
+}

@@ -1,0 +1,41 @@
+import type { Server } from 'node:http';
+import type Koa from 'koa';
+
+/**
+ * Listens, and returns a close() that stops accepting, lets in-flight requests finish, then closes idle
+ * keep-alive sockets so shutdown is not held up by clients that stay connected.
+ */
+export async function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+  const server = app.listen(port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeIdleConnections();
+    });
+  return { server, port: actualPort, close };
+}
+
+/** Runs `stop` once on the first SIGINT/SIGTERM, then exits 0 (1 if stopping failed). */
+export function onShutdownSignal(stop: () => Promise<void>, log: (msg: string) => void): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received, shutting down`);
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        log(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
