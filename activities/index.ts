@@ -1,19 +1,27 @@
 import type { Config } from '../src/config';
 import type { Orm } from '../src/db/orm';
 import type { Logger } from '../src/logger';
+import type { Notifier } from '../src/payments/notifier';
+import { HttpNotifier } from '../src/payments/notifier';
+import type { PaymentProvider } from '../src/payments/payment-provider';
+import { HttpPaymentProvider } from '../src/payments/payment-provider';
+import { createOrderActivities } from './order-activities';
 
 /** Everything activities reach the outside world through; injected so tests can use real or fake parts. */
 export interface ActivityDeps {
   orm: Orm;
   config: Config;
   logger: Logger;
+  /** Defaults to the HTTP clients for PAYMENT_PROVIDER_URL and NOTIFIER_URL. */
+  payments?: PaymentProvider;
+  notifier?: Notifier;
 }
 
-/**
- * The worker's activities. Each one forks its own EntityManager and is idempotent, because Temporal retries it.
- */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+/** The worker's activities, built from their dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  const payments = deps.payments ?? new HttpPaymentProvider({ baseUrl: deps.config.PAYMENT_PROVIDER_URL });
+  const notifier = deps.notifier ?? new HttpNotifier({ baseUrl: deps.config.NOTIFIER_URL });
+  return { ...createOrderActivities({ ...deps, payments, notifier }) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -8,7 +8,9 @@ export type { Logger };
  * anywhere else (CI, containers) they stay one JSON object per line for log shippers.
  */
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  const pretty = process.stdout.isTTY && process.env.LOG_FORMAT !== 'json';
+  // LOG_FORMAT=pretty|json overrides the terminal check (npm start sets pretty for the processes it pipes).
+  const format = process.env.LOG_FORMAT;
+  const pretty = format === 'pretty' || (format !== 'json' && process.stdout.isTTY);
   return pino({
     name,
     level,

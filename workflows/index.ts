@@ -1,2 +1,3 @@
 // Every workflow the worker registers. Workflow files import activity *types* only.
-export {};
+export { orderWorkflow } from './order/workflow';
+export { refundLatePaymentWorkflow } from './refund';

@@ -2,6 +2,8 @@ import Koa from 'koa';
 import { jsonBody } from './body';
 import type { ApiDeps } from './deps';
 import { errorMiddleware } from './error-middleware';
+import { catalogRoutes } from '../catalog/routes';
+import { orderRoutes } from '../orders/routes';
 import { healthRoutes } from './routes/health';
 
 /** Builds the Koa application; the entry point (main.ts) and tests both use it. */
@@ -13,7 +15,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(errorMiddleware(deps.logger));
   app.use(jsonBody(deps.config.REQUEST_BODY_LIMIT_BYTES));
 
-  for (const router of [healthRoutes(deps)]) {
+  for (const router of [healthRoutes(deps), catalogRoutes(deps), orderRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -29,6 +29,7 @@ export const DOMAIN_STATUS: Record<string, number> = {
   insufficient_stock: 409,
   idempotency_key_reused: 409,
   not_cancellable: 409,
+  not_retryable: 409,
   already_exists: 409,
   unknown_product: 422,
   inactive_product: 422,

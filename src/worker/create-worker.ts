@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
@@ -8,17 +7,19 @@ import { createActivities } from '../../activities';
 export interface CreateWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
   taskQueue?: string;
-  /** A prebuilt workflow bundle (see scripts/build-workflow-bundle.ts); without it the worker bundles at start-up. */
+  /**
+   * A prebuilt workflow bundle (scripts/build-workflow-bundle.ts; WORKFLOW_BUNDLE_PATH). Without one the worker
+   * bundles workflows/ at start-up, which is what development wants: never a stale bundle.
+   */
   workflowBundlePath?: string;
 }
-
-export const DEFAULT_BUNDLE_PATH = path.resolve(__dirname, '..', '..', 'dist', 'workflow-bundle.js');
 
 /** Builds the worker: workflows from workflows/ (prebuilt bundle when there is one), activities from the factory. */
 export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const { connection, config } = options;
-  const bundlePath = options.workflowBundlePath ?? process.env.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH;
-  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = existsSync(bundlePath)
+  const bundlePath = options.workflowBundlePath ?? process.env.WORKFLOW_BUNDLE_PATH;
+  if (bundlePath && !existsSync(bundlePath)) throw new Error(`WORKFLOW_BUNDLE_PATH: ${bundlePath} does not exist`);
+  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundlePath
     ? { workflowBundle: { codePath: bundlePath } }
     : { workflowsPath: require.resolve('../../workflows') };
   return Worker.create({

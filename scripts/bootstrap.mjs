@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The entry of `npm start`, `npm test` and the other npm scripts. Plain Node with no dependencies, so it runs on a
+// clean clone: it installs what is missing (node_modules), then hands over to the TypeScript scripts.
+//   node scripts/bootstrap.mjs start        → scripts/start.ts (the whole system)
+//   node scripts/bootstrap.mjs test [args]  → lint, typecheck, then the jest suite (args go to jest)
+//   node scripts/bootstrap.mjs run FILE …   → any TypeScript script, e.g. bench/saga.ts
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+function ensureDependencies() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
+  if (!stale) return;
+  console.error('[bootstrap] installing npm dependencies (npm ci)…');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function runSync(command, args) {
+  console.error(`[bootstrap] ${path.basename(command)} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Runs a long-lived child and mirrors its exit; Ctrl-C reaches it directly, so we only wait for it. */
+function runForeground(command, args) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+  const forward = (signal) => child.kill(signal);
+  process.on('SIGINT', () => undefined); // the terminal sends SIGINT to the child too; wait for it to finish
+  process.on('SIGTERM', forward);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+const [command, ...rest] = process.argv.slice(2);
+ensureDependencies();
+switch (command) {
+  case 'start':
+    runForeground(bin('tsx'), ['scripts/start.ts', ...rest]);
+    break;
+  case 'test':
+    runSync(bin('eslint'), ['.']);
+    runSync(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+    runSync(bin('tsx'), ['scripts/temporal-cli.ts']); // builds the pinned CLI once, before jest's clock starts
+    runForeground(bin('jest'), rest);
+    break;
+  case 'run':
+    if (!rest[0]) {
+      console.error('usage: node scripts/bootstrap.mjs run FILE [args…]');
+      process.exit(2);
+    }
+    runForeground(bin('tsx'), rest);
+    break;
+  default:
+    console.error('usage: node scripts/bootstrap.mjs start | test [jest args] | run FILE [args]');
+    process.exit(2);
+}

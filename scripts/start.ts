@@ -1,0 +1,106 @@
+// `npm start`: the whole system on one machine. Starts the Temporal dev server (unless TEMPORAL_ADDRESS already
+// answers), migrates the database, then runs the payment simulator, the worker and the API with prefixed logs.
+// Ctrl-C stops everything it started.
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { loadConfigOrExit } from '../src/config';
+import { ensureDatabase } from '../src/db/ensure-database';
+import { migrate } from '../src/db/migrate';
+import { initOrm } from '../src/db/orm';
+import { devServerArgs, ensureTemporalCli, PROJECT_ROOT } from '../src/devtools/temporal-cli';
+import { Supervisor } from '../src/devtools/supervisor';
+
+const config = loadConfigOrExit();
+const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+function answers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000}s`);
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+const supervisor = new Supervisor((name, code) => shutdown(`${name} exited unexpectedly (code ${code})`, 1));
+let shuttingDown = false;
+function shutdown(reason: string, exitCode: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  supervisor.log(`${reason}: stopping every process…`);
+  void supervisor.stopAll().then(() => {
+    supervisor.log('all stopped');
+    process.exit(exitCode);
+  });
+}
+process.on('SIGINT', () => shutdown('SIGINT', 0));
+process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+
+async function main() {
+
+  const [temporalHost, temporalPortText] = config.TEMPORAL_ADDRESS.split(':');
+  const temporalPort = Number(temporalPortText ?? 7233);
+  let uiUrl = config.TEMPORAL_UI_URL;
+  if (await answers(temporalHost, temporalPort)) {
+    supervisor.log(`using the Temporal server already at ${config.TEMPORAL_ADDRESS}`);
+  } else {
+    const cli = ensureTemporalCli((m) => supervisor.log(m));
+    const dataDir = path.join(PROJECT_ROOT, '.data');
+    mkdirSync(dataDir, { recursive: true });
+    const args = devServerArgs({
+      port: temporalPort,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dbFilename: path.join(dataDir, 'temporal.db'),
+    });
+    supervisor.start('temporal', cli, args);
+    await waitFor('the Temporal dev server', () => answers(temporalHost, temporalPort));
+    uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
+  }
+
+  const { created } = await ensureDatabase(config.DATABASE_URL);
+  if (created) supervisor.log(`created database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
+  const orm = await initOrm(config);
+  const applied = await migrate(orm).finally(() => orm.close());
+  supervisor.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
+  supervisor.start('simulator', tsx, ['src/simulator/main.ts'], childEnv);
+  supervisor.start('worker', tsx, ['src/worker/main.ts'], childEnv);
+  supervisor.start('api', tsx, ['src/api/main.ts'], childEnv);
+
+  const api = `http://127.0.0.1:${config.PORT}`;
+  await waitFor('the API', () => httpOk(`${api}/readyz`), 120_000);
+  supervisor.log('');
+  supervisor.log(`API            ${api}`);
+  supervisor.log(`API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`);
+  supervisor.log(`Temporal UI    ${uiUrl}`);
+  supervisor.log(`Simulator      http://127.0.0.1:${config.SIMULATOR_PORT}`);
+  supervisor.log(`Worker metrics http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`);
+  supervisor.log('Ctrl-C stops everything.');
+}
+
+main().catch((err) => shutdown(`start failed: ${err instanceof Error ? err.message : String(err)}`, 1));

@@ -1,0 +1,54 @@
+import { DomainError } from '../errors';
+
+// Catalog failures. The codes are part of the API (src/api/error-middleware.ts maps them to statuses): keep them.
+
+export interface StockShortfall {
+  productId: string;
+  requested: number;
+  available: number;
+}
+
+/** Some lines cannot be served from available stock (on_hand - reserved); nothing was reserved or changed. */
+export class InsufficientStockError extends DomainError {
+  declare readonly details: StockShortfall[];
+
+  constructor(shortfalls: StockShortfall[]) {
+    super('insufficient_stock', `not enough stock for ${shortfalls.length} product(s)`, shortfalls);
+    this.name = 'InsufficientStockError';
+  }
+}
+
+/** The product does not exist or is not active, so it cannot be ordered. */
+export class UnknownProductError extends DomainError {
+  declare readonly details: { productId: string }[];
+
+  constructor(productIds: string[]) {
+    super('unknown_product', `unknown or inactive product(s): ${productIds.join(', ')}`, productIds.map((productId) => ({ productId })));
+    this.name = 'UnknownProductError';
+  }
+}
+
+/** One order must be priced in one currency. */
+export class CurrencyMismatchError extends DomainError {
+  declare readonly details: { productId: string; currency: string }[];
+
+  constructor(lines: { productId: string; currency: string }[]) {
+    super('currency_mismatch', 'the products of one order must share a currency', lines);
+    this.name = 'CurrencyMismatchError';
+  }
+}
+
+export class SkuTakenError extends DomainError {
+  constructor(sku: string) {
+    super('sku_taken', `a product with sku "${sku}" already exists`, { sku });
+    this.name = 'SkuTakenError';
+  }
+}
+
+/** Input a caller should have validated (an activity passing a malformed order, say); answered as 400. */
+export class InvalidStockRequestError extends DomainError {
+  constructor(message: string) {
+    super('validation_failed', message);
+    this.name = 'InvalidStockRequestError';
+  }
+}

@@ -1,0 +1,8 @@
+// The stock API the order saga's activities call. Each function takes an EntityManager fork (orm.em.fork()),
+// runs one short statement, and is idempotent per order, because Temporal retries activities.
+export { reserveStock } from './reserve-stock';
+export type { ReservationResult, ReservedLine, StockRequestLine } from './reserve-stock';
+export { commitStock, releaseStock, restockOrder } from './stock-transitions';
+export type { StockTransition } from './stock-transitions';
+export { CurrencyMismatchError, InsufficientStockError, InvalidStockRequestError, UnknownProductError } from './errors';
+export type { StockShortfall } from './errors';

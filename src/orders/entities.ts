@@ -1,0 +1,113 @@
+import { EntitySchema } from '@mikro-orm/core';
+import type { OrderItemRequest, OrderStatus, Rejection } from '../../workflows/order/definitions';
+
+// The tables are created by migrations/Migration20261123000200_orders.ts; these schemas only map them.
+
+/** A line as priced at placement (copied from the catalog when the stock was reserved). */
+export interface OrderLine {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+export interface Order {
+  id: string;
+  workflowId: string;
+  customerId: string;
+  customerEmail: string;
+  status: OrderStatus;
+  requestedItems: OrderItemRequest[];
+  lines?: OrderLine[] | null;
+  totalCents?: number | null;
+  currency?: string | null;
+  paymentStatus: string;
+  providerPaymentId?: string | null;
+  failureReason?: string | null;
+  rejection?: Rejection | null;
+  idempotencyKey?: string | null;
+  requestFingerprint: string;
+  statusSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const OrderSchema = new EntitySchema<Order>({
+  name: 'Order',
+  tableName: 'orders',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workflowId: { type: 'text' },
+    customerId: { type: 'text' },
+    customerEmail: { type: 'text' },
+    status: { type: 'text' },
+    requestedItems: { type: 'json' },
+    lines: { type: 'json', nullable: true },
+    totalCents: { type: 'integer', nullable: true },
+    currency: { type: 'string', columnType: 'char(3)', nullable: true },
+    paymentStatus: { type: 'text' },
+    providerPaymentId: { type: 'text', nullable: true },
+    failureReason: { type: 'text', nullable: true },
+    rejection: { type: 'json', nullable: true },
+    idempotencyKey: { type: 'text', nullable: true },
+    requestFingerprint: { type: 'text' },
+    statusSeq: { type: 'integer' },
+    createdAt: { type: 'datetime', columnType: 'timestamptz(3)' },
+    updatedAt: { type: 'datetime', columnType: 'timestamptz(3)' },
+  },
+});
+
+export interface OrderHistoryEntry {
+  orderId: string;
+  seq: number;
+  status: OrderStatus;
+  reason?: string | null;
+  at: Date;
+}
+
+export const OrderHistorySchema = new EntitySchema<OrderHistoryEntry>({
+  name: 'OrderHistoryEntry',
+  tableName: 'order_history',
+  properties: {
+    orderId: { type: 'uuid', primary: true },
+    seq: { type: 'integer', primary: true },
+    status: { type: 'text' },
+    reason: { type: 'text', nullable: true },
+    at: { type: 'datetime', columnType: 'timestamptz(3)' },
+  },
+});
+
+export interface NotificationRow {
+  id: string;
+  orderId: string;
+  kind: string;
+  idempotencyKey: string;
+  recipient: string;
+  status: 'SENT' | 'FAILED';
+  attempts: number;
+  lastError?: string | null;
+  providerNotificationId?: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const NotificationSchema = new EntitySchema<NotificationRow>({
+  name: 'Notification',
+  tableName: 'notifications',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    orderId: { type: 'uuid' },
+    kind: { type: 'text' },
+    idempotencyKey: { type: 'text' },
+    recipient: { type: 'text' },
+    status: { type: 'text' },
+    attempts: { type: 'integer' },
+    lastError: { type: 'text', nullable: true },
+    providerNotificationId: { type: 'text', nullable: true },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+  },
+});
+
+export const orderEntities = [OrderSchema, OrderHistorySchema, NotificationSchema];

@@ -1,0 +1,55 @@
+import type { ApiDeps } from '../api/deps';
+import { DomainError, NotFoundError } from '../errors';
+import { cancelOrderUpdate, NOT_CANCELLABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
+import { findOrder } from './order-queries';
+import type { OrderJson } from './order-view';
+import { toOrderJson } from './order-view';
+import { isClosedWorkflow, updateRefusal } from './temporal-errors';
+
+const NEVER_CANCELLABLE = new Set(['REJECTED', 'COMPLETED', 'REFUNDED']);
+
+async function currentOrder(deps: ApiDeps, orderId: string): Promise<OrderJson> {
+  const found = await findOrder(deps.orm.em.fork(), orderId);
+  if (!found) throw new NotFoundError('order', orderId);
+  return toOrderJson(found.order, found.history, deps.config);
+}
+
+function notCancellable(status: string) {
+  return new DomainError(NOT_CANCELLABLE, `an order that is ${status} cannot be cancelled`, { status });
+}
+
+/**
+ * Cancels through the saga's `cancelOrder` update, which answers once compensation is done (void + release before
+ * payment, refund + restock after). An already cancelled order answers 200 unchanged.
+ */
+export async function cancelOrder(deps: ApiDeps, orderId: string, reason?: string): Promise<OrderJson> {
+  const before = await currentOrder(deps, orderId);
+  if (before.status === 'CANCELLED') return before;
+  if (NEVER_CANCELLABLE.has(before.status)) throw notCancellable(before.status);
+  try {
+    await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(cancelOrderUpdate, { args: [{ reason }] });
+  } catch (err) {
+    const refusal = updateRefusal(err);
+    if (refusal?.type === NOT_CANCELLABLE) throw new DomainError(NOT_CANCELLABLE, refusal.message);
+    if (!isClosedWorkflow(err)) throw err;
+    // The saga closed between our read and the update: its final status decides.
+    const after = await currentOrder(deps, orderId);
+    if (after.status === 'CANCELLED') return after;
+    throw notCancellable(after.status);
+  }
+  return currentOrder(deps, orderId);
+}
+
+/** An operator re-runs the failed compensations of a NEEDS_ATTENTION order. */
+export async function retryCompensation(deps: ApiDeps, orderId: string): Promise<OrderJson> {
+  const before = await currentOrder(deps, orderId);
+  try {
+    await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(retryCompensationUpdate);
+  } catch (err) {
+    if (updateRefusal(err) || isClosedWorkflow(err)) {
+      throw new DomainError('not_retryable', `order ${orderId} (${before.status}) has no failed compensation to retry`);
+    }
+    throw err;
+  }
+  return currentOrder(deps, orderId);
+}

@@ -1,0 +1,79 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { NewOrderRecord, StatusChange } from '../../workflows/order/activity-types';
+import type { OrderLine } from './entities';
+
+/**
+ * The saga's writes to the orders tables. Each is one statement and idempotent, because the activities that call
+ * them are retried: re-running any of them leaves the same rows.
+ */
+
+/** Creates the order in PENDING with its first history row; a second call changes nothing. */
+export async function insertOrder(em: EntityManager, order: NewOrderRecord): Promise<void> {
+  await em.getConnection().execute(
+    `WITH created AS (
+       INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, idempotency_key, request_fingerprint)
+       VALUES (?, ?, ?, ?, 'PENDING', ?::jsonb, ?, ?)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id)
+     INSERT INTO order_history (order_id, seq, status) SELECT id, 0, 'PENDING' FROM created`,
+    [
+      order.orderId,
+      order.workflowId,
+      order.customerId,
+      order.customerEmail,
+      JSON.stringify(order.items),
+      order.idempotencyKey ?? null,
+      order.requestFingerprint,
+    ],
+  );
+}
+
+/** Stores the priced lines and total copied from the catalog when the stock was reserved. */
+export async function setOrderLines(em: EntityManager, orderId: string, lines: OrderLine[], currency: string): Promise<number> {
+  const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+  await em.getConnection().execute(
+    `UPDATE orders SET lines = ?::jsonb, total_cents = ?, currency = ?, updated_at = now() WHERE id = ?`,
+    [JSON.stringify(lines), totalCents, currency, orderId],
+  );
+  return totalCents;
+}
+
+/**
+ * Writes a status change and its history row. `seq` orders the saga's changes: a retried (older) write never
+ * overwrites a newer status, and the history row is written once.
+ */
+export async function recordStatus(em: EntityManager, orderId: string, change: StatusChange): Promise<void> {
+  const clearsFailure = change.failureReason !== undefined;
+  await em.getConnection().execute(
+    `WITH history AS (
+       INSERT INTO order_history (order_id, seq, status, reason) VALUES (?, ?, ?, ?)
+       ON CONFLICT (order_id, seq) DO NOTHING)
+     UPDATE orders SET
+       status = ?, status_seq = ?, updated_at = now(),
+       payment_status = COALESCE(?, payment_status),
+       provider_payment_id = COALESCE(?, provider_payment_id),
+       failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END,
+       rejection = COALESCE(?::jsonb, rejection)
+     WHERE id = ? AND status_seq < ?`,
+    [
+      orderId,
+      change.seq,
+      change.status,
+      change.reason ?? null,
+      change.status,
+      change.seq,
+      change.paymentStatus ?? null,
+      change.providerPaymentId ?? null,
+      clearsFailure,
+      change.failureReason ?? null,
+      change.rejection ? JSON.stringify(change.rejection) : null,
+      orderId,
+      change.seq,
+    ],
+  );
+}
+
+/** A late payment was refunded after the order closed: the order keeps its status, its payment says refunded. */
+export async function markPaymentRefunded(em: EntityManager, orderId: string): Promise<void> {
+  await em.getConnection().execute(`UPDATE orders SET payment_status = 'refunded', updated_at = now() WHERE id = ?`, [orderId]);
+}

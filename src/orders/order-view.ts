@@ -1,0 +1,37 @@
+import type { Config } from '../config';
+import type { Order, OrderHistoryEntry } from './entities';
+
+/** The order as the API shows it. One function, used by every route that answers with an order. */
+export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>) {
+  const priced = order.lines ?? null;
+  const items = priced
+    ? priced.map((line) => ({ ...line, lineTotalCents: line.unitPriceCents * line.quantity }))
+    : // Not reserved (yet, or rejected): what was asked for, unpriced.
+      order.requestedItems.map((item) => ({ productId: item.productId, sku: null, name: null, quantity: item.quantity, unitPriceCents: null, lineTotalCents: null }));
+  return {
+    id: order.id,
+    status: order.status,
+    customerId: order.customerId,
+    customerEmail: order.customerEmail,
+    items,
+    totalCents: order.totalCents ?? null,
+    currency: order.currency ?? null,
+    payment: {
+      status: order.paymentStatus,
+      ...(order.providerPaymentId ? { providerPaymentId: order.providerPaymentId } : {}),
+    },
+    ...(order.failureReason ? { failureReason: order.failureReason } : {}),
+    history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), ...(h.reason ? { reason: h.reason } : {}) })),
+    workflowId: order.workflowId,
+    temporalUiUrl: temporalUiUrl(config, order.workflowId),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+export type OrderJson = ReturnType<typeof toOrderJson>;
+
+export function temporalUiUrl(config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>, workflowId: string): string {
+  const base = config.TEMPORAL_UI_URL.replace(/\/$/, '');
+  return `${base}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,57 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ApiDeps } from '../api/deps';
+import { NotFoundError } from '../errors';
+import type { WebhookEvent } from '../payments/webhook-event';
+import type { PaymentEvent } from '../../workflows/order/definitions';
+import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../workflows/order/definitions';
+import type { refundLatePaymentWorkflow } from '../../workflows/refund';
+import { OrderSchema } from './entities';
+import { isClosedWorkflow } from './temporal-errors';
+
+/** Orders whose saga ended without keeping the customer's money. */
+const ENDED_UNPAID = new Set(['CANCELLED', 'REJECTED', 'NEEDS_ATTENTION']);
+
+export type Delivery = 'signalled' | 'refund_started' | 'ignored';
+
+/**
+ * Hands a verified webhook to the order's saga as a signal (the saga ignores duplicates by event id). When the saga
+ * has already closed, a success for an order that ended unpaid starts a refund workflow (`refund-{paymentId}`, so
+ * it runs once however often the provider redelivers); anything else late is acknowledged and ignored.
+ */
+export async function deliverPaymentEvent(deps: ApiDeps, event: WebhookEvent): Promise<Delivery> {
+  const { orderId, paymentId } = event.data;
+  const order = /^[0-9a-f-]{36}$/i.test(orderId)
+    ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status', 'paymentStatus'] })
+    : null;
+  if (!order) throw new NotFoundError('order', orderId);
+
+  const signal: PaymentEvent = {
+    eventId: event.id,
+    type: event.type,
+    paymentId,
+    amountCents: event.data.amountCents,
+    currency: event.data.currency,
+    reason: event.data.reason,
+  };
+  try {
+    await deps.temporal.workflow.getHandle(orderWorkflowId(order.id)).signal(paymentEventSignal, signal);
+    return 'signalled';
+  } catch (err) {
+    if (!isClosedWorkflow(err)) throw err;
+  }
+
+  if (event.type !== 'payment.succeeded' || !ENDED_UNPAID.has(order.status) || order.paymentStatus === 'refunded') return 'ignored';
+  deps.logger.warn({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'late payment success: refunding');
+  try {
+    await deps.temporal.workflow.start<typeof refundLatePaymentWorkflow>('refundLatePaymentWorkflow', {
+      workflowId: refundWorkflowId(paymentId),
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      args: [{ orderId: order.id, paymentId }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Refund late payment ${paymentId} of cancelled order ${order.id.slice(0, 8)}`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return 'refund_started';
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { keysetCursorSchema } from '../db/keyset-cursor';
+import { ORDER_STATUSES } from '../../workflows/order/definitions';
+
+/** Request shapes of the orders API, parsed once at the boundary (and the source of the OpenAPI document). */
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters');
+
+const customerId = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f]+$/, 'no control characters');
+
+export const placeOrderBodySchema = z
+  .strictObject({
+    customerId,
+    customerEmail: z.email().max(254),
+    items: z
+      .array(z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(1).max(1000) }))
+      .min(1)
+      .max(50)
+      .refine((items) => new Set(items.map((i) => i.productId.toLowerCase())).size === items.length, {
+        message: 'a product may appear at most once',
+      }),
+    payment: z.strictObject({ token: z.string().min(1).max(100).regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only') }),
+  });
+export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
+
+export const orderIdParamsSchema = z.object({ id: z.uuid() });
+
+export const listOrdersQuerySchema = z.strictObject({
+  customerId,
+  status: z.enum(ORDER_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: keysetCursorSchema.optional(),
+});
+
+export const cancelOrderBodySchema = z.strictObject({ reason: z.string().max(500).optional() }).default({});

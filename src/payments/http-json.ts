@@ -1,0 +1,169 @@
+import type { z } from 'zod';
+
+export interface ProviderErrorInit {
+  /** The provider's error code (`not_voidable`, `idempotency_key_reused`…) or ours (`timeout`, `network_error`…). */
+  code: string;
+  message: string;
+  /** The HTTP status, when the provider answered at all. */
+  status?: number;
+  /** Whether the same request may succeed if sent again (with the same idempotency key). */
+  retryable: boolean;
+  details?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * A failed call to an external HTTP service. Callers (activities) decide on `retryable` alone:
+ * network errors, timeouts, 5xx, 408 and 429 are worth retrying; any other 4xx is a definite answer.
+ */
+export class ProviderHttpError extends Error {
+  readonly code: string;
+  readonly status?: number;
+  readonly retryable: boolean;
+  readonly details?: unknown;
+
+  constructor(init: ProviderErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'ProviderHttpError';
+    this.code = init.code;
+    this.status = init.status;
+    this.retryable = init.retryable;
+    this.details = init.details;
+  }
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** Per request, including reading the answer. */
+  timeoutMs?: number;
+  /** Injected in tests; the global fetch otherwise. */
+  fetch?: typeof fetch;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+interface JsonRequest<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Every successful answer is validated, so a misbehaving provider fails loudly here, not deep in the saga. */
+  response: z.ZodType<T>;
+}
+
+/**
+ * The one place that does fetch + timeout + JSON + error mapping for the provider clients. `makeError` lets each
+ * client throw its own ProviderHttpError subclass.
+ */
+export class JsonHttpClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(
+    private readonly service: string,
+    options: HttpClientOptions,
+    private readonly makeError: (init: ProviderErrorInit) => ProviderHttpError,
+  ) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  async request<T>(req: JsonRequest<T>): Promise<T> {
+    const what = `${this.service} ${req.method} ${req.path}`;
+    let status: number;
+    let text: string;
+    try {
+      const res = await this.fetchFn(this.baseUrl + req.path, {
+        method: req.method,
+        headers: {
+          accept: 'application/json',
+          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...req.headers,
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      throw this.transportError(what, err);
+    }
+
+    const json = parseJson(text);
+    if (status < 200 || status >= 300) throw this.statusError(what, status, json);
+
+    const parsed = req.response.safeParse(json);
+    if (!parsed.success) {
+      throw this.makeError({
+        code: 'invalid_response',
+        message: `${what} answered ${status} with an unexpected body`,
+        status,
+        // The provider is misbehaving; sending the same request again will not fix it.
+        retryable: false,
+        details: parsed.error.issues,
+      });
+    }
+    return parsed.data;
+  }
+
+  private transportError(what: string, err: unknown): ProviderHttpError {
+    const { name } = describe(err);
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
+    return this.makeError({
+      code: timedOut ? 'timeout' : 'network_error',
+      message: timedOut ? `${what} did not answer within ${this.timeoutMs} ms` : `${what} failed: ${transportReason(err)}`,
+      retryable: true,
+      cause: err,
+    });
+  }
+
+  private statusError(what: string, status: number, json: unknown): ProviderHttpError {
+    const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+    const code = typeof body.error === 'string' ? body.error : `http_${status}`;
+    const message = typeof body.message === 'string' ? body.message : `answered ${status}`;
+    return this.makeError({
+      code,
+      message: `${what}: ${message}`,
+      status,
+      retryable: isRetryableStatus(status),
+      details: body.details,
+    });
+  }
+}
+
+/**
+ * Name and message of a thrown value, read structurally: the timeout is a DOMException, which is not an
+ * `instanceof Error` in every realm (jest's vm contexts, for one).
+ */
+function describe(err: unknown): { name: string; message: string } {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown };
+  return {
+    name: typeof e.name === 'string' ? e.name : '',
+    message: typeof e.message === 'string' ? e.message : String(err),
+  };
+}
+
+/** fetch reports every connection problem as "fetch failed"; the useful part (ECONNREFUSED…) is its cause. */
+export function transportReason(err: unknown): string {
+  const { message } = describe(err);
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause === undefined ? message : `${message} (${describe(cause).message})`;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** For building paths from ids that come from elsewhere. */
+export const pathSegment = (value: string) => encodeURIComponent(value);

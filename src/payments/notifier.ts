@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { HttpClientOptions, ProviderErrorInit } from './http-json';
+import { JsonHttpClient, ProviderHttpError } from './http-json';
+
+/** The saga's view of the notification service (e-mail/SMS sender); the HTTP implementation talks to the simulator. */
+export const notificationRecordSchema = z.object({
+  id: z.string().min(1),
+  to: z.string(),
+  template: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+export type NotificationRecord = z.infer<typeof notificationRecordSchema>;
+
+export interface SendNotificationInput {
+  to: string;
+  template: string;
+  /** Template variables; an `orderId` here lets the notifications be listed per order. */
+  data: Record<string, unknown>;
+  /** Sending the same key again does not send a second notification. */
+  idempotencyKey: string;
+}
+
+export interface Notifier {
+  send(input: SendNotificationInput): Promise<{ id: string }>;
+  list(orderId: string): Promise<NotificationRecord[]>;
+}
+
+export class NotifierError extends ProviderHttpError {
+  constructor(init: ProviderErrorInit) {
+    super(init);
+    this.name = 'NotifierError';
+  }
+}
+
+const notificationList = z.object({ items: z.array(notificationRecordSchema) });
+
+export class HttpNotifier implements Notifier {
+  private readonly http: JsonHttpClient;
+
+  constructor(options: HttpClientOptions) {
+    this.http = new JsonHttpClient('notifier', options, (init) => new NotifierError(init));
+  }
+
+  async send({ idempotencyKey, ...body }: SendNotificationInput): Promise<{ id: string }> {
+    const record = await this.http.request({
+      method: 'POST',
+      path: '/v1/notifications',
+      headers: { 'idempotency-key': idempotencyKey },
+      body,
+      response: notificationRecordSchema,
+    });
+    return { id: record.id };
+  }
+
+  async list(orderId: string): Promise<NotificationRecord[]> {
+    const list = await this.http.request({
+      method: 'GET',
+      path: `/v1/notifications?orderId=${encodeURIComponent(orderId)}`,
+      response: notificationList,
+    });
+    return list.items;
+  }
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { currencySchema, nonNegativeAmountCentsSchema } from './primitives';
+
+/**
+ * The body of a payment webhook, shared by the sender (the simulator) and the receiver (the API).
+ * Unknown extra fields are stripped rather than rejected: providers add fields over time.
+ */
+export const WEBHOOK_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.refunded'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const webhookEventSchema = z.object({
+  /** Unique per event; a redelivery of the same event carries the same id, so receivers deduplicate on it. */
+  id: z.string().min(1).max(255),
+  type: z.enum(WEBHOOK_EVENT_TYPES),
+  createdAt: z.iso.datetime({ offset: true }),
+  data: z.object({
+    paymentId: z.string().min(1).max(255),
+    orderId: z.string().min(1).max(255),
+    amountCents: nonNegativeAmountCentsSchema,
+    currency: currencySchema,
+    /** Why a payment failed: `card_declined`, `insufficient_funds`, `voided`. */
+    reason: z.string().min(1).max(100).optional(),
+  }),
+});
+
+export type WebhookEvent = z.infer<typeof webhookEventSchema>;

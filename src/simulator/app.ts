@@ -1,0 +1,138 @@
+import Koa from 'koa';
+import { jsonBody } from '../api/body';
+import { errorMiddleware } from '../api/error-middleware';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { AccountStore } from './accounts';
+import { NotificationStore } from './notifications';
+import { PaymentService } from './payments';
+import { accountRoutes } from './routes/accounts';
+import { simulatorHealthRoutes } from './routes/health';
+import { notificationRoutes } from './routes/notifications';
+import { paymentRoutes } from './routes/payments';
+import { TimerSet } from './timers';
+import { WebhookDispatcher } from './webhook-dispatcher';
+
+export interface SimulatorOptions {
+  logger: Logger;
+  webhookUrl: string;
+  webhookSecret: string;
+  /** How long after a change its webhook is sent (and when a pending payment's outcome is decided). */
+  webhookDelayMs: number;
+  /** When tok_slow payments settle. */
+  slowMs: number;
+  webhookMaxAttempts: number;
+  duplicateWebhooks: boolean;
+  shuffleWebhooks: boolean;
+  /** 0..1: share of POST /v1/payments answered 503. */
+  paymentFailRate: number;
+  /** 0..1: share of POST /v1/notifications answered 503. */
+  notifyFailRate: number;
+
+  // Not environment settings: knobs with production-like defaults that tests turn down or pin.
+  bodyLimitBytes?: number;
+  /** First retry backoff; doubles per attempt. Default 500 ms. */
+  webhookRetryBaseMs?: number;
+  /** Backoff cap. Default 30 s. */
+  webhookRetryMaxMs?: number;
+  /** Per webhook POST. Default 5 s. */
+  webhookTimeoutMs?: number;
+  /** How long SIM_SHUFFLE_WEBHOOKS holds events before sending them shuffled. Default 200 ms. */
+  shuffleWindowMs?: number;
+  /** For fault-injection rates, jitter and shuffling; Math.random by default. */
+  random?: () => number;
+  now?: () => Date;
+  fetch?: typeof fetch;
+}
+
+export interface Simulator {
+  app: Koa;
+  accounts: AccountStore;
+  payments: PaymentService;
+  notifications: NotificationStore;
+  webhooks: WebhookDispatcher;
+  /** Cancels every timer and in-flight webhook; the HTTP server (if any) is closed by whoever started it. */
+  close(): Promise<void>;
+}
+
+/** Maps the environment (src/config.ts) onto the simulator's options. */
+export function simulatorOptionsFromConfig(config: Config, logger: Logger): SimulatorOptions {
+  return {
+    logger,
+    webhookUrl: config.SIM_WEBHOOK_URL,
+    webhookSecret: config.PAYMENT_WEBHOOK_SECRET,
+    webhookDelayMs: config.SIM_WEBHOOK_DELAY_MS,
+    slowMs: config.SIM_SLOW_MS,
+    webhookMaxAttempts: config.SIM_WEBHOOK_MAX_ATTEMPTS,
+    duplicateWebhooks: config.SIM_DUPLICATE_WEBHOOKS,
+    shuffleWebhooks: config.SIM_SHUFFLE_WEBHOOKS,
+    paymentFailRate: config.SIM_PAYMENT_FAIL_RATE,
+    notifyFailRate: config.SIM_NOTIFY_FAIL_RATE,
+    bodyLimitBytes: config.REQUEST_BODY_LIMIT_BYTES,
+  };
+}
+
+/**
+ * The payment provider + notification service simulator: a Koa app with in-memory state. main.ts serves it as its
+ * own process; tests build it in-process and reach into its stores and dispatcher.
+ */
+export function createSimulatorApp(options: SimulatorOptions): Simulator {
+  const { logger } = options;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? (() => new Date());
+
+  const timers = new TimerSet((err) => logger.error({ err }, 'simulator timer callback failed'));
+  const webhooks = new WebhookDispatcher({
+    url: options.webhookUrl,
+    secret: options.webhookSecret,
+    maxAttempts: options.webhookMaxAttempts,
+    retryBaseMs: options.webhookRetryBaseMs ?? 500,
+    retryMaxMs: options.webhookRetryMaxMs ?? 30_000,
+    requestTimeoutMs: options.webhookTimeoutMs ?? 5_000,
+    duplicate: options.duplicateWebhooks,
+    shuffle: options.shuffleWebhooks,
+    shuffleWindowMs: options.shuffleWindowMs ?? 200,
+    random,
+    fetch: options.fetch ?? fetch,
+    nowSeconds: () => Math.floor(now().getTime() / 1000),
+    timers,
+    logger,
+  });
+  const accounts = new AccountStore();
+  const payments = new PaymentService({
+    accounts,
+    webhooks,
+    timers,
+    delays: { webhookDelayMs: options.webhookDelayMs, slowMs: options.slowMs },
+    now,
+    logger,
+  });
+  const notifications = new NotificationStore(now);
+
+  const app = new Koa();
+  app.silent = true; // errorMiddleware logs unexpected errors once
+  app.use(errorMiddleware(logger));
+  app.use(jsonBody(options.bodyLimitBytes ?? 64 * 1024));
+  const routers = [
+    simulatorHealthRoutes(),
+    accountRoutes(accounts),
+    paymentRoutes({ payments, paymentFailRate: options.paymentFailRate, random }),
+    notificationRoutes({ notifications, notifyFailRate: options.notifyFailRate, random }),
+  ];
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  return {
+    app,
+    accounts,
+    payments,
+    notifications,
+    webhooks,
+    close: async () => {
+      timers.close();
+      webhooks.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { amountCentsSchema, currencySchema } from '../payments/primitives';
+import { SIMULATOR_TOKENS } from './tokens';
+
+/**
+ * Request schemas of the simulator's HTTP API. Bodies are strict (an unknown field is a 400), as real PSPs
+ * reject unknown parameters: a typo then fails loudly instead of being ignored.
+ */
+const id = z.string().min(1).max(200);
+
+/** 1–255 visible ASCII characters, the same rule as the orders API. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string({ error: 'the Idempotency-Key header is required' })
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'expected visible ASCII characters only'),
+});
+
+export const createAccountBody = z.strictObject({ customerId: id });
+export const customerParams = z.object({ customerId: id });
+export const depositBody = z.strictObject({ amountCents: amountCentsSchema });
+
+const metadataValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+
+export const createPaymentBody = z.strictObject({
+  orderId: id,
+  customerId: id,
+  amountCents: amountCentsSchema,
+  currency: currencySchema,
+  token: z.enum(SIMULATOR_TOKENS),
+  metadata: z
+    .record(z.string().min(1).max(40), metadataValue)
+    .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata keys')
+    .optional(),
+});
+export type CreatePaymentBody = z.infer<typeof createPaymentBody>;
+
+export const paymentParams = z.object({ id });
+
+/** `?orderId=` narrows a list to one order; without it the whole list is returned (the invariant checker uses it). */
+export const listByOrderQuery = z.object({ orderId: id.optional() });
+
+export const sendNotificationBody = z.strictObject({
+  to: z.string().min(1).max(320),
+  template: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z][a-z0-9_.-]*$/, 'expected a lower-case template name such as order_confirmed'),
+  data: z.record(z.string(), z.unknown()).refine((d) => d.orderId === undefined || typeof d.orderId === 'string', {
+    message: 'data.orderId must be a string when present',
+    path: ['orderId'],
+  }),
+});
+export type SendNotificationBody = z.infer<typeof sendNotificationBody>;

@@ -1,0 +1,101 @@
+import type { Client } from '@temporalio/client';
+import { createActivities } from '../../activities';
+import { createApp } from '../../src/api/app';
+import type { Config } from '../../src/config';
+import type { Orm } from '../../src/db/orm';
+import type { Simulator, SimulatorOptions } from '../../src/simulator/app';
+import { createSimulatorApp, simulatorOptionsFromConfig } from '../../src/simulator/app';
+import { createTemporalClient } from '../../src/temporal/client';
+import { testConfig, testLogger, testOrm, uniqueId, uniqueTaskQueue } from './env';
+import type { RunningServer } from './http';
+import { request, serve } from './http';
+import { startTestWorker } from './temporal';
+
+export interface Stack {
+  config: Config;
+  api: string;
+  simulatorUrl: string;
+  simulator: Simulator;
+  orm: Orm;
+  temporal: Client;
+  admin: Record<string, string>;
+  /** Creates an active product with the given stock; unique sku per call. */
+  createProduct(input?: { stock?: number; priceCents?: number; currency?: string }): Promise<{ id: string; priceCents: number }>;
+  product(id: string): Promise<{ onHand: number; reserved: number; available: number }>;
+  /** Polls GET /orders/:id until `done` holds (or `timeoutMs` passes) and returns the last order. */
+  waitForOrder(id: string, done: (order: any) => boolean, timeoutMs?: number): Promise<any>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole system in one test process, on real parts: the API and the payment simulator on loopback ports, a
+ * worker with the real activities on its own task queue, the harness's Temporal dev server and test database.
+ */
+export async function startStack(overrides: Record<string, string> = {}, simulatorOverrides: Partial<SimulatorOptions> = {}): Promise<Stack> {
+  const taskQueue = uniqueTaskQueue();
+  const base = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...overrides });
+  const logger = testLogger();
+  const orm = await testOrm(base);
+  const temporal = createTemporalClient(base);
+
+  // The API first (the simulator needs its webhook URL), then the simulator (the worker needs its URL).
+  let config = base;
+  const appDeps = { config, orm, temporal, logger };
+  const apiServer: RunningServer = await serve(createApp(appDeps));
+  const simulator = createSimulatorApp({
+    ...simulatorOptionsFromConfig(base, logger),
+    webhookUrl: `${apiServer.url}/webhooks/payments`,
+    webhookRetryBaseMs: 50,
+    webhookRetryMaxMs: 500,
+    ...simulatorOverrides,
+  });
+  const simServer = await serve(simulator.app);
+  config = { ...base, PAYMENT_PROVIDER_URL: simServer.url, NOTIFIER_URL: simServer.url };
+  appDeps.config = config;
+  const worker = await startTestWorker({
+    taskQueue,
+    activities: createActivities({ orm, config, logger }),
+  });
+
+  const admin = { authorization: `Bearer ${config.ADMIN_TOKEN}` };
+  const stack: Stack = {
+    config,
+    api: apiServer.url,
+    simulatorUrl: simServer.url,
+    simulator,
+    orm,
+    temporal,
+    admin,
+    async createProduct({ stock = 100, priceCents = 1250, currency = 'EUR' } = {}) {
+      const res = await request(`${apiServer.url}/admin/products`, {
+        headers: admin,
+        body: { sku: uniqueId('sku'), name: 'Test product', priceCents, currency, stock },
+      });
+      if (res.status !== 201) throw new Error(`createProduct: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async product(id) {
+      const res = await request(`${apiServer.url}/products/${id}`);
+      return res.body;
+    },
+    async waitForOrder(id, done, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: any;
+      while (Date.now() < deadline) {
+        last = (await request(`${apiServer.url}/orders/${id}`)).body;
+        if (done(last)) return last;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`order ${id} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.history)}`);
+    },
+    async close() {
+      await worker.shutdown();
+      await simulator.close();
+      await simServer.close();
+      await apiServer.close();
+      await temporal.connection.close();
+      await orm.close();
+    },
+  };
+  return stack;
+}

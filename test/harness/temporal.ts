@@ -1,0 +1,39 @@
+import { Client, Connection } from '@temporalio/client';
+import type { WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+
+/**
+ * Workers and clients on the harness's dev server. Workers use the bundle global-setup built once for the run,
+ * and each test passes its own task queue.
+ */
+let runtimeInstalled = false;
+/** The SDK logs every failed activity at WARN; business failures are expected in tests, so only errors show. */
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'ERROR') ?? 'ERROR') });
+}
+
+export async function startTestWorker(options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>) {
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+    ...options,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async shutdown() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export async function testClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+}

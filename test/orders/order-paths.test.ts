@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { request } from '../harness/http';
+import type { Stack } from '../harness/stack';
+import { startStack } from '../harness/stack';
+
+// Every simulator token's path, end to end: HTTP → Temporal → worker → PostgreSQL and the payment simulator.
+describe('order saga end to end: each payment outcome', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ PAYMENT_TIMEOUT: '3s', CANCEL_WINDOW: '1s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '600' });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const place = (productId: string, token: string, quantity = 2, customerId = `cust-${randomUUID()}`) =>
+    request(`${stack.api}/orders`, {
+      body: { customerId, customerEmail: 'buyer@example.com', items: [{ productId, quantity }], payment: { token } },
+    });
+  const terminal = (o: any) => ['COMPLETED', 'CANCELLED', 'REFUNDED', 'REJECTED', 'NEEDS_ATTENTION'].includes(o?.status);
+
+  it('tok_visa: 201 AWAITING_PAYMENT, then PAID, then COMPLETED; stock sold exactly', async () => {
+    const product = await stack.createProduct({ stock: 10, priceCents: 1250 });
+    const res = await place(product.id, 'tok_visa', 3);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/orders/${res.body.id}`);
+    expect(res.body).toMatchObject({
+      status: 'AWAITING_PAYMENT',
+      totalCents: 3750,
+      currency: 'EUR',
+      items: [{ productId: product.id, quantity: 3, unitPriceCents: 1250, lineTotalCents: 3750, name: 'Test product' }],
+      payment: { status: 'pending', providerPaymentId: expect.stringMatching(/^pay_/) },
+      workflowId: `order-${res.body.id}`,
+      temporalUiUrl: expect.stringContaining(`/workflows/order-${res.body.id}`),
+    });
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 10, reserved: 3, available: 7 });
+
+    const done = await stack.waitForOrder(res.body.id, terminal);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.history.map((h: any) => h.status)).toEqual(['PENDING', 'RESERVED', 'AWAITING_PAYMENT', 'PAID', 'COMPLETED']);
+    expect(done.payment.status).toBe('succeeded');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
+
+    const notes = await request(`${stack.simulatorUrl}/v1/notifications?orderId=${res.body.id}`);
+    expect(notes.body.items.map((n: any) => n.template)).toEqual(['order_confirmed']);
+  });
+
+  it('tok_declined: CANCELLED (payment_declined), stock released', async () => {
+    const product = await stack.createProduct({ stock: 5 });
+    const res = await place(product.id, 'tok_declined');
+    expect(res.status).toBe(201);
+    const done = await stack.waitForOrder(res.body.id, terminal);
+    expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'card_declined' });
+    expect(done.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'payment_declined' });
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    const notes = await request(`${stack.simulatorUrl}/v1/notifications?orderId=${res.body.id}`);
+    expect(notes.body.items.map((n: any) => n.template)).toEqual(['order_cancelled']);
+  });
+
+  it('tok_wallet: a funded wallet pays; a short one is declined with insufficient_funds', async () => {
+    const product = await stack.createProduct({ stock: 5, priceCents: 1000 });
+    const rich = `cust-${randomUUID()}`;
+    const poor = `cust-${randomUUID()}`;
+    for (const customerId of [rich, poor]) expect((await request(`${stack.simulatorUrl}/v1/accounts`, { body: { customerId } })).status).toBe(201);
+    await request(`${stack.simulatorUrl}/v1/accounts/${rich}/deposits`, { body: { amountCents: 5000 } });
+    await request(`${stack.simulatorUrl}/v1/accounts/${poor}/deposits`, { body: { amountCents: 500 } });
+
+    const paid = await place(product.id, 'tok_wallet', 2, rich);
+    const short = await place(product.id, 'tok_wallet', 2, poor);
+    expect((await stack.waitForOrder(paid.body.id, terminal)).status).toBe('COMPLETED');
+    expect(await stack.waitForOrder(short.body.id, terminal)).toMatchObject({ status: 'CANCELLED', failureReason: 'insufficient_funds' });
+    expect((await request(`${stack.simulatorUrl}/v1/accounts/${rich}`)).body.balanceCents).toBe(3000);
+    expect((await request(`${stack.simulatorUrl}/v1/accounts/${poor}`)).body.balanceCents).toBe(500);
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+
+  it('tok_no_webhook: CANCELLED after PAYMENT_TIMEOUT, the pending payment voided, stock released', async () => {
+    const product = await stack.createProduct({ stock: 4 });
+    const res = await place(product.id, 'tok_no_webhook');
+    const done = await stack.waitForOrder(res.body.id, terminal);
+    expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'payment_timeout', payment: { status: 'voided' } });
+    const payment = await request(`${stack.simulatorUrl}/v1/payments/${done.payment.providerPaymentId}`);
+    expect(payment.body.status).toBe('voided');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+
+  it('tok_slow: the late-but-in-time webhook still pays the order', async () => {
+    const product = await stack.createProduct({ stock: 4 });
+    const res = await place(product.id, 'tok_slow', 1);
+    expect((await stack.waitForOrder(res.body.id, terminal)).status).toBe('COMPLETED');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+
+  it('insufficient stock: 409 with the shortfall, the order kept as REJECTED, nothing reserved', async () => {
+    const product = await stack.createProduct({ stock: 1 });
+    const res = await place(product.id, 'tok_visa', 2);
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      error: 'insufficient_stock',
+      message: expect.any(String),
+      details: [{ productId: product.id, requested: 2, available: 1 }],
+    });
+    const orderId = res.headers.get('location')!.split('/').pop()!;
+    expect((await request(`${stack.api}/orders/${orderId}`)).body).toMatchObject({ status: 'REJECTED', failureReason: 'insufficient_stock' });
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 1, reserved: 0 });
+  });
+
+  it('unknown or inactive product: 422 unknown_product; mixed currencies: 422 currency_mismatch', async () => {
+    const unknown = await place(randomUUID(), 'tok_visa');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toBe('unknown_product');
+
+    const eur = await stack.createProduct({ currency: 'EUR' });
+    const usd = await stack.createProduct({ currency: 'USD' });
+    const mixed = await request(`${stack.api}/orders`, {
+      body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }], payment: { token: 'tok_visa' } },
+    });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.error).toBe('currency_mismatch');
+    expect(await stack.product(eur.id)).toMatchObject({ reserved: 0 });
+  });
+});

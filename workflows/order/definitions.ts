@@ -1,0 +1,93 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * The order saga's contract, defined once and shared by the workflow, the API and the tests.
+ * Nothing here may import Node built-ins: it is bundled into the workflow sandbox.
+ */
+
+export const ORDER_STATUSES = [
+  'PENDING',
+  'RESERVED',
+  'AWAITING_PAYMENT',
+  'PAID',
+  'COMPLETED',
+  'REJECTED',
+  'CANCELLED',
+  'REFUNDED',
+  'NEEDS_ATTENTION',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Statuses after which the saga does nothing more on its own. NEEDS_ATTENTION waits for an operator. */
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED'];
+
+export type CancelReason = 'payment_declined' | 'payment_timeout' | 'customer_cancelled';
+
+export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
+export const refundWorkflowId = (paymentId: string) => `refund-${paymentId}`;
+
+export interface OrderItemRequest {
+  productId: string;
+  quantity: number;
+}
+
+export interface OrderWorkflowInput {
+  orderId: string;
+  customerId: string;
+  customerEmail: string;
+  items: OrderItemRequest[];
+  paymentToken: string;
+  /** sha256 of the canonical request body: a second request with the same key must carry the same one. */
+  requestFingerprint: string;
+  idempotencyKey?: string;
+  /** From config (PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS): workflow code cannot read the environment. */
+  paymentTimeoutMs: number;
+  cancelWindowMs: number;
+  notifyMaxAttempts: number;
+}
+
+/** A business rejection decided by the saga, kept on the order so a replayed request gets the same answer. */
+export interface Rejection {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** What `POST /orders` waits for: the reservation decided (and payment requested), or why not. */
+export type PlacementResult =
+  | { outcome: 'accepted'; replayed: boolean }
+  | { outcome: 'rejected'; replayed: boolean; rejection: Rejection }
+  | { outcome: 'idempotency_key_reused' };
+
+/** A provider webhook, as the API hands it to the workflow. `eventId` makes duplicates harmless. */
+export interface PaymentEvent {
+  eventId: string;
+  type: 'payment.succeeded' | 'payment.failed' | 'payment.refunded';
+  paymentId: string;
+  amountCents: number;
+  currency: string;
+  reason?: string;
+}
+
+export interface OrderSagaState {
+  status: OrderStatus;
+  failureReason?: string;
+  paymentId?: string;
+  paymentStatus: string;
+  pendingCompensations: string[];
+}
+
+export type CancelResult = { outcome: 'cancelled' | 'refunded' | 'needs_attention' | 'already_cancelled'; status: OrderStatus };
+
+/** Update-with-start: the API's placement request. Random update ids, so each request is answered (and counted). */
+export const placeOrderUpdate = defineUpdate<PlacementResult, [{ requestFingerprint: string }]>('placeOrder');
+/** The customer's cancel; the validator rejects what cannot be cancelled. */
+export const cancelOrderUpdate = defineUpdate<CancelResult, [{ reason?: string }]>('cancelOrder');
+/** An operator asks a NEEDS_ATTENTION saga to run its failed compensations again. */
+export const retryCompensationUpdate = defineUpdate<{ accepted: true }, []>('retryCompensation');
+export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
+export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
+
+/** ApplicationFailure types the saga and API agree on. */
+export const NOT_CANCELLABLE = 'not_cancellable';
+export const NOT_RETRYABLE = 'not_retryable';
