@@ -20,6 +20,8 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_
       transactional: true,
       allOrNothing: true,
       emit: 'ts',
+      // Migrations are hand-written SQL; no schema snapshots (the migrator would write one per database).
+      snapshot: false,
     },
     // The identity map is per request/activity (em.fork()), never global.
     allowGlobalContext: false,

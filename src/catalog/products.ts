@@ -5,7 +5,8 @@ import type { Product } from './entities';
 import { ProductSchema, StockMovementSchema } from './entities';
 import { InsufficientStockError, InvalidStockRequestError, SkuTakenError } from './errors';
 import { PG_INT_MAX } from './limits';
-import { isUuid } from './uuid';
+import { isUuid } from '../uuid';
+import type { KeysetPosition } from '../db/keyset-cursor';
 
 // Catalog administration and reads. Callers pass a fresh fork (orm.em.fork()) per request.
 
@@ -79,10 +80,8 @@ export async function adjustStock(em: EntityManager, id: string, delta: number, 
   });
 }
 
-export interface ProductPosition {
-  createdAt: Date;
-  id: string;
-}
+/** Where a page of products resumes: the shared (created_at, id) keyset position. */
+export type ProductPosition = KeysetPosition;
 
 /**
  * One page of active products in (created_at, id) order, starting after `after`. Asks for one row more than the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeProductCursor } from './product-cursor';
+import { keysetCursorSchema } from '../db/keyset-cursor';
 import { PG_INT_MAX } from './limits';
 
 // Request shapes for the catalog endpoints. Objects are strict (an unknown or misspelt field is a 400, not
@@ -41,15 +41,5 @@ export const listProductsQuery = z.strictObject({
     .transform(Number)
     .pipe(z.int().min(1).max(100))
     .default(20),
-  cursor: z
-    .string()
-    .transform((text, ctx) => {
-      const position = decodeProductCursor(text);
-      if (!position) {
-        ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this endpoint' });
-        return z.NEVER;
-      }
-      return position;
-    })
-    .optional(),
+  cursor: keysetCursorSchema.optional(),
 });

@@ -3,7 +3,7 @@ import { requireAdmin } from '../api/admin-auth';
 import type { ApiDeps } from '../api/deps';
 import { parseRequest } from '../api/validate';
 import { NotFoundError } from '../errors';
-import { encodeProductCursor } from './product-cursor';
+import { encodeKeysetCursor } from '../db/keyset-cursor';
 import { toProductJson } from './product-json';
 import { adjustStock, createProduct, findProduct, listActiveProducts, updateProduct } from './products';
 import { createProductBody, listProductsQuery, stockAdjustmentBody, updateProductBody } from './request-schemas';
@@ -37,7 +37,7 @@ export function catalogRoutes({ config, orm }: ApiDeps): Router {
   router.get('/products', async (ctx) => {
     const query = parseRequest(listProductsQuery, ctx.query, 'query');
     const page = await listActiveProducts(orm.em.fork(), { limit: query.limit, after: query.cursor });
-    ctx.body = { items: page.items.map(toProductJson), nextCursor: page.next ? encodeProductCursor(page.next) : null };
+    ctx.body = { items: page.items.map(toProductJson), nextCursor: page.next ? encodeKeysetCursor(page.next) : null };
   });
 
   router.get('/products/:id', async (ctx) => {

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { StockMovementKind } from './entities';
-import { InvalidStockRequestError } from './errors';
-import { isUuid } from './uuid';
+import { parseOrderId } from './order-id';
 
 /** What one call changed: the lines it moved. Empty when there was nothing (left) to do, e.g. on a replay. */
 export interface StockTransition {
@@ -62,7 +61,8 @@ RETURNING s.product_id, s.quantity
 `;
 }
 
-const RELEASE_SQL = transitionSql({
+/** Parameter: the order id. Exported for bench/reserve.ts, which runs this exact text under pgbench. */
+export const RELEASE_SQL = transitionSql({
   eligible: `s.status = 'ACTIVE'`,
   productSet: 'reserved = p.reserved - l.quantity',
   reservationSet: `status = 'RELEASED'`,
@@ -83,13 +83,13 @@ const RESTOCK_SQL = transitionSql({
   reservationSet: 'restocked_at = now()',
 });
 
-async function runTransition(em: EntityManager, sql: string, orderId: string): Promise<StockTransition> {
-  if (!isUuid(orderId)) throw new InvalidStockRequestError(`order id "${orderId}" is not a uuid`);
+async function runTransition(em: EntityManager, sql: string, rawOrderId: string): Promise<StockTransition> {
+  const orderId = parseOrderId(rawOrderId);
   const rows = await em.execute<{ product_id: string; quantity: number }[]>(sql, [orderId]);
   const lines = rows
     .map((r) => ({ productId: r.product_id, quantity: r.quantity }))
     .sort((a, b) => (a.productId < b.productId ? -1 : 1));
-  return { orderId: orderId.toLowerCase(), lines };
+  return { orderId, lines };
 }
 
 /**

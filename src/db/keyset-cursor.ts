@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { isUuid } from '../uuid';
 
 /** A row's place in a (created_at, id) ordering: what keyset pagination resumes from. */
 export interface KeysetPosition {
   createdAt: Date;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Opaque page cursors: base64url of the last item's (created_at, id). Clients must treat them as tokens; the
@@ -26,7 +25,7 @@ export function decodeKeysetCursor(cursor: string): KeysetPosition | undefined {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
   const [iso, id] = decoded as unknown[];
-  if (typeof iso !== 'string' || typeof id !== 'string' || !UUID.test(id)) return undefined;
+  if (typeof iso !== 'string' || !isUuid(id)) return undefined;
   const createdAt = new Date(iso);
   // Only what encodeKeysetCursor writes: a canonical ISO timestamp round-trips exactly.
   if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) return undefined;

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ApiDeps } from '../api/deps';
 import { NotFoundError } from '../errors';
+import { isUuid } from '../uuid';
 import type { WebhookEvent } from '../payments/webhook-event';
 import type { PaymentEvent } from '../../workflows/order/definitions';
 import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../workflows/order/definitions';
@@ -20,8 +21,8 @@ export type Delivery = 'signalled' | 'refund_started' | 'ignored';
  */
 export async function deliverPaymentEvent(deps: ApiDeps, event: WebhookEvent): Promise<Delivery> {
   const { orderId, paymentId } = event.data;
-  const order = /^[0-9a-f-]{36}$/i.test(orderId)
-    ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status', 'paymentStatus'] })
+  const order = isUuid(orderId)
+    ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status'] })
     : null;
   if (!order) throw new NotFoundError('order', orderId);
 
@@ -40,7 +41,9 @@ export async function deliverPaymentEvent(deps: ApiDeps, event: WebhookEvent): P
     if (!isClosedWorkflow(err)) throw err;
   }
 
-  if (event.type !== 'payment.succeeded' || !ENDED_UNPAID.has(order.status) || order.paymentStatus === 'refunded') return 'ignored';
+  // Any success for such an order is refunded, whichever payment it names: refund-{paymentId} runs once per payment,
+  // and its activity asks the provider first, so an already refunded payment is left alone.
+  if (event.type !== 'payment.succeeded' || !ENDED_UNPAID.has(order.status)) return 'ignored';
   deps.logger.warn({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'late payment success: refunding');
   try {
     await deps.temporal.workflow.start<typeof refundLatePaymentWorkflow>('refundLatePaymentWorkflow', {

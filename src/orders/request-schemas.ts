@@ -8,7 +8,8 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters');
 
-const customerId = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f]+$/, 'no control characters');
+// Printable characters only: customer ids end up in logs, search attributes and workflow summaries.
+const customerId = z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u, 'no control characters');
 
 export const placeOrderBodySchema = z
   .strictObject({

@@ -117,7 +117,9 @@ export class JsonHttpClient {
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
     return this.makeError({
       code: timedOut ? 'timeout' : 'network_error',
-      message: timedOut ? `${what} did not answer within ${this.timeoutMs} ms` : `${what} failed: ${transportReason(err)}`,
+      message: timedOut
+        ? `${what} did not answer within ${this.timeoutMs} ms`
+        : `${what} failed: ${transportReason(err)}`,
       retryable: true,
       cause: err,
     });

@@ -76,7 +76,11 @@ export class HttpPaymentProvider implements PaymentProvider {
 
   async getPayment(id: string): Promise<Payment | undefined> {
     try {
-      return await this.http.request({ method: 'GET', path: `/v1/payments/${pathSegment(id)}`, response: paymentSchema });
+      return await this.http.request({
+        method: 'GET',
+        path: `/v1/payments/${pathSegment(id)}`,
+        response: paymentSchema,
+      });
     } catch (err) {
       if (err instanceof PaymentProviderError && err.status === 404) return undefined;
       throw err;

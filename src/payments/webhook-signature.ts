@@ -17,10 +17,7 @@ const UNIX_SECONDS = /^\d{1,12}$/;
 
 function hmacHex(secret: string, timestampSeconds: number, rawBody: string | Buffer): string {
   const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-  return createHmac('sha256', secret)
-    .update(`${timestampSeconds}.`, 'utf8')
-    .update(body)
-    .digest('hex');
+  return createHmac('sha256', secret).update(`${timestampSeconds}.`, 'utf8').update(body).digest('hex');
 }
 
 /** The header value for `rawBody` signed at `timestampSeconds`. */

@@ -16,10 +16,7 @@ export class IdempotencyStore<T> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.fingerprint !== fingerprint) {
-      throw new DomainError(
-        'idempotency_key_reused',
-        'this Idempotency-Key was already used with a different request',
-      );
+      throw new DomainError('idempotency_key_reused', 'this Idempotency-Key was already used with a different request');
     }
     return entry.value;
   }

@@ -74,9 +74,15 @@ export class PaymentService {
 
     const delay = settlementDelayMs(payment.token, this.deps.delays);
     if (delay !== undefined) {
-      this.pendingSettlements.set(payment.id, this.deps.timers.after(delay, () => this.settle(payment.id)));
+      this.pendingSettlements.set(
+        payment.id,
+        this.deps.timers.after(delay, () => this.settle(payment.id)),
+      );
     }
-    this.deps.logger.debug({ paymentId: payment.id, orderId: payment.orderId, token: payment.token }, 'payment created');
+    this.deps.logger.debug(
+      { paymentId: payment.id, orderId: payment.orderId, token: payment.token },
+      'payment created',
+    );
     return { payment: this.view(payment), replayed: false };
   }
 
@@ -86,7 +92,9 @@ export class PaymentService {
   }
 
   list(orderId?: string): SimulatedPayment[] {
-    return [...this.payments.values()].filter((p) => orderId === undefined || p.orderId === orderId).map((p) => this.view(p));
+    return [...this.payments.values()]
+      .filter((p) => orderId === undefined || p.orderId === orderId)
+      .map((p) => this.view(p));
   }
 
   /**
@@ -128,7 +136,10 @@ export class PaymentService {
       return { payment: this.view(payment), replayed: false };
     }
     if (payment.status !== 'succeeded') {
-      throw new DomainError('not_refundable', `payment ${id} is ${payment.status}; only succeeded payments can be refunded`);
+      throw new DomainError(
+        'not_refundable',
+        `payment ${id} is ${payment.status}; only succeeded payments can be refunded`,
+      );
     }
     if (payment.token === 'tok_wallet') this.deps.accounts.credit(payment.customerId, payment.amountCents);
     this.transition(payment, 'refunded');
@@ -169,7 +180,10 @@ export class PaymentService {
     payment.status = status;
     if (failureReason !== undefined) payment.failureReason = failureReason;
     payment.updatedAt = this.deps.now().toISOString();
-    this.deps.logger.debug({ paymentId: payment.id, orderId: payment.orderId, status, failureReason }, 'payment changed');
+    this.deps.logger.debug(
+      { paymentId: payment.id, orderId: payment.orderId, status, failureReason },
+      'payment changed',
+    );
   }
 
   private report(payment: SimulatedPayment, type: WebhookEventType, delayMs: number, reason?: string): void {

@@ -1,5 +1,5 @@
 import type { Orm } from '../../src/db/orm';
-import { DomainError } from '../../src/errors';
+import type { DomainError } from '../../src/errors';
 import {
   commitStock,
   CurrencyMismatchError,

@@ -53,7 +53,11 @@ describe('simulator input validation', () => {
     });
 
     it('rejects an Idempotency-Key longer than 255 characters', async () => {
-      const res = await request(`${url}/v1/payments`, { method: 'POST', body: paymentBody(), headers: { 'idempotency-key': 'k'.repeat(256) } });
+      const res = await request(`${url}/v1/payments`, {
+        method: 'POST',
+        body: paymentBody(),
+        headers: { 'idempotency-key': 'k'.repeat(256) },
+      });
       expectValidationError(res, 'headers.idempotency-key');
     });
 
@@ -161,13 +165,20 @@ describe('simulator input validation', () => {
       ['no recipient', { template: 'order_confirmed', data: {} }, 'body.to'],
       ['a bad template name', { to: 'a@example.com', template: 'Order Confirmed!', data: {} }, 'body.template'],
       ['data that is not an object', { to: 'a@example.com', template: 'order_confirmed', data: [1] }, 'body.data'],
-      ['a non-string data.orderId', { to: 'a@example.com', template: 'order_confirmed', data: { orderId: 7 } }, 'body.data.orderId'],
+      [
+        'a non-string data.orderId',
+        { to: 'a@example.com', template: 'order_confirmed', data: { orderId: 7 } },
+        'body.data.orderId',
+      ],
     ])('POST /v1/notifications rejects %s', async (_name, body, path) => {
       expectValidationError(await request(`${url}/v1/notifications`, { method: 'POST', body, headers: key() }), path);
     });
 
     it('POST /v1/notifications requires the Idempotency-Key header', async () => {
-      const res = await request(`${url}/v1/notifications`, { method: 'POST', body: { to: 'a', template: 'x', data: {} } });
+      const res = await request(`${url}/v1/notifications`, {
+        method: 'POST',
+        body: { to: 'a', template: 'x', data: {} },
+      });
       expectValidationError(res, 'headers.idempotency-key');
     });
   });
@@ -178,16 +189,28 @@ describe('simulator input validation', () => {
   });
 
   it('never answers 5xx, whatever JSON is posted to whichever endpoint', async () => {
-    const endpoints = ['/v1/payments', '/v1/accounts', '/v1/accounts/x/deposits', '/v1/notifications', '/v1/payments/x/void', '/v1/payments/x/refunds'];
+    const endpoints = [
+      '/v1/payments',
+      '/v1/accounts',
+      '/v1/accounts/x/deposits',
+      '/v1/notifications',
+      '/v1/payments/x/void',
+      '/v1/payments/x/refunds',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...endpoints), fc.jsonValue(), fc.option(fc.string({ maxLength: 300 })), async (path, body, idemKey) => {
-        const headers: Record<string, string> = {};
-        // Header values must be ByteStrings for fetch; anything else is a client-side error, not our concern.
-        if (idemKey !== null && /^[\x20-\x7e]*$/.test(idemKey)) headers['idempotency-key'] = idemKey;
-        const res = await request(url + path, { method: 'POST', body, headers });
-        expect(res.status).toBeLessThan(500);
-        expect(typeof res.body?.error === 'string' || res.status < 300).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...endpoints),
+        fc.jsonValue(),
+        fc.option(fc.string({ maxLength: 300 })),
+        async (path, body, idemKey) => {
+          const headers: Record<string, string> = {};
+          // Header values must be ByteStrings for fetch; anything else is a client-side error, not our concern.
+          if (idemKey !== null && /^[\x20-\x7e]*$/.test(idemKey)) headers['idempotency-key'] = idemKey;
+          const res = await request(url + path, { method: 'POST', body, headers });
+          expect(res.status).toBeLessThan(500);
+          expect(typeof res.body?.error === 'string' || res.status < 300).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });

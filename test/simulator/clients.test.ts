@@ -78,7 +78,10 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
 
       const declined = await provider.createPayment(input({ token: 'tok_declined' }));
       await receiver.waitForEvent(forPayment(declined.id));
-      expect(await provider.getPayment(declined.id)).toMatchObject({ status: 'failed', failureReason: 'card_declined' });
+      expect(await provider.getPayment(declined.id)).toMatchObject({
+        status: 'failed',
+        failureReason: 'card_declined',
+      });
     });
 
     it('refunds a succeeded payment, idempotently', async () => {
@@ -124,26 +127,41 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
   describe('notifications', () => {
     it('sends once per idempotency key and lists by order', async () => {
       const orderId = uniqueId('order');
-      const send = { to: 'ada@example.com', template: 'order_confirmed', data: { orderId }, idempotencyKey: `${orderId}:confirmed` };
+      const send = {
+        to: 'ada@example.com',
+        template: 'order_confirmed',
+        data: { orderId },
+        idempotencyKey: `${orderId}:confirmed`,
+      };
       const first = await notifier.send(send);
       expect(first.id).toMatch(/^ntf_/);
       expect(await notifier.send(send)).toEqual(first);
       expect(await notifier.list(orderId)).toEqual([
-        { id: first.id, to: 'ada@example.com', template: 'order_confirmed', data: { orderId }, createdAt: expect.any(String) },
+        {
+          id: first.id,
+          to: 'ada@example.com',
+          template: 'order_confirmed',
+          data: { orderId },
+          createdAt: expect.any(String),
+        },
       ]);
     });
 
     it('a reused key is a non-retryable NotifierError; a 503 is retryable', async () => {
       const key = uniqueId('key');
       await notifier.send({ to: 'a@example.com', template: 'order_confirmed', data: {}, idempotencyKey: key });
-      const reused = await rejection(notifier.send({ to: 'b@example.com', template: 'order_confirmed', data: {}, idempotencyKey: key }));
+      const reused = await rejection(
+        notifier.send({ to: 'b@example.com', template: 'order_confirmed', data: {}, idempotencyKey: key }),
+      );
       expect(reused).toBeInstanceOf(NotifierError);
       expect(reused).toMatchObject({ code: 'idempotency_key_reused', status: 409, retryable: false });
 
       const flaky = await startSimulator({ SIM_NOTIFY_FAIL_RATE: '1' });
       try {
         const client = new HttpNotifier({ baseUrl: flaky.url });
-        const err = await rejection(client.send({ to: 'a@example.com', template: 'x', data: {}, idempotencyKey: uniqueId('key') }));
+        const err = await rejection(
+          client.send({ to: 'a@example.com', template: 'x', data: {}, idempotencyKey: uniqueId('key') }),
+        );
         expect(err).toBeInstanceOf(NotifierError);
         expect(err).toMatchObject({ code: 'service_unavailable', status: 503, retryable: true });
       } finally {
@@ -160,8 +178,10 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
     beforeAll(async () => {
       // A misbehaving provider: never answers, answers nonsense, or answers an HTML error page.
       server = createServer((_req, res) => {
-        if (behaviour === 'garbage') res.writeHead(200, { 'content-type': 'application/json' }).end('{"unexpected":true}');
-        else if (behaviour === 'html-500') res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>');
+        if (behaviour === 'garbage')
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"unexpected":true}');
+        else if (behaviour === 'html-500')
+          res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>');
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -31,7 +31,9 @@ export interface WebhookReceiver {
  * A stand-in for the API's webhook endpoint. `answer(index)` decides the status of the index-th request
  * (0-based), or 'drop' to cut the connection, so tests can make deliveries fail.
  */
-export async function startWebhookReceiver(answer: (index: number) => number | 'drop' = () => 200): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  answer: (index: number) => number | 'drop' = () => 200,
+): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   let waiters: { predicate: (r: ReceivedWebhook[]) => boolean; resolve: () => void }[] = [];
   const check = () => {
@@ -105,7 +107,10 @@ export interface RunningSimulator {
  * The simulator in-process on a random port. `env` goes through the real config parser (so the SIM_* switches are
  * exercised as operators set them); `options` pins the test-only knobs. Delays are short so tests run fast.
  */
-export async function startSimulator(env: Record<string, string> = {}, options: Partial<SimulatorOptions> = {}): Promise<RunningSimulator> {
+export async function startSimulator(
+  env: Record<string, string> = {},
+  options: Partial<SimulatorOptions> = {},
+): Promise<RunningSimulator> {
   const config = testConfig({
     PAYMENT_WEBHOOK_SECRET: SECRET,
     SIM_WEBHOOK_DELAY_MS: '10',
@@ -154,7 +159,10 @@ export async function fundedAccount(baseUrl: string, balanceCents: number): Prom
   const created = await request(`${baseUrl}/v1/accounts`, { method: 'POST', body: { customerId } });
   if (created.status !== 201) throw new Error(`account creation answered ${created.status}`);
   if (balanceCents > 0) {
-    const deposit = await request(`${baseUrl}/v1/accounts/${customerId}/deposits`, { method: 'POST', body: { amountCents: balanceCents } });
+    const deposit = await request(`${baseUrl}/v1/accounts/${customerId}/deposits`, {
+      method: 'POST',
+      body: { amountCents: balanceCents },
+    });
     if (deposit.status !== 200) throw new Error(`deposit answered ${deposit.status}`);
   }
   return customerId;

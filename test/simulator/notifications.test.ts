@@ -51,11 +51,14 @@ describe('simulator notifications', () => {
     expect((await request(`${running.url}/v1/notifications?orderId=${orderId}`)).body.items).toHaveLength(1);
   });
 
-  it('lists only the given order\'s notifications', async () => {
+  it("lists only the given order's notifications", async () => {
     const orderId = uniqueId('order');
     await send({ to: 'a@example.com', template: 'order_confirmed', data: { orderId } }, uniqueId('key'));
     await send({ to: 'a@example.com', template: 'order_refunded', data: { orderId } }, uniqueId('key'));
-    await send({ to: 'b@example.com', template: 'order_confirmed', data: { orderId: uniqueId('order') } }, uniqueId('key'));
+    await send(
+      { to: 'b@example.com', template: 'order_confirmed', data: { orderId: uniqueId('order') } },
+      uniqueId('key'),
+    );
     await send({ to: 'c@example.com', template: 'welcome', data: {} }, uniqueId('key'));
     const listed = await request(`${running.url}/v1/notifications?orderId=${orderId}`);
     expect(listed.body.items.map((n: any) => n.template)).toEqual(['order_confirmed', 'order_refunded']);
@@ -65,7 +68,11 @@ describe('simulator notifications', () => {
     const flaky = await startSimulator({ SIM_NOTIFY_FAIL_RATE: '1' });
     try {
       const orderId = uniqueId('order');
-      const res = await send({ to: 'a@example.com', template: 'order_confirmed', data: { orderId } }, uniqueId('key'), flaky.url);
+      const res = await send(
+        { to: 'a@example.com', template: 'order_confirmed', data: { orderId } },
+        uniqueId('key'),
+        flaky.url,
+      );
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ error: 'service_unavailable', message: expect.any(String) });
       expect(flaky.sim.notifications.list()).toHaveLength(0);

@@ -44,7 +44,10 @@ describe('simulator payments', () => {
       const res = await postPayment(url, paymentBody({ token: 'tok_declined', amountCents: 500 }));
       expect(res.status).toBe(202);
       const event = await receiver.waitForEvent(forPayment(res.body.id));
-      expect(event).toMatchObject({ type: 'payment.failed', data: { reason: 'card_declined', amountCents: 500, currency: 'EUR' } });
+      expect(event).toMatchObject({
+        type: 'payment.failed',
+        data: { reason: 'card_declined', amountCents: 500, currency: 'EUR' },
+      });
       expect(await getPayment(res.body.id)).toMatchObject({ status: 'failed', failureReason: 'card_declined' });
     });
 
@@ -81,7 +84,9 @@ describe('simulator payments', () => {
       expect(await getPayment(silent.body.id)).toMatchObject({ status: 'pending' });
       expect(receiver.received.filter((r) => forPayment(silent.body.id)(r.event))).toHaveLength(0);
       // Even a void is not reported for it: this provider never calls back about the payment.
-      expect((await request(`${url}/v1/payments/${silent.body.id}/void`, { method: 'POST' })).body.status).toBe('voided');
+      expect((await request(`${url}/v1/payments/${silent.body.id}/void`, { method: 'POST' })).body.status).toBe(
+        'voided',
+      );
       await running.sim.webhooks.idle();
       expect(receiver.received.filter((r) => forPayment(silent.body.id)(r.event))).toHaveLength(0);
     });
@@ -237,7 +242,9 @@ describe('simulator payments', () => {
       const event = await receiver.waitForEvent((e) => forPayment(res.body.id)(e) && e.type === 'payment.refunded');
       expect(event.data).toMatchObject({ amountCents: 600, currency: 'EUR' });
       await running.sim.webhooks.idle();
-      const refundedEvents = receiver.received.filter((r) => forPayment(res.body.id)(r.event) && r.event.type === 'payment.refunded');
+      const refundedEvents = receiver.received.filter(
+        (r) => forPayment(res.body.id)(r.event) && r.event.type === 'payment.refunded',
+      );
       expect(refundedEvents).toHaveLength(1);
     });
 
@@ -260,7 +267,11 @@ describe('simulator payments', () => {
       const voided = await postPayment(url, paymentBody({ token: 'tok_slow' }));
       await request(`${url}/v1/payments/${voided.body.id}/void`, { method: 'POST' });
       await receiver.waitForEvent(forPayment(declined.body.id));
-      for (const [id, status] of [[pending.body.id, 'pending'], [declined.body.id, 'failed'], [voided.body.id, 'voided']]) {
+      for (const [id, status] of [
+        [pending.body.id, 'pending'],
+        [declined.body.id, 'failed'],
+        [voided.body.id, 'voided'],
+      ]) {
         const res = await refund(id, uniqueId('refund'));
         expect(res.status).toBe(409);
         expect(res.body).toMatchObject({ error: 'not_refundable' });
@@ -270,7 +281,7 @@ describe('simulator payments', () => {
   });
 
   describe('listing', () => {
-    it('GET /v1/payments?orderId= lists that order\'s payments only', async () => {
+    it("GET /v1/payments?orderId= lists that order's payments only", async () => {
       const orderId = uniqueId('order');
       const a = await postPayment(url, paymentBody({ orderId }));
       const b = await postPayment(url, paymentBody({ orderId, token: 'tok_declined' }));

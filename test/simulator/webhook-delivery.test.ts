@@ -88,8 +88,9 @@ describe('simulator webhook delivery', () => {
   it('SIM_SHUFFLE_WEBHOOKS=1 still delivers every event, in a different order than they happened', async () => {
     // random() = 0 makes the shuffle a fixed permutation that never keeps the original order.
     const { receiver, running } = await start(() => 200, { SIM_SHUFFLE_WEBHOOKS: '1' }, { random: () => 0 });
-    const created = Array.from({ length: 5 }, () =>
-      running.sim.payments.create(createPaymentBody.parse(paymentBody()), uniqueId('key')).payment.id,
+    const created = Array.from(
+      { length: 5 },
+      () => running.sim.payments.create(createPaymentBody.parse(paymentBody()), uniqueId('key')).payment.id,
     );
     await receiver.waitUntil((r) => r.length >= 5);
     await running.sim.webhooks.idle();

@@ -23,7 +23,9 @@ describe('webhook signatures', () => {
   it('rejects a wrong secret, a tampered body and a stale or future timestamp', () => {
     const header = signWebhookPayload(secret, body, t);
     expect(verifyWebhookSignature('whsec_other_secret', header, body, t)).toBe(false);
-    expect(verifyWebhookSignature(secret, header, Buffer.from(body.toString().replace('evt_1', 'evt_2')), t)).toBe(false);
+    expect(verifyWebhookSignature(secret, header, Buffer.from(body.toString().replace('evt_1', 'evt_2')), t)).toBe(
+      false,
+    );
     expect(verifyWebhookSignature(secret, header, body, t + 301)).toBe(false);
     expect(verifyWebhookSignature(secret, header, body, t - 301)).toBe(false);
     expect(verifyWebhookSignature(secret, header, body, t + 10, 5)).toBe(false);

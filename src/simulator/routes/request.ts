@@ -5,7 +5,9 @@ import { idempotencyHeaders } from '../schemas';
 /** The required Idempotency-Key header, or 400 `validation_failed` naming it. */
 export function idempotencyKeyOf(ctx: Context): string {
   const raw = ctx.get('idempotency-key');
-  return parseRequest(idempotencyHeaders, { 'idempotency-key': raw === '' ? undefined : raw }, 'headers')['idempotency-key'];
+  return parseRequest(idempotencyHeaders, { 'idempotency-key': raw === '' ? undefined : raw }, 'headers')[
+    'idempotency-key'
+  ];
 }
 
 /** Answers `body`; a replay of an earlier request with the same key says so, as Stripe does. */

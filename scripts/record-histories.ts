@@ -1,0 +1,116 @@
+// Records the event histories of the order saga's main paths into test/histories/, for the replay test
+// (test/workflows/replay.test.ts). Run it after an intended change to workflow code: `npm run histories:record`.
+// It starts its own Temporal dev server (the project's pinned CLI) and uses in-memory activities.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { ensureTemporalCli } from '../src/devtools/temporal-cli';
+import { fakeOrderActivities } from '../test/workflows/fake-order-activities';
+import type { OrderWorkflowInput, PaymentEvent } from '../workflows/order/definitions';
+import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../workflows/order/definitions';
+import type { orderWorkflow } from '../workflows/order/workflow';
+import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+type Handle = ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
+type Fake = ReturnType<typeof fakeOrderActivities>;
+
+const success = (overrides: Partial<PaymentEvent> = {}): PaymentEvent => ({
+  eventId: `evt_${randomUUID()}`,
+  type: 'payment.succeeded',
+  paymentId: 'pay_test',
+  amountCents: 2500,
+  currency: 'EUR',
+  ...overrides,
+});
+
+async function until(handle: Handle, status: string) {
+  for (let i = 0; i < 200; i++) {
+    if ((await handle.query(orderStateQuery)).status === status) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never reached ${status}`);
+}
+
+const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflowInput>; drive: (h: Handle) => Promise<void> }[] = [
+  { name: 'paid-completed', fake: () => fakeOrderActivities(), drive: (h) => h.signal(paymentEventSignal, success()) },
+  { name: 'declined', fake: () => fakeOrderActivities(), drive: (h) => h.signal(paymentEventSignal, success({ type: 'payment.failed', reason: 'card_declined' })) },
+  { name: 'payment-timeout', fake: () => fakeOrderActivities(), input: { paymentTimeoutMs: 300 }, drive: async () => undefined },
+  { name: 'cancel-before-payment', fake: () => fakeOrderActivities(), drive: async (h) => void (await h.executeUpdate(cancelOrderUpdate, { args: [{}] })) },
+  {
+    name: 'cancel-after-paid-refunded',
+    fake: () => fakeOrderActivities(),
+    input: { cancelWindowMs: 60_000 },
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success());
+      await until(h, 'PAID');
+      await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
+    },
+  },
+  { name: 'duplicate-webhook', fake: () => fakeOrderActivities(), drive: async (h) => {
+    const event = success();
+    await h.signal(paymentEventSignal, event);
+    await h.signal(paymentEventSignal, event);
+  } },
+  { name: 'rejected', fake: () => fakeOrderActivities({ rejectWith: 'insufficient_stock' }), drive: async () => undefined },
+  {
+    name: 'compensation-failed-then-retried',
+    fake: () => fakeOrderActivities({ failCompensation: { step: 'releaseOrderStock', times: 1 } }),
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success({ type: 'payment.failed', reason: 'card_declined' }));
+      await until(h, 'NEEDS_ATTENTION');
+      await h.executeUpdate(retryCompensationUpdate);
+    },
+  },
+];
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: ensureTemporalCli() }, searchAttributes: ORDER_SEARCH_ATTRIBUTES },
+  });
+  const outDir = path.resolve(__dirname, '..', 'test', 'histories');
+  mkdirSync(outDir, { recursive: true });
+  try {
+    for (const scenario of scenarios) {
+      const fake = scenario.fake();
+      const taskQueue = `record-${scenario.name}`;
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: fake.activities });
+      await worker.runUntil(async () => {
+        const input: OrderWorkflowInput = {
+          orderId: randomUUID(),
+          customerId: 'cust-history',
+          customerEmail: 'history@example.com',
+          items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }],
+          paymentToken: 'tok_visa',
+          requestFingerprint: 'fp',
+          paymentTimeoutMs: 10_000,
+          cancelWindowMs: 200,
+          notifyMaxAttempts: 2,
+          ...scenario.input,
+        };
+        const workflowId = orderWorkflowId(input.orderId);
+        await env.client.workflow.executeUpdateWithStart(placeOrderUpdate, {
+          args: [{ requestFingerprint: 'fp' }],
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', { workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
+        });
+        const handle = env.client.workflow.getHandle(workflowId);
+        await scenario.drive(handle);
+        await handle.result();
+        const history = await handle.fetchHistory();
+        writeFileSync(path.join(outDir, `${scenario.name}.json`), historyToJSON(history) + '\n');
+        console.log(`recorded ${scenario.name}`);
+      });
+    }
+  } finally {
+    await env.teardown();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

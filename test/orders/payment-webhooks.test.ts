@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { signWebhookPayload } from '../../src/payments/webhook-signature';
+import { request } from '../harness/http';
+import type { Stack } from '../harness/stack';
+import { startStack } from '../harness/stack';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function event(orderId: string, paymentId: string, amountCents: number, type = 'payment.succeeded', currency = 'EUR') {
+  return { id: `evt_${randomUUID()}`, type, createdAt: new Date().toISOString(), data: { paymentId, orderId, amountCents, currency } };
+}
+
+describe('POST /webhooks/payments', () => {
+  let stack: Stack;
+  let secret: string;
+  beforeAll(async () => {
+    stack = await startStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
+    secret = stack.config.PAYMENT_WEBHOOK_SECRET;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const post = (raw: string, signature?: string, contentType = 'application/json') =>
+    request(`${stack.api}/webhooks/payments`, {
+      rawBody: raw,
+      headers: { 'content-type': contentType, ...(signature ? { 'payment-signature': signature } : {}) },
+      method: 'POST',
+    });
+  const signed = (body: unknown, t = now(), key = secret) => {
+    const raw = JSON.stringify(body);
+    return { raw, signature: signWebhookPayload(key, raw, t) };
+  };
+
+  async function awaitingOrder(token = 'tok_no_webhook') {
+    const product = await stack.createProduct({ stock: 5, priceCents: 1500 });
+    const res = await request(`${stack.api}/orders`, {
+      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'w@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token } },
+    });
+    expect(res.status).toBe(201);
+    return { order: res.body, product };
+  }
+
+  it('401 invalid_signature for a missing, wrong-secret, stale or tampered signature', async () => {
+    const { order } = await awaitingOrder();
+    const body = event(order.id, order.payment.providerPaymentId, 1500);
+    const { raw, signature } = signed(body);
+    const cases = [
+      await post(raw),
+      await post(raw, signed(body, now(), 'whsec_some_other_secret').signature),
+      await post(raw, signed(body, now() - 301).signature),
+      await post(raw.replace('1500', '1501'), signature),
+      await post(raw, 't=abc,v1=zz'),
+    ];
+    for (const res of cases) expect(res).toMatchObject({ status: 401, body: { error: 'invalid_signature', message: expect.any(String) } });
+    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('AWAITING_PAYMENT');
+    await request(`${stack.api}/orders/${order.id}/cancel`, { body: {} });
+  });
+
+  it('400 for a correctly signed but malformed body; 404 for an unknown order', async () => {
+    const malformed = signed({ id: 'evt_1', type: 'payment.exploded', data: {} });
+    expect((await post(malformed.raw, malformed.signature)).status).toBe(400);
+    const notJson = 'not json';
+    expect((await post(notJson, signWebhookPayload(secret, notJson, now()))).status).toBe(400);
+    const unknown = signed(event(randomUUID(), 'pay_x', 100));
+    const res = await post(unknown.raw, unknown.signature);
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('not_found');
+  });
+
+  it('accepts an event, and every duplicate of it, with 200 {received: true}; the order is paid once', async () => {
+    const { order, product } = await awaitingOrder();
+    const success = signed(event(order.id, order.payment.providerPaymentId, 1500));
+    const first = await post(success.raw, success.signature);
+    const duplicate = await post(success.raw, success.signature);
+    expect(first).toMatchObject({ status: 200, body: { received: true } });
+    expect(duplicate).toMatchObject({ status: 200, body: { received: true } });
+    const paid = await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
+    expect(paid.history.filter((h: any) => h.status === 'PAID')).toHaveLength(1);
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+
+  it('a success for the wrong amount is not accepted as paid: compensated and NEEDS_ATTENTION', async () => {
+    const { order, product } = await awaitingOrder();
+    const wrong = signed(event(order.id, order.payment.providerPaymentId, 1));
+    expect((await post(wrong.raw, wrong.signature)).status).toBe(200);
+    const done = await stack.waitForOrder(order.id, (o) => o.status === 'NEEDS_ATTENTION');
+    expect(done.failureReason).toBe('payment_amount_mismatch');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
+  });
+});
+
+describe('late payment successes', () => {
+  let stack: Stack;
+  let blocked = true;
+  // The simulator's webhook deliveries fail while `blocked`, as if our API were unreachable.
+  const flakyFetch: typeof fetch = (input, init) => (blocked ? Promise.reject(new Error('connection refused')) : fetch(input, init));
+  beforeAll(async () => {
+    stack = await startStack({ PAYMENT_TIMEOUT: '1500ms', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' }, { fetch: flakyFetch, webhookMaxAttempts: 100, webhookRetryMaxMs: 200 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const placeVisa = async () => {
+    const product = await stack.createProduct({ stock: 5, priceCents: 800 });
+    const res = await request(`${stack.api}/orders`, {
+      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'late@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
+    });
+    expect(res.status).toBe(201);
+    return { order: res.body, product };
+  };
+
+  it('a webhook delayed past PAYMENT_TIMEOUT: the saga finds the charge succeeded, refunds it, and cancels', async () => {
+    blocked = true;
+    const { order, product } = await placeVisa();
+    const done = await stack.waitForOrder(order.id, (o) => o.status === 'CANCELLED');
+    expect(done).toMatchObject({ failureReason: 'payment_timeout', payment: { status: 'refunded' } });
+    blocked = false; // the provider's retries now get through, late
+    await stack.simulator.webhooks.idle();
+    const payment = await request(`${stack.simulatorUrl}/v1/payments/${order.payment.providerPaymentId}`);
+    expect(payment.body.status).toBe('refunded');
+    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('CANCELLED');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
+  });
+
+  it('a success for a closed, cancelled order starts refund-{paymentId} once; the customer is not left charged', async () => {
+    blocked = true;
+    const { order } = await placeVisa();
+    await stack.waitForOrder(order.id, (o) => o.status === 'CANCELLED');
+    blocked = false;
+    await stack.simulator.webhooks.idle();
+    // A second charge for the same order turns up at the provider (a double submit on its side): it succeeds…
+    const stray = await request(`${stack.simulatorUrl}/v1/payments`, {
+      headers: { 'idempotency-key': `stray-${randomUUID()}` },
+      body: { orderId: order.id, customerId: order.customerId, amountCents: 800, currency: 'EUR', token: 'tok_visa' },
+    });
+    expect(stray.status).toBe(202);
+    // …and its success webhook reaches the API after the saga has closed.
+    await stack.simulator.webhooks.idle();
+    for (let i = 0; i < 100; i++) {
+      const p = await request(`${stack.simulatorUrl}/v1/payments/${stray.body.id}`);
+      if (p.body.status === 'refunded') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await request(`${stack.simulatorUrl}/v1/payments/${stray.body.id}`)).body.status).toBe('refunded');
+    const refund = stack.temporal.workflow.getHandle(`refund-${stray.body.id}`);
+    expect((await refund.describe()).status.name).toBe('COMPLETED');
+    // Delivering that success again does not start another refund.
+    const raw = JSON.stringify(event(order.id, stray.body.id, 800));
+    const again = await request(`${stack.api}/webhooks/payments`, {
+      rawBody: raw,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'payment-signature': signWebhookPayload(stack.config.PAYMENT_WEBHOOK_SECRET, raw, now()) },
+    });
+    expect(again.status).toBe(200);
+    const refunds = stack.temporal.workflow.list({ query: `WorkflowId = "refund-${stray.body.id}"` });
+    let runs = 0;
+    for await (const _ of refunds) runs++;
+    expect(runs).toBe(1);
+  });
+});
