@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['jest.config.js', 'node_modules/**', 'dist/**', '.tools/**', '.data/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['jest.config.js', 'test/harness/summary-reporter.js', 'node_modules/**', 'dist/**', '.tools/**', '.data/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,4 +10,5 @@ module.exports = {
   testTimeout: 60_000,
   // Two cores: the dev server, PostgreSQL and workers share them with jest.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
 };

@@ -79,6 +79,6 @@ export function devServerArgs(options: DevServerOptions): string[] {
     args.push('--db-filename', options.dbFilename, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
   args.push(...searchAttributeFlags());
-  args.push('--log-level', 'warn');
+  args.push('--log-level', 'error');
   return args;
 }

@@ -5,7 +5,14 @@ import type { Order, OrderHistoryEntry } from './entities';
 export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>) {
   const priced = order.lines ?? null;
   const items = priced
-    ? priced.map((line) => ({ ...line, lineTotalCents: line.unitPriceCents * line.quantity }))
+    ? priced.map((line) => ({
+        productId: line.productId,
+        sku: line.sku,
+        name: line.name,
+        quantity: line.quantity,
+        unitPriceCents: line.unitPriceCents,
+        lineTotalCents: line.unitPriceCents * line.quantity,
+      }))
     : // Not reserved (yet, or rejected): what was asked for, unpriced.
       order.requestedItems.map((item) => ({ productId: item.productId, sku: null, name: null, quantity: item.quantity, unitPriceCents: null, lineTotalCents: null }));
   return {
