@@ -3,6 +3,8 @@ import { createActivities } from '../../activities';
 import { createApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
+import type { PaymentProvider } from '../../src/payments/payment-provider';
+import { HttpPaymentProvider } from '../../src/payments/payment-provider';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/app';
 import { createSimulatorApp, simulatorOptionsFromConfig } from '../../src/simulator/app';
 import { createTemporalClient } from '../../src/temporal/client';
@@ -31,7 +33,16 @@ export interface Stack {
  * The whole system in one test process, on real parts: the API and the payment simulator on loopback ports, a
  * worker with the real activities on its own task queue, the harness's Temporal dev server and test database.
  */
-export async function startStack(overrides: Record<string, string> = {}, simulatorOverrides: Partial<SimulatorOptions> = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Wraps the worker's payment provider client, e.g. to make it fail for a while. */
+  wrapPayments?: (provider: PaymentProvider) => PaymentProvider;
+}
+
+export async function startStack(
+  overrides: Record<string, string> = {},
+  simulatorOverrides: Partial<SimulatorOptions> = {},
+  options: StackOptions = {},
+): Promise<Stack> {
   const taskQueue = uniqueTaskQueue();
   const base = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...overrides });
   const logger = testLogger();
@@ -54,7 +65,7 @@ export async function startStack(overrides: Record<string, string> = {}, simulat
   appDeps.config = config;
   const worker = await startTestWorker({
     taskQueue,
-    activities: createActivities({ orm, config, logger }),
+    activities: createActivities({ orm, config, logger, payments: options.wrapPayments?.(new HttpPaymentProvider({ baseUrl: config.PAYMENT_PROVIDER_URL })) }),
   });
 
   const admin = { authorization: `Bearer ${config.ADMIN_TOKEN}` };

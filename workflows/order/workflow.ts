@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   log,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -70,6 +71,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSag
     await act.recordOrderStatus(orderId, { ...change, status: next, seq });
     status = next;
     upsertSearchAttributes([{ key: OrderStatusKey, value: next }]);
+    setCurrentDetails(describeOrder());
+  }
+
+  /** What the Web UI shows as the saga's current details: where it is, for whom, for how much. */
+  function describeOrder(): string {
+    const total = totalCents > 0 ? `${totalCents} ${currency} minor units` : 'not priced yet';
+    return [
+      `**Status:** ${status}${failureReason ? ` (${failureReason})` : ''}`,
+      `**Customer:** ${input.customerId} <${input.customerEmail}>`,
+      `**Total:** ${total}`,
+      `**Payment:** ${paymentStatus}${paymentId ? ` (${paymentId})` : ''}`,
+      `**Items:** ${input.items.map((i) => `${i.quantity} × ${i.productId}`).join(', ')}`,
+    ].join('\n');
   }
 
   // ---- handlers ---------------------------------------------------------------------------------------------
