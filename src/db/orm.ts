@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
-import { ormOptions } from '../../mikro-orm.config';
+import { ormOptions } from './orm-options';
 
 export type Orm = MikroORM;
 

@@ -1,0 +1,33 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig } from '@mikro-orm/postgresql';
+import type { Config } from '../config';
+import { entities } from './entities';
+
+/** Compiled JS (dist/) runs the compiled migrations; TypeScript (tsx, jest) runs migrations/*.ts. */
+const COMPILED = __filename.endsWith('.js');
+
+/** ORM options for a given service configuration; used by the API, the worker, scripts and tests. */
+export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>) {
+  return defineConfig({
+    clientUrl: config.DATABASE_URL,
+    entities,
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    pool: { min: 0, max: config.DATABASE_POOL_MAX },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: COMPILED ? './dist/migrations' : './migrations',
+      pathTs: './migrations',
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      emit: 'ts',
+      // Migrations are hand-written SQL; no schema snapshots (the migrator would write one per database).
+      snapshot: false,
+    },
+    // The identity map is per request/activity (em.fork()), never global.
+    allowGlobalContext: false,
+    debug: false,
+  });
+}
+
