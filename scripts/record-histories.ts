@@ -1,7 +1,6 @@
 // Records the event histories of the order saga's main paths into test/histories/, for the replay test
 // (test/workflows/replay.test.ts). Run it after an intended change to workflow code: `npm run histories:record`.
 // It starts its own Temporal dev server (the project's pinned CLI) and uses in-memory activities.
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WithStartWorkflowOperation } from '@temporalio/client';
@@ -9,8 +8,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { ensureTemporalCli } from '../src/devtools/temporal-cli';
-import { fakeOrderActivities } from '../test/workflows/fake-order-activities';
-import type { OrderWorkflowInput, PaymentEvent } from '../workflows/order/definitions';
+import { fakeOrderActivities, orderInput, paymentSucceeded } from '../test/workflows/fake-order-activities';
+import type { OrderWorkflowInput } from '../workflows/order/definitions';
 import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../workflows/order/definitions';
 import type { orderWorkflow } from '../workflows/order/workflow';
 import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
@@ -18,14 +17,7 @@ import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 type Handle = ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
 type Fake = ReturnType<typeof fakeOrderActivities>;
 
-const success = (overrides: Partial<PaymentEvent> = {}): PaymentEvent => ({
-  eventId: `evt_${randomUUID()}`,
-  type: 'payment.succeeded',
-  paymentId: 'pay_test',
-  amountCents: 2500,
-  currency: 'EUR',
-  ...overrides,
-});
+const success = paymentSucceeded;
 
 async function until(handle: Handle, status: string) {
   for (let i = 0; i < 200; i++) {
@@ -80,21 +72,10 @@ async function main() {
       const taskQueue = `record-${scenario.name}`;
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: fake.activities });
       await worker.runUntil(async () => {
-        const input: OrderWorkflowInput = {
-          orderId: randomUUID(),
-          customerId: 'cust-history',
-          customerEmail: 'history@example.com',
-          items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }],
-          paymentToken: 'tok_visa',
-          requestFingerprint: 'fp',
-          paymentTimeoutMs: 10_000,
-          cancelWindowMs: 200,
-          notifyMaxAttempts: 2,
-          ...scenario.input,
-        };
+        const input = orderInput({ customerId: 'cust-history', requestFingerprint: 'fp', cancelWindowMs: 200, ...scenario.input });
         const workflowId = orderWorkflowId(input.orderId);
         await env.client.workflow.executeUpdateWithStart(placeOrderUpdate, {
-          args: [{ requestFingerprint: 'fp' }],
+          args: [{ requestFingerprint: input.requestFingerprint }],
           startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', { workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
         });
         const handle = env.client.workflow.getHandle(workflowId);

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { OrderActivities, StatusChange } from '../../workflows/order/activity-types';
+import type { OrderWorkflowInput, PaymentEvent } from '../../workflows/order/definitions';
 
 /**
  * In-memory stand-ins for the order activities, for workflow unit tests: they record every call and can be told to
@@ -70,3 +72,27 @@ export function fakeOrderActivities(options: { totalCents?: number; rejectWith?:
     notifications: () => calls.filter((c) => c.name === 'sendNotification').map((c) => (c.args[0] as { kind: string }).kind),
   };
 }
+
+/** The provider's success webhook for the fake activities' order (total 2500 EUR, payment pay_test). */
+export const paymentSucceeded = (overrides: Partial<PaymentEvent> = {}): PaymentEvent => ({
+  eventId: `evt_${randomUUID()}`,
+  type: 'payment.succeeded',
+  paymentId: 'pay_test',
+  amountCents: 2500,
+  currency: 'EUR',
+  ...overrides,
+});
+
+/** A saga input with short timers, for tests and recorded histories. */
+export const orderInput = (overrides: Partial<OrderWorkflowInput> = {}): OrderWorkflowInput => ({
+  orderId: randomUUID(),
+  customerId: 'cust-1',
+  customerEmail: 'c@example.com',
+  items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }],
+  paymentToken: 'tok_visa',
+  requestFingerprint: 'fp-1',
+  paymentTimeoutMs: 10_000,
+  cancelWindowMs: 300,
+  notifyMaxAttempts: 2,
+  ...overrides,
+});

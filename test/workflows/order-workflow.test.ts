@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { OrderWorkflowInput, PaymentEvent } from '../../workflows/order/definitions';
+import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import {
   cancelOrderUpdate,
   orderStateQuery,
@@ -13,7 +12,7 @@ import {
 import { orderWorkflow } from '../../workflows/order/workflow';
 import { uniqueTaskQueue } from '../harness/env';
 import { startTestWorker, testClient } from '../harness/temporal';
-import { fakeOrderActivities } from './fake-order-activities';
+import { fakeOrderActivities, orderInput, paymentSucceeded } from './fake-order-activities';
 
 // Workflow logic with mocked activities, on the real dev server (no time skipping here: timeouts are kept short).
 describe('orderWorkflow with mocked activities', () => {
@@ -28,18 +27,7 @@ describe('orderWorkflow with mocked activities', () => {
   async function run(fake: ReturnType<typeof fakeOrderActivities>, overrides: Partial<OrderWorkflowInput>, body: (h: WorkflowHandle<typeof orderWorkflow>, input: OrderWorkflowInput) => Promise<void>) {
     const taskQueue = uniqueTaskQueue();
     const worker = await startTestWorker({ taskQueue, activities: fake.activities });
-    const input: OrderWorkflowInput = {
-      orderId: randomUUID(),
-      customerId: 'cust-1',
-      customerEmail: 'c@example.com',
-      items: [{ productId: 'p1', quantity: 1 }],
-      paymentToken: 'tok_visa',
-      requestFingerprint: 'fp-1',
-      paymentTimeoutMs: 10_000,
-      cancelWindowMs: 300,
-      notifyMaxAttempts: 2,
-      ...overrides,
-    };
+    const input = orderInput(overrides);
     try {
       const placed = await client.workflow.executeUpdateWithStart(placeOrderUpdate, {
         args: [{ requestFingerprint: input.requestFingerprint }],
@@ -58,14 +46,7 @@ describe('orderWorkflow with mocked activities', () => {
     }
   }
 
-  const succeeded = (overrides: Partial<PaymentEvent> = {}): PaymentEvent => ({
-    eventId: `evt_${randomUUID()}`,
-    type: 'payment.succeeded',
-    paymentId: 'pay_test',
-    amountCents: 2500,
-    currency: 'EUR',
-    ...overrides,
-  });
+  const succeeded = paymentSucceeded;
   const statusesOf = (fake: ReturnType<typeof fakeOrderActivities>) => fake.statuses.map((s) => s.status);
 
   it('paid → completed: commits the stock, confirms, and completes after the cancel window', async () => {
