@@ -5,21 +5,33 @@
 //   node scripts/bootstrap.mjs test [args]  → lint, typecheck, then the jest suite (args go to jest)
 //   node scripts/bootstrap.mjs run FILE …   → any TypeScript script, e.g. bench/saga.ts
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
+/** A fingerprint of the dependency manifest, stored in node_modules after a successful install. */
+function manifestHash() {
+  const hash = createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json']) {
+    const full = path.join(root, file);
+    if (existsSync(full)) hash.update(readFileSync(full));
+  }
+  return hash.digest('hex');
+}
+
 function ensureDependencies() {
-  const marker = path.join(root, 'node_modules', '.package-lock.json');
-  const lock = path.join(root, 'package-lock.json');
-  const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
-  if (!stale) return;
-  console.error('[bootstrap] installing npm dependencies (npm ci)…');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const stamp = path.join(root, 'node_modules', '.order-saga-installed');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === manifestHash()) return;
+  console.error('[bootstrap] installing npm dependencies…');
+  // `npm install`, not `npm ci`: the npm 11 here writes lockfiles without other platforms' optional packages
+  // (@swc/core-darwin-*, …), which its own `npm ci` then refuses. `npm install` installs the locked versions.
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
+  writeFileSync(stamp, manifestHash());
 }
 
 function runSync(command, args) {
