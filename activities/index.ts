@@ -1,10 +1,12 @@
 import type { Config } from '../src/config';
 import type { Orm } from '../src/db/orm';
 import type { Logger } from '../src/logger';
+import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 import type { Notifier } from '../src/payments/notifier';
 import { HttpNotifier } from '../src/payments/notifier';
 import type { PaymentProvider } from '../src/payments/payment-provider';
 import { HttpPaymentProvider } from '../src/payments/payment-provider';
+import { createCeilingActivities } from './ceiling-activities';
 import { createOrderActivities } from './order-activities';
 
 /** Everything activities reach the outside world through; injected so tests can use real or fake parts. */
@@ -15,13 +17,15 @@ export interface ActivityDeps {
   /** Defaults to the HTTP clients for PAYMENT_PROVIDER_URL and NOTIFIER_URL. */
   payments?: PaymentProvider;
   notifier?: Notifier;
+  /** The worker's metrics (orders finished, saga duration, compensations, notifications); a private set when omitted. */
+  metrics?: WorkerMetrics;
 }
 
 /** The worker's activities, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
   const payments = deps.payments ?? new HttpPaymentProvider({ baseUrl: deps.config.PAYMENT_PROVIDER_URL });
   const notifier = deps.notifier ?? new HttpNotifier({ baseUrl: deps.config.NOTIFIER_URL });
-  return { ...createOrderActivities({ ...deps, payments, notifier }) };
+  return { ...createOrderActivities({ ...deps, payments, notifier }), ...createCeilingActivities() };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

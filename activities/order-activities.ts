@@ -3,6 +3,9 @@ import { commitStock, releaseStock, reserveStock, restockOrder as restockCatalog
 import type { Config } from '../src/config';
 import type { Orm } from '../src/db/orm';
 import type { Logger } from '../src/logger';
+import type { WorkerMetrics } from '../src/metrics/worker-metrics';
+import { createWorkerMetrics } from '../src/metrics/worker-metrics';
+import { orderLogFields } from '../src/orders/log-fields';
 import { recordNotification } from '../src/orders/notification-store';
 import { insertOrder, markPaymentRefunded, recordStatus, setOrderLines } from '../src/orders/order-store';
 import { ProviderHttpError } from '../src/payments/http-json';
@@ -10,6 +13,7 @@ import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
 import { PaymentProviderError } from '../src/payments/payment-provider';
 import type { OrderActivities } from '../workflows/order/activity-types';
+import { countCompensations } from './compensation-metrics';
 import { toActivityFailure } from './errors';
 
 export interface OrderActivityDeps {
@@ -18,7 +22,11 @@ export interface OrderActivityDeps {
   logger: Logger;
   payments: PaymentProvider;
   notifier: Notifier;
+  metrics?: WorkerMetrics;
 }
+
+/** Statuses after which the order is done, or stuck until an operator acts: they stop the saga_duration clock. */
+const FINISHING = new Set(['COMPLETED', 'CANCELLED', 'REFUNDED', 'REJECTED', 'NEEDS_ATTENTION']);
 
 /** One refund per payment, whoever asks (the saga's compensation or the late-webhook refund workflow). */
 const refundKey = (paymentId: string) => `refund:${paymentId}`;
@@ -27,18 +35,18 @@ const refundKey = (paymentId: string) => `refund:${paymentId}`;
  * The order saga's activities. Every one is idempotent (Temporal retries them), forks its own EntityManager,
  * and keeps database transactions free of network calls.
  */
-export function createOrderActivities({ orm, logger, payments, notifier }: OrderActivityDeps): OrderActivities {
+export function createOrderActivities({ orm, logger, payments, notifier, metrics = createWorkerMetrics() }: OrderActivityDeps): OrderActivities {
   const em = () => orm.em.fork();
 
   async function refund(orderId: string, payment: Payment): Promise<{ status: string }> {
     if (payment.status === 'refunded') return { status: 'refunded' };
     const refunded = await payments.refundPayment(payment.id, refundKey(payment.id));
     await markPaymentRefunded(em(), orderId);
-    logger.info({ orderId, paymentId: payment.id }, 'payment refunded');
+    logger.info({ ...orderLogFields(orderId), paymentId: payment.id }, 'payment refunded');
     return { status: refunded.status };
   }
 
-  return {
+  const activities: OrderActivities = {
     async createOrderRecord(order) {
       await insertOrder(em(), order);
     },
@@ -54,8 +62,13 @@ export function createOrderActivities({ orm, logger, payments, notifier }: Order
     },
 
     async recordOrderStatus(orderId, change) {
-      await recordStatus(em(), orderId, change);
-      logger.info({ orderId, workflowId: `order-${orderId}`, status: change.status, reason: change.reason }, 'order status changed');
+      const changed = await recordStatus(em(), orderId, change);
+      logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
+      // Only the call that made the change counts: a retried or replayed one finds the status already written.
+      if (changed && FINISHING.has(change.status)) {
+        metrics.ordersFinished.inc({ status: change.status });
+        metrics.sagaDuration.observe({ status: change.status }, (Date.now() - changed.createdAt.getTime()) / 1000);
+      }
     },
 
     async requestPayment({ orderId, customerId, amountCents, currency, token }) {
@@ -113,17 +126,23 @@ export function createOrderActivities({ orm, logger, payments, notifier }: Order
       try {
         const sent = await notifier.send({ to, template: kind, data, idempotencyKey });
         await recordNotification(em(), { ...base, status: 'SENT', providerNotificationId: sent.id });
+        metrics.notifications.inc({ result: 'sent' });
         return 'sent';
       } catch (err) {
         // Provider errors say whether a retry can help; anything else (network, database) is worth retrying.
         const retryable = err instanceof ProviderHttpError ? err.retryable : true;
-        if (retryable && attempt < maxAttempts) throw err;
+        if (retryable && attempt < maxAttempts) {
+          metrics.notifications.inc({ result: 'retry' });
+          throw err;
+        }
         // Out of attempts: record it for operators (GET /admin/notifications?status=failed); the order goes on.
         const error = err instanceof Error ? err.message : String(err);
         await recordNotification(em(), { ...base, status: 'FAILED', error });
-        logger.error({ orderId, workflowId: `order-${orderId}`, kind, attempt, err: error }, 'notification failed for good');
+        metrics.notifications.inc({ result: 'failed' });
+        logger.error({ ...orderLogFields(orderId), kind, attempt, err: error }, 'notification failed for good');
         return 'failed';
       }
     },
   };
+  return countCompensations(activities, metrics);
 }

@@ -47,6 +47,8 @@ export const configSchema = z.object({
   REQUEST_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
 
   WORKER_METRICS_PORT: port(9464),
+  /** The Temporal SDK's Prometheus exporter, on loopback; the worker's /metrics includes it. 0 turns it off. */
+  WORKER_SDK_METRICS_PORT: port(9465),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),

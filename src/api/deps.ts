@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import type { Logger } from '../logger';
+import type { ApiMetrics } from '../metrics/api-metrics';
 
 /** What the HTTP layer needs from the outside world; injected so tests can build an app on real parts. */
 export interface ApiDeps {
@@ -9,4 +10,6 @@ export interface ApiDeps {
   orm: Orm;
   temporal: Client;
   logger: Logger;
+  /** The process's metrics (GET /metrics); createApp makes a private set when none is given (tests). */
+  metrics?: ApiMetrics;
 }

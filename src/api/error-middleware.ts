@@ -74,7 +74,8 @@ export function errorMiddleware(logger: Logger): Middleware {
         ctx.status = err.status;
         ctx.body = errorBody(err.code ?? 'bad_request', err.expose ? err.message : 'bad request');
       } else {
-        logger.error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
+        // The request's child logger when there is one, so the stack can be found by the X-Request-Id a client reports.
+        (ctx.state.logger ?? logger).error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
         ctx.status = 500;
         ctx.body = errorBody('internal_error', 'an unexpected error occurred');
       }

@@ -2,6 +2,8 @@ import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
 import { listen, onShutdownSignal } from '../http-server';
 import { createLogger } from '../logger';
+import { createApiMetrics } from '../metrics/api-metrics';
+import { createMetricsRegistry } from '../metrics/registry';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 
@@ -10,7 +12,8 @@ async function main() {
   const logger = createLogger('api', config.LOG_LEVEL);
   const orm = await initOrm(config);
   const temporal = createTemporalClient(config);
-  const app = createApp({ config, orm, temporal, logger });
+  const metrics = createApiMetrics(createMetricsRegistry('api'));
+  const app = createApp({ config, orm, temporal, logger, metrics });
   const http = await listen(app, config.PORT, config.HOST);
   logger.info({ port: http.port }, `API listening on http://127.0.0.1:${http.port}`);
 

@@ -14,7 +14,7 @@ export function searchAttributeFlags(): string[] {
   return ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType[key.type] ?? key.type}`]);
 }
 
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   const result = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   const found = result.stdout.trim();
   return result.status === 0 && found ? found : undefined;
@@ -36,7 +36,7 @@ export function ensureTemporalCli(log: (msg: string) => void = (m) => process.st
   const inPath = onPath('temporal');
   if (inPath) return inPath;
 
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = findGo();
   if (!go) {
     throw new Error(
       [
@@ -56,6 +56,11 @@ export function ensureTemporalCli(log: (msg: string) => void = (m) => process.st
   });
   if (!existsSync(local)) throw new Error(`go install finished but ${local} is missing`);
   return local;
+}
+
+/** The Go toolchain, when there is one (PATH, or where the official tarball installs it). */
+export function findGo(): string | undefined {
+  return onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
 }
 
 export interface DevServerOptions {

@@ -40,11 +40,12 @@ export async function setOrderLines(em: EntityManager, orderId: string, lines: O
 
 /**
  * Writes a status change and its history row. `seq` orders the saga's changes: a retried (older) write never
- * overwrites a newer status, and the history row is written once.
+ * overwrites a newer status, and the history row is written once. Returns the order's creation time when this call
+ * changed the status, undefined when it was a repeat (so a retried activity is not counted twice in metrics).
  */
-export async function recordStatus(em: EntityManager, orderId: string, change: StatusChange): Promise<void> {
+export async function recordStatus(em: EntityManager, orderId: string, change: StatusChange): Promise<{ createdAt: Date } | undefined> {
   const clearsFailure = change.failureReason !== undefined;
-  await em.getConnection().execute(
+  const rows = await em.getConnection().execute<{ created_at: Date }[]>(
     `WITH history AS (
        INSERT INTO order_history (order_id, seq, status, reason) VALUES (?, ?, ?, ?)
        ON CONFLICT (order_id, seq) DO NOTHING)
@@ -54,7 +55,8 @@ export async function recordStatus(em: EntityManager, orderId: string, change: S
        provider_payment_id = COALESCE(?, provider_payment_id),
        failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END,
        rejection = COALESCE(?::jsonb, rejection)
-     WHERE id = ? AND status_seq < ?`,
+     WHERE id = ? AND status_seq < ?
+     RETURNING created_at`,
     [
       orderId,
       change.seq,
@@ -71,6 +73,7 @@ export async function recordStatus(em: EntityManager, orderId: string, change: S
       change.seq,
     ],
   );
+  return rows[0] ? { createdAt: new Date(rows[0].created_at) } : undefined;
 }
 
 /** A late payment was refunded after the order closed: the order keeps its status, its payment says refunded. */

@@ -8,8 +8,13 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1–255 visible ASCII characters');
 
-// Printable characters only: customer ids end up in logs, search attributes and workflow summaries.
-const customerId = z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u, 'no control characters');
+/** Node lower-cases header names; the OpenAPI document names the header as clients write it (Idempotency-Key). */
+export const placeOrderHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
+
+// Printable characters only: customer ids end up in logs, search attributes and workflow summaries. The class is
+// Unicode's Cc (C0, DEL, C1) spelt without the `u` flag: the OpenAPI generator copies the pattern but not its flags.
+// eslint-disable-next-line no-control-regex -- naming the control characters is the point
+const customerId = z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f-\x9f]+$/, 'no control characters');
 
 export const placeOrderBodySchema = z
   .strictObject({
@@ -36,3 +41,5 @@ export const listOrdersQuerySchema = z.strictObject({
 });
 
 export const cancelOrderBodySchema = z.strictObject({ reason: z.string().max(500).optional() }).default({});
+
+export const notificationsQuerySchema = z.strictObject({ status: z.enum(['failed', 'sent']).optional() });

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { requireAdmin } from '../api/admin-auth';
 import type { ApiDeps } from '../api/deps';
 import { parseRequest } from '../api/validate';
@@ -9,30 +8,40 @@ import { NotFoundError } from '../errors';
 import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
 import { webhookEventSchema } from '../payments/webhook-event';
 import { HttpError } from '../api/error-middleware';
+import { requestLogger } from '../api/request-id';
+import type { ApiMetrics } from '../metrics/api-metrics';
 import { NotificationSchema } from './entities';
+import { logRequestAsAboutOrder } from './log-fields';
 import { cancelOrder, retryCompensation } from './order-commands';
 import { findOrder, listOrders } from './order-queries';
 import { toOrderJson } from './order-view';
 import { deliverPaymentEvent } from './payment-webhooks';
 import { PlacementRejected, placeOrder } from './placement';
-import { cancelOrderBodySchema, idempotencyKeySchema, listOrdersQuerySchema, orderIdParamsSchema, placeOrderBodySchema } from './request-schemas';
-
-const headerSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
-const notificationsQuerySchema = z.strictObject({ status: z.enum(['failed', 'sent']).optional() });
+import {
+  cancelOrderBodySchema,
+  listOrdersQuerySchema,
+  notificationsQuerySchema,
+  orderIdParamsSchema,
+  placeOrderBodySchema,
+  placeOrderHeadersSchema,
+} from './request-schemas';
+import { countPlacements, countWebhooks } from './route-metrics';
 
 /** Path ids that are not UUIDs name no order: 404, like any other unknown id. */
 function orderIdFrom(ctx: Context): string {
   const parsed = orderIdParamsSchema.safeParse(ctx.params);
   if (!parsed.success) throw new NotFoundError('order', String(ctx.params.id));
-  return parsed.data.id.toLowerCase();
+  const id = parsed.data.id.toLowerCase();
+  logRequestAsAboutOrder(ctx, id);
+  return id;
 }
 
-export function orderRoutes(deps: ApiDeps): Router {
+export function orderRoutes(deps: ApiDeps & { metrics: ApiMetrics }): Router {
   const router = new Router();
   const admin = requireAdmin(deps.config.ADMIN_TOKEN);
 
-  router.post('/orders', async (ctx) => {
-    const { 'idempotency-key': key } = parseRequest(headerSchema, ctx.headers, 'headers');
+  router.post('/orders', countPlacements(deps.metrics, deps.logger), async (ctx) => {
+    const { 'idempotency-key': key } = parseRequest(placeOrderHeadersSchema, ctx.headers, 'headers');
     const body = parseRequest(placeOrderBodySchema, ctx.request.body, 'body');
     try {
       const { order, replayed } = await placeOrder(deps, body, key);
@@ -72,15 +81,17 @@ export function orderRoutes(deps: ApiDeps): Router {
     ctx.body = await cancelOrder(deps, id, reason);
   });
 
-  router.post('/webhooks/payments', async (ctx) => {
+  router.post('/webhooks/payments', countWebhooks(deps.metrics), async (ctx) => {
     const raw = ctx.request.rawBody ?? Buffer.alloc(0);
     const signature = ctx.get(WEBHOOK_SIGNATURE_HEADER) || undefined;
     if (!verifyWebhookSignature(deps.config.PAYMENT_WEBHOOK_SECRET, signature, raw, Math.floor(Date.now() / 1000))) {
       throw new HttpError(401, 'invalid_signature', 'the Payment-Signature header is missing, wrong or stale');
     }
     const event = parseRequest(webhookEventSchema, ctx.request.body, 'body');
+    logRequestAsAboutOrder(ctx, event.data.orderId);
     const delivery = await deliverPaymentEvent(deps, event);
-    deps.logger.info({ orderId: event.data.orderId, workflowId: `order-${event.data.orderId}`, eventId: event.id, type: event.type, delivery }, 'payment webhook received');
+    ctx.state.webhookDelivery = delivery;
+    requestLogger(ctx, deps.logger).info({ eventId: event.id, type: event.type, delivery }, 'payment webhook received');
     ctx.body = { received: true };
   });
 

@@ -1,12 +1,21 @@
+import { performance } from 'node:perf_hooks';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
+import { listen } from '../http-server';
 import { createLogger } from '../logger';
+import { createMetricsRegistry } from '../metrics/registry';
+import { createWorkerMetrics } from '../metrics/worker-metrics';
+import { checkReadiness } from '../readiness';
 import { createWorker } from './create-worker';
+import { createWorkerOpsApp } from './ops-app';
+import { fetchSdkMetrics, sdkMetricsBindAddress } from './sdk-metrics';
+import { untilPolling } from './startup';
 
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger('worker', config.LOG_LEVEL);
+  const sdkMetricsPort = config.WORKER_SDK_METRICS_PORT;
   // The SDK's own logs (worker lifecycle, workflow logger) go through the same pino logger.
   Runtime.install({
     logger: {
@@ -17,12 +26,32 @@ async function main() {
       warn: (message, meta) => logger.warn(meta ?? {}, message),
       error: (message, meta) => logger.error(meta ?? {}, message),
     },
+    ...(sdkMetricsPort > 0
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsBindAddress(sdkMetricsPort) } } } }
+      : {}),
     // The worker exits on our signal handling below, not the SDK's.
     shutdownSignals: [],
   });
   const orm = await initOrm(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createWorker({ connection, orm, config, logger });
+  const metrics = createWorkerMetrics(createMetricsRegistry('worker'));
+
+  // Up before the worker is built, so liveness answers while workflow code loads.
+  const ops = await listen(
+    createWorkerOpsApp({
+      logger,
+      registry: metrics.registry,
+      readiness: () => checkReadiness(orm, connection),
+      moreMetrics: sdkMetricsPort > 0 ? () => fetchSdkMetrics(sdkMetricsPort) : undefined,
+    }),
+    config.WORKER_METRICS_PORT,
+    config.HOST,
+  );
+  logger.info({ port: ops.port }, `worker metrics and health on http://127.0.0.1:${ops.port}/metrics`);
+
+  const creating = performance.now();
+  const worker = await createWorker({ connection, orm, config, logger, metrics });
+  const createMs = performance.now() - creating;
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -34,8 +63,24 @@ async function main() {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
-  await worker.run(); // resolves once shutdown has drained in-flight tasks
+  const running = worker.run(); // resolves once shutdown has drained in-flight tasks
+  // A failing run() rejects the race: main fails and the worker exits 1 with the SDK's error.
+  if (await Promise.race([untilPolling(worker), running.then(() => false)])) {
+    // From process start (performance's time origin) to the first workflow task poll: what `npm run bench` reads.
+    logger.info(
+      {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        startupMs: Math.round(performance.now()),
+        createWorkerMs: Math.round(createMs),
+        workflowCode: process.env.WORKFLOW_BUNDLE_PATH ? 'prebuilt bundle' : 'bundled at start-up',
+      },
+      'worker polling',
+    );
+  } else {
+    logger.warn('the worker stopped or did not poll within 60 s of being started');
+  }
+  await running;
+  await ops.close();
   await connection.close();
   await orm.close();
   logger.info('worker stopped');

@@ -26,6 +26,8 @@ export interface Stack {
   product(id: string): Promise<{ onHand: number; reserved: number; available: number }>;
   /** Polls GET /orders/:id until `done` holds (or `timeoutMs` passes) and returns the last order. */
   waitForOrder(id: string, done: (order: any) => boolean, timeoutMs?: number): Promise<any>;
+  /** The notification templates the simulator recorded for an order, once there are at least `atLeast` of them. */
+  notificationTemplates(orderId: string, atLeast: number, timeoutMs?: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,15 @@ export async function startStack(
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`order ${id} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.history)}`);
+    },
+    async notificationTemplates(orderId, atLeast, timeoutMs = 10_000) {
+      // Notifications are sent after the status is written, so a test that has seen the status polls for them.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const templates = stack.simulator.notifications.list(orderId).map((n) => n.template);
+        if (templates.length >= atLeast || Date.now() > deadline) return templates.sort();
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async close() {
       await worker.shutdown();

@@ -52,10 +52,7 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
     const again = await cancel(order.id);
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('not_cancellable');
-    const templates = async () => (await request(`${stack.simulatorUrl}/v1/notifications?orderId=${order.id}`)).body.items.map((n: any) => n.template).sort();
-    await stack.waitForOrder(order.id, () => true);
-    for (let i = 0; i < 50 && (await templates()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await templates()).toEqual(['order_confirmed', 'order_refunded']);
+    expect(await stack.notificationTemplates(order.id, 2)).toEqual(['order_confirmed', 'order_refunded']);
   });
 
   it('a REJECTED order is not cancellable (409)', async () => {

@@ -41,8 +41,7 @@ describe('order saga end to end: each payment outcome', () => {
     expect(done.payment.status).toBe('succeeded');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
 
-    const notes = await request(`${stack.simulatorUrl}/v1/notifications?orderId=${res.body.id}`);
-    expect(notes.body.items.map((n: any) => n.template)).toEqual(['order_confirmed']);
+    expect(await stack.notificationTemplates(res.body.id, 1)).toEqual(['order_confirmed']);
   });
 
   it('tok_declined: CANCELLED (payment_declined), stock released', async () => {
@@ -53,8 +52,7 @@ describe('order saga end to end: each payment outcome', () => {
     expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'card_declined' });
     expect(done.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'payment_declined' });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
-    const notes = await request(`${stack.simulatorUrl}/v1/notifications?orderId=${res.body.id}`);
-    expect(notes.body.items.map((n: any) => n.template)).toEqual(['order_cancelled']);
+    expect(await stack.notificationTemplates(res.body.id, 1)).toEqual(['order_cancelled']);
   });
 
   it('tok_wallet: a funded wallet pays; a short one is declined with insufficient_funds', async () => {

@@ -1,0 +1,16 @@
+import type { CeilingActivities } from '../workflows/ceiling';
+
+/** The ceiling workflow's activities (bench/saga.ts): they do nothing, so what is measured is the engine alone. */
+export function createCeilingActivities(): CeilingActivities {
+  return {
+    async ceilingRecord() {},
+    async ceilingReserve() {
+      return { totalCents: 1 };
+    },
+    async ceilingRequestPayment(id) {
+      return { paymentId: `pay_${id}` };
+    },
+    async ceilingCommit() {},
+    async ceilingNotify() {},
+  };
+}

@@ -1,0 +1,168 @@
+// `npm run docs:screenshot`: screenshots of the Temporal Web UI for docs/tracing-a-saga.md, against a running
+// `npm start`. Places demo orders through the API, then opens the saga of one of them (history and User Metadata
+// tabs) and the workflow list filtered by OrderStatus in Debian's Chromium, driven by playwright-core (both
+// installed here when missing).
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type * as Playwright from 'playwright-core';
+import { loadConfigOrExit } from '../src/config';
+
+const CHROMIUM = '/usr/bin/chromium';
+// No GPU, no sandbox (root in CI), and no background connections: the machine is offline, and Chromium's attempts to
+// reach Google's hosts would otherwise fail loudly at every start.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ROOT = path.resolve(__dirname, '..');
+const OUT_DIR = path.join(ROOT, 'docs');
+
+const config = loadConfigOrExit();
+const api = `http://127.0.0.1:${config.PORT}`;
+const admin = { authorization: `Bearer ${config.ADMIN_TOKEN}` };
+
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  console.log('installing Debian chromium (apt-get)…');
+  execFileSync('apt-get', ['update'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', 'chromium'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+async function loadPlaywright(): Promise<typeof Playwright> {
+  try {
+    require.resolve('playwright-core');
+  } catch {
+    console.log('installing playwright-core (npm, --no-save)…');
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'playwright-core'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  }
+  return import('playwright-core');
+}
+
+async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** A product, one paid order (its saga waits in the cancellation window) and one declined order. */
+async function placeDemoOrders(): Promise<{ paid: any; declined: any }> {
+  const product = await call(
+    'POST',
+    `${api}/admin/products`,
+    {
+      sku: `DEMO-${randomUUID().slice(0, 8)}`,
+      name: 'Espresso beans 1 kg',
+      priceCents: 2450,
+      currency: 'EUR',
+      stock: 50,
+    },
+    admin,
+  );
+  const place = (token: string, quantity: number) =>
+    call(
+      'POST',
+      `${api}/orders`,
+      {
+        customerId: 'docs-demo',
+        customerEmail: 'demo@example.com',
+        items: [{ productId: product.id, quantity }],
+        payment: { token },
+      },
+      { 'idempotency-key': `docs-${randomUUID()}` },
+    );
+  const [paid, declined] = [await place('tok_visa', 2), await place('tok_declined', 1)];
+  const settled = (id: string, statuses: string[]) =>
+    waitFor(`order ${id}`, async () => {
+      const order = await call('GET', `${api}/orders/${id}`);
+      return statuses.includes(order.status) ? order : undefined;
+    });
+  return { paid: await settled(paid.id, ['PAID', 'COMPLETED']), declined: await settled(declined.id, ['CANCELLED']) };
+}
+
+async function main() {
+  await waitFor(`the API at ${api} (is \`npm start\` running?)`, async () =>
+    (await fetch(`${api}/readyz`)).ok ? true : undefined,
+  );
+  ensureChromium();
+  const { chromium } = await loadPlaywright();
+  const { paid, declined } = await placeDemoOrders();
+  console.log(`orders: ${paid.id} (${paid.status}), ${declined.id} (${declined.status})`);
+
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'order-saga-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1440, height: 1100 },
+  });
+  try {
+    mkdirSync(OUT_DIR, { recursive: true });
+    const page = context.pages()[0] ?? (await context.newPage());
+
+    // The saga of the paid order: the link every order JSON carries.
+    await page.setViewportSize({ width: 1440, height: 1560 }); // tall enough for the whole event history
+    await page.goto(paid.temporalUiUrl, { waitUntil: 'load' });
+    await page.getByText('Reserve stock (row locks)').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000); // let the timeline finish drawing
+    const orderShot = path.join(OUT_DIR, 'temporal-ui-order.png');
+    await page.screenshot({ path: orderShot });
+    console.log(`wrote ${path.relative(ROOT, orderShot)} (${paid.temporalUiUrl})`);
+
+    // Its User Metadata tab: the static summary and details set at start, the current details, the step summaries.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByText('User Metadata').first().click();
+    await page.getByText('Events with Metadata').first().waitFor({ timeout: 30_000 });
+    const metadataShot = path.join(OUT_DIR, 'temporal-ui-order-metadata.png');
+    await page.screenshot({ path: metadataShot });
+    console.log(`wrote ${path.relative(ROOT, metadataShot)}`);
+
+    // The list, filtered the way an engineer looks for sagas in one state.
+    const ui = config.TEMPORAL_UI_URL.replace(/\/$/, '');
+    const query = 'OrderStatus = "CANCELLED" OR OrderStatus = "PAID"';
+    const listUrl = `${ui}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows?query=${encodeURIComponent(query)}`;
+    await page.setViewportSize({ width: 1440, height: 800 });
+    await page.goto(listUrl, { waitUntil: 'load' });
+    await page.getByText(`order-${paid.id}`).first().waitFor({ timeout: 30_000 });
+    const listShot = path.join(OUT_DIR, 'temporal-ui-orders-by-status.png');
+    await page.screenshot({ path: listShot });
+    console.log(`wrote ${path.relative(ROOT, listShot)} (${listUrl})`);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { Counter, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { createMetricsRegistry } from './registry';
+
+/** What `POST /orders` ended as; a fixed set, so the label never grows with traffic. */
+export type PlacementResult = 'accepted' | 'replayed' | 'rejected' | 'conflict' | 'invalid' | 'error';
+/** A webhook's outcome: the saga's delivery result, or why it was refused. */
+export type WebhookResult =
+  'signalled' | 'refund_started' | 'ignored' | 'invalid_signature' | 'invalid' | 'unknown_order' | 'error';
+
+export interface ApiMetrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  ordersPlaced: Counter<'result'>;
+  webhooksReceived: Counter<'type' | 'result'>;
+}
+
+export function createApiMetrics(registry: Registry = createMetricsRegistry('api', { defaults: false })): ApiMetrics {
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method, matched route pattern (not the raw URL) and status code',
+      labelNames: ['method', 'route', 'status'],
+      // POST /orders waits for the reservation (a Temporal update): tens to hundreds of ms, seconds under load.
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    ordersPlaced: new Counter({
+      name: 'orders_placed_total',
+      help: 'POST /orders answers by result: accepted, replayed (same Idempotency-Key and body), rejected (stock, product, currency), conflict (key reused), invalid (400), error (5xx)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    webhooksReceived: new Counter({
+      name: 'webhooks_received_total',
+      help: 'Payment webhooks by event type (unknown when the body could not be read) and result',
+      labelNames: ['type', 'result'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../../workflows/order/definitions';
+import type { OrderJson } from './order-view';
+
+/**
+ * The orders API's answers as zod schemas: the source of the OpenAPI document's response bodies. The assertion at
+ * the bottom makes `tsc` fail when toOrderJson (what the API really sends) stops fitting the documented shape.
+ */
+
+const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601, UTC');
+
+export const orderItemJsonSchema = z.object({
+  productId: z.uuid(),
+  sku: z.string().nullable().describe('null until the stock is reserved (prices are copied from the catalog then)'),
+  name: z.string().nullable(),
+  quantity: z.int().min(1),
+  unitPriceCents: z.int().nullable(),
+  lineTotalCents: z.int().nullable(),
+});
+
+export const orderJsonSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(ORDER_STATUSES),
+  customerId: z.string(),
+  customerEmail: z.string(),
+  items: z.array(orderItemJsonSchema),
+  totalCents: z.int().nullable().describe('integer minor units; null until the stock is reserved'),
+  currency: z.string().nullable(),
+  payment: z.object({
+    status: z.string().describe('not_requested | pending | succeeded | failed | voided | refunded'),
+    providerPaymentId: z.string().optional(),
+  }),
+  failureReason: z.string().optional().describe('why the order was rejected, cancelled or needs attention'),
+  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: timestamp, reason: z.string().optional() })),
+  workflowId: z.string().describe('the Temporal workflow running this order: order-{id}'),
+  temporalUiUrl: z.url().describe("the order's saga in the Temporal Web UI"),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const orderPageJsonSchema = z.object({
+  items: z.array(orderJsonSchema),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last one'),
+});
+
+export const notificationJsonSchema = z.object({
+  id: z.string(),
+  orderId: z.uuid(),
+  kind: z.string().describe('order_confirmed | order_cancelled | order_refunded'),
+  recipient: z.string(),
+  status: z.enum(['SENT', 'FAILED']),
+  attempts: z.int(),
+  lastError: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const webhookAckJsonSchema = z.object({ received: z.literal(true) });
+
+type Fits<Actual, Documented> = Actual extends Documented ? true : never;
+const orderJsonIsDocumented: Fits<OrderJson, z.infer<typeof orderJsonSchema>> = true;
+void orderJsonIsDocumented;

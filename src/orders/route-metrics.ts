@@ -1,0 +1,78 @@
+import type { Middleware } from 'koa';
+import { HttpError } from '../api/error-middleware';
+import { requestLogger } from '../api/request-id';
+import { DomainError } from '../errors';
+import type { Logger } from '../logger';
+import type { ApiMetrics, PlacementResult, WebhookResult } from '../metrics/api-metrics';
+import { WEBHOOK_EVENT_TYPES } from '../payments/webhook-event';
+import type { Delivery } from './payment-webhooks';
+import { logRequestAsAboutOrder } from './log-fields';
+import { PlacementRejected } from './placement';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** What the webhook route did with a verified event; read by countWebhooks(). */
+    webhookDelivery?: Delivery;
+  }
+}
+
+function placementResult(err: unknown): PlacementResult {
+  if (err instanceof PlacementRejected) return err.replayed ? 'replayed' : 'rejected';
+  if (err instanceof DomainError && err.code === 'idempotency_key_reused') return 'conflict';
+  if (err instanceof HttpError && err.status < 500) return 'invalid';
+  return 'error';
+}
+
+/**
+ * Wraps `POST /orders`: counts orders_placed_total{result} and logs the outcome; from then on the request's log lines
+ * (the access log too) carry the order's id and workflow id.
+ * Errors are rethrown untouched; errorMiddleware still answers them.
+ */
+export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      const result: PlacementResult = ctx.response.get('Idempotent-Replayed') === 'true' ? 'replayed' : 'accepted';
+      metrics.ordersPlaced.inc({ result });
+      const order = ctx.body as { id: string; status: string };
+      logRequestAsAboutOrder(ctx, order.id);
+      requestLogger(ctx, logger).info({ result, status: order.status }, 'order placed');
+    } catch (err) {
+      const result = placementResult(err);
+      metrics.ordersPlaced.inc({ result });
+      if (err instanceof PlacementRejected) {
+        logRequestAsAboutOrder(ctx, err.orderId);
+        requestLogger(ctx, logger).info({ result, code: err.code }, 'order placement rejected');
+      }
+      throw err;
+    }
+  };
+}
+
+function webhookResult(err: unknown): WebhookResult {
+  if (err instanceof HttpError && err.code === 'invalid_signature') return 'invalid_signature';
+  if (err instanceof DomainError && err.code === 'not_found') return 'unknown_order';
+  if (err instanceof HttpError && err.status < 500) return 'invalid';
+  return 'error';
+}
+
+/**
+ * Wraps `POST /webhooks/payments`: counts webhooks_received_total{type,result}. The type label comes from the body
+ * only when it is one of the known event types, so an attacker's body cannot mint new series.
+ */
+export function countWebhooks(metrics: Pick<ApiMetrics, 'webhooksReceived'>): Middleware {
+  const known = new Set<string>(WEBHOOK_EVENT_TYPES);
+  return async (ctx, next) => {
+    const typeOf = () => {
+      const type = (ctx.request.body as { type?: unknown } | undefined)?.type;
+      return typeof type === 'string' && known.has(type) ? type : 'unknown';
+    };
+    try {
+      await next();
+      metrics.webhooksReceived.inc({ type: typeOf(), result: ctx.state.webhookDelivery ?? 'ignored' });
+    } catch (err) {
+      metrics.webhooksReceived.inc({ type: typeOf(), result: webhookResult(err) });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,144 @@
+import { apiRouters, createApp } from '../../src/api/app';
+import { buildOpenApiDocument } from '../../src/api/openapi/document';
+import { createApiMetrics } from '../../src/metrics/api-metrics';
+import { testConfig, testLogger } from '../harness/env';
+import type { RunningServer } from '../harness/http';
+import { request, serve } from '../harness/http';
+import { validateOpenApi } from './openapi-validator';
+
+// Routers are built without I/O: fakes stand in for the database and Temporal, which these tests never reach.
+const config = testConfig();
+const deps = { config, orm: {} as never, temporal: {} as never, logger: testLogger(), metrics: createApiMetrics() };
+
+/** `METHOD /path/{param}` for every route of every router the API mounts (HEAD is Koa's automatic twin of GET). */
+function routerOperations(): string[] {
+  const operations = new Set<string>();
+  for (const router of apiRouters(deps)) {
+    for (const layer of router.stack) {
+      if (typeof layer.path !== 'string') continue;
+      const path = layer.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      for (const method of layer.methods) if (method !== 'HEAD') operations.add(`${method} ${path}`);
+    }
+  }
+  return [...operations].sort();
+}
+
+function documentedOperations(document: ReturnType<typeof buildOpenApiDocument>): string[] {
+  return Object.entries(document.paths ?? {})
+    .flatMap(([path, item]) =>
+      Object.keys(item ?? {})
+        .filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    )
+    .sort();
+}
+
+describe('the OpenAPI document', () => {
+  const document = buildOpenApiDocument();
+  const operation = (method: string, path: string) =>
+    (document.paths as Record<string, Record<string, any>>)[path]?.[method];
+
+  it('documents every route of every router, and nothing that is not a route', () => {
+    const routes = routerOperations();
+    expect(routes.length).toBeGreaterThanOrEqual(17);
+    expect(routes.filter((r) => !documentedOperations(document).includes(r))).toEqual([]);
+    expect(documentedOperations(document).filter((d) => !routes.includes(d))).toEqual([]);
+  });
+
+  it('is a valid OpenAPI 3.1 document', () => {
+    const result = validateOpenApi(document);
+    expect(result.errors).toBeUndefined();
+    expect(result).toMatchObject({ valid: true, version: '3.1' });
+  });
+
+  it('documents the request headers: Idempotency-Key, Payment-Signature, admin bearer auth, X-Request-Id', () => {
+    const headers = (op: any) => op.parameters.filter((p: any) => p.in === 'header').map((p: any) => p.name);
+    expect(headers(operation('post', '/orders'))).toEqual(expect.arrayContaining(['Idempotency-Key', 'X-Request-Id']));
+    expect(operation('post', '/webhooks/payments').parameters).toContainEqual(
+      expect.objectContaining({ name: 'Payment-Signature', in: 'header', required: true }),
+    );
+    expect(document.components?.securitySchemes?.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const [path, item] of Object.entries(document.paths ?? {})) {
+      for (const [method, op] of Object.entries(item as Record<string, any>)) {
+        const isAdmin = path.startsWith('/admin/');
+        expect({ route: `${method} ${path}`, security: op.security ?? null }).toEqual({
+          route: `${method} ${path}`,
+          security: isAdmin ? [{ adminToken: [] }] : null,
+        });
+        if (isAdmin) expect(Object.keys(op.responses)).toContain('401');
+        expect(headers(op)).toContain('X-Request-Id');
+      }
+    }
+  });
+
+  it('documents bodies from the request schemas and every error code a route answers with', () => {
+    expect(operation('post', '/orders').requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/PlaceOrderRequest',
+    });
+    expect(document.components?.schemas?.PlaceOrderRequest).toMatchObject({
+      required: ['customerId', 'customerEmail', 'items', 'payment'],
+      additionalProperties: false,
+    });
+    const errorCodes = (op: any, status: string) =>
+      op.responses[status].content['application/json'].schema.properties.error.enum;
+    const placeOrder = operation('post', '/orders');
+    expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '400', '409', '413', '415', '422', '500', '503']);
+    expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
+    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch']);
+    expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
+    expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable']);
+    expect(placeOrder.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Order',
+    });
+    // Every operation answers something documented on success and on an unexpected failure.
+    for (const item of Object.values(document.paths ?? {})) {
+      for (const op of Object.values(item as Record<string, any>)) {
+        expect(Object.keys(op.responses).some((s) => s.startsWith('2'))).toBe(true);
+        expect(errorCodes(op, '500')).toEqual(['internal_error']);
+      }
+    }
+  });
+});
+
+describe('GET /openapi.json and GET /docs', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await serve(createApp(deps));
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('serves the document', async () => {
+    const res = await request(`${server.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+  });
+
+  it('serves the Swagger UI page from swagger-ui-dist, and every file it loads', async () => {
+    const page = await fetch(`${server.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(assets).toEqual(
+      expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/swagger-initializer.js']),
+    );
+    for (const asset of assets) {
+      const res = await fetch(`${server.url}${asset}`);
+      expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+    const initializer = await (await fetch(`${server.url}/docs/swagger-initializer.js`)).text();
+    expect(initializer).toContain("url: '/openapi.json'");
+  });
+
+  it('serves nothing else from the package: an unknown or traversing name is a JSON 404', async () => {
+    for (const name of ['package.json', '..%2F..%2Fpackage.json', 'swagger-ui.js.map']) {
+      const res = await request(`${server.url}/docs/${name}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: 'not_found' });
+    }
+  });
+});
