@@ -15,8 +15,6 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY migrations ./migrations
 COPY scripts ./scripts
-# scripts/record-histories.ts (compiled with the other scripts) imports the saga's fake activities from test/.
-COPY test ./test
 # tsc -p tsconfig.build.json, then scripts/build-workflow-bundle.ts → dist/workflow-bundle.js
 RUN npm run build
 
