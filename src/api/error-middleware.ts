@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import type { Logger } from '../logger';
+import { isDependencyUnavailable } from './unavailable';
 
 /** An error that already knows its HTTP status (request-shape problems raised at the boundary). */
 export class HttpError extends Error {
@@ -73,6 +74,11 @@ export function errorMiddleware(logger: Logger): Middleware {
         // Koa/http-errors raised by middleware (e.g. a malformed URL) carry their own 4xx status.
         ctx.status = err.status;
         ctx.body = errorBody(err.code ?? 'bad_request', err.expose ? err.message : 'bad request');
+      } else if (isDependencyUnavailable(err)) {
+        (ctx.state.logger ?? logger).warn({ err, method: ctx.method, path: ctx.path }, 'a dependency is unavailable');
+        ctx.status = 503;
+        ctx.set('Retry-After', '1');
+        ctx.body = errorBody('service_unavailable', 'a backing service is not answering; retry shortly');
       } else {
         // The request's child logger when there is one, so the stack can be found by the X-Request-Id a client reports.
         (ctx.state.logger ?? logger).error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');

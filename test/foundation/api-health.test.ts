@@ -74,3 +74,29 @@ describe('health endpoints', () => {
     expect(res.body).toMatchObject({ error: 'not_found' });
   });
 });
+
+describe('when a dependency is down', () => {
+  it('POST /orders answers 503 service_unavailable (retryable), not 500, when Temporal does not answer', async () => {
+    const config = testConfig();
+    const orm = await testOrm(config);
+    const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', interceptors: [] }) });
+    const server = await serve(createApp({ config, orm, temporal: deadTemporal, logger: testLogger() }));
+    try {
+      const res = await request(`${server.url}/orders`, {
+        body: {
+          customerId: 'c',
+          customerEmail: 'c@example.com',
+          items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }],
+          payment: { token: 'tok_visa' },
+        },
+      });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ error: 'service_unavailable' });
+      expect(res.headers.get('retry-after')).toBe('1');
+    } finally {
+      await server.close();
+      await deadTemporal.connection.close().catch(() => undefined);
+      await orm.close();
+    }
+  });
+});
