@@ -36,7 +36,7 @@ interface Scenario {
   products: string[];
 }
 
-interface Row {
+export interface ReserveRow {
   scenario: string;
   clients: number;
   oursTps: number;
@@ -44,7 +44,7 @@ interface Row {
   ratio: number;
 }
 
-function benchDatabaseUrl(): string {
+export function benchDatabaseUrl(): string {
   if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
   const url = new URL(loadConfig().DATABASE_URL);
   url.pathname = '/order_saga_bench';
@@ -137,20 +137,35 @@ async function checkNothingLeaked(orm: Orm, scenarios: Scenario[]): Promise<void
   }
 }
 
-function printTable(rows: Row[]): void {
+/** The comparison as a plain-text table. */
+export function formatReserveTable(rows: ReserveRow[]): string {
   const header = ['scenario', 'C', 'ours tx/s', 'pgbench tx/s', 'ours/pgbench'];
   const cells = rows.map((r) => [r.scenario, String(r.clients), r.oursTps.toFixed(0), r.pgbenchTps.toFixed(0), r.ratio.toFixed(2)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => (i < 1 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
-async function main(): Promise<void> {
-  const databaseUrl = benchDatabaseUrl();
+export interface ReserveComparison {
+  rows: ReserveRow[];
+  postgres: string;
+}
+
+/**
+ * Ours vs pgbench for the hot and the spread scenario at each client count, on `databaseUrl` (created and migrated
+ * when missing). bench/saga.ts runs this too, with shorter runs.
+ */
+export async function runReserveComparison(options: {
+  databaseUrl: string;
+  seconds: number;
+  clientCounts?: number[];
+  log?: (line: string) => void;
+}): Promise<ReserveComparison> {
+  const { databaseUrl, seconds } = options;
+  const clientCounts = options.clientCounts ?? CLIENT_COUNTS;
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   await ensureDatabase(databaseUrl);
-  const orm = await initOrm({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: Math.max(...CLIENT_COUNTS) });
+  const orm = await initOrm({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: Math.max(...clientCounts) });
   try {
     await migrate(orm);
     const runId = Date.now().toString(36);
@@ -161,18 +176,17 @@ async function main(): Promise<void> {
     await orm.em.fork().execute('ANALYZE products');
     writeFileSync(SCRIPT_PATH, pgbenchScript());
 
-    console.log(`reserve + release of 1 unit, ${SECONDS} s per run, ${os.cpus().length} CPU(s), database ${new URL(databaseUrl).pathname.slice(1)}\n`);
-    const rows: Row[] = [];
+    const rows: ReserveRow[] = [];
     for (const scenario of scenarios) {
       const label = scenario.name === 'hot' ? 'hot (1 product)' : `spread (${scenario.products.length} products)`;
-      for (const clients of CLIENT_COUNTS) {
-        const oursTps = await runOurs(orm, scenario, clients, SECONDS);
+      for (const clients of clientCounts) {
+        const oursTps = await runOurs(orm, scenario, clients, seconds);
         const before = await reservationCount(orm, scenario);
         const pgbench = await runPgbench({
           databaseUrl,
           scriptPath: SCRIPT_PATH,
           clients,
-          seconds: SECONDS,
+          seconds,
           variables: { prefix: scenario.prefix, nproducts: scenario.products.length },
         });
         // Proof that the script reserved real products rather than missing them and doing nothing, quickly.
@@ -182,29 +196,38 @@ async function main(): Promise<void> {
         }
         const pgbenchTps = pgbench.tps;
         rows.push({ scenario: label, clients, oursTps, pgbenchTps, ratio: oursTps / pgbenchTps });
-        process.stderr.write(`  done: ${label}, C=${clients}\n`);
+        log(`  done: ${label}, C=${clients}`);
       }
     }
     await checkNothingLeaked(orm, scenarios);
-
-    printTable(rows);
-    mkdirSync(path.dirname(RESULTS_PATH), { recursive: true });
     const [{ server_version: postgres }] = await orm.em.fork().execute<{ server_version: string }[]>('SHOW server_version');
-    writeFileSync(
-      RESULTS_PATH,
-      JSON.stringify(
-        { benchmark: 'reserve', unit: 'reserve+release pairs per second', seconds: SECONDS, cpus: os.cpus().length, node: process.version, postgres, at: new Date().toISOString(), rows },
-        null,
-        2,
-      ) + '\n',
-    );
-    console.log(`\nwritten to ${path.relative(process.cwd(), RESULTS_PATH)}`);
+    return { rows, postgres };
   } finally {
     await orm.close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const databaseUrl = benchDatabaseUrl();
+  console.log(`reserve + release of 1 unit, ${SECONDS} s per run, ${os.cpus().length} CPU(s), database ${new URL(databaseUrl).pathname.slice(1)}\n`);
+  const { rows, postgres } = await runReserveComparison({ databaseUrl, seconds: SECONDS });
+  console.log(formatReserveTable(rows));
+  mkdirSync(path.dirname(RESULTS_PATH), { recursive: true });
+  writeFileSync(
+    RESULTS_PATH,
+    JSON.stringify(
+      { benchmark: 'reserve', unit: 'reserve+release pairs per second', seconds: SECONDS, cpus: os.cpus().length, node: process.version, postgres, at: new Date().toISOString(), rows },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`\nwritten to ${path.relative(process.cwd(), RESULTS_PATH)}`);
+}
+
+// Imported by bench/saga.ts for its functions; run directly by `npm run bench:reserve`.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

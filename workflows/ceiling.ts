@@ -19,6 +19,11 @@ export interface CeilingActivities {
 export interface CeilingInput {
   id: string;
   cancelWindowMs: number;
+  /**
+   * What-if (BENCH_CEILING_FOLDED=1): the status writes after reserve, payment request and commit folded into
+   * those activities instead of local activities of their own — what restructuring the saga that way would save.
+   */
+  foldStatusWrites?: boolean;
 }
 
 export const ceilingPlaceUpdate = defineUpdate<{ outcome: 'accepted' }>('ceilingPlace');
@@ -41,7 +46,7 @@ export async function ceilingWorkflow(input: CeilingInput): Promise<void> {
   });
 
   const status = async (next: string) => {
-    await local.ceilingRecord(next);
+    if (!input.foldStatusWrites) await local.ceilingRecord(next);
     upsertSearchAttributes([{ key: OrderStatusKey, value: next }]);
   };
 

@@ -10,6 +10,16 @@ declare module 'koa' {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON escapes can still spell lone surrogates ("\\ud800"): not text, so not accepted. */
+function rejectLoneSurrogates(_key: string, value: unknown): unknown {
+  if (typeof value === 'string' && !value.isWellFormed()) {
+    throw new HttpError(400, 'invalid_encoding', 'the request body contains a string that is not well-formed Unicode');
+  }
+  return value;
+}
+
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
@@ -38,9 +48,17 @@ export function jsonBody(limitBytes: number): Middleware {
     if (!ctx.is('application/json', '+json')) {
       throw new HttpError(415, 'unsupported_media_type', 'request bodies must be application/json');
     }
+    let text: string;
     try {
-      ctx.request.body = JSON.parse(raw.toString('utf8'));
+      // fatal: malformed UTF-8 is refused, never silently turned into U+FFFD (distinct ids would collide).
+      text = UTF8.decode(raw);
     } catch {
+      throw new HttpError(400, 'invalid_encoding', 'the request body is not valid UTF-8');
+    }
+    try {
+      ctx.request.body = JSON.parse(text, rejectLoneSurrogates);
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
       throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
     }
     return next();

@@ -36,7 +36,7 @@ export const orderIdParamsSchema = z.object({ id: z.uuid() });
 export const listOrdersQuerySchema = z.strictObject({
   customerId,
   status: z.enum(ORDER_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: z.string().regex(/^\d{1,3}$/, 'expected an integer from 1 to 100').transform(Number).pipe(z.int().min(1).max(100)).default(20),
   cursor: keysetCursorSchema.optional(),
 });
 

@@ -100,3 +100,28 @@ describe('when a dependency is down', () => {
     }
   });
 });
+
+describe('request bodies that are not text', () => {
+  it('malformed UTF-8 and lone surrogates are 400, never silently replaced', async () => {
+    const config = testConfig();
+    const orm = await testOrm(config);
+    const temporal = createTemporalClient(config);
+    const server = await serve(createApp({ config, orm, temporal, logger: testLogger() }));
+    try {
+      const badBytes = await fetch(`${server.url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), // {"a":"\xff"}
+      });
+      expect(badBytes.status).toBe(400);
+      expect((await badBytes.json()).error).toBe('invalid_encoding');
+      const surrogate = await request(`${server.url}/orders`, { rawBody: '{"customerId":"\\ud800"}', method: 'POST', headers: { 'content-type': 'application/json' } });
+      expect(surrogate.status).toBe(400);
+      expect(surrogate.body.error).toBe('invalid_encoding');
+    } finally {
+      await server.close();
+      await temporal.connection.close();
+      await orm.close();
+    }
+  });
+});

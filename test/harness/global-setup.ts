@@ -6,7 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { recreateDatabase } from '../../src/db/ensure-database';
 import { migrate } from '../../src/db/migrate';
 import { initOrm } from '../../src/db/orm';
-import { ensureTemporalCli } from '../../src/devtools/temporal-cli';
+import { DEV_SERVER_DYNAMIC_CONFIG, ensureTemporalCli } from '../../src/devtools/temporal-cli';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 declare global {
@@ -25,6 +25,8 @@ export default async function globalSetup(): Promise<void> {
       executable: { type: 'existing-path', path: cli },
       ip: '127.0.0.1',
       searchAttributes: ORDER_SEARCH_ATTRIBUTES,
+      // The same dynamic config as npm start (see DEV_SERVER_DYNAMIC_CONFIG): fast task dispatch, eager activities.
+      extraArgs: DEV_SERVER_DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
       log: { format: 'pretty', level: 'error' },
     },
   });

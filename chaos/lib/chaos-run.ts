@@ -1,0 +1,207 @@
+import { Client as PgClient } from 'pg';
+import { ProcessStack } from '../../bench/stack/stack';
+import type { DriverStats } from './driver';
+import { OrderDriver } from './driver';
+import type { FaultCounts } from './faults';
+import { FaultInjector } from './faults';
+import { exchange, sleep } from './http';
+import type { InvariantReport } from './invariants';
+import { checkInvariants } from './invariants';
+import { planOrders, seededRandom } from './plan';
+
+export interface ChaosOptions {
+  databaseUrl: string;
+  orders: number;
+  /** Requests in flight at most. */
+  concurrency: number;
+  /** Placements are spread over this long, so the faults land while orders flow. */
+  placementMs: number;
+  workerKillEveryMs: [number, number];
+  maxWorkerKills: number;
+  restartApi: boolean;
+  restartTemporal: boolean;
+  /** Restarts the machine's shared PostgreSQL: the full run only, never in tests. */
+  restartPostgres: boolean;
+  /** PAYMENT_TIMEOUT (tok_no_webhook orders end on it) and CANCEL_WINDOW (paid orders complete after it). */
+  paymentTimeout: string;
+  cancelWindow: string;
+  /** After placement, how long to wait for every order to finish before checking anyway. */
+  settleTimeoutMs: number;
+  seed: number;
+  /** A prebuilt workflow bundle (the jest harness has one); otherwise one is built. */
+  workflowBundlePath?: string;
+  log: (message: string) => void;
+}
+
+export interface ChaosSummary {
+  seed: number;
+  durationSeconds: number;
+  placementSeconds: number;
+  settleSeconds: number;
+  planned: { orders: number; byToken: Record<string, number>; keyed: number; replays: number; cancels: number };
+  driver: DriverStats;
+  faults: FaultCounts;
+  timeline: string[];
+  temporalArgs: string[];
+  report: InvariantReport;
+  workDir: string;
+}
+
+const PRODUCTS = 8;
+/** Stock per product, per planned order: enough for most orders, so that some late ones are rejected. */
+const STOCK_PER_ORDER = 0.2;
+/** Wallet balances in cents: some cover an order or two, some none. */
+const WALLET_BALANCES = [0, 500, 1500, 3000, 6000];
+
+/**
+ * One chaos run: the stack as processes (Temporal persisted to SQLite so it can be restarted), orders of every kind
+ * placed while workers are SIGKILLed and the API, Temporal and (optionally) PostgreSQL are restarted; then it waits
+ * for every order to finish and runs the invariant checker. The simulator is never restarted: it holds the charges.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
+  const started = Date.now();
+  const { log } = options;
+  const random = seededRandom(options.seed);
+  const stack = await ProcessStack.start({
+    name: 'chaos',
+    databaseUrl: options.databaseUrl,
+    temporalPersist: true,
+    workflowBundlePath: options.workflowBundlePath,
+    env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10' },
+    // Outages are long by webhook standards: let the provider keep retrying for a few minutes.
+    simulatorEnv: { SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1', SIM_WEBHOOK_DELAY_MS: '300', SIM_WEBHOOK_MAX_ATTEMPTS: '15' },
+    log,
+  });
+  const temporal = await stack.client();
+  let clean = false;
+  try {
+    log(`stack up: API ${stack.apiUrl}, simulator ${stack.simulatorUrl}, Temporal ${stack.temporalAddress}, logs in ${stack.workDir}`);
+    const admin = { authorization: `Bearer ${stack.config.ADMIN_TOKEN}` };
+    const products: string[] = [];
+    for (let i = 0; i < PRODUCTS; i++) {
+      const res = await exchange(`${stack.apiUrl}/admin/products`, {
+        headers: admin,
+        body: { sku: `chaos-${options.seed}-${i}`, name: `Chaos product ${i}`, priceCents: 500 + 250 * i, currency: 'EUR', stock: Math.ceil(options.orders * STOCK_PER_ORDER) },
+      });
+      if (!res.ok || res.status !== 201) throw new Error(`creating a product failed: ${JSON.stringify(res)}`);
+      products.push(String(res.body.id));
+    }
+    const walletCustomers = Array.from({ length: 15 }, (_, i) => `chaos-wallet-${i}`);
+    for (const [i, customerId] of walletCustomers.entries()) {
+      await exchange(`${stack.simulatorUrl}/v1/accounts`, { body: { customerId } });
+      const amountCents = WALLET_BALANCES[i % WALLET_BALANCES.length];
+      if (amountCents > 0) await exchange(`${stack.simulatorUrl}/v1/accounts/${customerId}/deposits`, { body: { amountCents } });
+    }
+
+    const plan = planOrders({
+      orders: options.orders,
+      placementMs: options.placementMs,
+      products,
+      walletCustomers,
+      cancelWithinMs: stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW,
+      random,
+    });
+    const faults = new FaultInjector(
+      stack,
+      {
+        workerKillEveryMs: options.workerKillEveryMs,
+        maxWorkerKills: options.maxWorkerKills,
+        apiRestartAtMs: options.restartApi ? options.placementMs * 0.3 : undefined,
+        temporalRestartAtMs: options.restartTemporal ? options.placementMs * 0.5 : undefined,
+        postgresRestartAtMs: options.restartPostgres ? options.placementMs * 0.7 : undefined,
+        random,
+      },
+      log,
+    );
+    const driver = new OrderDriver(stack.apiUrl, log);
+    const placementStarted = Date.now();
+    faults.start();
+    // An operator receives deliveries and writes off damaged stock while orders flow.
+    const adjustments = (async () => {
+      for (const share of [0.2, 0.45, 0.7, 0.9]) {
+        await sleep(Math.max(0, placementStarted + options.placementMs * share - Date.now()));
+        await driver.adjustStock(products[Math.floor(random() * products.length)], 25, stack.config.ADMIN_TOKEN);
+        await driver.adjustStock(products[Math.floor(random() * products.length)], -1, stack.config.ADMIN_TOKEN);
+      }
+    })();
+    await driver.run(plan, options.concurrency);
+    await adjustments;
+    const placementSeconds = (Date.now() - placementStarted) / 1000;
+    await faults.stop();
+    log(`all ${plan.length} orders placed and every replay and cancel answered after ${placementSeconds.toFixed(0)} s; waiting for the sagas to finish…`);
+
+    const settleStarted = Date.now();
+    await waitUntilSettled(options.databaseUrl, temporal, options.settleTimeoutMs, log);
+    const settleSeconds = (Date.now() - settleStarted) / 1000;
+    const report = await checkInvariants({ databaseUrl: options.databaseUrl, simulatorUrl: stack.simulatorUrl, temporal, observed: driver.observations });
+    clean = report.violations.length === 0;
+    const byToken: Record<string, number> = {};
+    for (const o of plan) byToken[o.token] = (byToken[o.token] ?? 0) + 1;
+    return {
+      seed: options.seed,
+      durationSeconds: (Date.now() - started) / 1000,
+      placementSeconds,
+      settleSeconds,
+      planned: {
+        orders: plan.length,
+        byToken,
+        keyed: plan.filter((o) => o.idempotencyKey).length,
+        replays: plan.filter((o) => o.replayAfterMs !== undefined).length,
+        cancels: plan.filter((o) => o.cancelAfterMs !== undefined).length,
+      },
+      driver: driver.stats,
+      faults: faults.counts,
+      timeline: faults.timeline,
+      temporalArgs: stack.temporalArgs,
+      report,
+      workDir: stack.workDir,
+    };
+  } finally {
+    await temporal.connection.close().catch(() => undefined);
+    // The logs and Temporal's SQLite file are kept only when there is something to explain.
+    await stack.stop({ removeWorkDir: clean });
+    if (!clean) log(`logs and Temporal's SQLite file kept in ${stack.workDir}`);
+  }
+}
+
+/**
+ * Waits until every order is finished (or in NEEDS_ATTENTION, which waits for an operator) and no other workflow
+ * runs, seen twice a few seconds apart so webhooks still being retried get their chance; or until the timeout.
+ */
+async function waitUntilSettled(databaseUrl: string, temporal: Awaited<ReturnType<ProcessStack['client']>>, timeoutMs: number, log: (m: string) => void) {
+  const deadline = Date.now() + timeoutMs;
+  let quietRounds = 0;
+  let lastReport = 0;
+  while (Date.now() < deadline) {
+    const db = new PgClient({ connectionString: databaseUrl });
+    let unfinished = -1;
+    let attention = 0;
+    try {
+      await db.connect();
+      const { rows } = await db.query<{ unfinished: number; attention: number }>(
+        `SELECT count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED', 'NEEDS_ATTENTION'))::int AS unfinished,
+                count(*) FILTER (WHERE status = 'NEEDS_ATTENTION')::int AS attention FROM orders`,
+      );
+      ({ unfinished, attention } = rows[0]);
+    } catch {
+      /* the database may be restarting: try again */
+    } finally {
+      await db.end().catch(() => undefined);
+    }
+    let running = -1;
+    try {
+      running = (await temporal.workflow.count('ExecutionStatus = "Running"')).count;
+    } catch {
+      /* Temporal may be restarting */
+    }
+    const quiet = unfinished === 0 && running === attention;
+    quietRounds = quiet ? quietRounds + 1 : 0;
+    if (quietRounds >= 2) return;
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      log(`  ${unfinished} order(s) unfinished, ${running} workflow(s) running`);
+    }
+    await sleep(quiet ? 5000 : 2000);
+  }
+  log(`gave up waiting after ${Math.round(timeoutMs / 1000)} s; checking what there is`);
+}

@@ -1,0 +1,138 @@
+import type { ClientObservations } from './invariants';
+import type { Exchange } from './http';
+import { exchange, sleep } from './http';
+import type { PlannedOrder } from './plan';
+
+export interface DriverStats {
+  /** Final answers by HTTP status (and error code), first requests, copies and replays alike. */
+  answers: Record<string, number>;
+  /** Requests that got no answer (connection refused or reset, timeout) and were retried with their key. */
+  retried: number;
+  /** Requests without a key that failed in a way that leaves the outcome unknown (they are not retried). */
+  unknownOutcome: number;
+  replays: number;
+  concurrentCopies: number;
+  cancels: Record<string, number>;
+  stockAdjustments: number;
+}
+
+/** How long one request keeps being retried through outages before the client gives up. */
+const RETRY_BUDGET_MS = 120_000;
+
+/**
+ * The customers of a chaos run: places the planned orders at their times through the API, retries with the same
+ * Idempotency-Key when an answer does not come (outages are the point), replays some requests on purpose, and
+ * cancels some orders. It records what the API answered, for the invariant checker.
+ */
+export class OrderDriver {
+  readonly observations: ClientObservations = { keyed: new Map(), acknowledged: new Set() };
+  readonly stats: DriverStats = { answers: {}, retried: 0, unknownOutcome: 0, replays: 0, concurrentCopies: 0, cancels: {}, stockAdjustments: 0 };
+  private readonly background: Promise<void>[] = [];
+
+  constructor(
+    private readonly apiUrl: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Places every order (at most `concurrency` requests in flight) and waits for their replays and cancels. */
+  async run(plan: PlannedOrder[], concurrency: number): Promise<void> {
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < plan.length) {
+          const order = plan[next++];
+          const wait = started + order.atMs - Date.now();
+          if (wait > 0) await sleep(wait);
+          await this.placeOne(order);
+        }
+      }),
+    );
+    await Promise.all(this.background);
+  }
+
+  private async placeOne(order: PlannedOrder): Promise<void> {
+    const copies = Array.from({ length: 1 + order.concurrentCopies }, () => this.send(order));
+    this.stats.concurrentCopies += order.concurrentCopies;
+    const answers = await Promise.all(copies);
+    const accepted = answers.find((a) => a?.ok && a.status === 201);
+    if (order.replayAfterMs !== undefined) {
+      this.background.push(
+        sleep(order.replayAfterMs).then(async () => {
+          this.stats.replays++;
+          await this.send(order);
+        }),
+      );
+    }
+    if (accepted?.ok && order.cancelAfterMs !== undefined) {
+      const id = String(accepted.body.id);
+      this.background.push(sleep(order.cancelAfterMs).then(() => this.cancel(id)));
+    }
+  }
+
+  /** One POST /orders, retried through outages when it carries a key; answers the final exchange. */
+  private async send(order: PlannedOrder): Promise<Exchange | undefined> {
+    const headers: Record<string, string> = order.idempotencyKey ? { 'idempotency-key': order.idempotencyKey } : {};
+    const deadline = Date.now() + RETRY_BUDGET_MS;
+    for (let attempt = 0; ; attempt++) {
+      const res = await exchange(`${this.apiUrl}/orders`, { body: order.body, headers, timeoutMs: 60_000 });
+      const answered = res.ok && res.status < 500;
+      if (answered) {
+        this.record(order, res);
+        return res;
+      }
+      // Without a key only a refused connection is safe to retry: anything else may have started a saga.
+      const retryable = order.idempotencyKey !== undefined || (!res.ok && res.refused);
+      if (!retryable || Date.now() > deadline) {
+        if (res.ok) this.count(this.stats.answers, `${res.status} ${res.body?.error ?? ''}`.trim());
+        else this.count(this.stats.answers, `no answer (${res.error})`);
+        if (order.idempotencyKey === undefined) this.stats.unknownOutcome++;
+        return res;
+      }
+      this.stats.retried++;
+      await sleep(Math.min(5000, 250 * 2 ** attempt));
+    }
+  }
+
+  private record(order: PlannedOrder, res: Extract<Exchange, { ok: true }>): void {
+    this.count(this.stats.answers, res.status === 201 ? '201' : `${res.status} ${res.body?.error ?? ''}`.trim());
+    const orderId = res.status === 201 ? String(res.body.id) : res.headers.get('location')?.split('/').pop();
+    if (res.status === 201) this.observations.acknowledged.add(orderId!);
+    if (!order.idempotencyKey) return;
+    const id = `${order.body.customerId}\u0000${order.idempotencyKey}`;
+    let entry = this.observations.keyed.get(id);
+    if (!entry) {
+      entry = { customerId: order.body.customerId, key: order.idempotencyKey, orderIds: new Set(), statuses: new Set() };
+      this.observations.keyed.set(id, entry);
+    }
+    if (orderId) entry.orderIds.add(orderId);
+    entry.statuses.add(res.status);
+  }
+
+  /** The customer's cancel: 200 or 409 not_cancellable are answers; outages are retried (a cancel is idempotent). */
+  private async cancel(orderId: string): Promise<void> {
+    const deadline = Date.now() + RETRY_BUDGET_MS;
+    for (let attempt = 0; ; attempt++) {
+      const res = await exchange(`${this.apiUrl}/orders/${orderId}/cancel`, { body: { reason: 'chaos: customer changed their mind' }, timeoutMs: 90_000 });
+      if ((res.ok && res.status < 500) || Date.now() > deadline) {
+        this.count(this.stats.cancels, res.ok ? `${res.status}${res.status === 200 ? ` ${res.body?.status}` : ` ${res.body?.error}`}` : `no answer (${res.error})`);
+        return;
+      }
+      await sleep(Math.min(5000, 250 * 2 ** attempt));
+    }
+  }
+
+  /** An operator's stock adjustment (a ledger ADJUSTMENT row); not retried, since a lost answer may have applied. */
+  async adjustStock(productId: string, delta: number, adminToken: string): Promise<void> {
+    const res = await exchange(`${this.apiUrl}/admin/products/${productId}/stock-adjustments`, {
+      body: { delta, reason: 'chaos: delivery or write-off' },
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    this.stats.stockAdjustments++;
+    if (!res.ok || res.status >= 500) this.log(`stock adjustment of ${productId} got no answer (${res.ok ? res.status : res.error})`);
+  }
+
+  private count(into: Record<string, number>, key: string): void {
+    into[key] = (into[key] ?? 0) + 1;
+  }
+}

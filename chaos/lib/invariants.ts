@@ -1,0 +1,250 @@
+import type { Client as TemporalClient } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import { TERMINAL_STATUSES } from '../../workflows/order/definitions';
+
+/**
+ * The invariant checker: reads the database, the payment provider (simulator) and Temporal, and lists every
+ * breach of what the saga promises, however the run went. Usable on its own (chaos/check-invariants.ts).
+ */
+export interface CheckOptions {
+  databaseUrl: string;
+  simulatorUrl: string;
+  /** Optional: without it, the "no open workflow for a finished order" check is skipped (and said so). */
+  temporal?: TemporalClient;
+  /** What clients were told, when the caller knows it (the chaos run does). */
+  observed?: ClientObservations;
+}
+
+export interface ClientObservations {
+  /** Per idempotency key ("customerId\u0000key"), every order id the API named in its answers. */
+  keyed: Map<string, { customerId: string; key: string; orderIds: Set<string>; statuses: Set<number> }>;
+  /** Orders a client got a 201 for. */
+  acknowledged: Set<string>;
+}
+
+export interface Violation {
+  invariant: string;
+  subject: string;
+  detail: string;
+}
+
+export interface InvariantReport {
+  orders: number;
+  byStatus: Record<string, number>;
+  products: number;
+  payments: number;
+  notifications: number;
+  openWorkflows: number | 'not checked';
+  violations: Violation[];
+  notes: string[];
+}
+
+interface OrderRow {
+  id: string;
+  status: string;
+  total_cents: number | null;
+  currency: string | null;
+  customer_id: string;
+  idempotency_key: string | null;
+}
+
+interface ProviderPayment {
+  id: string;
+  orderId: string;
+  status: string;
+  amountCents: number;
+  currency: string;
+}
+
+interface ProviderNotification {
+  id: string;
+  template: string;
+  data: { orderId?: string };
+}
+
+const PAID_STATUSES = new Set(['PAID', 'COMPLETED']);
+const UNPAID_STATUSES = new Set(['CANCELLED', 'REJECTED', 'REFUNDED']);
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export async function checkInvariants(options: CheckOptions): Promise<InvariantReport> {
+  const violations: Violation[] = [];
+  const notes: string[] = [];
+  const fail = (invariant: string, subject: string, detail: string) => violations.push({ invariant, subject, detail });
+
+  const db = new PgClient({ connectionString: options.databaseUrl, application_name: 'invariant-checker' });
+  await db.connect();
+  let orders: OrderRow[];
+  let productCount: number;
+  try {
+    productCount = await checkStock(db, fail);
+    await checkReservationsOfFinishedOrders(db, fail);
+    orders = (await db.query<OrderRow>('SELECT id, status, total_cents, currency, customer_id, idempotency_key FROM orders')).rows;
+    await checkIdempotency(db, orders, options.observed, fail);
+  } finally {
+    await db.end();
+  }
+
+  const byStatus: Record<string, number> = {};
+  for (const o of orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+  for (const o of orders) {
+    if (!TERMINAL_STATUSES.includes(o.status as never)) fail('every order ends in a terminal state', o.id, `still ${o.status}`);
+  }
+
+  const { items: payments } = await getJson<{ items: ProviderPayment[] }>(`${options.simulatorUrl}/v1/payments`);
+  checkCharges(orders, payments, fail);
+  const { items: notifications } = await getJson<{ items: ProviderNotification[] }>(`${options.simulatorUrl}/v1/notifications`);
+  const perKind = new Map<string, number>();
+  for (const n of notifications) {
+    const key = `${n.data.orderId ?? '?'} ${n.template}`;
+    perKind.set(key, (perKind.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of perKind) if (count > 1) fail('at most one notification per (order, kind)', key, `${count} sent`);
+
+  let openWorkflows: InvariantReport['openWorkflows'] = 'not checked';
+  if (options.temporal) openWorkflows = await checkOpenWorkflows(options.temporal, orders, fail);
+  else notes.push('Temporal not given: open workflows were not checked');
+
+  return { orders: orders.length, byStatus, products: productCount, payments: payments.length, notifications: notifications.length, openWorkflows, violations, notes };
+}
+
+type Fail = (invariant: string, subject: string, detail: string) => void;
+
+/** reserved = ACTIVE reservations; onHand = the ledger's sum; the ledger agrees with the reservations; 0 ≤ reserved ≤ onHand. */
+async function checkStock(db: PgClient, fail: Fail): Promise<number> {
+  const { rows } = await db.query<{
+    id: string;
+    on_hand: number;
+    reserved: number;
+    active_reserved: number;
+    initial: number;
+    adjustments: number;
+    sold: number;
+    restocked: number;
+    committed_qty: number;
+    restocked_qty: number;
+  }>(`
+    SELECT p.id, p.on_hand, p.reserved,
+      COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.status = 'ACTIVE'), 0)::int AS active_reserved,
+      COALESCE((SELECT sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'INITIAL'), 0)::int AS initial,
+      COALESCE((SELECT sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'ADJUSTMENT'), 0)::int AS adjustments,
+      COALESCE((SELECT -sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'SALE'), 0)::int AS sold,
+      COALESCE((SELECT sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'RESTOCK'), 0)::int AS restocked,
+      COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.status = 'COMMITTED'), 0)::int AS committed_qty,
+      COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.restocked_at IS NOT NULL), 0)::int AS restocked_qty
+    FROM products p`);
+  for (const p of rows) {
+    if (p.reserved !== p.active_reserved) fail('reserved = sum of ACTIVE reservations', p.id, `reserved ${p.reserved}, ACTIVE reservations ${p.active_reserved}`);
+    const ledger = p.initial + p.adjustments - p.sold + p.restocked;
+    if (p.on_hand !== ledger) {
+      fail('onHand = initial + adjustments − committed + restocked', p.id, `on_hand ${p.on_hand}, ledger ${p.initial} + ${p.adjustments} − ${p.sold} + ${p.restocked} = ${ledger}`);
+    }
+    if (p.sold !== p.committed_qty) fail('the ledger’s sales match the committed reservations', p.id, `SALE rows ${p.sold}, COMMITTED ${p.committed_qty}`);
+    if (p.restocked !== p.restocked_qty) fail('the ledger’s restocks match the restocked reservations', p.id, `RESTOCK rows ${p.restocked}, restocked ${p.restocked_qty}`);
+    if (p.reserved < 0 || p.reserved > p.on_hand) fail('0 ≤ reserved ≤ onHand', p.id, `reserved ${p.reserved}, on_hand ${p.on_hand}`);
+  }
+  return rows.length;
+}
+
+/** A finished order holds no stock: paid ones sold theirs, refunded ones put it back, the others released it. */
+async function checkReservationsOfFinishedOrders(db: PgClient, fail: Fail): Promise<void> {
+  const { rows } = await db.query<{ id: string; status: string; active: number; committed: number; restocked: number }>(`
+    SELECT o.id, o.status,
+      count(*) FILTER (WHERE s.status = 'ACTIVE')::int AS active,
+      count(*) FILTER (WHERE s.status = 'COMMITTED' AND s.restocked_at IS NULL)::int AS committed,
+      count(*) FILTER (WHERE s.restocked_at IS NOT NULL)::int AS restocked
+    FROM orders o JOIN stock_reservations s ON s.order_id = o.id
+    WHERE o.status IN ('COMPLETED', 'PAID', 'REFUNDED', 'CANCELLED', 'REJECTED')
+    GROUP BY o.id, o.status`);
+  for (const r of rows) {
+    const held = `${r.active} ACTIVE, ${r.committed} COMMITTED, ${r.restocked} restocked reservation line(s)`;
+    if (r.active > 0) fail('a finished order holds no ACTIVE reservation', r.id, `${r.status} with ${held}`);
+    if (PAID_STATUSES.has(r.status) && r.restocked > 0) fail('a paid order’s stock stays sold', r.id, `${r.status} with ${held}`);
+    if (r.status === 'REFUNDED' && r.committed > 0) fail('a refunded order’s stock is back on hand', r.id, held);
+    if ((r.status === 'CANCELLED' || r.status === 'REJECTED') && (r.committed > 0 || r.restocked > 0)) fail('an unpaid order sold nothing', r.id, `${r.status} with ${held}`);
+  }
+}
+
+/** One order per (customer, key), and every key's answers named that one order, which exists. */
+async function checkIdempotency(db: PgClient, orders: OrderRow[], observed: ClientObservations | undefined, fail: Fail): Promise<void> {
+  const { rows } = await db.query<{ customer_id: string; idempotency_key: string; n: number }>(
+    `SELECT customer_id, idempotency_key, count(*)::int AS n FROM orders WHERE idempotency_key IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1`,
+  );
+  for (const r of rows) fail('an order placed with a key exists once', `${r.customer_id}/${r.idempotency_key}`, `${r.n} orders`);
+  if (!observed) return;
+  const byId = new Map(orders.map((o) => [o.id, o]));
+  for (const entry of observed.keyed.values()) {
+    const subject = `${entry.customerId}/${entry.key}`;
+    if (entry.orderIds.size > 1) fail('every answer for one key names the same order', subject, [...entry.orderIds].join(', '));
+    if (entry.statuses.size > 1) fail('a replayed request gets the same status code', subject, [...entry.statuses].join(', '));
+    for (const id of entry.orderIds) {
+      const order = byId.get(id);
+      if (!order) fail('an order placed with a key exists once', subject, `order ${id} is missing`);
+      else if (order.idempotency_key !== entry.key || order.customer_id !== entry.customerId) fail('an order placed with a key exists once', subject, `order ${id} carries another key`);
+    }
+  }
+  for (const id of observed.acknowledged) if (!byId.has(id)) fail('every acknowledged order exists', id, 'answered 201 but has no row');
+}
+
+/** Paid orders: exactly one succeeded, unrefunded charge for their exact total. Unpaid ones: none, and none pending. */
+function checkCharges(orders: OrderRow[], payments: ProviderPayment[], fail: Fail): void {
+  const byOrder = new Map<string, ProviderPayment[]>();
+  for (const p of payments) byOrder.set(p.orderId, [...(byOrder.get(p.orderId) ?? []), p]);
+  const known = new Set(orders.map((o) => o.id));
+  for (const o of orders) {
+    const charges = byOrder.get(o.id) ?? [];
+    const succeeded = charges.filter((p) => p.status === 'succeeded');
+    if (PAID_STATUSES.has(o.status)) {
+      if (succeeded.length !== 1) fail('a paid order has exactly one succeeded, unrefunded charge', o.id, `${o.status} with ${succeeded.length} (payments: ${charges.map((p) => p.status).join(', ') || 'none'})`);
+      else if (succeeded[0].amountCents !== o.total_cents || succeeded[0].currency !== o.currency) {
+        fail('a paid order is charged its exact total', o.id, `charged ${succeeded[0].amountCents} ${succeeded[0].currency}, total ${o.total_cents} ${o.currency}`);
+      }
+    } else if (UNPAID_STATUSES.has(o.status)) {
+      if (succeeded.length > 0) fail('a cancelled, rejected or refunded order keeps no charge', o.id, `${o.status} with ${succeeded.length} succeeded charge(s)`);
+      const pending = charges.filter((p) => p.status === 'pending');
+      if (pending.length > 0) fail('a cancelled, rejected or refunded order keeps no charge', o.id, `${o.status} with ${pending.length} charge(s) still pending`);
+    }
+  }
+  for (const [orderId, charges] of byOrder) {
+    if (!known.has(orderId) && charges.some((p) => p.status === 'succeeded')) fail('no charge without an order', orderId, `${charges.length} payment(s), none for a known order`);
+  }
+}
+
+/** Running sagas of finished orders (confirmed by describe, not just the eventually consistent list), and refunds still open. */
+async function checkOpenWorkflows(temporal: TemporalClient, orders: OrderRow[], fail: Fail): Promise<number> {
+  const byId = new Map(orders.map((o) => [o.id, o]));
+  let open = 0;
+  for await (const wf of temporal.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+    open++;
+    if (wf.type === 'refundLatePaymentWorkflow') {
+      fail('no open workflow at the end', wf.workflowId, 'a late-payment refund is still running');
+      continue;
+    }
+    if (wf.type !== 'orderWorkflow') continue;
+    const order = byId.get(wf.workflowId.replace(/^order-/, ''));
+    if (!order || !TERMINAL_STATUSES.includes(order.status as never)) continue; // unfinished orders are reported above
+    const description = await temporal.workflow.getHandle(wf.workflowId).describe();
+    if (description.status.name === 'RUNNING') fail('no open workflow for a finished order', wf.workflowId, `order is ${order.status}, workflow still running`);
+  }
+  return open;
+}
+
+/** The report as text: counts, then each violation (the first `limit`). */
+export function formatReport(report: InvariantReport, limit = 50): string {
+  const lines = [
+    `orders: ${report.orders} (${Object.entries(report.byStatus)
+      .sort()
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')})`,
+    `products: ${report.products}, provider payments: ${report.payments}, notifications: ${report.notifications}, open workflows: ${report.openWorkflows}`,
+    ...report.notes.map((n) => `note: ${n}`),
+    `violations: ${report.violations.length}`,
+    ...report.violations.slice(0, limit).map((v) => `  ✗ ${v.invariant} — ${v.subject}: ${v.detail}`),
+  ];
+  if (report.violations.length > limit) lines.push(`  … and ${report.violations.length - limit} more`);
+  return lines.join('\n');
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client as PgClient } from 'pg';
+import { prepareDatabase } from '../../bench/stack/database';
+import { checkInvariants } from '../../chaos/lib/invariants';
+
+/**
+ * The invariant checker must fail loudly: on a consistent state it finds nothing, and each kind of breach planted in
+ * the database or at the provider is reported. (A checker that never fires would make every chaos run "green".)
+ */
+describe('invariant checker', () => {
+  let db: PgClient;
+  let databaseUrl: string;
+  const provider = { payments: [] as unknown[], notifications: [] as unknown[] };
+  let server: http.Server;
+  let simulatorUrl: string;
+
+  beforeAll(async () => {
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `${url.pathname}_invariants`;
+    databaseUrl = url.toString();
+    await prepareDatabase(databaseUrl, { recreate: true });
+    db = new PgClient({ connectionString: databaseUrl });
+    await db.connect();
+    // The two lists the checker reads from the payment simulator, served from memory.
+    server = http.createServer((req, res) => {
+      const items = req.url?.startsWith('/v1/payments') ? provider.payments : provider.notifications;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ items }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    simulatorUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  async function product(onHand: number, reserved: number): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO products (sku, name, price_cents, currency, on_hand, reserved) VALUES ($1, 'P', 250, 'EUR', $2, $3) RETURNING id`,
+      [`inv-${randomUUID()}`, onHand, reserved],
+    );
+    return rows[0].id;
+  }
+  const movement = (productId: string, delta: number, kind: string, orderId: string | null = null) =>
+    db.query(`INSERT INTO stock_movements (product_id, delta, kind, order_id, reason) VALUES ($1, $2, $3, $4, $5)`, [productId, delta, kind, orderId, kind === 'ADJUSTMENT' ? 'test' : null]);
+  async function order(status: string, totalCents: number | null, key: string | null = null, customerId = 'inv-customer'): Promise<string> {
+    const id = randomUUID();
+    await db.query(
+      `INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, total_cents, currency, idempotency_key, request_fingerprint)
+       VALUES ($1, $2, $3, 'c@example.com', $4, '[]', $5, 'EUR', $6, 'fp')`,
+      [id, `order-${id}`, customerId, status, totalCents, key],
+    );
+    return id;
+  }
+  const reservation = (orderId: string, productId: string, quantity: number, status: string, restocked = false) =>
+    db.query(
+      `INSERT INTO stock_reservations (order_id, product_id, quantity, unit_price_cents, currency, status, restocked_at) VALUES ($1, $2, $3, 250, 'EUR', $4, $5)`,
+      [orderId, productId, quantity, status, restocked ? new Date() : null],
+    );
+  const payment = (orderId: string, status: string, amountCents: number) =>
+    provider.payments.push({ id: `pay_${randomUUID()}`, orderId, status, amountCents, currency: 'EUR', customerId: 'inv-customer' });
+  const check = () => checkInvariants({ databaseUrl, simulatorUrl });
+
+  it('finds nothing wrong with a consistent ledger, orders and provider', async () => {
+    const p = await product(7, 0); // 10 in, 1 adjusted in, 2 sold, 2 sold then restocked… = 10 + 1 − 4 + 2 − 2 (refund restock) = 7
+    await movement(p, 10, 'INITIAL');
+    await movement(p, 1, 'ADJUSTMENT');
+    const paid = await order('COMPLETED', 500);
+    await reservation(paid, p, 2, 'COMMITTED');
+    await movement(p, -2, 'SALE', paid);
+    const refunded = await order('REFUNDED', 500);
+    await reservation(refunded, p, 2, 'COMMITTED', true);
+    await movement(p, -2, 'SALE', refunded);
+    await movement(p, 2, 'RESTOCK', refunded);
+    const extra = await order('COMPLETED', 250);
+    await reservation(extra, p, 1, 'COMMITTED');
+    await movement(p, -1, 'SALE', extra);
+    await movement(p, -1, 'ADJUSTMENT');
+    const cancelled = await order('CANCELLED', 500, 'key-1');
+    await reservation(cancelled, p, 2, 'RELEASED');
+    await order('REJECTED', null, 'key-2');
+    payment(paid, 'succeeded', 500);
+    payment(extra, 'succeeded', 250);
+    payment(refunded, 'refunded', 500);
+    payment(cancelled, 'voided', 500);
+    provider.notifications.push({ id: 'ntf_1', template: 'order_confirmed', data: { orderId: paid } });
+
+    const report = await check();
+    expect(report.violations).toEqual([]);
+    expect(report.byStatus).toEqual({ COMPLETED: 2, REFUNDED: 1, CANCELLED: 1, REJECTED: 1 });
+  });
+
+  it('reports every kind of breach planted afterwards', async () => {
+    const hot = await product(5, 3); // reserved 3, but only 1 unit ACTIVE; ledger says 6
+    await movement(hot, 6, 'INITIAL');
+    const pending = await order('AWAITING_PAYMENT', 250);
+    await reservation(pending, hot, 1, 'ACTIVE');
+    const underpaid = await order('PAID', 500);
+    payment(underpaid, 'succeeded', 400);
+    const doubleCharged = await order('COMPLETED', 250);
+    payment(doubleCharged, 'succeeded', 250);
+    payment(doubleCharged, 'succeeded', 250);
+    const keptMoney = await order('CANCELLED', 250);
+    payment(keptMoney, 'succeeded', 250);
+    await reservation(keptMoney, hot, 1, 'ACTIVE');
+    const stillPending = await order('REFUNDED', 250);
+    payment(stillPending, 'pending', 250);
+    await order('REJECTED', null, 'dup-key', 'dup-customer');
+    await order('CANCELLED', null, 'dup-key', 'dup-customer');
+    payment(randomUUID(), 'succeeded', 100);
+    provider.notifications.push({ id: 'ntf_2', template: 'order_cancelled', data: { orderId: keptMoney } });
+    provider.notifications.push({ id: 'ntf_3', template: 'order_cancelled', data: { orderId: keptMoney } });
+
+    const found = new Set((await check()).violations.map((v) => v.invariant));
+    expect([...found].sort()).toEqual(
+      [
+        'reserved = sum of ACTIVE reservations',
+        'onHand = initial + adjustments − committed + restocked',
+        'every order ends in a terminal state',
+        'a finished order holds no ACTIVE reservation',
+        'a paid order has exactly one succeeded, unrefunded charge',
+        'a paid order is charged its exact total',
+        'a cancelled, rejected or refunded order keeps no charge',
+        'an order placed with a key exists once',
+        'no charge without an order',
+        'at most one notification per (order, kind)',
+      ].sort(),
+    );
+  });
+});
