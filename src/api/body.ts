@@ -10,7 +10,8 @@ declare module 'koa' {
   }
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte-order mark in the text, so JSON.parse refuses it as before (RFC 8259: senders must not add one).
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** JSON escapes can still spell lone surrogates ("\\ud800"): not text, so not accepted. */
 function rejectLoneSurrogates(_key: string, value: unknown): unknown {
