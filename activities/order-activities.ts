@@ -13,6 +13,7 @@ import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
 import { PaymentProviderError } from '../src/payments/payment-provider';
 import type { OrderActivities } from '../workflows/order/activity-types';
+import { concurrencyLimit } from '../src/concurrency-limit';
 import { countCompensations } from './compensation-metrics';
 import { toActivityFailure } from './errors';
 
@@ -35,8 +36,10 @@ const refundKey = (paymentId: string) => `refund:${paymentId}`;
  * The order saga's activities. Every one is idempotent (Temporal retries them), forks its own EntityManager,
  * and keeps database transactions free of network calls.
  */
-export function createOrderActivities({ orm, logger, payments, notifier, metrics = createWorkerMetrics() }: OrderActivityDeps): OrderActivities {
+export function createOrderActivities({ orm, config, logger, payments, notifier, metrics = createWorkerMetrics() }: OrderActivityDeps): OrderActivities {
   const em = () => orm.em.fork();
+  // RESERVATION_CONCURRENCY: reservations queue here rather than on a hot product row's lock inside PostgreSQL.
+  const reservationSlot = concurrencyLimit(config.RESERVATION_CONCURRENCY);
 
   async function refund(orderId: string, payment: Payment): Promise<{ status: string }> {
     if (payment.status === 'refunded') return { status: 'refunded' };
@@ -53,7 +56,7 @@ export function createOrderActivities({ orm, logger, payments, notifier, metrics
 
     async reserveOrderStock(orderId, items) {
       try {
-        const reservation = await reserveStock(em(), orderId, items);
+        const reservation = await reservationSlot(() => reserveStock(em(), orderId, items));
         const totalCents = await setOrderLines(em(), orderId, reservation.lines, reservation.currency);
         return { totalCents, currency: reservation.currency };
       } catch (err) {

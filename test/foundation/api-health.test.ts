@@ -114,7 +114,7 @@ describe('request bodies that are not text', () => {
         body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), // {"a":"\xff"}
       });
       expect(badBytes.status).toBe(400);
-      expect((await badBytes.json()).error).toBe('invalid_encoding');
+      expect(((await badBytes.json()) as { error: string }).error).toBe('invalid_encoding');
       const surrogate = await request(`${server.url}/orders`, { rawBody: '{"customerId":"\\ud800"}', method: 'POST', headers: { 'content-type': 'application/json' } });
       expect(surrogate.status).toBe(400);
       expect(surrogate.body.error).toBe('invalid_encoding');
