@@ -2,48 +2,17 @@
 // answers), migrates the database, then runs the payment simulator, the worker and the API with prefixed logs.
 // Ctrl-C stops everything it started.
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { loadConfigOrExit } from '../src/config';
 import { ensureDatabase } from '../src/db/ensure-database';
 import { migrate } from '../src/db/migrate';
 import { initOrm } from '../src/db/orm';
 import { devServerArgs, ensureTemporalCli, PROJECT_ROOT } from '../src/devtools/temporal-cli';
+import { answers, httpOk, waitUntil } from '../src/devtools/ports';
 import { Supervisor } from '../src/devtools/supervisor';
 
 const config = loadConfigOrExit();
 const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-
-function answers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not come up within ${timeoutMs / 1000}s`);
-}
-
-async function httpOk(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
 
 const supervisor = new Supervisor((name, code) => shutdown(`${name} exited unexpectedly (code ${code})`, 1));
 let shuttingDown = false;
@@ -60,7 +29,6 @@ process.on('SIGINT', () => shutdown('SIGINT', 0));
 process.on('SIGTERM', () => shutdown('SIGTERM', 0));
 
 async function main() {
-
   const [temporalHost, temporalPortText] = config.TEMPORAL_ADDRESS.split(':');
   const temporalPort = Number(temporalPortText ?? 7233);
   let uiUrl = config.TEMPORAL_UI_URL;
@@ -77,7 +45,7 @@ async function main() {
       dbFilename: path.join(dataDir, 'temporal.db'),
     });
     supervisor.start('temporal', cli, args);
-    await waitFor('the Temporal dev server', () => answers(temporalHost, temporalPort));
+    await waitUntil('the Temporal dev server', () => answers(temporalHost, temporalPort), 60_000);
     uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
   }
 
@@ -93,7 +61,7 @@ async function main() {
   supervisor.start('api', tsx, ['src/api/main.ts'], childEnv);
 
   const api = `http://127.0.0.1:${config.PORT}`;
-  await waitFor('the API', () => httpOk(`${api}/readyz`), 120_000);
+  await waitUntil('the API', () => httpOk(`${api}/readyz`), 120_000);
   supervisor.log('');
   supervisor.log(`API            ${api}`);
   supervisor.log(`API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`);

@@ -8,7 +8,7 @@ import { configSchema, loadConfig } from '../../src/config';
 import { devServerArgs, ensureTemporalCli, PROJECT_ROOT } from '../../src/devtools/temporal-cli';
 import { ManagedChild } from './child';
 import { prepareDatabase } from './database';
-import { answers, freePort, httpOk, waitUntil } from './ports';
+import { answers, freePort, httpOk, waitUntil } from '../../src/devtools/ports';
 
 export interface StackOptions {
   /** Names the work directory (logs, SQLite file, bundle). */
