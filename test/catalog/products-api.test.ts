@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import { createApp } from '../../src/api/app';
 import { reserveStock } from '../../src/catalog/stock';
 import type { Orm } from '../../src/db/orm';
-import { createTemporalClient } from '../../src/temporal/client';
-import { testConfig, testLogger, testOrm, uniqueId } from '../harness/env';
-import type { RunningServer } from '../harness/http';
-import { request, serve } from '../harness/http';
+import type { RunningApi } from '../harness/api';
+import { startApi } from '../harness/api';
+import { testConfig, uniqueId } from '../harness/env';
+import { request } from '../harness/http';
 import { ledgerTotal, newOrderId, stockSnapshot } from './fixtures';
 
 const ADMIN_TOKEN = 'catalog-test-admin-token';
@@ -15,18 +13,14 @@ const INT_MAX = 2 ** 31 - 1;
 describe('catalog HTTP API', () => {
   const config = testConfig({ ADMIN_TOKEN });
   let orm: Orm;
-  let temporal: Client;
-  let server: RunningServer;
+  let server: RunningApi;
 
   beforeAll(async () => {
-    orm = await testOrm(config);
-    temporal = createTemporalClient(config);
-    server = await serve(createApp({ config, orm, temporal, logger: testLogger() }));
+    server = await startApi({ config });
+    orm = server.orm;
   });
   afterAll(async () => {
     await server.close();
-    await temporal.connection.close();
-    await orm.close();
   });
 
   const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
