@@ -71,6 +71,21 @@ export const configSchema = z.object({
   SIM_SHUFFLE_WEBHOOKS: flag,
   SIM_PAYMENT_FAIL_RATE: rate,
   SIM_NOTIFY_FAIL_RATE: rate,
+
+  // Payment provider selection and the Stripe adapter (src/payments/stripe/).
+  PAYMENT_PROVIDER: z.enum(['simulator', 'stripe']).default('simulator'),
+  /** Secret or restricted API key. The default only works against stripe-mock; Stripe itself refuses it. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[0-9A-Za-z_]+$/, 'expected a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…)')
+    .default('sk_test_stripe_mock_only'),
+  /** The signing secret of the webhook endpoint (`whsec_…`), from the Dashboard or `stripe listen`. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_dev_stripe_secret_change_me'),
+  /** Where the Stripe SDK sends API calls, as protocol://host:port (stripe-mock in tests); unset → api.stripe.com. */
+  STRIPE_API_BASE: z
+    .url()
+    .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'expected protocol://host[:port] with no path, e.g. http://127.0.0.1:12111')
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
