@@ -59,6 +59,7 @@ switch (command) {
     runSync(bin('eslint'), ['.']);
     runSync(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
     runSync(bin('tsx'), ['scripts/temporal-cli.ts']); // builds the pinned CLI once, before jest's clock starts
+    runSync(bin('tsx'), ['scripts/stripe-mock.ts']); // Stripe's API mock, for the Stripe adapter's contract tests
     runSync(bin('tsx'), ['scripts/compose-cli.ts']); // docker compose, to check docker-compose.yml (no engine needed)
     runForeground(bin('jest'), rest);
     break;

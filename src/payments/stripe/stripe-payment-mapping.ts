@@ -19,14 +19,15 @@ export function paymentFromIntent(intent: Stripe.PaymentIntent): Payment {
 }
 
 /**
- * The saga's payment status from a PaymentIntent. Money is read from its charge first: a captured, succeeded
- * charge means the customer paid (`refunded` once it is refunded in full), whatever else the intent says. Then
+ * The saga's payment status from a PaymentIntent. Money is read from its charge first: a succeeded charge means
+ * the customer paid (`refunded` once it is refunded in full), unless the intent only holds an authorisation
+ * (requires_capture; the service captures automatically, so only an intent created elsewhere) or was cancelled. Then
  * the intent's own status: canceled → voided; requires_payment_method after a failed attempt → failed (the order
  * is confirmed once, at creation, so nobody retries it); anything still in progress → pending.
  */
 export function statusOfIntent(intent: Stripe.PaymentIntent): { status: PaymentStatus; failureReason?: string } {
   const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
-  if (charge && charge.status === 'succeeded' && charge.captured) {
+  if (charge?.status === 'succeeded' && intent.status !== 'requires_capture' && intent.status !== 'canceled') {
     return { status: charge.refunded ? 'refunded' : 'succeeded' };
   }
   switch (intent.status) {
