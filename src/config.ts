@@ -77,8 +77,8 @@ export const configSchema = z.object({
   /** Secret or restricted API key. The default only works against stripe-mock; Stripe itself refuses it. */
   STRIPE_SECRET_KEY: z
     .string()
-    .regex(/^(sk|rk)_(test|live)_[0-9A-Za-z_]+$/, 'expected a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…)')
-    .default('sk_test_stripe_mock_only'),
+    .regex(/^(sk|rk)_(test|live)_[0-9A-Za-z]+$/, 'expected a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…)')
+    .default('sk_test_stripemockonly'),
   /** The signing secret of the webhook endpoint (`whsec_…`), from the Dashboard or `stripe listen`. */
   STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_dev_stripe_secret_change_me'),
   /** Where the Stripe SDK sends API calls, as protocol://host:port (stripe-mock in tests); unset → api.stripe.com. */

@@ -55,7 +55,10 @@ export const notificationJsonSchema = z.object({
   updatedAt: timestamp,
 });
 
-export const webhookAckJsonSchema = z.object({ received: z.literal(true) });
+export const webhookAckJsonSchema = z.object({
+  received: z.literal(true),
+  duplicate: z.literal(true).optional().describe('present when this event had been handled before: nothing was done again'),
+});
 
 type Fits<Actual, Documented> = Actual extends Documented ? true : never;
 const orderJsonIsDocumented: Fits<OrderJson, z.infer<typeof orderJsonSchema>> = true;

@@ -12,7 +12,9 @@ import { PlacementRejected } from './placement';
 declare module 'koa' {
   interface DefaultState {
     /** What the webhook route did with a verified event; read by countWebhooks(). */
-    webhookDelivery?: Delivery;
+    webhookDelivery?: Delivery | 'duplicate';
+    /** The saga's event type a provider's event was mapped to (Stripe's types are not the saga's). */
+    webhookEventType?: string;
   }
 }
 
@@ -64,7 +66,7 @@ export function countWebhooks(metrics: Pick<ApiMetrics, 'webhooksReceived'>): Mi
   const known = new Set<string>(WEBHOOK_EVENT_TYPES);
   return async (ctx, next) => {
     const typeOf = () => {
-      const type = (ctx.request.body as { type?: unknown } | undefined)?.type;
+      const type = ctx.state.webhookEventType ?? (ctx.request.body as { type?: unknown } | undefined)?.type;
       return typeof type === 'string' && known.has(type) ? type : 'unknown';
     };
     try {

@@ -5,17 +5,17 @@ import type { ApiDeps } from '../api/deps';
 import { parseRequest } from '../api/validate';
 import { encodeKeysetCursor } from '../db/keyset-cursor';
 import { NotFoundError } from '../errors';
-import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
-import { webhookEventSchema } from '../payments/webhook-event';
-import { HttpError } from '../api/error-middleware';
-import { requestLogger } from '../api/request-id';
+import { STRIPE_SIGNATURE_HEADER } from '../payments/stripe/stripe-webhook-events';
+import { WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { NotificationSchema } from './entities';
 import { logRequestAsAboutOrder } from './log-fields';
 import { cancelOrder, retryCompensation } from './order-commands';
 import { findOrder, listOrders } from './order-queries';
 import { toOrderJson } from './order-view';
-import { deliverPaymentEvent } from './payment-webhooks';
+import { receivePaymentWebhook } from './receive-payment-webhook';
+import { receiveStripeWebhook } from './receive-stripe-webhook';
+import { acknowledgeWebhook } from './webhook-ack';
 import { PlacementRejected, placeOrder } from './placement';
 import {
   cancelOrderBodySchema,
@@ -82,17 +82,22 @@ export function orderRoutes(deps: ApiDeps & { metrics: ApiMetrics }): Router {
   });
 
   router.post('/webhooks/payments', countWebhooks(deps.metrics), async (ctx) => {
-    const raw = ctx.request.rawBody ?? Buffer.alloc(0);
-    const signature = ctx.get(WEBHOOK_SIGNATURE_HEADER) || undefined;
-    if (!verifyWebhookSignature(deps.config.PAYMENT_WEBHOOK_SECRET, signature, raw, Math.floor(Date.now() / 1000))) {
-      throw new HttpError(401, 'invalid_signature', 'the Payment-Signature header is missing, wrong or stale');
-    }
-    const event = parseRequest(webhookEventSchema, ctx.request.body, 'body');
-    logRequestAsAboutOrder(ctx, event.data.orderId);
-    const delivery = await deliverPaymentEvent(deps, event);
-    ctx.state.webhookDelivery = delivery;
-    requestLogger(ctx, deps.logger).info({ eventId: event.id, type: event.type, delivery }, 'payment webhook received');
-    ctx.body = { received: true };
+    const receipt = await receivePaymentWebhook(deps, {
+      raw: ctx.request.rawBody ?? Buffer.alloc(0),
+      signature: ctx.get(WEBHOOK_SIGNATURE_HEADER) || undefined,
+      body: ctx.request.body,
+    });
+    acknowledgeWebhook(ctx, deps, receipt);
+  });
+
+  router.post('/webhooks/stripe', countWebhooks(deps.metrics), async (ctx) => {
+    const receipt = await receiveStripeWebhook(deps, {
+      raw: ctx.request.rawBody ?? Buffer.alloc(0),
+      signature: ctx.get(STRIPE_SIGNATURE_HEADER) || undefined,
+      body: ctx.request.body,
+    });
+    ctx.state.webhookEventType = receipt.type;
+    acknowledgeWebhook(ctx, deps, receipt);
   });
 
   router.post('/admin/orders/:id/retry-compensation', admin, async (ctx) => {

@@ -99,7 +99,9 @@ export function registerOrderPaths(registry: OpenAPIRegistry): void {
     tags: ['webhooks'],
     summary: "The payment provider's webhook",
     description:
-      'Verified with the Payment-Signature header, then handed to the order saga. Duplicates answer 200 again.',
+      'Verified with the Payment-Signature header, stored in the webhook inbox, then handed to the order saga. A redelivered ' +
+      'event is answered 200 from the inbox; an event type the service does not know is acknowledged (200) and ignored; ' +
+      'an order the service does not know (yet) is 404, so the provider retries.',
     headers: {
       'Payment-Signature': z
         .string()
@@ -111,6 +113,33 @@ export function registerOrderPaths(registry: OpenAPIRegistry): void {
     request: { body: { required: true, content: { 'application/json': { schema: PaymentWebhookEvent } } } },
     responses: { 200: json('Accepted (or a duplicate of an accepted event)', webhookAckJsonSchema) },
     errors: mergeErrors(BODY_ERRORS, { 401: ['invalid_signature'], 404: ['not_found'] }),
+  });
+
+  registerRoute(registry, {
+    method: 'post',
+    path: '/webhooks/stripe',
+    tags: ['webhooks'],
+    summary: "Stripe's webhook (PAYMENT_PROVIDER=stripe)",
+    description:
+      'Stripe event deliveries, verified with the Stripe-Signature header (STRIPE_WEBHOOK_SECRET, 5-minute tolerance) and ' +
+      'stored in the webhook inbox. payment_intent.succeeded, payment_intent.payment_failed, payment_intent.canceled, ' +
+      'charge.refunded and refund failures (refund.failed, refund.updated, charge.refund.updated) reach the order saga; every ' +
+      'other type is acknowledged and ignored. Redeliveries are answered 200 from the inbox; an order the service does not ' +
+      'know (yet) is 404, so Stripe retries. Bad or stale signatures are 400, as Stripe expects.',
+    headers: {
+      'Stripe-Signature': z
+        .string()
+        .describe('`t=<unix seconds>,v1=<hex HMAC-SHA256>`, as Stripe signs every delivery')
+        .meta({ example: 't=1767225600,v1=5f2b…' }),
+    },
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ id: z.string(), type: z.string(), data: z.object({ object: z.record(z.string(), z.unknown()) }) }).meta({ id: 'StripeEvent', description: 'A Stripe Event object' }) } },
+      },
+    },
+    responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
+    errors: mergeErrors(BODY_ERRORS, { 400: ['invalid_signature'], 404: ['not_found'] }),
   });
 
   registerRoute(registry, {
