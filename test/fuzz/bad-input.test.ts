@@ -4,7 +4,7 @@ import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';
 import type { BadRequest, FuzzContext } from './cases';
-import { adminCases, cancelCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, webhookCases, wrongRouteCases } from './cases';
+import { adminCases, cancelCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
 import type { RawResponse } from './raw-http';
 import { rawRequest } from './raw-http';
 
@@ -101,6 +101,7 @@ describe('bad-input storm', () => {
       existingSku: (await request(`${stack.api}/products/${products[0].id}`)).body.sku,
       adminToken: stack.config.ADMIN_TOKEN,
       webhookSecret: stack.config.PAYMENT_WEBHOOK_SECRET,
+      stripeWebhookSecret: stack.config.STRIPE_WEBHOOK_SECRET,
       bodyLimit: BODY_LIMIT,
     };
     before = await snapshot();
@@ -125,6 +126,10 @@ describe('bad-input storm', () => {
 
   it('POST /webhooks/payments: missing, wrong, stale, future and replayed signatures; signed but malformed bodies', async () => {
     await storm(webhookCases(ctx), 200);
+  }, 120_000);
+
+  it('POST /webhooks/stripe: missing, wrong, stale and replayed Stripe signatures; signed bad JSON', async () => {
+    await storm(stripeWebhookCases(ctx), 100);
   }, 120_000);
 
   it('admin endpoints with and without the token, and the public catalog reads', async () => {
