@@ -1,6 +1,6 @@
 // Prints the path of stripe-mock, building the pinned release into .tools/ when there is none.
 // With `serve`, also starts it on a free loopback port and prints STRIPE_API_BASE for it (Ctrl-C stops it).
-import { ensureStripeMock, startStripeMock } from '../src/devtools/stripe-mock';
+import { ensureStripeMock, startStripeMock } from '../devtools/stripe-mock';
 
 async function main() {
   const binary = ensureStripeMock();

@@ -39,6 +39,12 @@ export async function recordUnverified(em: EntityManager, delivery: WebhookDeliv
   );
 }
 
+/** Keeps a verified delivery refused before it could be handled (a body that fails the route's schema). */
+export async function recordMalformed(em: EntityManager, delivery: WebhookDelivery): Promise<void> {
+  const row = await receive(em, delivery);
+  if (!FINAL.has(row.outcome)) await settle(em, row.id, 'malformed');
+}
+
 /** One verified event as the inbox holds it. */
 interface InboxRow {
   id: string;

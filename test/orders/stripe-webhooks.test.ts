@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import type { RunningStripeMock } from '../../src/devtools/stripe-mock';
-import { startStripeMock } from '../../src/devtools/stripe-mock';
+import type { RunningStripeMock } from '../../devtools/stripe-mock';
+import { startStripeMock } from '../../devtools/stripe-mock';
 import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';
@@ -101,7 +101,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
       await post(payload.replace('2500', '2501'), sign(payload)),
       await post(payload, 't=abc,v1=zz'),
     ];
-    for (const res of refused) expect(res).toMatchObject({ status: 400, body: { error: 'invalid_signature', message: expect.any(String) } });
+    for (const res of refused) expect(res).toMatchObject({ status: 400, body: { error: 'invalid_stripe_signature', message: expect.any(String) } });
     expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('AWAITING_PAYMENT');
     const rows = await inbox(event.id);
     expect(rows).toHaveLength(5);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RunningStripeMock } from '../../src/devtools/stripe-mock';
-import { startStripeMock } from '../../src/devtools/stripe-mock';
+import type { RunningStripeMock } from '../../devtools/stripe-mock';
+import { startStripeMock } from '../../devtools/stripe-mock';
 import { PaymentProviderError } from '../../src/payments/payment-provider';
 import { createPaymentProvider } from '../../src/payments/provider-factory';
 import { createStripeClient } from '../../src/payments/stripe/stripe-client';

@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { WebhookEventType } from '../webhook-event';
 import { fromStripeAmount, fromStripeCurrency } from './stripe-amounts';
 import { declineReason } from './stripe-errors';
@@ -7,6 +7,19 @@ import { declineReason } from './stripe-errors';
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 /** How old a signed delivery may be (Stripe's default, and what its docs recommend). */
 export const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * The event a Stripe delivery carries, when its Stripe-Signature header is a valid signature of exactly these bytes
+ * with `secret`, made within the tolerance; undefined otherwise (missing, malformed, wrong or stale header).
+ */
+export function verifyStripeEvent(raw: Buffer, header: string | undefined, secret: string): Stripe.Event | undefined {
+  if (!header) return undefined;
+  try {
+    return Stripe.webhooks.constructEvent(raw, header, secret, STRIPE_SIGNATURE_TOLERANCE_SECONDS);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A Stripe event in the saga's terms; `orderId` is missing when the object's metadata does not name one. */
 export interface MappedStripeEvent {
