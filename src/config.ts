@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripeProductionProblems } from './payments/stripe/stripe-settings';
 import { parseDuration } from './duration';
 
 /** A duration setting: a string such as "8s" or "15m", parsed to milliseconds. */
@@ -109,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
     );
   }
+  const production = stripeProductionProblems(result.data);
+  if (production.length > 0) throw new ConfigError(production);
   return result.data;
 }
 
