@@ -15,7 +15,7 @@ import { readEnvelope, throughInbox } from './webhook-inbox';
  * stored as ignored. An event for an order the service does not know (yet) is 404, so Stripe retries it; one that
  * names no order and matches none of ours belongs to someone else on the account, and is ignored.
  */
-export async function handleStripeEvent(deps: ApiDeps, raw: Buffer, event: Stripe.Event): Promise<WebhookReceipt> {
+export async function handleStripeEvent(deps: ApiDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(event);
   const mapped = sagaEventFromStripe(event);
   const handled = await throughInbox(deps.orm.em.fork(), { provider: 'stripe', raw, eventId: envelope.id, eventType: envelope.type }, async () => {
@@ -33,6 +33,7 @@ export async function handleStripeEvent(deps: ApiDeps, raw: Buffer, event: Strip
       },
       'event',
     );
+    aboutOrder?.(orderId);
     return { outcome: await deliverPaymentEvent(deps, sagaEvent), orderId };
   });
   return { ...handled, eventId: event.id, type: mapped?.type ?? event.type };

@@ -51,7 +51,6 @@ function keepRefusedDeliveries(deps: Deps, provider: WebhookProvider): Middlewar
 
 /** The 200 of both routes, and the one log line about it: ids and outcome, never the body (customer data). */
 function acknowledge(ctx: Context, deps: Deps, receipt: WebhookReceipt) {
-  if (receipt.orderId) logRequestAsAboutOrder(ctx, receipt.orderId);
   ctx.state.webhookDelivery = receipt.duplicate ? 'duplicate' : receipt.outcome;
   ctx.state.webhookEventType = receipt.type;
   requestLogger(ctx, deps.logger).info({ eventId: receipt.eventId, type: receipt.type, delivery: receipt.outcome, duplicate: receipt.duplicate }, 'payment webhook received');
@@ -77,7 +76,7 @@ export const webhookRoutes = [
     responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
     errors: ['not_found', 'service_unavailable'],
     middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'simulator')],
-    handler: async ({ body }, ctx, deps: Deps) => acknowledge(ctx, deps, await handlePaymentWebhook(deps, ctx.request.rawBody ?? Buffer.alloc(0), body)),
+    handler: async ({ body }, ctx, deps: Deps) => acknowledge(ctx, deps, await handlePaymentWebhook(deps, ctx.request.rawBody ?? Buffer.alloc(0), body, (id) => logRequestAsAboutOrder(ctx, id))),
   }),
 
   defineRoute({
@@ -95,6 +94,6 @@ export const webhookRoutes = [
     responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
     errors: ['not_found', 'service_unavailable'],
     middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'stripe')],
-    handler: async ({ principal }, ctx, deps: Deps) => acknowledge(ctx, deps, await handleStripeEvent(deps, ctx.request.rawBody ?? Buffer.alloc(0), principal.event)),
+    handler: async ({ principal }, ctx, deps: Deps) => acknowledge(ctx, deps, await handleStripeEvent(deps, ctx.request.rawBody ?? Buffer.alloc(0), principal.event, (id) => logRequestAsAboutOrder(ctx, id))),
   }),
 ];
