@@ -1,4 +1,5 @@
 import { Client as PgClient } from 'pg';
+import { SETTLED_STATUSES } from '../../workflows/order/state-machine';
 import { ProcessStack } from '../../bench/stack/stack';
 import type { DriverStats } from './driver';
 import { OrderDriver } from './driver';
@@ -179,8 +180,9 @@ async function waitUntilSettled(databaseUrl: string, temporal: Awaited<ReturnTyp
     try {
       await db.connect();
       const { rows } = await db.query<{ unfinished: number; attention: number }>(
-        `SELECT count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED', 'NEEDS_ATTENTION'))::int AS unfinished,
+        `SELECT count(*) FILTER (WHERE status <> ALL($1::text[]))::int AS unfinished,
                 count(*) FILTER (WHERE status = 'NEEDS_ATTENTION')::int AS attention FROM orders`,
+        [SETTLED_STATUSES],
       );
       ({ unfinished, attention } = rows[0]);
     } catch {

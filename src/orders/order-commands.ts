@@ -1,12 +1,11 @@
 import type { ApiDeps } from '../api/deps';
 import { DomainError, NotFoundError } from '../errors';
 import { cancelOrderUpdate, NOT_CANCELLABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
+import { isCancellable } from '../../workflows/order/state-machine';
 import { findOrder } from './order-queries';
 import type { OrderJson } from './order-view';
 import { toOrderJson } from './order-view';
 import { isClosedWorkflow, updateRefusal } from './temporal-errors';
-
-const NEVER_CANCELLABLE = new Set(['REJECTED', 'COMPLETED', 'REFUNDED']);
 
 async function currentOrder(deps: ApiDeps, orderId: string): Promise<OrderJson> {
   const found = await findOrder(deps.orm.em.fork(), orderId);
@@ -25,7 +24,7 @@ function notCancellable(status: string) {
 export async function cancelOrder(deps: ApiDeps, orderId: string, reason?: string): Promise<OrderJson> {
   const before = await currentOrder(deps, orderId);
   if (before.status === 'CANCELLED') return before;
-  if (NEVER_CANCELLABLE.has(before.status)) throw notCancellable(before.status);
+  if (!isCancellable(before.status)) throw notCancellable(before.status);
   try {
     await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(cancelOrderUpdate, { args: [{ reason }] });
   } catch (err) {
