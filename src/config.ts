@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from './catalog/limits';
 import { parseDuration } from './duration';
 
 /** A duration setting: a string such as "8s" or "15m", parsed to milliseconds. */
@@ -53,6 +54,9 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
   RESERVATION_CONCURRENCY: positiveInt(8),
+
+  // Bounded amounts: the largest order total accepted, in minor units (the API answers 422 order_total_too_large).
+  MAX_ORDER_TOTAL_CENTS: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_ORDER_TOTAL_CENTS),
 
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),

@@ -2,6 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { entities } from './entities';
+import './pg-types';
 
 /** Compiled JS (dist/) runs the compiled migrations; TypeScript (tsx, jest) runs migrations/*.ts. */
 const COMPILED = __filename.endsWith('.js');
