@@ -76,7 +76,14 @@ export async function recordStatus(em: EntityManager, orderId: string, change: S
   return rows[0] ? { createdAt: new Date(rows[0].created_at) } : undefined;
 }
 
-/** A late payment was refunded after the order closed: the order keeps its status, its payment says refunded. */
-export async function markPaymentRefunded(em: EntityManager, orderId: string): Promise<void> {
-  await em.getConnection().execute(`UPDATE orders SET payment_status = 'refunded', updated_at = now() WHERE id = ?`, [orderId]);
+/**
+ * The order's own payment was refunded (possibly after the order closed): the order keeps its status, its payment
+ * says refunded. The refund of another payment of the order (a stray second charge) leaves the order unchanged.
+ */
+export async function markPaymentRefunded(em: EntityManager, orderId: string, paymentId: string): Promise<void> {
+  await em.getConnection().execute(
+    `UPDATE orders SET payment_status = 'refunded', updated_at = now()
+     WHERE id = ? AND (provider_payment_id = ? OR provider_payment_id IS NULL)`,
+    [orderId, paymentId],
+  );
 }
