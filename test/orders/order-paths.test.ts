@@ -51,7 +51,7 @@ describe('order saga end to end: each payment outcome', () => {
     expect(res.status).toBe(201);
     const done = await stack.waitForOrder(res.body.id, terminal);
     expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'card_declined' });
-    expect(done.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'payment_declined' });
+    expect(done.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'card_declined' });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
     expect(await stack.notificationTemplates(res.body.id, 1)).toEqual(['order_cancelled']);
   });
