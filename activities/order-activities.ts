@@ -98,7 +98,8 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       const changed = await recordStatus(em(), orderId, change);
       logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
       // Only the call that made the change counts: a retried or replayed one finds the status already written.
-      if (changed && isSettled(change.status)) {
+      // A history note in the same status (refund_confirmed) does not finish the order a second time.
+      if (changed && changed.previousStatus !== change.status && isSettled(change.status)) {
         metrics.ordersFinished.inc({ status: change.status });
         metrics.sagaDuration.observe({ status: change.status }, (Date.now() - changed.createdAt.getTime()) / 1000);
       }
