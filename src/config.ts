@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from './catalog/limits';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { stripeProductionProblems } from './payments/stripe/stripe-settings';
@@ -67,6 +68,9 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
   RESERVATION_CONCURRENCY: positiveInt(8),
+
+  // Bounded amounts: the largest order total accepted, in minor units (the API answers 422 order_total_too_large).
+  MAX_ORDER_TOTAL_CENTS: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_ORDER_TOTAL_CENTS),
 
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),

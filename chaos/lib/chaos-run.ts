@@ -1,4 +1,5 @@
 import { Client as PgClient } from 'pg';
+import { SETTLED_STATUSES } from '../../workflows/order/state-machine';
 import type { System, TemporalPersistence } from '../../devtools/launcher';
 import { launch, systemServices } from '../../devtools/launcher';
 import type { DriverStats } from './driver';
@@ -188,8 +189,9 @@ async function waitUntilSettled(databaseUrl: string, temporal: Awaited<ReturnTyp
     try {
       await db.connect();
       const { rows } = await db.query<{ unfinished: number; attention: number }>(
-        `SELECT count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED', 'NEEDS_ATTENTION'))::int AS unfinished,
+        `SELECT count(*) FILTER (WHERE status <> ALL($1::text[]))::int AS unfinished,
                 count(*) FILTER (WHERE status = 'NEEDS_ATTENTION')::int AS attention FROM orders`,
+        [SETTLED_STATUSES],
       );
       ({ unfinished, attention } = rows[0]);
     } catch {

@@ -1,6 +1,7 @@
 import type { Client as TemporalClient } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
-import { TERMINAL_STATUSES } from '../../workflows/order/definitions';
+import '../../src/db/pg-types';
+import { TERMINAL_STATUSES } from '../../workflows/order/state-machine';
 
 /**
  * The invariant checker: reads the database, the payment provider (simulator) and Temporal, and lists every

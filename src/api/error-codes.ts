@@ -32,6 +32,10 @@ export const ERROR_CODES = {
     status: 422,
     meaning: 'the products are priced in different currencies; details: [{ productId, currency }]',
   },
+  order_total_too_large: {
+    status: 422,
+    meaning: 'the order total is above MAX_ORDER_TOTAL_CENTS; details: { totalCents, maxTotalCents }; nothing was reserved',
+  },
   internal_error: { status: 500, meaning: 'an unexpected error (logged with the request id)' },
   not_implemented: { status: 501, meaning: 'the method is not implemented' },
   service_unavailable: { status: 503, meaning: 'a dependency is not answering; retry shortly' },

@@ -4,6 +4,7 @@ import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { catalogEntities } from '../catalog/entities';
 import type { Config } from '../config';
 import { orderEntities } from '../orders/entities';
+import './pg-types';
 
 export type Orm = MikroORM;
 

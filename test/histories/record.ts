@@ -1,6 +1,9 @@
 // Records the event histories of the order saga's main paths into test/histories/, for the replay test
 // (test/workflows/replay.test.ts). Run it after an intended change to workflow code: `npm run histories:record`.
 // It starts its own Temporal dev server (the project's pinned CLI) and uses in-memory activities.
+// Histories of earlier saga code (test/histories/v1-*.json) are kept as they are: sagas they stand for must keep
+// replaying, so they are never re-recorded.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WithStartWorkflowOperation } from '@temporalio/client';
@@ -40,7 +43,39 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
       await h.signal(paymentEventSignal, success());
       await until(h, 'PAID');
       await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
+      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
     },
+  },
+  {
+    name: 'stray-success-refunded',
+    fake: () => fakeOrderActivities(),
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success({ paymentId: `pay_stray_${randomUUID()}` }));
+      await h.signal(paymentEventSignal, success());
+    },
+  },
+  {
+    name: 'lost-webhook-reconciled-paid',
+    fake: () => fakeOrderActivities({ check: { status: 'succeeded', amountCents: 2500, currency: 'EUR' } }),
+    input: { paymentTimeoutMs: 300 },
+    drive: async () => undefined,
+  },
+  {
+    name: 'operator-cancel-after-paid',
+    fake: () => fakeOrderActivities(),
+    input: { cancelWindowMs: 60_000 },
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success());
+      await until(h, 'PAID');
+      await h.cancel();
+      await until(h, 'REFUNDED');
+      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
+    },
+  },
+  {
+    name: 'payment-request-failed',
+    fake: () => fakeOrderActivities({ requestPaymentFails: 'unreachable' }),
+    drive: async () => undefined,
   },
   { name: 'duplicate-webhook', fake: () => fakeOrderActivities(), drive: async (h) => {
     const event = success();

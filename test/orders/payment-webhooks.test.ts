@@ -123,31 +123,41 @@ describe('late payment successes', () => {
     await stack?.close();
   });
 
-  const placeVisa = async () => {
+  const placeVisa = async (token = 'tok_visa') => {
     const product = await stack.createProduct({ stock: 5, priceCents: 800 });
     const res = await request(`${stack.api}/orders`, {
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'late@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
+      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'late@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token } },
     });
     expect(res.status).toBe(201);
     return { order: res.body, product };
   };
 
-  it('a webhook delayed past PAYMENT_TIMEOUT: the saga finds the charge succeeded, refunds it, and cancels', async () => {
+  it('a webhook delayed past PAYMENT_TIMEOUT: the saga asks the provider, finds the charge succeeded, and carries on as paid', async () => {
     blocked = true;
     const { order, product } = await placeVisa();
-    const done = await stack.waitForOrder(order.id, (o) => o.status === 'CANCELLED');
-    expect(done).toMatchObject({ failureReason: 'payment_timeout', payment: { status: 'refunded' } });
-    blocked = false; // the provider's retries now get through, late
+    const done = await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
+    expect(done).toMatchObject({ payment: { status: 'succeeded' } });
+    blocked = false; // the provider's retries now get through, late, and change nothing
     await stack.simulator.webhooks.idle();
     const payment = await request(`${stack.simulatorUrl}/v1/payments/${order.payment.providerPaymentId}`);
-    expect(payment.body.status).toBe('refunded');
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('CANCELLED');
+    expect(payment.body.status).toBe('succeeded');
+    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('PAID');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+
+  it('a decline whose webhook is lost: the provider says failed, the order is cancelled with its reason', async () => {
+    blocked = true;
+    const { order, product } = await placeVisa('tok_declined');
+    const done = await stack.waitForOrder(order.id, (o) => o.status === 'CANCELLED');
+    expect(done).toMatchObject({ failureReason: 'card_declined', payment: { status: 'failed' } });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    blocked = false;
+    await stack.simulator.webhooks.idle();
   });
 
   it('a success for a closed, cancelled order starts refund-{paymentId} once; the customer is not left charged', async () => {
     blocked = true;
-    const { order } = await placeVisa();
+    const { order } = await placeVisa('tok_declined');
     await stack.waitForOrder(order.id, (o) => o.status === 'CANCELLED');
     blocked = false;
     await stack.simulator.webhooks.idle();
