@@ -13,7 +13,7 @@ import { ProviderHttpError } from '../src/payments/http-json';
 import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
 import { PaymentProviderError } from '../src/payments/payment-provider';
-import type { OrderActivities } from '../workflows/order/activity-types';
+import type { OrderActivities, StatusChange } from '../workflows/order/activity-types';
 import { isSettled } from '../workflows/order/state-machine';
 import { countCompensations } from './compensation-metrics';
 import { nonRetryable, toActivityFailure } from './errors';
@@ -81,38 +81,50 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     }
   }
 
+  /**
+   * Writes a status change and its history row; idempotent by the change's seq, so a retried activity writes it
+   * once. Only the call that made the change counts in the metrics; a history note in the same status
+   * (refund_confirmed) does not finish the order a second time.
+   */
+  async function writeStatus(orderId: string, change: StatusChange): Promise<void> {
+    const changed = await recordStatus(em(), orderId, change);
+    logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
+    if (changed && changed.previousStatus !== change.status && isSettled(change.status)) {
+      metrics.ordersFinished.inc({ status: change.status });
+      metrics.sagaDuration.observe({ status: change.status }, (Date.now() - changed.createdAt.getTime()) / 1000);
+    }
+  }
+
   const activities: OrderActivities = {
     async createOrderRecord(order) {
       await insertOrder(em(), order);
     },
 
-    async reserveOrderStock(orderId, items) {
-      return database(async () => {
+    async reserveOrderStock(orderId, items, reserved) {
+      const order = await database(async () => {
         const reservation = await reservationSlot(() => reserveStock(em(), orderId, items, { maxTotalCents: config.MAX_ORDER_TOTAL_CENTS }));
         const totalCents = await setOrderLines(em(), orderId, reservation.lines, reservation.currency);
         return { totalCents, currency: reservation.currency };
       });
+      if (reserved) await writeStatus(orderId, reserved);
+      return order;
     },
 
     async recordOrderStatus(orderId, change) {
-      const changed = await recordStatus(em(), orderId, change);
-      logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
-      // Only the call that made the change counts: a retried or replayed one finds the status already written.
-      // A history note in the same status (refund_confirmed) does not finish the order a second time.
-      if (changed && changed.previousStatus !== change.status && isSettled(change.status)) {
-        metrics.ordersFinished.inc({ status: change.status });
-        metrics.sagaDuration.observe({ status: change.status }, (Date.now() - changed.createdAt.getTime()) / 1000);
-      }
+      await writeStatus(orderId, change);
     },
 
-    async requestPayment({ orderId, customerId, amountCents, currency, token }) {
+    async requestPayment({ orderId, customerId, amountCents, currency, token }, awaiting) {
+      let payment: Payment;
       try {
         // The order id is the provider's idempotency key: however often this runs, there is one charge.
-        const payment = await payments.createPayment({ orderId, customerId, amountCents, currency, token, idempotencyKey: orderId });
-        return { paymentId: payment.id, status: payment.status };
+        payment = await payments.createPayment({ orderId, customerId, amountCents, currency, token, idempotencyKey: orderId });
       } catch (err) {
         throw toActivityFailure(err);
       }
+      // Recorded before the saga waits: from here on only this payment's events move the order.
+      if (awaiting) await writeStatus(orderId, { ...awaiting, providerPaymentId: payment.id });
+      return { paymentId: payment.id, status: payment.status };
     },
 
     // A payment the provider does not know proves nothing: the compensation fails and the order needs an operator.
@@ -147,8 +159,9 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       return { status: payment.status, amountCents: payment.amountCents, currency: payment.currency, failureReason: payment.failureReason };
     },
 
-    async commitOrderStock(orderId) {
+    async commitOrderStock(orderId, paid) {
       await database(() => commitStock(em(), orderId));
+      if (paid) await writeStatus(orderId, paid);
     },
 
     async releaseOrderStock(orderId) {

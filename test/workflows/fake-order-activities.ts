@@ -52,6 +52,12 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
     if (options.databaseRejects === name) throw ApplicationFailure.nonRetryable('the database refused the statement (SQLSTATE 23514)', 'database_rejected');
   };
 
+  // Every status change, whichever activity wrote it (its own step, or recordOrderStatus for the endings).
+  const writeStatus = (orderId: string, change: StatusChange) => {
+    statuses.push(change);
+    record('recordOrderStatus', [orderId, change]);
+  };
+
   const activities: OrderActivities = {
     async createOrderRecord(...args) {
       record('createOrderRecord', args);
@@ -64,17 +70,22 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
         throw ApplicationFailure.create({ type: options.rejectWith, message: 'not enough stock', nonRetryable: true, details: [[{ productId: 'p1', requested: 5, available: 1 }]] });
       }
       record('reserved', args);
+      // the step writes its own status once the reservation is made, like the real activity
+      const [orderId, , reserved] = args;
+      if (reserved) writeStatus(orderId, reserved);
       return { totalCents: options.totalCents ?? 2500, currency: 'EUR' };
     },
     async recordOrderStatus(orderId, change) {
-      statuses.push(change);
-      record('recordOrderStatus', [orderId, change]);
+      writeStatus(orderId, change);
     },
     async requestPayment(...args) {
       record('requestPayment', args);
       if (options.requestPaymentFails === 'refused') throw ApplicationFailure.nonRetryable('invalid token', 'payment_rejected');
       if (options.requestPaymentFails === 'unreachable') throw ApplicationFailure.nonRetryable('provider unreachable', 'provider_down');
-      return { paymentId: options.paymentId ?? 'pay_test', status: 'pending' };
+      const paymentId = options.paymentId ?? 'pay_test';
+      const [orderId, awaiting] = [args[0].orderId, args[1]];
+      if (awaiting) writeStatus(orderId, { ...awaiting, providerPaymentId: paymentId });
+      return { paymentId, status: 'pending' };
     },
     async cancelPayment(...args) {
       record('cancelPayment', args);
@@ -102,6 +113,8 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
     async commitOrderStock(...args) {
       record('commitOrderStock', args);
       maybeRejected('commitOrderStock');
+      const [orderId, paid] = args;
+      if (paid) writeStatus(orderId, paid);
     },
     async releaseOrderStock(...args) {
       record('releaseOrderStock', args);

@@ -64,9 +64,14 @@ export interface NotificationRequest {
 
 export interface OrderActivities {
   createOrderRecord(order: NewOrderRecord): Promise<void>;
-  reserveOrderStock(orderId: string, items: OrderItemRequest[]): Promise<ReservedOrder>;
+  /**
+   * Reserves and prices the order. With `reserved`, the order's RESERVED status is written by the same activity once
+   * the reservation is durable (no separate status write); a business refusal writes nothing and fails.
+   */
+  reserveOrderStock(orderId: string, items: OrderItemRequest[], reserved?: StatusChange): Promise<ReservedOrder>;
   recordOrderStatus(orderId: string, change: StatusChange): Promise<void>;
-  requestPayment(request: PaymentRequest): Promise<RequestedPayment>;
+  /** With `awaiting`, the AWAITING_PAYMENT status (and the provider's payment id) is written once the provider answered. */
+  requestPayment(request: PaymentRequest, awaiting?: StatusChange): Promise<RequestedPayment>;
   /** Void a pending payment, or refund it if it already succeeded; a no-op for failed/voided/refunded ones. */
   cancelPayment(orderId: string, paymentId: string): Promise<{ status: string }>;
   refundPayment(orderId: string, paymentId: string): Promise<{ status: string }>;
@@ -80,7 +85,8 @@ export interface OrderActivities {
   voidOrRefundOrderPayments(orderId: string, paymentId?: string): Promise<{ status: string }>;
   /** Reconciliation: the provider's view of one payment. */
   checkPayment(paymentId: string): Promise<PaymentCheck>;
-  commitOrderStock(orderId: string): Promise<void>;
+  /** With `paid`, the PAID status is written right after the sale is committed. */
+  commitOrderStock(orderId: string, paid?: StatusChange): Promise<void>;
   releaseOrderStock(orderId: string): Promise<void>;
   restockOrder(orderId: string): Promise<void>;
   sendNotification(request: NotificationRequest): Promise<'sent' | 'failed'>;
