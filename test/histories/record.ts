@@ -67,9 +67,8 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
     drive: async (h) => {
       await h.signal(paymentEventSignal, success());
       await until(h, 'PAID');
+      // after an operator's cancel the saga does not wait for the refund's webhook: it ends once refunded
       await h.cancel();
-      await until(h, 'REFUNDED');
-      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
     },
   },
   {
@@ -105,7 +104,7 @@ async function main() {
     for (const scenario of scenarios) {
       const fake = scenario.fake();
       const taskQueue = `record-${scenario.name}`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: fake.activities });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: fake.activities });
       await worker.runUntil(async () => {
         const input = orderInput({ customerId: 'cust-history', requestFingerprint: 'fp', cancelWindowMs: 200, ...scenario.input });
         const workflowId = orderWorkflowId(input.orderId);

@@ -123,9 +123,8 @@ describe('order saga money safety', () => {
       await runSaga(client, fake, { cancelWindowMs: 60_000 }, async (handle) => {
         await handle.signal(paymentEventSignal, paymentSucceeded());
         await fake.reached('PAID');
+        // after an operator's cancel the saga does not wait for the refund's webhook: it ends once refunded
         await handle.cancel();
-        await fake.reached('REFUNDED');
-        await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.refunded' }));
         expect(await handle.result()).toMatchObject({ status: 'REFUNDED', paymentStatus: 'refunded' });
       });
       expect(fake.names()).toEqual(expect.arrayContaining(['restockOrder', 'voidOrRefundOrderPayments']));

@@ -56,6 +56,45 @@ export const { releaseOrderStock } = step(COMPENSATION, 'Compensate: release res
 export const { refundPayment } = step(COMPENSATION, 'Refund payment (cancel after paid)');
 export const { restockOrder } = step(COMPENSATION, 'Restock refunded items');
 
+/**
+ * The current saga's forward steps run as local activities: the worker runs them inside the workflow task that
+ * asked for them, so a step costs one history marker instead of three events and a workflow task of its own, and
+ * the status it writes (RESERVED, AWAITING_PAYMENT, PAID) is written by the step itself. Their retries, timeouts
+ * and summaries are those of the steps above; a retry backoff longer than LOCAL_RETRY_THRESHOLD becomes a durable
+ * timer. A local activity can run again after a worker crash, which every one of them already allows (idempotent
+ * by order). Cancellation waits for the attempt in flight, like the forward steps above.
+ */
+const LOCAL_RETRY_THRESHOLD = '10s';
+const localStep = (options: ActivityOptions, summary: string) =>
+  proxyLocalActivities<OrderActivities>({
+    startToCloseTimeout: options.startToCloseTimeout,
+    retry: options.retry,
+    localRetryThreshold: LOCAL_RETRY_THRESHOLD,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    summary,
+  });
+export const local = {
+  createOrderRecord: proxyLocalActivities<OrderActivities>({ ...BOOKKEEPING, summary: 'Record the order (PENDING)' }).createOrderRecord,
+  recordOrderStatus: proxyLocalActivities<OrderActivities>({ ...BOOKKEEPING, summary: 'Record the order status' }).recordOrderStatus,
+  reserveOrderStock: localStep(DATABASE, 'Reserve stock (row locks) → RESERVED').reserveOrderStock,
+  requestPayment: localStep(PAYMENT_REQUEST, 'Request payment from the provider → AWAITING_PAYMENT').requestPayment,
+  commitOrderStock: localStep(DATABASE, 'Commit reserved stock (sale) → PAID').commitOrderStock,
+};
+
+/**
+ * The current saga's notifications, as local activities: sent inside the workflow task of the step that caused
+ * them (no task of their own), retried NOTIFY_MAX_ATTEMPTS times, and recorded FAILED by the activity when out of
+ * attempts; they never fail the order.
+ */
+export function localNotificationStep(maxAttempts: number) {
+  return proxyLocalActivities<OrderActivities>({
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: maxAttempts },
+    localRetryThreshold: LOCAL_RETRY_THRESHOLD,
+    summary: 'Notify the customer',
+  }).sendNotification;
+}
+
 /** Notifications retry NOTIFY_MAX_ATTEMPTS times (from config, so built per saga) and never fail the order. */
 export function notificationStep(maxAttempts: number) {
   return step(

@@ -75,14 +75,14 @@ export class OrderSaga {
     retryRequested: false,
   };
   private readonly compensations: CompensationStack;
-  private readonly notify: ReturnType<typeof act.notificationStep>;
+  private readonly notify: ReturnType<typeof act.localNotificationStep>;
   private readonly seenEvents = new Set<string>();
   private readonly inbox: PaymentEvent[] = [];
   private readonly refundsStarted = new Map<string, Promise<void>>();
 
   constructor(private readonly input: OrderWorkflowInput) {
     this.compensations = new CompensationStack(input.orderId);
-    this.notify = act.notificationStep(input.notifyMaxAttempts);
+    this.notify = act.localNotificationStep(input.notifyMaxAttempts);
     this.registerHandlers();
     CancellationScope.current().cancelRequested.catch(() => {
       this.s.operatorCancelled = true;
@@ -119,7 +119,7 @@ export class OrderSaga {
 
   private async record(): Promise<void> {
     const { input } = this;
-    await act.createOrderRecord({
+    await act.local.createOrderRecord({
       orderId: input.orderId,
       workflowId: `order-${input.orderId}`,
       customerId: input.customerId,
@@ -134,9 +134,10 @@ export class OrderSaga {
   private async reserveStock(): Promise<Rejection | undefined> {
     const { orderId, items } = this.input;
     this.compensations.push({ name: 'release_stock', run: () => act.releaseOrderStock(orderId) });
+    const change = this.nextStatus('RESERVED');
     let reserved;
     try {
-      reserved = await act.reserveOrderStock(orderId, items);
+      reserved = await act.local.reserveOrderStock(orderId, items, change);
     } catch (err) {
       const rejection = businessRejection(err);
       if (!rejection) throw err;
@@ -145,8 +146,7 @@ export class OrderSaga {
     }
     this.s.payment.totalCents = reserved.totalCents;
     this.s.payment.currency = reserved.currency;
-    upsertSearchAttributes([{ key: OrderTotalCentsKey, value: reserved.totalCents }]);
-    await this.setStatus('RESERVED');
+    this.statusWritten(change);
     return undefined;
   }
 
@@ -164,8 +164,11 @@ export class OrderSaga {
         this.s.paymentStatus = (await act.voidOrRefundOrderPayments(orderId, payment.paymentId)).status;
       },
     });
+    // Written by the request itself once the provider answered (with its payment id), before the saga waits: from
+    // then on only this payment's events move the order.
+    const change = this.nextStatus('AWAITING_PAYMENT', { paymentStatus: 'pending' });
     try {
-      const requested = await act.requestPayment({ orderId, customerId, amountCents: payment.totalCents, currency: payment.currency, token: paymentToken });
+      const requested = await act.local.requestPayment({ orderId, customerId, amountCents: payment.totalCents, currency: payment.currency, token: paymentToken }, change);
       payment.paymentId = requested.paymentId;
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -173,8 +176,7 @@ export class OrderSaga {
       return businessRejection(err) ? 'payment_refused' : 'payment_request_failed';
     }
     this.paymentKnown();
-    // Recorded before waiting: from here on only this payment's events move the order.
-    await this.setStatus('AWAITING_PAYMENT', { paymentStatus: 'pending', providerPaymentId: payment.paymentId });
+    this.statusWritten({ ...change, providerPaymentId: payment.paymentId });
     return undefined;
   }
 
@@ -218,9 +220,10 @@ export class OrderSaga {
   private async commitSale(): Promise<void> {
     const { orderId } = this.input;
     this.compensations.push({ name: 'restock', run: () => act.restockOrder(orderId) });
-    await act.commitOrderStock(orderId);
+    const change = this.nextStatus('PAID', { paymentStatus: 'succeeded' });
+    await act.local.commitOrderStock(orderId, change);
     this.compensations.retire('release_stock');
-    await this.setStatus('PAID', { paymentStatus: 'succeeded' });
+    this.statusWritten(change);
   }
 
   /** True when the customer cancelled within CANCEL_WINDOW. */
@@ -374,14 +377,32 @@ export class OrderSaga {
     this.s.placement = { outcome: 'accepted', replayed: false };
   }
 
+  /** A status change written by its own local activity (the endings, which have no step of their own). */
   private async setStatus(next: OrderStatus, change: Omit<StatusChange, 'status' | 'seq'> = {}): Promise<void> {
+    const numbered = this.nextStatus(next, change);
+    await act.local.recordOrderStatus(this.input.orderId, numbered);
+    this.statusWritten(numbered);
+  }
+
+  /**
+   * Numbers the next status change, for the step that writes it. The number is used up here, before the step
+   * runs: a step cut short (cancelled, failed) may still have written its change, and whatever is written next must
+   * come after it.
+   */
+  private nextStatus(next: OrderStatus, change: Omit<StatusChange, 'status' | 'seq'> = {}): StatusChange {
     if (!canMove(this.s.status, next)) log.error('order status change outside the state machine', { orderId: this.input.orderId, from: this.s.status, to: next });
     this.s.seq += 1;
+    return { ...change, status: next, seq: this.s.seq };
+  }
+
+  /** The saga's state, search attributes and Web UI details follow a status change its step has written. */
+  private statusWritten(change: StatusChange): void {
     if (change.paymentStatus) this.s.paymentStatus = change.paymentStatus;
     if (change.failureReason !== undefined) this.s.failureReason = change.failureReason ?? undefined;
-    await act.recordOrderStatus(this.input.orderId, { ...change, status: next, seq: this.s.seq });
-    this.s.status = next;
-    upsertSearchAttributes([{ key: OrderStatusKey, value: next }]);
+    this.s.status = change.status;
+    const { totalCents } = this.s.payment;
+    // One upsert per change, in the workflow task of the step that made it; the total rides along once priced.
+    upsertSearchAttributes([{ key: OrderStatusKey, value: change.status }, ...(totalCents > 0 ? [{ key: OrderTotalCentsKey, value: totalCents }] : [])]);
     setCurrentDetails(this.describe());
   }
 
