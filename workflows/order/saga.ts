@@ -6,6 +6,7 @@ import {
   condition,
   isCancellation,
   log,
+  TemporalFailure,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
@@ -108,7 +109,7 @@ export class OrderSaga {
       return await this.refund('customer_cancelled');
     } catch (err) {
       if (isCancellation(err)) return await this.cancelledByOperator();
-      if (isNonRetryableStepFailure(err)) return await this.stepFailed(err);
+      if (err instanceof StepFailure) return await this.stepFailed(err);
       throw err;
     } finally {
       await Promise.all(this.refundsStarted.values());
@@ -140,7 +141,7 @@ export class OrderSaga {
       reserved = await act.local.reserveOrderStock(orderId, items, change);
     } catch (err) {
       const rejection = businessRejection(err);
-      if (!rejection) throw err;
+      if (!rejection) throw stepFailure('reserveOrderStock', err);
       this.compensations.retire('release_stock'); // refused as a whole: nothing was reserved
       return rejection;
     }
@@ -221,7 +222,7 @@ export class OrderSaga {
     const { orderId } = this.input;
     this.compensations.push({ name: 'restock', run: () => act.restockOrder(orderId) });
     const change = this.nextStatus('PAID', { paymentStatus: 'succeeded' });
-    await act.local.commitOrderStock(orderId, change);
+    await forward('commitOrderStock', () => act.local.commitOrderStock(orderId, change));
     this.compensations.retire('release_stock');
     this.statusWritten(change);
   }
@@ -292,9 +293,8 @@ export class OrderSaga {
   }
 
   /** A step failed in a way retrying cannot fix (e.g. the database refused its statement): undo, then CANCELLED. */
-  private stepFailed(err: ActivityFailure): Promise<OrderSagaState> {
-    const step = err.activityType ?? 'unknown';
-    log.error('a saga step failed for good', { orderId: this.input.orderId, step, error: describeError(err) });
+  private stepFailed({ step, failure }: StepFailure): Promise<OrderSagaState> {
+    log.error('a saga step failed for good', { orderId: this.input.orderId, step, error: describeError(failure) });
     this.s.placement ??= { outcome: 'rejected', replayed: false, rejection: { code: 'service_unavailable', message: 'the order could not be placed' } };
     const reason: EndReason = `step_failed:${step}`;
     return this.s.status === 'PAID' ? this.refund(reason) : this.cancel(reason);
@@ -515,7 +515,28 @@ function businessRejection(err: unknown): Rejection | undefined {
   return undefined;
 }
 
-/** An activity that failed for good (non-retryable, or out of attempts) in a forward step. */
-function isNonRetryableStepFailure(err: unknown): err is ActivityFailure {
-  return err instanceof ActivityFailure && !isCancellation(err);
+/**
+ * A forward step failed for good (non-retryable, or out of attempts). A local activity's failure does not name its
+ * activity, so the saga names the step.
+ */
+class StepFailure extends Error {
+  constructor(
+    readonly step: string,
+    readonly failure: unknown,
+  ) {
+    super(`step ${step} failed`);
+  }
+}
+
+/** The failure of a forward step, named; a cancellation (or anything that is not a Temporal failure) stays as it is. */
+function stepFailure(step: string, err: unknown): unknown {
+  return isCancellation(err) || !(err instanceof TemporalFailure) ? err : new StepFailure(step, err);
+}
+
+async function forward<T>(step: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw stepFailure(step, err);
+  }
 }
