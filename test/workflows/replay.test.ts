@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { ORDER_KINDS, recordedShape } from '../histories/shape';
 
 // Replays committed histories of the saga's main paths against today's workflow code: a change that would break
 // sagas already running (non-determinism) fails here. Refresh them with `npm run histories:record` after an
@@ -24,5 +25,20 @@ describe('replaying recorded order saga histories', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } }, history, `replay-${file}`),
     ).resolves.toBeUndefined();
+  });
+
+  // What an order costs Temporal, read from the histories above (deterministic: no timing involved). The current
+  // saga's steps write their own statuses and run as local activities; these budgets keep it that lean.
+  it('a paid order takes at most 32 history events and 5 workflow tasks', () => {
+    const paid = recordedShape('paid-completed');
+    expect(paid.events).toBeLessThanOrEqual(32);
+    expect(paid.workflowTasks).toBeLessThanOrEqual(5);
+  });
+
+  it.each(ORDER_KINDS.map((k) => [k.kind, k.history]))('%s: fewer events and workflow tasks than the earlier saga', (_kind, history) => {
+    const before = recordedShape(`v1-${history}`);
+    const now = recordedShape(history);
+    expect(now.events).toBeLessThan(before.events);
+    expect(now.workflowTasks).toBeLessThan(before.workflowTasks);
   });
 });
