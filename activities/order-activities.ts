@@ -144,7 +144,12 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       // By order, not by id: a charge whose creation answer was lost is found too, and an order with no charge
       // (the request never reached the provider) has nothing to undo.
       const held = await payments.listPayments(orderId);
-      if (paymentId !== undefined && !held.some((p) => p.id === paymentId)) throw paymentNotFound(paymentId);
+      if (paymentId !== undefined && !held.some((p) => p.id === paymentId)) {
+        // A provider's search may lag behind its writes (Stripe's does): the saga's own payment is asked for by id.
+        const own = await payments.getPayment(paymentId);
+        if (!own) throw paymentNotFound(paymentId);
+        held.push(own);
+      }
       let own = paymentId === undefined ? 'not_requested' : 'unknown';
       for (const payment of held) {
         const { status } = await voidOrRefund(orderId, payment);
