@@ -5,7 +5,7 @@ import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 import type { Notifier } from '../src/payments/notifier';
 import { HttpNotifier } from '../src/payments/notifier';
 import type { PaymentProvider } from '../src/payments/payment-provider';
-import { HttpPaymentProvider } from '../src/payments/payment-provider';
+import { createPaymentProvider } from '../src/payments/provider-from-config';
 import { createCeilingActivities } from './ceiling-activities';
 import { createOrderActivities } from './order-activities';
 
@@ -14,7 +14,7 @@ export interface ActivityDeps {
   orm: Orm;
   config: Config;
   logger: Logger;
-  /** Defaults to the HTTP clients for PAYMENT_PROVIDER_URL and NOTIFIER_URL. */
+  /** Default to the configured provider's adapter and the HTTP notifier for NOTIFIER_URL. */
   payments?: PaymentProvider;
   notifier?: Notifier;
   /** The worker's metrics (orders finished, saga duration, compensations, notifications); a private set when omitted. */
@@ -23,7 +23,7 @@ export interface ActivityDeps {
 
 /** The worker's activities, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  const payments = deps.payments ?? new HttpPaymentProvider({ baseUrl: deps.config.PAYMENT_PROVIDER_URL });
+  const payments = deps.payments ?? createPaymentProvider(deps.config);
   const notifier = deps.notifier ?? new HttpNotifier({ baseUrl: deps.config.NOTIFIER_URL });
   return { ...createOrderActivities({ ...deps, payments, notifier }), ...createCeilingActivities() };
 }

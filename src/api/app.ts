@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
+import { createPaymentProvider } from '../payments/provider-from-config';
 import { accessLog } from './access-log';
 import { jsonBody } from './body';
 import type { ApiDeps } from './deps';
@@ -34,7 +35,11 @@ export function apiRouters(deps: ApiDeps & { metrics: ApiMetrics }): Router[] {
 
 /** Builds the Koa application; the entry point (main.ts) and tests both use it. */
 export function createApp(deps: ApiDeps): Koa {
-  const resolved = { ...deps, metrics: deps.metrics ?? createApiMetrics() };
+  const resolved = {
+    ...deps,
+    metrics: deps.metrics ?? createApiMetrics(),
+    paymentMethods: deps.paymentMethods ?? createPaymentProvider(deps.config),
+  };
   const app = new Koa();
   app.proxy = true;
   app.silent = true; // errors are logged by errorMiddleware, once

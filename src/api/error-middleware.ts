@@ -35,6 +35,7 @@ export const DOMAIN_STATUS: Record<string, number> = {
   unknown_product: 422,
   inactive_product: 422,
   currency_mismatch: 422,
+  unsupported_payment_method: 422,
   insufficient_funds: 402,
   not_refundable: 409,
   not_voidable: 409,

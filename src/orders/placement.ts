@@ -2,6 +2,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ApiDeps } from '../api/deps';
 import { DomainError } from '../errors';
+import { createPaymentProvider } from '../payments/provider-from-config';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import { orderWorkflowId, placeOrderUpdate } from '../../workflows/order/definitions';
 import type { orderWorkflow } from '../../workflows/order/workflow';
@@ -40,6 +41,12 @@ export class PlacementRejected extends DomainError {
  */
 export async function placeOrder(deps: ApiDeps, body: PlaceOrderBody, idempotencyKey?: string): Promise<PlacementAnswer> {
   const { config, temporal } = deps;
+  // Refused before anything is reserved: a token the provider cannot take would only end the order unpaid.
+  if (!(deps.paymentMethods ?? createPaymentProvider(config)).acceptsPaymentMethod(body.payment.token)) {
+    throw new DomainError('unsupported_payment_method', `the payment provider does not take the payment method ${body.payment.token}`, {
+      token: body.payment.token,
+    });
+  }
   const fingerprint = requestFingerprint(body);
   const orderId = orderIdFor(body.customerId, idempotencyKey);
   const workflowId = orderWorkflowId(orderId);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HttpClientOptions, ProviderErrorInit } from './http-json';
 import { JsonHttpClient, ProviderHttpError, pathSegment } from './http-json';
 import { currencySchema, nonNegativeAmountCentsSchema } from './primitives';
+import { isSimulatorToken } from './simulator-tokens';
 
 /**
  * The saga's view of a payment service provider. The HTTP implementation below talks to the simulator
@@ -37,6 +38,11 @@ export interface CreatePaymentInput {
 }
 
 export interface PaymentProvider {
+  /**
+   * Whether this provider can charge the payment method `token` at all (its format or test-token list; no network
+   * call). The API refuses any other token (422 `unsupported_payment_method`) before anything is reserved.
+   */
+  acceptsPaymentMethod(token: string): boolean;
   /** Starts a charge; the outcome arrives later by webhook (the returned payment is normally `pending`). */
   createPayment(input: CreatePaymentInput): Promise<Payment>;
   /** Undefined when the provider does not know the id. */
@@ -62,6 +68,11 @@ export class HttpPaymentProvider implements PaymentProvider {
 
   constructor(options: HttpClientOptions) {
     this.http = new JsonHttpClient('payment provider', options, (init) => new PaymentProviderError(init));
+  }
+
+  /** The simulator takes exactly its test tokens (src/payments/simulator-tokens.ts). */
+  acceptsPaymentMethod(token: string): boolean {
+    return isSimulatorToken(token);
   }
 
   createPayment({ idempotencyKey, ...body }: CreatePaymentInput): Promise<Payment> {

@@ -22,6 +22,8 @@ const MEANING: Record<string, string> = {
   not_retryable: 'the order has no failed compensation to retry',
   unknown_product: 'a product does not exist or is inactive; details: [{ productId }]',
   currency_mismatch: 'the products are priced in different currencies; details: [{ productId, currency }]',
+  unsupported_payment_method:
+    'the configured payment provider does not take this `payment.token` (see the README\'s token table); nothing was reserved',
   service_unavailable: 'a dependency is not answering; retry shortly',
   not_ready: 'PostgreSQL or Temporal does not answer; details name which',
   internal_error: 'an unexpected error (logged with the request id)',

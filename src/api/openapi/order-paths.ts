@@ -52,7 +52,7 @@ export function registerOrderPaths(registry: OpenAPIRegistry): void {
     },
     errors: mergeErrors(BODY_ERRORS, {
       409: ['insufficient_stock', 'idempotency_key_reused'],
-      422: ['unknown_product', 'currency_mismatch'],
+      422: ['unknown_product', 'currency_mismatch', 'unsupported_payment_method'],
       503: ['service_unavailable'],
     }),
   });
