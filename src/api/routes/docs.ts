@@ -38,11 +38,11 @@ const INITIALIZER = `window.onload = function () {
 };
 `;
 
-const PAGE = `<!doctype html>
+const page = (title: string) => `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
-    <title>order-saga API</title>
+    <title>${title}</title>
     <link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css" />
     <link rel="stylesheet" type="text/css" href="/docs/index.css" />
     <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32" />
@@ -57,9 +57,11 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export function docsRoutes(document: () => unknown): Router {
+/** Serves `document()` as /openapi.json and Swagger UI on /docs (the API's, and the payment simulator's). */
+export function docsRoutes(document: () => unknown, { title = 'order-saga API' }: { title?: string } = {}): Router {
   const router = new Router();
   const assets = new Set<string>(DOCS_ASSETS);
+  const html = page(title);
 
   router.get('/openapi.json', (ctx) => {
     ctx.body = document();
@@ -67,7 +69,7 @@ export function docsRoutes(document: () => unknown): Router {
 
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = PAGE;
+    ctx.body = html;
   });
 
   router.get('/docs/:asset', (ctx) => {
