@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { jsonBody } from '../api/body';
-import { docsRoutes } from '../api/routes/docs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { AccountStore } from './accounts';
@@ -12,6 +11,7 @@ import { simulatorErrors } from './http/errors';
 import type { AnySimulatorRoute } from './http/route';
 import { mountSimulatorRoutes } from './http/route';
 import { accountRoutes } from './routes/accounts';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
 import { paymentRoutes } from './routes/payments';
@@ -52,8 +52,8 @@ export interface SimulatorOptions {
 
 export interface Simulator {
   app: Koa;
-  /** What the app mounts (the routes and the documentation pages), for tests that compare them with the document. */
-  routers: Router[];
+  /** Every route it serves, documentation included: tests compare it with the document. */
+  router: Router;
   accounts: AccountStore;
   payments: PaymentService;
   notifications: NotificationStore;
@@ -79,7 +79,7 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
   };
 }
 
-/** Every route the simulator serves besides its documentation, in one list: the router and the document come from it. */
+/** The simulator's API (besides its documentation pages), in one list: the router and the document come from it. */
 export function simulatorRoutes(deps: {
   accounts: AccountStore;
   payments: PaymentService;
@@ -141,24 +141,21 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     notifyFailRate: options.notifyFailRate,
     random,
   });
-  const router = new Router();
-  mountSimulatorRoutes(router, routes);
   let document: ReturnType<typeof buildSimulatorDocument> | undefined;
-  const docs = docsRoutes(() => (document ??= buildSimulatorDocument(routes)), { title: 'order-saga payment simulator' });
+  const all: AnySimulatorRoute[] = [...routes, ...docsRoutes(() => (document ??= buildSimulatorDocument(all)))];
+  const router = new Router();
+  mountSimulatorRoutes(router, all);
 
   const app = new Koa();
   app.silent = true; // simulatorErrors logs unexpected errors once
   app.use(simulatorErrors(logger));
   app.use(jsonBody(options.bodyLimitBytes ?? 64 * 1024));
-  const routers = [router, docs];
-  for (const r of routers) {
-    app.use(r.routes());
-    app.use(r.allowedMethods());
-  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
 
   return {
     app,
-    routers,
+    router,
     accounts,
     payments,
     notifications,

@@ -1,6 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { DOCS_ASSETS } from '../../api/routes/docs';
 import { SIMULATOR_TOKEN_TABLE } from '../../payments/simulator-tokens';
 import { webhookEventSchema } from '../../payments/webhook-event';
 import { WEBHOOK_SIGNATURE_HEADER } from '../../payments/webhook-signature';
@@ -31,41 +30,11 @@ and SIM_SLOW_MS set when payments settle.
 
 Every error is \`{ error, message, details? }\`. No route needs credentials: the simulator is a development tool.`;
 
-const text = (description: string, mediaType: string) => ({ description, content: { [mediaType]: { schema: z.string() } } });
-
 /** The simulator's OpenAPI 3.1 document, generated from the same route declarations that serve the requests. */
 export function buildSimulatorDocument(routes: readonly AnySimulatorRoute[]) {
   const registry = new OpenAPIRegistry();
   for (const route of routes) registerSimulatorRoute(registry, route);
 
-  registry.registerPath({
-    method: 'get',
-    path: '/openapi.json',
-    operationId: 'getOpenApiDocument',
-    tags: ['operability'],
-    summary: 'This document',
-    security: [],
-    responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).loose() } } } },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/docs',
-    operationId: 'getDocsPage',
-    tags: ['operability'],
-    summary: 'This reference, in Swagger UI',
-    security: [],
-    responses: { 200: text('HTML page', 'text/html') },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/docs/{asset}',
-    operationId: 'getDocsAsset',
-    tags: ['operability'],
-    summary: "The docs page's static files",
-    security: [],
-    request: { params: z.object({ asset: z.enum(DOCS_ASSETS) }) },
-    responses: { 200: text('The file', 'application/octet-stream'), 404: text('`not_found`', 'application/json') },
-  });
 
   const event = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
   registry.registerWebhook({

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { parseRequest } from '../../api/validate';
+import { NotFoundError } from '../../errors';
 import type { SimulatorErrorCode } from './errors';
 import { SIMULATOR_ERROR_STATUS } from './errors';
 
@@ -25,7 +26,7 @@ export interface SimulatorRoute<P extends Schema = Schema, Q extends Schema = Sc
   headers?: H;
   body?: B;
   responses: Record<number, ResponseConfig>;
-  /** The error codes the route answers with (validation_failed is added when it parses anything). */
+  /** The error codes its handler answers with; validation_failed (query, headers, body), not_found (params), the body parser's and internal_error are added. */
   errors?: SimulatorErrorCode[];
   handler(ctx: Context, input: { params: Parsed<P>; query: Parsed<Q>; headers: Parsed<H>; body: Parsed<B> }): void | Promise<void>;
 }
@@ -54,13 +55,20 @@ export function mountSimulatorRoutes(router: Router, routes: readonly AnySimulat
   for (const route of routes) {
     router[route.method](koaPath(route.path), async (ctx) => {
       const parse = (schema: Schema, value: unknown, part: string) => (schema ? parseRequest(schema, value, part) : undefined);
-      const params = parse(route.params, ctx.params, 'params');
+      const params = route.params ? parseParams(route.params, ctx.params) : undefined;
       const headers = parse(route.headers, headerValues(route.headers, ctx), 'headers');
       const query = parse(route.query, ctx.query, 'query');
       const body = parse(route.body, ctx.request.body, 'body');
       await route.handler(ctx, { params, headers, query, body });
     });
   }
+}
+
+/** A path whose parameters fail their schema names nothing: 404, like any unknown id. */
+function parseParams(schema: z.ZodType, params: Record<string, string>): unknown {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new NotFoundError('resource', Object.values(params).join('/'));
+  return parsed.data;
 }
 
 /** The declared headers only; an empty header counts as missing. */
@@ -80,8 +88,10 @@ const errorBody = z.object({
 
 /** Registers a route's operation: its parameters, body, success answers and one error answer per status it can give. */
 export function registerSimulatorRoute(registry: OpenAPIRegistry, route: AnySimulatorRoute): void {
-  const parses = route.params || route.query || route.headers || route.body;
-  const codes = new Set<SimulatorErrorCode>([...(parses ? (['validation_failed'] as const) : []), ...(route.errors ?? []), 'internal_error']);
+  const codes = new Set<SimulatorErrorCode>(route.errors ?? []);
+  if (route.params) codes.add('not_found');
+  if (route.query || route.headers || route.body) codes.add('validation_failed');
+  codes.add('internal_error');
   if (route.body) for (const c of ['invalid_json', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(c);
   const byStatus = new Map<number, SimulatorErrorCode[]>();
   for (const code of codes) byStatus.set(SIMULATOR_ERROR_STATUS[code], [...(byStatus.get(SIMULATOR_ERROR_STATUS[code]) ?? []), code]);
