@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { launch, System, systemServices } from '../devtools/launcher';
+import { loadLauncherSettings } from '../devtools/launcher/settings';
 import { ensureTemporalCli, PROJECT_ROOT } from '../devtools/temporal-cli';
 import type { LegContext, LegResult } from './lib/legs';
 import { runCeilingLeg, runOursLeg } from './lib/legs';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     // The bench's worker: the production worker with the ceiling workflow beside the product's (bench/ceiling/).
     services: systemServices({ workerEntry: 'bench/ceiling/worker.ts', env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' } } }),
     ports: 'free',
-    temporal: { dynamicConfig: DYNAMIC_CONFIG },
+    temporal: { persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE, dynamicConfig: DYNAMIC_CONFIG },
     logs: 'files',
     workflowBundle: { build: 'bench/ceiling/workflows' },
     log,
