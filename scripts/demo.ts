@@ -7,15 +7,14 @@
  * simulator), ADMIN_TOKEN, AUTH_JWT_SECRET (customer tokens, when set), and PAYMENT_TIMEOUT, CANCEL_WINDOW and
  * SIM_SLOW_MS to know which stages it can wait for; DEMO_MAX_WAIT (default 60s) is the longest timer it waits for.
  */
-import { loadConfigOrExit } from '../src/config';
-import { parseDuration } from '../src/duration';
+import { loadConfigOrExit, parseDuration } from '../src/config';
 import { formatDemoTable, runDemo } from './demo/run';
 
 async function main(): Promise<number> {
   const config = loadConfigOrExit();
   const apiUrl = (process.env.API_URL ?? `http://127.0.0.1:${config.PORT}`).replace(/\/$/, '');
   const simulatorUrl = config.PAYMENT_PROVIDER_URL.replace(/\/$/, '');
-  const horizonMs = parseDuration(process.env.DEMO_MAX_WAIT ?? '60s');
+  const horizonMs = parseDuration(process.env.DEMO_MAX_WAIT || '60s');
   if (horizonMs === undefined) {
     console.error(`DEMO_MAX_WAIT: expected a duration such as "60s", got "${process.env.DEMO_MAX_WAIT}"`);
     return 2;
