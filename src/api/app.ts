@@ -4,13 +4,12 @@ import { checkReadiness } from '../readiness';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { createPaymentProvider } from '../payments/provider-from-config';
-import { accessLog } from './access-log';
 import { jsonBody } from './body';
 import type { ApiDeps } from './deps';
 import type { ApiRoute } from './define-route';
 import { routerFor } from './define-route';
 import { errorMiddleware } from './error-middleware';
-import { httpMetrics } from './http-metrics';
+import { accessLog, httpMetrics } from './request-telemetry';
 import type { OpenApiDocument } from './openapi/document';
 import { buildOpenApiDocument } from './openapi/document';
 import { requestId } from './request-id';
@@ -24,7 +23,7 @@ import { productRoutes } from './routes/products';
 import { webhookRoutes } from './routes/webhooks';
 
 /** What the API's route handlers are given. */
-export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics } & OpsDeps & DocsDeps;
+export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps & DocsDeps;
 
 /** Every operation of the API, in mounting order: the router and the OpenAPI document are both built from it. */
 export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
