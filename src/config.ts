@@ -8,7 +8,7 @@ import { stripeProductionProblems } from './payments/stripe/stripe-settings';
  * A duration setting: a string such as "8s", "15m" or "250ms" (Temporal's duration strings, the format of the
  * workflow timeouts), parsed once at start-up into milliseconds.
  */
-function parseDuration(text: string): number | undefined {
+export function parseDuration(text: string): number | undefined {
   try {
     const ms = msToNumber(text.trim() as Duration);
     return Number.isFinite(ms) && ms >= 0 ? ms : undefined;

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { checkReadiness } from '../readiness';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
+import { createPaymentProvider } from '../payments/provider-factory';
 import { jsonBody } from './body';
 import type { ApiDeps } from './deps';
 import type { ApiRoute } from './define-route';
@@ -22,7 +23,7 @@ import { productRoutes } from './routes/products';
 import { webhookRoutes } from './routes/webhooks';
 
 /** What the API's route handlers are given. */
-export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics } & OpsDeps & DocsDeps;
+export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps & DocsDeps;
 
 /** Every operation of the API, in mounting order: the router and the OpenAPI document are both built from it. */
 export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
@@ -45,6 +46,7 @@ export function apiRouter(deps: ApiDeps): Router {
   return routerFor(API_ROUTES, {
     ...deps,
     metrics,
+    paymentMethods: deps.paymentMethods ?? createPaymentProvider(deps.config),
     registry: metrics.registry,
     readiness: () => checkReadiness(deps.orm, deps.temporal.connection),
     openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),

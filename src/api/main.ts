@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
-import { listen, onShutdownSignal } from '../http-server';
+import { describeBinding, listen, onShutdownSignal } from '../http-server';
 import { createLogger } from '../logger';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { createMetricsRegistry } from '../metrics/registry';
@@ -15,7 +15,7 @@ async function main() {
   const metrics = createApiMetrics(createMetricsRegistry('api'));
   const app = createApp({ config, orm, temporal, logger, metrics });
   const http = await listen(app, config.PORT, config.HOST);
-  logger.info({ port: http.port }, `API listening on http://127.0.0.1:${http.port}`);
+  logger.info({ host: http.address, port: http.port }, `API listening on ${describeBinding(http.address, http.port)}`);
 
   onShutdownSignal(
     async () => {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
-import { listen } from '../http-server';
+import { describeBinding, listen } from '../http-server';
 import { createLogger } from '../logger';
 import { createMetricsRegistry } from '../metrics/registry';
 import { createWorkerMetrics } from '../metrics/worker-metrics';
@@ -47,7 +47,7 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
     config.WORKER_METRICS_PORT,
     config.HOST,
   );
-  logger.info({ port: ops.port }, `worker metrics and health on http://127.0.0.1:${ops.port}/metrics`);
+  logger.info({ host: ops.address, port: ops.port }, `worker metrics and health (/metrics, /healthz, /readyz) on ${describeBinding(ops.address, ops.port)}`);
 
   const creating = performance.now();
   const worker = await createWorker({ connection, orm, config, logger, metrics, ...code });
