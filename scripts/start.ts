@@ -28,6 +28,9 @@ function shutdown(reason: string, exitCode: number) {
 process.on('SIGINT', () => shutdown('SIGINT', 0));
 process.on('SIGTERM', () => shutdown('SIGTERM', 0));
 
+// The codec server decrypts payloads for the Web UI (its browser calls it: a loopback URL works on this machine).
+const codecEndpoint = `http://127.0.0.1:${config.CODEC_PORT}/codec`;
+
 async function main() {
   const [temporalHost, temporalPortText] = config.TEMPORAL_ADDRESS.split(':');
   const temporalPort = Number(temporalPortText ?? 7233);
@@ -43,6 +46,7 @@ async function main() {
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       dbFilename: path.join(dataDir, 'temporal.db'),
+      uiCodecEndpoint: codecEndpoint,
     });
     supervisor.start('temporal', cli, args);
     await waitUntil('the Temporal dev server', () => answers(temporalHost, temporalPort), 60_000);
@@ -56,6 +60,7 @@ async function main() {
   supervisor.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
 
   const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
+  supervisor.start('codec-server', tsx, ['src/codec-server/main.ts'], childEnv);
   supervisor.start('simulator', tsx, ['src/simulator/main.ts'], childEnv);
   supervisor.start('worker', tsx, ['src/worker/main.ts'], childEnv);
   supervisor.start('api', tsx, ['src/api/main.ts'], childEnv);
@@ -65,7 +70,7 @@ async function main() {
   supervisor.log('');
   supervisor.log(`API            ${api}`);
   supervisor.log(`API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`);
-  supervisor.log(`Temporal UI    ${uiUrl}`);
+  supervisor.log(`Temporal UI    ${uiUrl}   (payloads decoded by the codec server at ${codecEndpoint})`);
   supervisor.log(`Simulator      http://127.0.0.1:${config.SIMULATOR_PORT}`);
   supervisor.log(`Worker metrics http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`);
   supervisor.log('Ctrl-C stops everything.');

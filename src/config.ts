@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { DEV_ENCRYPTION_KEYS, includesDevKey, parseEncryptionKeys } from './temporal/encryption-keys';
 
 /** A duration setting: a string such as "8s" or "15m", parsed to milliseconds. */
 const duration = (fallback: string) =>
@@ -71,6 +72,39 @@ export const configSchema = z.object({
   SIM_SHUFFLE_WEBHOOKS: flag,
   SIM_PAYMENT_FAIL_RATE: rate,
   SIM_NOTIFY_FAIL_RATE: rate,
+
+  // --- payload encryption, the codec server and tracing
+  /** `keyId:base64Key,…`, newest first: the first encrypts Temporal payloads, every one decrypts (key rotation). */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .default(DEV_ENCRYPTION_KEYS)
+    .transform((text, ctx) => {
+      const keys = parseEncryptionKeys(text);
+      if (typeof keys === 'string') {
+        ctx.addIssue({ code: 'custom', message: keys });
+        return z.NEVER;
+      }
+      return keys;
+    }),
+  CODEC_PORT: port(8888),
+  /** Loopback by default: the codec server hands decrypted payloads to whoever reaches it. */
+  CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, the codec server requires `Authorization: Bearer <token>`. */
+  CODEC_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Origins (comma-separated) whose pages may call the codec server; default: the origin of TEMPORAL_UI_URL. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  /** OTLP over HTTP (e.g. http://127.0.0.1:4318); unset, no tracing SDK is started. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+}).superRefine((config, ctx) => {
+  // Production rules: a secret with a public default is no secret.
+  if (config.NODE_ENV === 'production' && includesDevKey(config.PAYLOAD_ENCRYPTION_KEYS)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PAYLOAD_ENCRYPTION_KEYS'],
+      message: 'NODE_ENV=production refuses the development encryption key; set your own (`openssl rand -base64 32`)',
+    });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

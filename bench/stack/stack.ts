@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../src/config';
 import { configSchema, loadConfig } from '../../src/config';
+import { temporalClientOptions } from '../../src/temporal/options';
 import { devServerArgs, ensureTemporalCli, PROJECT_ROOT } from '../../src/devtools/temporal-cli';
 import { ManagedChild } from './child';
 import { prepareDatabase } from './database';
@@ -232,7 +233,8 @@ export class ProcessStack {
   /** A Temporal client on the stack's dev server (the caller closes its connection). */
   async client(): Promise<Client> {
     const connection = await Connection.connect({ address: this.temporalAddress });
-    return new Client({ connection, namespace: 'default' });
+    // The processes' default (development) encryption keys, or PAYLOAD_ENCRYPTION_KEYS when the caller set one.
+    return new Client({ connection, namespace: 'default', ...temporalClientOptions(loadConfig()) });
   }
 
   /** The PIDs of the processes this stack runs now. */

@@ -7,6 +7,7 @@ import { recreateDatabase } from '../../src/db/ensure-database';
 import { migrate } from '../../src/db/migrate';
 import { initOrm } from '../../src/db/orm';
 import { DEV_SERVER_DYNAMIC_CONFIG, ensureTemporalCli } from '../../src/devtools/temporal-cli';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/temporal/workflow-interceptors';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 declare global {
@@ -46,6 +47,7 @@ export default async function globalSetup(): Promise<void> {
 
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } as never,
   });
   const bundlePath = path.join(os.tmpdir(), `order-saga-workflows-${process.pid}.js`);
