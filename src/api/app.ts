@@ -12,6 +12,7 @@ import { orderRoutes } from '../orders/routes';
 import type { OpenApiDocument } from './openapi/document';
 import { buildOpenApiDocument } from './openapi/document';
 import { requestId } from './request-id';
+import { traceContext } from './trace-context';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -39,9 +40,10 @@ export function createApp(deps: ApiDeps): Koa {
   app.proxy = true;
   app.silent = true; // errors are logged by errorMiddleware, once
 
-  // Outermost first: the request id exists before anything logs; the access log and the duration histogram see
+  // Outermost first: the request id exists before anything logs, the request's span before its log lines; the access log and the duration histogram see
   // the status errorMiddleware settled on.
   app.use(requestId(deps.logger));
+  app.use(traceContext());
   app.use(accessLog(deps.logger));
   app.use(httpMetrics(resolved.metrics));
   app.use(errorMiddleware(deps.logger));

@@ -88,9 +88,3 @@ export function startTracingFromEnv(defaultServiceName: string, env: NodeJS.Proc
   if (!endpoint) return undefined;
   return startTracing({ serviceName: env.OTEL_SERVICE_NAME || defaultServiceName, endpoint });
 }
-
-/** The trace id of the active span, when tracing is on and a span is active. */
-export function currentTraceId(): string | undefined {
-  const context = trace.getActiveSpan()?.spanContext();
-  return context && trace.isSpanContextValid(context) ? context.traceId : undefined;
-}
