@@ -1,5 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import * as pg from 'pg';
 import type { Tracing } from '../../src/telemetry/tracing';
 import { startTracing } from '../../src/telemetry/tracing';
 import { request } from '../harness/http';
@@ -14,7 +15,7 @@ describe('one trace per order', () => {
   let stack: Stack;
   beforeAll(async () => {
     // jest loads modules without Node's require hook: pg is patched directly.
-    tracing = startTracing({ serviceName: 'order-saga-test', exporter, loadedModules: { pg: require('pg') } });
+    tracing = startTracing({ serviceName: 'order-saga-test', exporter, loadedModules: { pg } });
     stack = await startStack({ PAYMENT_TIMEOUT: '10s', CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
   });
   afterAll(async () => {
