@@ -7,14 +7,14 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig } from '../src/config';
-import { ensureTemporalCli } from '../src/devtools/temporal-cli';
-import { temporalClientOptions, temporalWorkerOptions } from '../src/temporal/options';
-import { fakeOrderActivities, orderInput, paymentSucceeded } from '../test/workflows/fake-order-activities';
-import type { OrderWorkflowInput } from '../workflows/order/definitions';
-import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../workflows/order/definitions';
-import type { orderWorkflow } from '../workflows/order/workflow';
-import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ensureTemporalCli } from '../../devtools/temporal-cli';
+import { loadConfig } from '../../src/config';
+import { temporalClientOptions, temporalWorkerOptions } from '../../src/temporal/options';
+import { fakeOrderActivities, orderInput, paymentSucceeded } from '../workflows/fake-order-activities';
+import type { OrderWorkflowInput } from '../../workflows/order/definitions';
+import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
+import type { orderWorkflow } from '../../workflows/order/workflow';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 type Handle = ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
 type Fake = ReturnType<typeof fakeOrderActivities>;
@@ -69,13 +69,13 @@ async function main() {
     // Recorded as the service writes them: encrypted with PAYLOAD_ENCRYPTION_KEYS (the development key by default).
     client: { dataConverter: temporalClientOptions(config).dataConverter },
   });
-  const outDir = path.resolve(__dirname, '..', 'test', 'histories');
+  const outDir = __dirname;
   mkdirSync(outDir, { recursive: true });
   try {
     for (const scenario of scenarios) {
       const fake = scenario.fake();
       const taskQueue = `record-${scenario.name}`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: fake.activities, ...temporalWorkerOptions(config) });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: fake.activities, ...temporalWorkerOptions(config) });
       await worker.runUntil(async () => {
         const input = orderInput({ customerId: 'cust-history', requestFingerprint: 'fp', cancelWindowMs: 200, ...scenario.input });
         const workflowId = orderWorkflowId(input.orderId);
