@@ -8,6 +8,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../src/config';
+import { temporalClientOptions } from '../src/temporal/options';
 import { checkInvariants, formatReport } from './lib/invariants';
 
 function flag(name: string): string | undefined {
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
 
   const connection = temporalAddress ? await Connection.connect({ address: temporalAddress, connectTimeout: '5s' }) : undefined;
   try {
-    const temporal = connection ? new Client({ connection, namespace: flag('namespace') ?? config.TEMPORAL_NAMESPACE }) : undefined;
+    const temporal = connection ? new Client({ connection, namespace: flag('namespace') ?? config.TEMPORAL_NAMESPACE, ...temporalClientOptions(config) }) : undefined;
     const report = await checkInvariants({ databaseUrl, simulatorUrl, temporal });
     console.log(formatReport(report));
     return report.violations.length === 0 ? 0 : 1;

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { currentTraceId } from './telemetry/trace-id';
 import type { Logger } from 'pino';
 
 export type { Logger };
@@ -15,6 +16,11 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'inf
     name,
     level,
     base: { service: name },
+    // Written inside a traced request or activity, a line carries its trace id: from a log line to the trace.
+    mixin: () => {
+      const traceId = currentTraceId();
+      return traceId ? { traceId } : {};
+    },
     transport: pretty ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } : undefined,
   });
 }

@@ -17,6 +17,8 @@ export interface TemporalOptions {
   stateDir?: string;
   /** `--dynamic-config-value KEY=VALUE` settings; undefined: the mode's defaults. */
   dynamicConfig?: readonly string[];
+  /** The codec server the Web UI asks to decrypt payloads (http://127.0.0.1:<CODEC_PORT>/codec), when one runs. */
+  uiCodecEndpoint?: string;
   /** Output of each process the mode runs, by its name. */
   output: (name: string) => OutputMode;
   log: (message: string) => void;
@@ -80,6 +82,7 @@ export const startDevServer: TemporalStarter = async (options) => {
     namespace: options.namespace,
     dbFilename: options.stateDir ? path.join(options.stateDir, 'temporal.db') : undefined,
     dynamicConfig: options.dynamicConfig,
+    uiCodecEndpoint: options.uiCodecEndpoint,
   });
   const start = async () => {
     const server = new ManagedProcess({

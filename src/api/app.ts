@@ -13,6 +13,7 @@ import { accessLog, httpMetrics } from './request-telemetry';
 import type { OpenApiDocument } from './openapi/document';
 import { buildOpenApiDocument } from './openapi/document';
 import { requestId } from './request-id';
+import { traceContext } from './trace-context';
 import { adminRoutes } from './routes/admin';
 import type { DocsDeps } from './routes/docs';
 import { docsRoutes } from './routes/docs';
@@ -60,9 +61,10 @@ export function createApp(deps: ApiDeps): Koa {
   app.silent = true; // errors are logged by errorMiddleware, once
   const metrics = deps.metrics ?? createApiMetrics();
 
-  // Outermost first: the request id exists before anything logs; the access log and the duration histogram see
+  // Outermost first: the request id exists before anything logs, the request's span before its log lines; the access log and the duration histogram see
   // the status errorMiddleware settled on.
   app.use(requestId(deps.logger));
+  app.use(traceContext());
   app.use(accessLog(deps.logger));
   app.use(httpMetrics(metrics));
   app.use(errorMiddleware(deps.logger));

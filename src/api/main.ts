@@ -1,9 +1,12 @@
+// First: tracing must be started before anything loads pg, so its queries are traced.
+import './start-tracing';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
 import { describeBinding, listen, onShutdownSignal } from '../http-server';
 import { createLogger } from '../logger';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { createMetricsRegistry } from '../metrics/registry';
+import { activeTracing } from '../telemetry/tracing';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 
@@ -22,6 +25,7 @@ async function main() {
       await http.close(); // stop accepting; in-flight requests finish first
       await temporal.connection.close();
       await orm.close();
+      await activeTracing()?.shutdown();
       logger.info('API stopped');
     },
     (msg) => logger.info(msg),

@@ -1,3 +1,5 @@
+// First: tracing must be started before anything loads pg, so its queries are traced.
+import './start-tracing';
 import { performance } from 'node:perf_hooks';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
@@ -7,6 +9,7 @@ import { createLogger } from '../logger';
 import { createMetricsRegistry } from '../metrics/registry';
 import { createWorkerMetrics } from '../metrics/worker-metrics';
 import { checkReadiness } from '../readiness';
+import { activeTracing } from '../telemetry/tracing';
 import type { CreateWorkerOptions } from './create-worker';
 import { createWorker, untilPolling } from './create-worker';
 import { createWorkerOpsApp, fetchSdkMetrics, sdkMetricsBindAddress } from './ops-app';
@@ -83,6 +86,7 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
   await ops.close();
   await connection.close();
   await orm.close();
+  await activeTracing()?.shutdown();
   logger.info('worker stopped');
 }
 

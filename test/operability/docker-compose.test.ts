@@ -35,6 +35,7 @@ if (unavailable) {
     const { services } = config();
     expect(Object.keys(services).sort()).toEqual([
       'api',
+      'codec-server',
       'migrate',
       'postgres',
       'simulator',
@@ -43,7 +44,7 @@ if (unavailable) {
       'temporal-ui',
       'worker',
     ]);
-    for (const name of ['postgres', 'temporal', 'api', 'worker', 'simulator']) {
+    for (const name of ['postgres', 'temporal', 'api', 'worker', 'simulator', 'codec-server']) {
       expect({ name, test: services[name].healthcheck?.test?.length > 0 }).toEqual({ name, test: true });
     }
     expect(services.postgres.image).toMatch(/^postgres:15/);
@@ -79,6 +80,8 @@ if (unavailable) {
     expect(services.worker.ports).toBeUndefined();
     expect(services.api.command).toEqual(['node', 'dist/src/api/main.js']);
     expect(services.worker.command).toEqual(['node', 'dist/src/worker/main.js']);
+    expect(services['codec-server'].command).toEqual(['node', 'dist/src/codec-server/main.js']);
+    expect(services['temporal-ui'].environment.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:8888/codec');
   });
 });
 
