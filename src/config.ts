@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { pemOrFile } from './temporal/pem';
 
 /** A duration setting: a string such as "8s" or "15m", parsed to milliseconds. */
 const duration = (fallback: string) =>
@@ -71,6 +72,23 @@ export const configSchema = z.object({
   SIM_SHUFFLE_WEBHOOKS: flag,
   SIM_PAYMENT_FAIL_RATE: rate,
   SIM_NOTIFY_FAIL_RATE: rate,
+
+  // Temporal cluster connection: TLS / mTLS and Temporal Cloud API keys (src/temporal/connection.ts)
+  /** TLS with the system's trusted roots even when no certificate below is set. */
+  TEMPORAL_TLS: flag,
+  /** Client certificate and key for mTLS, and the CA that signed the server's certificate: PEM text or a file path. */
+  TEMPORAL_TLS_CERT: pemOrFile.optional(),
+  TEMPORAL_TLS_KEY: pemOrFile.optional(),
+  TEMPORAL_TLS_CA: pemOrFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+}).superRefine((config, ctx) => {
+  // A client certificate is useless without its key, and the other way round.
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    const missing = config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    const other = missing === 'TEMPORAL_TLS_KEY' ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: `required when ${other} is set (mTLS needs both)` });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

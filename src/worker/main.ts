@@ -10,6 +10,7 @@ import { checkReadiness } from '../readiness';
 import { createWorker } from './create-worker';
 import { createWorkerOpsApp } from './ops-app';
 import { fetchSdkMetrics, sdkMetricsBindAddress } from './sdk-metrics';
+import { describeTemporalConnection, temporalConnectionOptions } from '../temporal/connection';
 import { untilPolling } from './startup';
 
 async function main() {
@@ -33,7 +34,8 @@ async function main() {
     shutdownSignals: [],
   });
   const orm = await initOrm(config);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  logger.info(`connected to Temporal at ${describeTemporalConnection(config)}`);
   const metrics = createWorkerMetrics(createMetricsRegistry('worker'));
 
   // Up before the worker is built, so liveness answers while workflow code loads.
