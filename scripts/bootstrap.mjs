@@ -63,6 +63,7 @@ switch (command) {
     runSync(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
     runSync(bin('tsx'), ['scripts/temporal-cli.ts']); // builds the pinned CLI once, before jest's clock starts
     runSync(bin('tsx'), ['scripts/compose-cli.ts']); // docker compose, to check docker-compose.yml (no engine needed)
+    runSync(bin('tsx'), ['scripts/temporal-cluster.ts', '--build-only']); // the Temporal server on PostgreSQL (mTLS test)
     runForeground(bin('jest'), rest);
     break;
   case 'run':

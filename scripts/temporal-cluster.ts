@@ -2,11 +2,17 @@
 // Builds the pinned server, schema tool and UI server into .tools/ (once), creates/upgrades the databases
 // TEMPORAL_DATABASE and TEMPORAL_DATABASE_visibility on DATABASE_URL's server, starts the frontend on TEMPORAL_ADDRESS
 // (loopback only) with TEMPORAL_HISTORY_SHARDS shards, registers the namespace and search attributes. Ctrl-C stops it.
+//   --build-only   only build the binaries (what `npm test` does before jest, so the build never eats a test's time)
 import { loadConfigOrExit } from '../src/config';
-import { clusterOptionsFromConfig, defaultClusterDataDir, prepareTemporalCluster, waitForCluster } from '../src/devtools/temporal-cluster';
+import { CLUSTER_TOOLS, clusterOptionsFromConfig, defaultClusterDataDir, ensureGoTool, prepareTemporalCluster, waitForCluster } from '../src/devtools/temporal-cluster';
 import { PROJECT_ROOT } from '../src/devtools/temporal-cli';
 import { Supervisor } from '../src/devtools/supervisor';
 import { temporalConnectionOptions } from '../src/temporal/connection';
+
+if (process.argv.includes('--build-only')) {
+  for (const tool of Object.values(CLUSTER_TOOLS)) process.stdout.write(ensureGoTool(tool) + '\n');
+  process.exit(0);
+}
 
 const config = loadConfigOrExit();
 const supervisor = new Supervisor((name, code) => shutdown(`${name} exited unexpectedly (code ${code})`, 1));

@@ -77,6 +77,9 @@ export interface ClusterPorts {
   workerMembership: number;
 }
 
+/** The Temporal server keeps its ports in PostgreSQL smallint columns (cluster membership). */
+export const MAX_CLUSTER_PORT = 32767;
+
 /**
  * Temporal's standard port layout (7233 frontend, 7234 history, 7235 matching, 7239 worker, 6933… membership,
  * 7243 HTTP) moved with the frontend port, so two clusters on different TEMPORAL_ADDRESS ports never clash.
@@ -214,6 +217,10 @@ function sqlStore(pg: PgTarget, database: string, maxConns: number) {
 export function serverConfig(options: ClusterOptions, dynamicConfigFile: string): object {
   const pg = pgTarget(options.databaseUrl);
   const { ports } = options;
+  for (const [name, port] of Object.entries(ports)) {
+    // Cluster membership stores ports in a PostgreSQL smallint: a larger one makes the server exit at start-up.
+    if (!Number.isInteger(port) || port < 1 || port > MAX_CLUSTER_PORT) throw new Error(`Temporal server ${name} port ${port} is outside 1..${MAX_CLUSTER_PORT}`);
+  }
   const rpc = (grpcPort: number, membershipPort: number, extra: object = {}) => ({ rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...extra } });
   const tls = options.tls;
   return {
@@ -404,7 +411,9 @@ export function clusterOptionsFromConfig(
   dataDir: string,
 ): ClusterOptions {
   const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
-  if (!Number.isInteger(port) || port <= 300) throw new Error(`TEMPORAL_ADDRESS: the local cluster needs host:port with a port above 300, got ${config.TEMPORAL_ADDRESS}`);
+  if (!Number.isInteger(port) || port <= 300 || port + 10 > MAX_CLUSTER_PORT) {
+    throw new Error(`TEMPORAL_ADDRESS: the local Temporal server needs a port between 301 and ${MAX_CLUSTER_PORT - 10}, got ${config.TEMPORAL_ADDRESS}`);
+  }
   return {
     dataDir,
     databaseUrl: config.DATABASE_URL,
