@@ -82,16 +82,6 @@ export const configSchema = z.object({
   TEMPORAL_TLS_CA: pemOrFile.optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-
-  // Temporal server on PostgreSQL for local runs (TEMPORAL_PERSISTENCE=postgres, src/devtools/temporal-cluster.ts)
-  /** dev: the CLI's development server (SQLite); postgres: the Temporal server on the project's PostgreSQL. */
-  TEMPORAL_PERSISTENCE: z.enum(['dev', 'postgres']).default('dev'),
-  /** Fixed when the database is set up: another count needs another TEMPORAL_DATABASE. */
-  TEMPORAL_HISTORY_SHARDS: positiveInt(4),
-  /** History database of the local cluster; visibility goes to `<name>_visibility`. Same server as DATABASE_URL. */
-  TEMPORAL_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _ only').default('temporal'),
-  /** A codec server the Web UI asks to decode payloads (e.g. encrypted ones); empty: payloads shown as stored. */
-  TEMPORAL_CODEC_ENDPOINT: z.url().optional(),
 }).superRefine((config, ctx) => {
   // A client certificate is useless without its key, and the other way round.
   if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {

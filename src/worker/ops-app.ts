@@ -1,8 +1,7 @@
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
 import { errorMiddleware } from '../api/error-middleware';
-import { healthRouter } from '../api/routes/health';
-import { metricsRoutes } from '../api/routes/metrics';
+import { opsRouter } from '../api/routes/ops';
 import type { Logger } from '../logger';
 import type { ReadinessReport } from '../readiness';
 
@@ -20,9 +19,30 @@ export function createWorkerOpsApp({ logger, registry, readiness, moreMetrics }:
   const app = new Koa();
   app.silent = true;
   app.use(errorMiddleware(logger));
-  for (const router of [healthRouter(readiness), metricsRoutes(registry, moreMetrics)]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  const router = opsRouter({ readiness, registry, moreMetrics });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
   return app;
+}
+
+/**
+ * The Temporal SDK exports its metrics (task latencies, slots, poll results, sticky cache…) through its own
+ * Prometheus endpoint, bound to loopback. The worker's /metrics appends them, so one scrape target per worker covers
+ * both; that also keeps the SDK's port private, which matters when several workers share a host (--scale).
+ */
+export function sdkMetricsBindAddress(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/** Reads the SDK's exposition text; an error becomes a comment line, never a failed scrape of our own metrics. */
+export async function fetchSdkMetrics(port: number, timeoutMs = 2000): Promise<string> {
+  try {
+    const res = await fetch(`http://${sdkMetricsBindAddress(port)}/metrics`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!res.ok) return `# Temporal SDK metrics unavailable: HTTP ${res.status}\n`;
+    return await res.text();
+  } catch (err) {
+    return `# Temporal SDK metrics unavailable: ${err instanceof Error ? err.message : String(err)}\n`;
+  }
 }

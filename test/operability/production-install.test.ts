@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, httpOk, waitUntil } from '../../src/devtools/ports';
+import { freePort, httpOk, waitUntil } from '../../devtools/launcher/ports';
 import { uniqueTaskQueue } from '../harness/env';
 
 // What the Docker image runs, built the same way without Docker: the production dependency set installed from the

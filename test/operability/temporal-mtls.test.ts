@@ -6,9 +6,9 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
-import { freePortInRange } from '../../src/devtools/ports';
-import type { ClusterPorts } from '../../src/devtools/temporal-cluster';
-import { MAX_CLUSTER_PORT, prepareTemporalCluster, waitForCluster } from '../../src/devtools/temporal-cluster';
+import { freePortInRange } from '../../devtools/launcher/ports';
+import type { ClusterPorts } from '../../devtools/temporal-cluster';
+import { MAX_CLUSTER_PORT, prepareTemporalCluster, waitForCluster } from '../../devtools/temporal-cluster';
 import { temporalConnectionOptions } from '../../src/temporal/connection';
 
 // The Temporal server on PostgreSQL with mTLS on its frontend, certificates from a CA made for this run: the

@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
-import { HttpError } from '../api/error-middleware';
-import { requestLogger } from '../api/request-id';
-import { DomainError } from '../errors';
-import type { Logger } from '../logger';
-import type { ApiMetrics, PlacementResult, WebhookResult } from '../metrics/api-metrics';
-import { WEBHOOK_EVENT_TYPES } from '../payments/webhook-event';
-import type { Delivery } from './payment-webhooks';
-import { logRequestAsAboutOrder } from './log-fields';
-import { PlacementRejected } from './placement';
+import { HttpError } from '../error-middleware';
+import { requestLogger } from '../request-id';
+import { DomainError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { ApiMetrics, PlacementResult, WebhookResult } from '../../metrics/api-metrics';
+import { WEBHOOK_EVENT_TYPES } from '../../payments/webhook-event';
+import type { Delivery } from '../../orders/payment-webhooks';
+import { logRequestAsAboutOrder } from '../../orders/log-fields';
+import { PlacementRejected } from '../../orders/placement';
 
 declare module 'koa' {
   interface DefaultState {

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { msToTs } from '@temporalio/common/lib/time';
-import type { Config } from '../config';
-import type { TemporalConnectionOptions } from '../temporal/connection';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { answers, waitUntil } from './ports';
+import { z } from 'zod';
+import type { Config } from '../src/config';
+import type { TemporalConnectionOptions } from '../src/temporal/connection';
+import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { answers, waitUntil } from './launcher/ports';
 import { findGo, TOOLS_DIR } from './temporal-cli';
 
 /**
@@ -31,6 +32,22 @@ export const CLUSTER_TOOLS = {
   sqlTool: { binary: `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`, pkg: 'go.temporal.io/server/cmd/tools/sql', version: TEMPORAL_SERVER_VERSION },
   uiServer: { binary: `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`, pkg: 'github.com/temporalio/ui-server/v2/cmd/server', version: TEMPORAL_UI_SERVER_VERSION },
 } satisfies Record<string, GoTool>;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Settings of the local Temporal server on PostgreSQL (TEMPORAL_PERSISTENCE=postgres): launcher settings, which the
+ * services never read (see devtools/launcher/settings.ts).
+ */
+export const clusterSettingsSchema = z.object({
+  /** History shards; fixed when the database is set up, so another count needs another TEMPORAL_DATABASE. */
+  TEMPORAL_HISTORY_SHARDS: positiveInt(4).pipe(z.number().max(16384)),
+  /** History database of `npm start`'s cluster; visibility goes to `<name>_visibility`. Same server as DATABASE_URL. */
+  TEMPORAL_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _ only').default('temporal'),
+  /** A codec server the Web UI asks to decode payloads (e.g. encrypted ones); unset: payloads shown as stored. */
+  TEMPORAL_CODEC_ENDPOINT: z.url().optional(),
+});
+export type ClusterSettings = z.infer<typeof clusterSettingsSchema>;
 
 type Log = (msg: string) => void;
 const stderrLog: Log = (m) => process.stderr.write(m + '\n');
@@ -402,12 +419,9 @@ export function defaultClusterDataDir(root: string): string {
   return path.join(root, '.data', 'temporal-cluster');
 }
 
-/** The local cluster's options from the service settings: frontend on TEMPORAL_ADDRESS's port, UI on TEMPORAL_UI_PORT. */
+/** The local cluster's options from the settings: frontend on TEMPORAL_ADDRESS's port, UI on TEMPORAL_UI_PORT. */
 export function clusterOptionsFromConfig(
-  config: Pick<
-    Config,
-    'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_PORT' | 'DATABASE_URL' | 'TEMPORAL_DATABASE' | 'TEMPORAL_HISTORY_SHARDS' | 'TEMPORAL_CODEC_ENDPOINT'
-  >,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_PORT' | 'DATABASE_URL'> & ClusterSettings,
   dataDir: string,
 ): ClusterOptions {
   const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
