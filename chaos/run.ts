@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMachine } from '../devtools/machine';
 import { System } from '../devtools/launcher';
+import { loadLauncherSettings } from '../devtools/launcher/settings';
 import { loadConfig } from '../src/config';
 import { PROJECT_ROOT } from '../devtools/temporal-cli';
 import { runChaos } from './lib/chaos-run';
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
     maxWorkerKills: Number(env.CHAOS_MAX_WORKER_KILLS ?? Infinity),
     restartApi: true,
     restartTemporal: true,
+    persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE,
     restartPostgres,
     paymentTimeout: env.CHAOS_PAYMENT_TIMEOUT ?? '8s',
     cancelWindow: env.CHAOS_CANCEL_WINDOW ?? '5s',

@@ -1,5 +1,5 @@
 import { Client as PgClient } from 'pg';
-import type { System } from '../../devtools/launcher';
+import type { System, TemporalPersistence } from '../../devtools/launcher';
 import { launch, systemServices } from '../../devtools/launcher';
 import type { DriverStats } from './driver';
 import { OrderDriver } from './driver';
@@ -21,6 +21,8 @@ export interface ChaosOptions {
   maxWorkerKills: number;
   restartApi: boolean;
   restartTemporal: boolean;
+  /** Which Temporal runs under the system (TEMPORAL_PERSISTENCE); default: the dev server. */
+  persistence?: TemporalPersistence;
   /** Restarts the machine's shared PostgreSQL: the full run only, never in tests. */
   restartPostgres: boolean;
   /** PAYMENT_TIMEOUT (tok_no_webhook orders end on it) and CANCEL_WINDOW (paid orders complete after it). */
@@ -44,6 +46,8 @@ export interface ChaosSummary {
   faults: FaultCounts;
   timeline: string[];
   temporalArgs: string[];
+  /** How Temporal ran (TEMPORAL_PERSISTENCE): `dev`, or `postgres (… history shards, database …)`. */
+  temporalMode: string;
   report: InvariantReport;
   workDir: string;
 }
@@ -73,7 +77,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     }),
     ports: 'free',
     // Persisted (SQLite in the work directory), so the dev server can be restarted without losing workflows.
-    temporal: { persist: true },
+    temporal: { persist: true, persistence: options.persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
     env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10' },
@@ -160,6 +164,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       faults: faults.counts,
       timeline: faults.timeline,
       temporalArgs: stack.temporal!.args,
+      temporalMode: stack.temporal!.mode,
       report,
       workDir: stack.workDir,
     };
