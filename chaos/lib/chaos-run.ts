@@ -76,7 +76,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       env: { simulator: { SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1', SIM_WEBHOOK_DELAY_MS: '300', SIM_WEBHOOK_MAX_ATTEMPTS: '15' } },
     }),
     ports: 'free',
-    // Persisted (SQLite in the work directory), so the dev server can be restarted without losing workflows.
+    // Persisted (the dev server's SQLite in the work directory, or PostgreSQL), so Temporal restarts without losing workflows.
     temporal: { persist: true, persistence: options.persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
