@@ -35,6 +35,7 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const summary = await runChaos({
     databaseUrl: databaseUrl(),
+    persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE,
     orders: Number(env.CHAOS_ORDERS ?? 300),
     concurrency: Number(env.CHAOS_CONCURRENCY ?? 12),
     placementMs: Number(env.CHAOS_PLACEMENT_SECONDS ?? 90) * 1000,
@@ -42,7 +43,6 @@ async function main(): Promise<number> {
     maxWorkerKills: Number(env.CHAOS_MAX_WORKER_KILLS ?? Infinity),
     restartApi: true,
     restartTemporal: true,
-    persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE,
     restartPostgres,
     paymentTimeout: env.CHAOS_PAYMENT_TIMEOUT ?? '8s',
     cancelWindow: env.CHAOS_CANCEL_WINDOW ?? '5s',

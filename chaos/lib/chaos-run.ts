@@ -21,8 +21,6 @@ export interface ChaosOptions {
   maxWorkerKills: number;
   restartApi: boolean;
   restartTemporal: boolean;
-  /** Which Temporal runs under the system (TEMPORAL_PERSISTENCE); default: the dev server. */
-  persistence?: TemporalPersistence;
   /** Restarts the machine's shared PostgreSQL: the full run only, never in tests. */
   restartPostgres: boolean;
   /** PAYMENT_TIMEOUT (tok_no_webhook orders end on it) and CANCEL_WINDOW (paid orders complete after it). */
@@ -31,6 +29,8 @@ export interface ChaosOptions {
   /** After placement, how long to wait for every order to finish before checking anyway. */
   settleTimeoutMs: number;
   seed: number;
+  /** Which Temporal runs under the system (TEMPORAL_PERSISTENCE); default the dev server. */
+  persistence?: TemporalPersistence;
   /** A prebuilt workflow bundle (the jest harness has one); otherwise one is built. */
   workflowBundlePath?: string;
   log: (message: string) => void;

@@ -1,8 +1,49 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import path from 'node:path';
+import type { EntitySchema } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
+import { catalogEntities } from '../catalog/entities';
 import type { Config } from '../config';
-import { ormOptions } from './orm-options';
+import { orderEntities } from '../orders/entities';
 
 export type Orm = MikroORM;
+
+/**
+ * Every entity the ORM knows. Each feature module exports its EntitySchemas and lists them here.
+ * The schema itself is owned by the SQL migrations in migrations/, never by schema:update.
+ */
+export const entities: EntitySchema<any, any>[] = [...catalogEntities, ...orderEntities];
+
+/**
+ * Compiled JS (dist/src/db) runs the compiled migrations in dist/migrations; TypeScript (tsx, jest) runs
+ * migrations/*.ts. Relative to this file, not the working directory, so the service runs from any directory.
+ */
+const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+
+/** ORM options for a given service configuration; used by the API, the worker, scripts and tests. */
+export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>) {
+  return defineConfig({
+    clientUrl: config.DATABASE_URL,
+    entities,
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    pool: { min: 0, max: config.DATABASE_POOL_MAX },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: MIGRATIONS_DIR,
+      pathTs: MIGRATIONS_DIR,
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      emit: 'ts',
+      // Migrations are hand-written SQL; no schema snapshots (the migrator would write one per database).
+      snapshot: false,
+    },
+    // The identity map is per request/activity (em.fork()), never global.
+    allowGlobalContext: false,
+    debug: false,
+  });
+}
 
 export function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>): Promise<Orm> {
   return MikroORM.init(ormOptions(config));
