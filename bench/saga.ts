@@ -66,7 +66,9 @@ async function main(): Promise<void> {
     // The bench's worker: the production worker with the ceiling workflow beside the product's (bench/ceiling/).
     services: systemServices({ workerEntry: 'bench/ceiling/worker.ts', env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' } } }),
     ports: 'free',
-    temporal: { persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE, dynamicConfig: DYNAMIC_CONFIG },
+    // TEMPORAL_PERSISTENCE picks the server (dev: the CLI's dev server with DYNAMIC_CONFIG; postgres: the Temporal
+    // server on PostgreSQL with TEMPORAL_HISTORY_SHARDS shards, its own dynamic config).
+    temporal: { dynamicConfig: DYNAMIC_CONFIG, persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE },
     logs: 'files',
     workflowBundle: { build: 'bench/ceiling/workflows' },
     log,
@@ -128,7 +130,7 @@ async function main(): Promise<void> {
     durationSeconds: (performance.now() - started) / 1000,
     machine,
     postgres,
-    temporal: { cli: execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim(), args: stack.temporal!.args },
+    temporal: { cli: execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim(), args: stack.temporal!.args, persistence: stack.temporal!.mode },
     settings: {
       BENCH_RUNS: RUNS,
       BENCH_WARMUP: WARMUP,

@@ -4,6 +4,7 @@ import { DEV_ENCRYPTION_KEYS, includesDevKey, parseEncryptionKeys } from './temp
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { stripeProductionProblems } from './payments/stripe/stripe-settings';
+import { pemOrFile } from './temporal/pem';
 
 /**
  * A duration setting: a string such as "8s", "15m" or "250ms" (Temporal's duration strings, the format of the
@@ -128,6 +129,15 @@ export const configSchema = z.object({
   /** OTLP over HTTP (e.g. http://127.0.0.1:4318); unset, no tracing SDK is started. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Temporal cluster connection: TLS / mTLS and Temporal Cloud API keys (src/temporal/connection.ts)
+  /** TLS with the system's trusted roots even when no certificate below is set. */
+  TEMPORAL_TLS: flag,
+  /** Client certificate and key for mTLS, and the CA that signed the server's certificate: PEM text or a file path. */
+  TEMPORAL_TLS_CERT: pemOrFile.optional(),
+  TEMPORAL_TLS_KEY: pemOrFile.optional(),
+  TEMPORAL_TLS_CA: pemOrFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
 }).superRefine((config, ctx) => {
   // Production rules: a secret with a public default is no secret.
   if (config.NODE_ENV === 'production' && includesDevKey(config.PAYLOAD_ENCRYPTION_KEYS)) {
@@ -136,6 +146,12 @@ export const configSchema = z.object({
       path: ['PAYLOAD_ENCRYPTION_KEYS'],
       message: 'NODE_ENV=production refuses the development encryption key; set your own (`openssl rand -base64 32`)',
     });
+  }
+  // A client certificate is useless without its key, and the other way round.
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    const missing = config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    const other = missing === 'TEMPORAL_TLS_KEY' ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: `required when ${other} is set (mTLS needs both)` });
   }
 });
 

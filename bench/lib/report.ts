@@ -11,7 +11,7 @@ export interface BenchResults {
   durationSeconds: number;
   machine: MachineDescription;
   postgres: string;
-  temporal: { cli: string; args: string[] };
+  temporal: { cli: string; args: string[]; /** TEMPORAL_PERSISTENCE the run used, as the launcher names it. */ persistence?: string };
   /** The knobs in effect (BENCH_* and the service settings that matter for throughput). */
   settings: Record<string, string | number | boolean>;
   legs: LegResult[];

@@ -366,6 +366,8 @@ export class System {
       namespace: config.TEMPORAL_NAMESPACE,
       uiPort: Number(this.baseEnv.TEMPORAL_UI_PORT),
       stateDir: this.options.temporal?.persist ? this.workDir : undefined,
+      workDir: this.workDir,
+      database: { url: this.options.databaseUrl, fresh: Boolean(this.options.recreateDatabase) },
       dynamicConfig: this.options.temporal?.dynamicConfig,
       output: (name) =>
         this.options.logs === 'console' ? 'console' : { logFile: path.join(this.workDir, `${name}.log`) },

@@ -10,6 +10,7 @@ import { createMetricsRegistry } from '../metrics/registry';
 import { createWorkerMetrics } from '../metrics/worker-metrics';
 import { checkReadiness } from '../readiness';
 import { activeTracing } from '../telemetry/tracing';
+import { describeTemporalConnection, temporalConnectionOptions } from '../temporal/connection';
 import type { CreateWorkerOptions } from './create-worker';
 import { createWorker, untilPolling } from './create-worker';
 import { createWorkerOpsApp, fetchSdkMetrics, sdkMetricsBindAddress } from './ops-app';
@@ -36,7 +37,8 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
     shutdownSignals: [],
   });
   const orm = await initOrm(config);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  logger.info(`connected to Temporal at ${describeTemporalConnection(config)}`);
   const metrics = createWorkerMetrics(createMetricsRegistry('worker'));
 
   // Up before the worker is built, so liveness answers while workflow code loads.
