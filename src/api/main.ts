@@ -1,3 +1,4 @@
+import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
 import { listen, onShutdownSignal } from '../http-server';
@@ -7,11 +8,12 @@ import { createMetricsRegistry } from '../metrics/registry';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 
-async function main() {
+/** The API process: runs until SIGINT/SIGTERM. `workflowInterceptors` go on its Temporal client (the bench's variants). */
+export async function runApi(options: { workflowInterceptors?: WorkflowClientInterceptor[] } = {}): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('api', config.LOG_LEVEL);
   const orm = await initOrm(config);
-  const temporal = createTemporalClient(config);
+  const temporal = createTemporalClient(config, options.workflowInterceptors);
   const metrics = createApiMetrics(createMetricsRegistry('api'));
   const app = createApp({ config, orm, temporal, logger, metrics });
   const http = await listen(app, config.PORT, config.HOST);
@@ -28,7 +30,12 @@ async function main() {
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+/** Runs the API process; a failure to start exits 1 with the reason. */
+export function runApiProcess(options?: Parameters<typeof runApi>[0]): void {
+  runApi(options).catch((err) => {
+    process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) runApiProcess();
