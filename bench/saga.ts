@@ -143,7 +143,7 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
     }
     if (o.legs.includes('overload')) {
       log(`overload: ${o.overloadCustomers} concurrent new customers for ${o.overloadSeconds} s…`);
-      const result = await runOverloadLeg(ctx, OVERLOAD_API, o.overloadCustomers, o.overloadSeconds, 60_000 + stack.config.PAYMENT_TIMEOUT);
+      const result = await runOverloadLeg(ctx, OVERLOAD_API, o.overloadCustomers, o.overloadSeconds, 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW);
       overload.push(result);
       log(`overload: ${result.acceptedPerSecond.toFixed(1)} accepted/s, ${result.shedPerSecond.toFixed(1)} shed/s, ${result.settled}/${result.accepted} settled, ${result.invariantViolations} invariant violations`);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkInvariants } from '../../chaos/lib/invariants';
+import { TERMINAL_STATUSES } from '../../workflows/order/definitions';
 import { exchange, sleep } from '../../chaos/lib/http';
 import { newCustomer } from './customers';
 import type { LegContext } from './legs';
@@ -25,7 +26,7 @@ export interface OverloadResult {
   byStatus: Record<string, number>;
   /** Latency of the answers of each status, and of all of them. */
   latency: Record<string, LatencySummary>;
-  /** Accepted orders, and how many of them had settled (PAID or beyond) when the bench stopped waiting. */
+  /** Accepted orders, and how many of them had settled (a terminal status) when the bench stopped waiting. */
   accepted: number;
   settled: number;
   /** The accepted orders by the status they reached. */
@@ -37,8 +38,8 @@ export interface OverloadResult {
   workerRssPeakMiB: number;
 }
 
-/** Statuses after which a tok_visa order needs nothing more from the system (the cancellation window aside). */
-const SETTLED = ['PAID', 'COMPLETED', 'CANCELLED', 'REFUNDED', 'REJECTED'];
+/** An accepted order has settled once its saga is over (COMPLETED after the cancellation window, or compensated). */
+const SETTLED: readonly string[] = TERMINAL_STATUSES;
 
 /**
  * `customers` concurrent new customers placing tok_visa orders for `seconds` on the overload API (production
