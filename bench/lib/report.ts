@@ -136,7 +136,9 @@ export function cpuTable(rows: SagaRow[]): string {
   return table(
     ['stack · variant', 'C', 'leg', ...CPU_HEADER],
     rows.flatMap((r) =>
-      (['ours', 'ceiling'] as const).map((kind) => [where(r), String(r.concurrency), kind, ...CPU_KEYS.map((k) => f3(r.cpuPerOrder[kind][k]))]),
+      (['ours', 'ceiling'] as const)
+        .filter((kind) => (kind === 'ours' ? r.oursSagasPerSecond : r.ceilingSagasPerSecond).length > 0)
+        .map((kind) => [where(r), String(r.concurrency), kind, ...CPU_KEYS.map((k) => f3(r.cpuPerOrder[kind][k]))]),
     ),
   );
 }
