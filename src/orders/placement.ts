@@ -1,6 +1,8 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ApiDeps } from '../api/deps';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Orm } from '../db/orm';
 import { DomainError } from '../errors';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import { orderWorkflowId, placeOrderUpdate } from '../../workflows/order/definitions';
@@ -8,10 +10,17 @@ import type { orderWorkflow } from '../../workflows/order/workflow';
 import { CustomerIdKey, OrderIdKey, OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
 import type { OrderWithHistory } from './order-queries';
 import { findOrder } from './order-queries';
-import type { OrderJson } from './order-view';
+import type { OrderJson, OrderViewConfig } from './order-view';
 import { toOrderJson } from './order-view';
 import { orderIdFor, requestFingerprint } from './request-identity';
 import type { PlaceOrderBody } from './request-schemas';
+
+/** What placing an order uses: Temporal to start the saga, PostgreSQL for replays, and these settings. */
+export interface PlacementDeps {
+  temporal: Client;
+  orm: Orm;
+  config: OrderViewConfig & Pick<Config, 'PAYMENT_TIMEOUT' | 'CANCEL_WINDOW' | 'NOTIFY_MAX_ATTEMPTS' | 'TEMPORAL_TASK_QUEUE'>;
+}
 
 export interface PlacementAnswer {
   order: OrderJson;
@@ -38,7 +47,7 @@ export class PlacementRejected extends DomainError {
  * request attaches to the same saga (conflict policy USE_EXISTING), and once the saga has closed, the order row
  * in PostgreSQL answers instead. The same key with a different body is refused.
  */
-export async function placeOrder(deps: ApiDeps, body: PlaceOrderBody, idempotencyKey?: string): Promise<PlacementAnswer> {
+export async function placeOrder(deps: PlacementDeps, body: PlaceOrderBody, idempotencyKey?: string): Promise<PlacementAnswer> {
   const { config, temporal } = deps;
   const fingerprint = requestFingerprint(body);
   const orderId = orderIdFor(body.customerId, idempotencyKey);
@@ -102,7 +111,7 @@ export async function placeOrder(deps: ApiDeps, body: PlaceOrderBody, idempotenc
   return { order: toOrderJson(placed.order, placed.history, config), replayed: result.replayed };
 }
 
-function answerFromRecord(deps: ApiDeps, { order, history }: OrderWithHistory, fingerprint: string): PlacementAnswer {
+function answerFromRecord(deps: Pick<PlacementDeps, 'config'>, { order, history }: OrderWithHistory, fingerprint: string): PlacementAnswer {
   if (order.requestFingerprint !== fingerprint) throw keyReused();
   if (order.status === 'REJECTED' && order.rejection) {
     throw new PlacementRejected(order.id, true, order.rejection.code, order.rejection.message, order.rejection.details);

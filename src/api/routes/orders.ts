@@ -1,12 +1,14 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { ApiDeps } from '../deps';
+import type { Logger } from '../../logger';
 import { encodeKeysetCursor } from '../../db/keyset-cursor';
 import { NotFoundError } from '../../errors';
 import { logRequestAsAboutOrder } from '../../orders/log-fields';
+import type { OrderCommandDeps } from '../../orders/order-commands';
 import { cancelOrder } from '../../orders/order-commands';
 import { findOrder, listOrders } from '../../orders/order-queries';
 import { toOrderJson } from '../../orders/order-view';
+import type { PlacementDeps } from '../../orders/placement';
 import { PlacementRejected, placeOrder } from '../../orders/placement';
 import {
   cancelOrderBodySchema,
@@ -40,7 +42,8 @@ export function orderIdOf(ctx: Context, params: { id: string }): string {
   return id;
 }
 
-type OrderDeps = Pick<ApiDeps, 'orm' | 'config'>;
+type OrderDeps = Pick<OrderCommandDeps, 'orm' | 'config'>;
+type PlacingDeps = PlacementDeps & { metrics: ApiMetrics; logger: Logger };
 
 export const orderRoutes = [
   defineRoute({
@@ -65,10 +68,11 @@ export const orderRoutes = [
       201: json('Placed: the order is AWAITING_PAYMENT (or already further along, on a replay)', Order, placedHeaders),
     },
     errors: ['insufficient_stock', 'idempotency_key_reused', 'unknown_product', 'currency_mismatch', 'service_unavailable'],
-    middleware: (deps: ApiDeps & { metrics: ApiMetrics }) => [countPlacements(deps.metrics, deps.logger)],
-    handler: async ({ headers, body }, ctx, deps: ApiDeps & { metrics: ApiMetrics }) => {
+    middleware: (deps: PlacingDeps) => [countPlacements(deps.metrics, deps.logger)],
+    handler: async ({ headers, body }, ctx, deps: PlacingDeps) => {
       try {
         const { order, replayed } = await placeOrder(deps, body, headers['Idempotency-Key']);
+        ctx.state.placement = { orderId: order.id, status: order.status, replayed };
         if (replayed) ctx.set('Idempotent-Replayed', 'true');
         ctx.status = 201;
         ctx.set('Location', `/orders/${order.id}`);
@@ -141,6 +145,6 @@ export const orderRoutes = [
     resource: 'order',
     responses: { 200: json('The order after compensation', Order) },
     errors: ['not_cancellable', 'service_unavailable'],
-    handler: ({ params, body }, ctx, deps: ApiDeps) => cancelOrder(deps, orderIdOf(ctx, params), body.reason),
+    handler: ({ params, body }, ctx, deps: OrderCommandDeps) => cancelOrder(deps, orderIdOf(ctx, params), body.reason),
   }),
 ];
