@@ -1,5 +1,6 @@
 // First: tracing must be started before anything loads pg, so its queries are traced.
 import './start-tracing';
+import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
 import { describeBinding, listen, onShutdownSignal } from '../http-server';
@@ -10,11 +11,12 @@ import { activeTracing } from '../telemetry/tracing';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 
-async function main() {
+/** The API process: runs until SIGINT/SIGTERM. `workflowInterceptors` go on its Temporal client (the bench's variants). */
+export async function runApi(options: { workflowInterceptors?: WorkflowClientInterceptor[] } = {}): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('api', config.LOG_LEVEL);
   const orm = await initOrm(config);
-  const temporal = createTemporalClient(config);
+  const temporal = createTemporalClient(config, options.workflowInterceptors);
   const metrics = createApiMetrics(createMetricsRegistry('api'));
   const app = createApp({ config, orm, temporal, logger, metrics });
   const http = await listen(app, config.PORT, config.HOST);
@@ -32,7 +34,12 @@ async function main() {
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+/** Runs the API process; a failure to start exits 1 with the reason. */
+export function runApiProcess(options?: Parameters<typeof runApi>[0]): void {
+  runApi(options).catch((err) => {
+    process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) runApiProcess();

@@ -1,3 +1,4 @@
+import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import { temporalClientOptions } from './options';
@@ -10,7 +11,15 @@ import { temporalConnectionOptions } from './connection';
  */
 export function createTemporalClient(
   config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
+  /** More workflow client interceptors after the project's own (the bench's workflow-type variants use this). */
+  workflowInterceptors: WorkflowClientInterceptor[] = [],
 ): Client {
   const connection = Connection.lazy(temporalConnectionOptions(config));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...temporalClientOptions(config) });
+  const { dataConverter, interceptors } = temporalClientOptions(config);
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: { ...interceptors, workflow: [...(interceptors?.workflow ?? []), ...workflowInterceptors] },
+  });
 }
