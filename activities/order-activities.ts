@@ -17,6 +17,7 @@ import type { OrderActivities, StatusChange } from '../workflows/order/activity-
 import { isSettled } from '../workflows/order/state-machine';
 import { countCompensations } from './compensation-metrics';
 import { nonRetryable, toActivityFailure } from './errors';
+import { currentTraceId } from '../src/telemetry/trace-id';
 
 export interface OrderActivityDeps {
   orm: Orm;
@@ -97,7 +98,8 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
 
   const activities: OrderActivities = {
     async createOrderRecord(order) {
-      await insertOrder(em(), order);
+      // The activity runs in the placing request's trace (carried through the workflow): the order keeps its id.
+      await insertOrder(em(), order, currentTraceId());
     },
 
     async reserveOrderStock(orderId, items, reserved) {

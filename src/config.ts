@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from './catalog/limits';
+import { DEV_ENCRYPTION_KEYS, includesDevKey, parseEncryptionKeys } from './temporal/encryption-keys';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { stripeProductionProblems } from './payments/stripe/stripe-settings';
+import { pemOrFile } from './temporal/pem';
 
 /**
  * A duration setting: a string such as "8s", "15m" or "250ms" (Temporal's duration strings, the format of the
  * workflow timeouts), parsed once at start-up into milliseconds.
  */
-function parseDuration(text: string): number | undefined {
+export function parseDuration(text: string): number | undefined {
   try {
     const ms = msToNumber(text.trim() as Duration);
     return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
@@ -104,6 +106,53 @@ export const configSchema = z.object({
     .url()
     .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'expected protocol://host[:port] with no path, e.g. http://127.0.0.1:12111')
     .optional(),
+  // --- payload encryption, the codec server and tracing
+  /** `keyId:base64Key,…`, newest first: the first encrypts Temporal payloads, every one decrypts (key rotation). */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .default(DEV_ENCRYPTION_KEYS)
+    .transform((text, ctx) => {
+      const keys = parseEncryptionKeys(text);
+      if (typeof keys === 'string') {
+        ctx.addIssue({ code: 'custom', message: keys });
+        return z.NEVER;
+      }
+      return keys;
+    }),
+  CODEC_PORT: port(8888),
+  /** Loopback by default: the codec server hands decrypted payloads to whoever reaches it. */
+  CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, the codec server requires `Authorization: Bearer <token>`. */
+  CODEC_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Origins (comma-separated) whose pages may call the codec server; default: the origin of TEMPORAL_UI_URL. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  /** OTLP over HTTP (e.g. http://127.0.0.1:4318); unset, no tracing SDK is started. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Temporal cluster connection: TLS / mTLS and Temporal Cloud API keys (src/temporal/connection.ts)
+  /** TLS with the system's trusted roots even when no certificate below is set. */
+  TEMPORAL_TLS: flag,
+  /** Client certificate and key for mTLS, and the CA that signed the server's certificate: PEM text or a file path. */
+  TEMPORAL_TLS_CERT: pemOrFile.optional(),
+  TEMPORAL_TLS_KEY: pemOrFile.optional(),
+  TEMPORAL_TLS_CA: pemOrFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+}).superRefine((config, ctx) => {
+  // Production rules: a secret with a public default is no secret.
+  if (config.NODE_ENV === 'production' && includesDevKey(config.PAYLOAD_ENCRYPTION_KEYS)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PAYLOAD_ENCRYPTION_KEYS'],
+      message: 'NODE_ENV=production refuses the development encryption key; set your own (`openssl rand -base64 32`)',
+    });
+  }
+  // A client certificate is useless without its key, and the other way round.
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    const missing = config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    const other = missing === 'TEMPORAL_TLS_KEY' ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: `required when ${other} is set (mTLS needs both)` });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,7 +5,11 @@ import type Koa from 'koa';
  * Listens, and returns a close() that stops accepting, lets in-flight requests finish, then closes idle
  * keep-alive sockets so shutdown is not held up by clients that stay connected.
  */
-export async function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+export async function listen(
+  app: Koa,
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ server: Server; port: number; address: string; close: () => Promise<void> }> {
   const server = app.listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -13,12 +17,24 @@ export async function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
+  const actualHost = typeof address === 'object' && address ? address.address : host;
   const close = () =>
     new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeIdleConnections();
     });
-  return { server, port: actualPort, close };
+  return { server, port: actualPort, address: actualHost, close };
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/**
+ * The start-up line's words for what was bound: the real address, and for a wildcard the URL that reaches it from
+ * this machine, e.g. `http://0.0.0.0:3000 (every interface; http://127.0.0.1:3000 from this machine)`.
+ */
+export function describeBinding(address: string, port: number): string {
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  return WILDCARDS.has(address) ? `${url} (every interface; http://127.0.0.1:${port} from this machine)` : url;
 }
 
 /** Runs `stop` once on the first SIGINT/SIGTERM, then exits 0 (1 if stopping failed). */

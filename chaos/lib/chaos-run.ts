@@ -47,6 +47,8 @@ export interface ChaosSummary {
   faults: FaultCounts;
   timeline: string[];
   temporalArgs: string[];
+  /** How Temporal ran (TEMPORAL_PERSISTENCE): `dev`, or `postgres (… history shards, database …)`. */
+  temporalMode: string;
   report: InvariantReport;
   workDir: string;
 }
@@ -75,8 +77,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       env: { simulator: { SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1', SIM_WEBHOOK_DELAY_MS: '300', SIM_WEBHOOK_MAX_ATTEMPTS: '15' } },
     }),
     ports: 'free',
-    // Persisted (SQLite in the work directory), so the dev server can be restarted without losing workflows.
-    temporal: { persistence: options.persistence, persist: true },
+    // Persisted (the dev server's SQLite in the work directory, or PostgreSQL), so Temporal restarts without losing workflows.
+    temporal: { persist: true, persistence: options.persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
     env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10' },
@@ -163,6 +165,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       faults: faults.counts,
       timeline: faults.timeline,
       temporalArgs: stack.temporal!.args,
+      temporalMode: stack.temporal!.mode,
       report,
       workDir: stack.workDir,
     };

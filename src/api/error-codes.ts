@@ -36,6 +36,10 @@ export const ERROR_CODES = {
     status: 422,
     meaning: 'the order total is above MAX_ORDER_TOTAL_CENTS; details: { totalCents, maxTotalCents }; nothing was reserved',
   },
+  unsupported_payment_method: {
+    status: 422,
+    meaning: "the configured payment provider does not take this `payment.token` (the README's token table); nothing was reserved",
+  },
   internal_error: { status: 500, meaning: 'an unexpected error (logged with the request id)' },
   not_implemented: { status: 501, meaning: 'the method is not implemented' },
   service_unavailable: { status: 503, meaning: 'a dependency is not answering; retry shortly' },

@@ -8,11 +8,12 @@ import type { OrderLine } from './entities';
  */
 
 /** Creates the order in PENDING with its first history row; a second call changes nothing. */
-export async function insertOrder(em: EntityManager, order: NewOrderRecord): Promise<void> {
+/** `traceId`: the trace of the request that placed the order, when tracing is on. */
+export async function insertOrder(em: EntityManager, order: NewOrderRecord, traceId?: string): Promise<void> {
   await em.getConnection().execute(
     `WITH created AS (
-       INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, idempotency_key, request_fingerprint)
-       VALUES (?, ?, ?, ?, 'PENDING', ?::jsonb, ?, ?)
+       INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, idempotency_key, request_fingerprint, trace_id)
+       VALUES (?, ?, ?, ?, 'PENDING', ?::jsonb, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING
        RETURNING id)
      INSERT INTO order_history (order_id, seq, status) SELECT id, 0, 'PENDING' FROM created`,
@@ -24,6 +25,7 @@ export async function insertOrder(em: EntityManager, order: NewOrderRecord): Pro
       JSON.stringify(order.items),
       order.idempotencyKey ?? null,
       order.requestFingerprint,
+      traceId ?? null,
     ],
   );
 }

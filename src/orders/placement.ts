@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import { DomainError } from '../errors';
+import type { PaymentProvider } from '../payments/payment-provider';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import { orderWorkflowId, placeOrderUpdate } from '../../workflows/order/definitions';
 import type { orderWorkflow } from '../../workflows/order/workflow';
@@ -20,6 +21,8 @@ export interface PlacementDeps {
   temporal: Client;
   orm: Orm;
   config: OrderViewConfig & Pick<Config, 'PAYMENT_TIMEOUT' | 'CANCEL_WINDOW' | 'NOTIFY_MAX_ATTEMPTS' | 'TEMPORAL_TASK_QUEUE'>;
+  /** Which payment methods the configured provider takes (its adapter). */
+  paymentMethods: Pick<PaymentProvider, 'acceptsPaymentMethod'>;
 }
 
 export interface PlacementAnswer {
@@ -49,6 +52,12 @@ export class PlacementRejected extends DomainError {
  */
 export async function placeOrder(deps: PlacementDeps, body: PlaceOrderBody, idempotencyKey?: string): Promise<PlacementAnswer> {
   const { config, temporal } = deps;
+  // Refused before anything is reserved: a token the provider cannot take would only end the order unpaid.
+  if (!deps.paymentMethods.acceptsPaymentMethod(body.payment.token)) {
+    throw new DomainError('unsupported_payment_method', `the payment provider does not take the payment method ${body.payment.token}`, {
+      token: body.payment.token,
+    });
+  }
   const fingerprint = requestFingerprint(body);
   const orderId = orderIdFor(body.customerId, idempotencyKey);
   const workflowId = orderWorkflowId(orderId);

@@ -37,6 +37,11 @@ export interface CreatePaymentInput {
 }
 
 export interface PaymentProvider {
+  /**
+   * Whether this provider can charge the payment method `token` at all (its format or test-token list; no network
+   * call). The API refuses any other token (422 `unsupported_payment_method`) before anything is reserved.
+   */
+  acceptsPaymentMethod(token: string): boolean;
   /** Starts a charge; the outcome arrives later by webhook (the returned payment is normally `pending`). */
   createPayment(input: CreatePaymentInput): Promise<Payment>;
   /** Undefined when the provider does not know the id. */

@@ -4,6 +4,7 @@ import { JsonHttpClient, pathSegment } from './http-json';
 import type { CreatePaymentInput, Payment, PaymentProvider } from './payment-provider';
 import { PAYMENT_STATUSES, PaymentProviderError } from './payment-provider';
 import { currencySchema, nonNegativeAmountCentsSchema } from './primitives';
+import { isSimulatorToken } from './simulator-tokens';
 
 /** A payment as the simulator's HTTP API answers it; validated so a misbehaving provider fails loudly here. */
 export const paymentSchema = z.object({
@@ -24,6 +25,11 @@ export class SimulatorPaymentProvider implements PaymentProvider {
 
   constructor(options: HttpClientOptions) {
     this.http = new JsonHttpClient('payment provider', options, (init) => new PaymentProviderError(init));
+  }
+
+  /** The simulator takes exactly its test tokens (src/payments/simulator-tokens.ts). */
+  acceptsPaymentMethod(token: string): boolean {
+    return isSimulatorToken(token);
   }
 
   createPayment({ idempotencyKey, ...body }: CreatePaymentInput): Promise<Payment> {

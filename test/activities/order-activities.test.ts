@@ -18,6 +18,7 @@ function fakeProvider() {
   const ledger = new Map<string, Payment>();
   const refundAnswer: { status?: Payment['status'] } = {};
   const provider: PaymentProvider = {
+    acceptsPaymentMethod: () => true,
     async createPayment(input) {
       const payment: Payment = { id: `pay_${randomUUID()}`, status: 'pending', orderId: input.orderId, customerId: input.customerId, amountCents: input.amountCents, currency: input.currency };
       ledger.set(payment.id, payment);

@@ -11,6 +11,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../devtools/temporal-cli';
+import { loadConfig } from '../../src/config';
+import { temporalClientOptions, temporalWorkerOptions } from '../../src/temporal/options';
 import { fakeOrderActivities, orderInput, paymentSucceeded } from '../workflows/fake-order-activities';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
@@ -95,8 +97,11 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = loadConfig();
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: ensureTemporalCli() }, searchAttributes: ORDER_SEARCH_ATTRIBUTES },
+    // Recorded as the service writes them: encrypted with PAYLOAD_ENCRYPTION_KEYS (the development key by default).
+    client: { dataConverter: temporalClientOptions(config).dataConverter },
   });
   const outDir = __dirname;
   mkdirSync(outDir, { recursive: true });
@@ -104,7 +109,7 @@ async function main() {
     for (const scenario of scenarios) {
       const fake = scenario.fake();
       const taskQueue = `record-${scenario.name}`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: fake.activities });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: fake.activities, ...temporalWorkerOptions(config) });
       await worker.runUntil(async () => {
         const input = orderInput({ customerId: 'cust-history', requestFingerprint: 'fp', cancelWindowMs: 200, ...scenario.input });
         const workflowId = orderWorkflowId(input.orderId);

@@ -111,7 +111,7 @@ describe('the OpenAPI document', () => {
     const placeOrder = operation('post', '/orders');
     expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '400', '409', '413', '415', '422', '500', '503']);
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
-    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch']);
+    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'unsupported_payment_method']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
     expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable']);
     expect(placeOrder.responses['201'].content['application/json'].schema).toEqual({

@@ -118,4 +118,20 @@ describe('order saga end to end: each payment outcome', () => {
     expect(mixed.body.error).toBe('currency_mismatch');
     expect(await stack.product(eur.id)).toMatchObject({ reserved: 0 });
   });
+
+  it('a payment token the provider does not take: 422 unsupported_payment_method, nothing reserved, no order', async () => {
+    const product = await stack.createProduct({ stock: 3 });
+    const customerId = `cust-${randomUUID()}`;
+    for (const token of ['tok_mastercard', 'pm_card_visa']) {
+      const res = await request(`${stack.api}/orders`, {
+        headers: { 'idempotency-key': `unsupported-${token}` },
+        body: { customerId, customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token } },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ error: 'unsupported_payment_method', message: expect.stringContaining(token), details: { token } });
+      expect(res.headers.get('location')).toBeNull();
+    }
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+    expect((await request(`${stack.api}/orders?customerId=${customerId}`)).body.items).toEqual([]);
+  });
 });

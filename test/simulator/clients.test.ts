@@ -5,6 +5,7 @@ import { ProviderHttpError } from '../../src/payments/http-json';
 import { HttpNotifier, NotifierError } from '../../src/payments/notifier';
 import { PaymentProviderError } from '../../src/payments/payment-provider';
 import { SimulatorPaymentProvider } from '../../src/payments/simulator-payment-provider';
+import { SIMULATOR_TOKENS } from '../../src/payments/simulator-tokens';
 import { uniqueId } from '../harness/env';
 import type { RunningSimulator, WebhookReceiver } from './helpers';
 import { forPayment, refusingUrl, startSimulator, startWebhookReceiver } from './helpers';
@@ -66,6 +67,13 @@ describe('SimulatorPaymentProvider and HttpNotifier', () => {
       expect(await provider.getPayment(created.id)).toMatchObject({ id: created.id, status: 'succeeded' });
       expect(await provider.listPayments(req.orderId)).toEqual([expect.objectContaining({ id: created.id })]);
       expect(await provider.listPayments(uniqueId('order'))).toEqual([]);
+    });
+
+    it('accepts exactly the simulator\'s test tokens as payment methods', () => {
+      for (const token of SIMULATOR_TOKENS) expect(provider.acceptsPaymentMethod(token)).toBe(true);
+      for (const token of ['tok_mastercard', 'pm_card_visa', 'TOK_VISA', 'tok_visa ', '']) {
+        expect(provider.acceptsPaymentMethod(token)).toBe(false);
+      }
     });
 
     it('getPayment answers undefined for an unknown id', async () => {

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { temporalReplayOptions } from '../../src/temporal/options';
+import { testConfig } from '../harness/env';
 import { ORDER_KINDS, recordedShape } from '../histories/shape';
 
 // Replays committed histories of the saga's main paths against today's workflow code: a change that would break
@@ -23,7 +25,7 @@ describe('replaying recorded order saga histories', () => {
   it.each(files)('%s replays without non-determinism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } }, history, `replay-${file}`),
+      Worker.runReplayHistory({ workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! }, ...temporalReplayOptions(testConfig()) }, history, `replay-${file}`),
     ).resolves.toBeUndefined();
   });
 

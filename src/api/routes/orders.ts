@@ -67,7 +67,7 @@ export const orderRoutes = [
     responses: {
       201: json('Placed: the order is AWAITING_PAYMENT (or already further along, on a replay)', Order, placedHeaders),
     },
-    errors: ['insufficient_stock', 'idempotency_key_reused', 'unknown_product', 'currency_mismatch', 'order_total_too_large', 'service_unavailable'],
+    errors: ['insufficient_stock', 'idempotency_key_reused', 'unknown_product', 'currency_mismatch', 'order_total_too_large', 'unsupported_payment_method', 'service_unavailable'],
     middleware: (deps: PlacingDeps) => [countPlacements(deps.metrics, deps.logger)],
     handler: async ({ headers, body }, ctx, deps: PlacingDeps) => {
       try {
