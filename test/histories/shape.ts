@@ -3,32 +3,9 @@
 // one side by side: `npm run histories:shape`.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-
-export interface HistoryShape {
-  /** History events, start to close. */
-  events: number;
-  /** Workflow tasks: each one a round trip server → worker (replay) → server. */
-  workflowTasks: number;
-  /** Activity tasks scheduled through the server's task queue. */
-  activityTasks: number;
-  /** Local activities: run by the worker inside a workflow task, one marker each. */
-  localActivities: number;
-}
-
-interface HistoryEvent {
-  eventType: string;
-  markerRecordedEventAttributes?: { markerName?: string };
-}
-
-export function historyShape(events: readonly HistoryEvent[]): HistoryShape {
-  const count = (type: string) => events.filter((e) => e.eventType === type).length;
-  return {
-    events: events.length,
-    workflowTasks: count('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED'),
-    activityTasks: count('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'),
-    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
-  };
-}
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import type { HistoryShape } from '../../bench/lib/shape';
+import { historyShape } from '../../bench/lib/shape';
 
 /** The kinds of order the bench and the README report, and the recorded history that stands for each. */
 export const ORDER_KINDS = [
@@ -40,8 +17,8 @@ export const ORDER_KINDS = [
 ] as const;
 
 export function recordedShape(name: string): HistoryShape {
-  const history = JSON.parse(readFileSync(path.join(__dirname, `${name}.json`), 'utf8')) as { events: HistoryEvent[] };
-  return historyShape(history.events);
+  const history = historyFromJSON(JSON.parse(readFileSync(path.join(__dirname, `${name}.json`), 'utf8')));
+  return historyShape((history.events ?? []) as Parameters<typeof historyShape>[0]);
 }
 
 function main() {
