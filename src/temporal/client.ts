@@ -16,10 +16,12 @@ export function createTemporalClient(
 ): Client {
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const { dataConverter, interceptors } = temporalClientOptions(config);
+  // The project's own workflow interceptors are a list (the SDK also types the deprecated object form).
+  const own = Array.isArray(interceptors?.workflow) ? interceptors.workflow : [];
   return new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter,
-    interceptors: { ...interceptors, workflow: [...(interceptors?.workflow ?? []), ...workflowInterceptors] },
+    interceptors: { ...interceptors, workflow: [...own, ...workflowInterceptors] },
   });
 }
