@@ -16,12 +16,7 @@ export function createTemporalClient(
 ): Client {
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const { dataConverter, interceptors } = temporalClientOptions(config);
-  // The project's own workflow interceptors are a list (the SDK also types the deprecated object form).
-  const own = Array.isArray(interceptors?.workflow) ? interceptors.workflow : [];
-  return new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter,
-    interceptors: { ...interceptors, workflow: [...own, ...workflowInterceptors] },
-  });
+  const own = interceptors?.workflow;
+  const workflow = [...(Array.isArray(own) ? own : []), ...workflowInterceptors];
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: { ...interceptors, workflow } });
 }
