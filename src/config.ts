@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_WEBHOOK_SECRET, productionProblems } from './production-rules';
 
 /** A duration setting: a string such as "8s" or "15m", parsed to milliseconds. */
 const duration = (fallback: string) =>
@@ -42,7 +43,7 @@ export const configSchema = z.object({
 
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
-  ADMIN_TOKEN: z.string().min(8).default('dev-admin-token'),
+  ADMIN_TOKEN: z.string().min(8).default(DEVELOPMENT_ADMIN_TOKEN),
   PUBLIC_BASE_URL: z.url().optional(),
   REQUEST_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
 
@@ -57,7 +58,7 @@ export const configSchema = z.object({
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),
   NOTIFY_MAX_ATTEMPTS: positiveInt(10),
-  PAYMENT_WEBHOOK_SECRET: z.string().min(8).default('whsec_dev_secret_change_me'),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
 
   PAYMENT_PROVIDER_URL: z.url().default('http://127.0.0.1:4010'),
   NOTIFIER_URL: z.url().default('http://127.0.0.1:4010'),
@@ -71,20 +72,42 @@ export const configSchema = z.object({
   SIM_SHUFFLE_WEBHOOKS: flag,
   SIM_PAYMENT_FAIL_RATE: rate,
   SIM_NOTIFY_FAIL_RATE: rate,
+
+  // --- customer tokens, order limits and overload answers
+  /** HS256 secret for customer tokens. Unset: a development secret outside production, HS256 off in production. */
+  AUTH_JWT_SECRET: z.string().min(1).optional(),
+  /** An OIDC provider's JWKS (RS256/ES256 tokens); needs AUTH_ISSUER and AUTH_AUDIENCE. */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  ORDER_RATE_LIMIT_PER_MINUTE: positiveInt(5),
+  MAX_OPEN_ORDERS_PER_CUSTOMER: positiveInt(5),
+  PLACEMENT_DEADLINE: duration('5s'),
+  MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
+}).superRefine((config, ctx) => {
+  // A JWKS alone would accept any provider's tokens for any audience: issuer and audience pin them to ours.
+  if (config.AUTH_JWKS_URL === undefined) return;
+  for (const variable of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+    if (config[variable] === undefined) ctx.addIssue({ code: 'custom', path: [variable], message: 'required when AUTH_JWKS_URL is set' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
-  constructor(readonly issues: { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'),
-    );
+  constructor(
+    readonly issues: { variable: string; message: string }[],
+    title = 'Invalid configuration:',
+  ) {
+    super(title + '\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
 
-/** Parses the environment once; throws a ConfigError naming every bad variable. */
+/**
+ * Parses the environment once; throws a ConfigError naming every bad variable. With NODE_ENV=production it also
+ * refuses every setting src/production-rules.ts lists as unsafe (development secrets, no token verification).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty string means "unset" so that `FOO= npm start` falls back to the default.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -94,7 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
     );
   }
-  return result.data;
+  const config = result.data;
+  if (config.NODE_ENV === 'production') {
+    const problems = productionProblems(config);
+    if (problems.length > 0) throw new ConfigError(problems, 'Unsafe settings for NODE_ENV=production:');
+    return config;
+  }
+  // Locally, customer tokens work out of the box (`npm run token`); production has no such fallback.
+  return { ...config, AUTH_JWT_SECRET: config.AUTH_JWT_SECRET ?? DEVELOPMENT_AUTH_JWT_SECRET };
 }
 
 /** For entry points: parse or print the problem and exit non-zero, without a stack trace. */
