@@ -11,15 +11,18 @@ export const idempotencyKeySchema = z
 /** Node lower-cases header names; the OpenAPI document names the header as clients write it (Idempotency-Key). */
 export const placeOrderHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
 
-// Printable characters only: customer ids end up in logs, search attributes and workflow summaries. The class is
-// Unicode's Cc (C0, DEL, C1) spelt without the `u` flag: the OpenAPI generator copies the pattern but not its flags.
+export const customerEmailSchema = z.email().max(254);
+
+// Printable characters only: customer ids (a token's `sub` too) end up in logs, search attributes and workflow
+// summaries. The class is Unicode's Cc (C0, DEL, C1) spelt without the `u` flag: the OpenAPI generator copies the
+// pattern but not its flags.
 // eslint-disable-next-line no-control-regex -- naming the control characters is the point
-const customerId = z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f-\x9f]+$/, 'no control characters');
+export const customerIdSchema = z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f-\x9f]+$/, 'no control characters');
 
 export const placeOrderBodySchema = z
   .strictObject({
-    customerId,
-    customerEmail: z.email().max(254),
+    customerId: customerIdSchema,
+    customerEmail: customerEmailSchema,
     items: z
       .array(z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(1).max(1000) }))
       .min(1)
@@ -34,7 +37,7 @@ export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
 export const orderIdParamsSchema = z.object({ id: z.uuid() });
 
 export const listOrdersQuerySchema = z.strictObject({
-  customerId,
+  customerId: customerIdSchema,
   status: z.enum(ORDER_STATUSES).optional(),
   limit: z.string().regex(/^\d{1,3}$/, 'expected an integer from 1 to 100').transform(Number).pipe(z.int().min(1).max(100)).default(20),
   cursor: keysetCursorSchema.optional(),
