@@ -1,44 +1,44 @@
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { HttpError } from '../api/error-middleware';
 import { bearerToken } from './bearer';
 import type { VerifyCustomerToken } from './customer-token';
 import { TokenKeysUnavailable, TokenRejected } from './errors';
 
-/** Who is calling: a customer (from a verified token) or support staff (the admin token). */
-export type Caller = { kind: 'customer'; customerId: string; email?: string } | { kind: 'admin' };
-
-declare module 'koa' {
-  interface DefaultState {
-    /** Set by authenticateCaller() on routes that require a caller. */
-    caller?: Caller;
-  }
+/** A customer, as a verified token names them. */
+export interface CustomerPrincipal {
+  kind: 'customer';
+  customerId: string;
+  email?: string;
 }
 
-/** The realm named in WWW-Authenticate for customer routes. */
+/** Support staff, by the admin token. */
+export interface AdminPrincipal {
+  kind: 'admin';
+}
+
+/** The realm named in WWW-Authenticate on customer routes. */
 const REALM = 'orders';
 
-export interface CallerAuthOptions {
+export interface CustomerAuthOptions {
   verifyCustomer: VerifyCustomerToken;
-  /** When given, this bearer token (compared in constant time) is also admitted, as the admin. */
+  /** When given, a bearer token it recognises (the admin token) is admitted as the admin. */
   isAdminToken?: (token: string) => boolean;
 }
 
 /**
- * Admits `Authorization: Bearer <customer JWT>` (and the admin token when `isAdminToken` is given), setting
- * ctx.state.caller. Every refusal is 401 `unauthorized` with `WWW-Authenticate: Bearer` (RFC 6750: with
- * error="invalid_token" when a token was sent but not accepted).
+ * Checks `Authorization: Bearer <customer JWT>` (or the admin token, when `isAdminToken` is given) and returns who
+ * is calling. Every refusal is 401 `unauthorized` with `WWW-Authenticate: Bearer` (RFC 6750: with
+ * error="invalid_token" when a token was sent but not accepted); keys the identity provider cannot serve are a 503.
  */
-export function authenticateCaller({ verifyCustomer, isAdminToken }: CallerAuthOptions): Middleware {
-  return async (ctx, next) => {
+export function customerAuthenticator(options: { verifyCustomer: VerifyCustomerToken }): (ctx: Context) => Promise<CustomerPrincipal>;
+export function customerAuthenticator(options: CustomerAuthOptions): (ctx: Context) => Promise<CustomerPrincipal | AdminPrincipal>;
+export function customerAuthenticator({ verifyCustomer, isAdminToken }: CustomerAuthOptions) {
+  return async (ctx: Context): Promise<CustomerPrincipal | AdminPrincipal> => {
     const token = bearerToken(ctx.get('authorization'));
     if (token === undefined) throw unauthorized(ctx, 'an `Authorization: Bearer <token>` header is required');
-    if (isAdminToken?.(token)) {
-      ctx.state.caller = { kind: 'admin' };
-      return next();
-    }
+    if (isAdminToken?.(token)) return { kind: 'admin' };
     try {
-      const identity = await verifyCustomer(token);
-      ctx.state.caller = { kind: 'customer', ...identity };
+      return { kind: 'customer', ...(await verifyCustomer(token)) };
     } catch (err) {
       if (err instanceof TokenRejected) throw unauthorized(ctx, err.message, 'invalid_token');
       if (err instanceof TokenKeysUnavailable) {
@@ -47,19 +47,12 @@ export function authenticateCaller({ verifyCustomer, isAdminToken }: CallerAuthO
       }
       throw err;
     }
-    return next();
   };
 }
 
 function unauthorized(ctx: Context, message: string, error?: 'invalid_token'): HttpError {
   // The description is our own fixed text (never the token), so it is safe inside the quoted header parameter.
-  ctx.set('WWW-Authenticate', error ? `Bearer realm="${REALM}", error="${error}", error_description="${message.replace(/["\\`]/g, '')}"` : `Bearer realm="${REALM}"`);
+  const description = message.replace(/["\\`]/g, '');
+  ctx.set('WWW-Authenticate', error ? `Bearer realm="${REALM}", error="${error}", error_description="${description}"` : `Bearer realm="${REALM}"`);
   return new HttpError(401, 'unauthorized', message);
-}
-
-/** The authenticated caller; a route that calls this without authenticateCaller() in front is a programming error. */
-export function callerOf(ctx: Context): Caller {
-  const caller = ctx.state.caller;
-  if (!caller) throw new Error('callerOf: no caller on this route (authenticateCaller() is not mounted)');
-  return caller;
 }

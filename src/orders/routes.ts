@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { requireAdmin } from '../api/admin-auth';
+import { inflightGate } from '../api/inflight-gate';
 import type { ApiDeps } from '../api/deps';
 import { parseRequest } from '../api/validate';
 import { encodeKeysetCursor } from '../db/keyset-cursor';
@@ -39,14 +40,16 @@ function orderIdFrom(ctx: Context): string {
 export function orderRoutes(deps: ApiDeps & { metrics: ApiMetrics }): Router {
   const router = new Router();
   const admin = requireAdmin(deps.config.ADMIN_TOKEN);
+  const placements = { gate: inflightGate(deps.config.MAX_INFLIGHT_PLACEMENTS) };
 
   router.post('/orders', countPlacements(deps.metrics, deps.logger), async (ctx) => {
     const { 'idempotency-key': key } = parseRequest(placeOrderHeadersSchema, ctx.headers, 'headers');
     const body = parseRequest(placeOrderBodySchema, ctx.request.body, 'body');
     try {
-      const { order, replayed } = await placeOrder(deps, body, key);
+      const request = { customerId: body.customerId, customerEmail: body.customerEmail, body, idempotencyKey: key };
+      const { order, replayed, decided } = await placeOrder(deps, request, placements);
       if (replayed) ctx.set('Idempotent-Replayed', 'true');
-      ctx.status = 201;
+      ctx.status = decided ? 201 : 202;
       ctx.set('Location', `/orders/${order.id}`);
       ctx.body = order;
     } catch (err) {
