@@ -11,8 +11,14 @@ import { createLogger } from '../../src/logger';
  * Temporal dev server. Every test gets its own task queue and random ids so tests never see each other's work.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...overrides });
+  return loadConfig({ ...UNLIMITED, ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...overrides });
 }
+
+/**
+ * Tests place many orders per customer, and many at once; the order limits and the in-flight cap have tests of
+ * their own, which set them through `overrides`.
+ */
+const UNLIMITED = { ORDER_RATE_LIMIT_PER_MINUTE: '1000000', MAX_OPEN_ORDERS_PER_CUSTOMER: '1000000', MAX_INFLIGHT_PLACEMENTS: '100000' };
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID()}`;
 export const uniqueTaskQueue = () => uniqueId('tq');
