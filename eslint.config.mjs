@@ -1,6 +1,21 @@
 // @ts-check
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers (README, Architecture). Production code (src/, workflows/, activities/, migrations/) never imports
+ * the tools around it; the tools depend inwards only; test code is imported by nothing but tests.
+ */
+const PRODUCTION = ['./src', './workflows', './activities', './migrations', './mikro-orm.config.ts'];
+export const LAYER_ZONES = [
+  { target: PRODUCTION, from: ['./test', './bench', './chaos', './scripts', './devtools'], message: 'Production code never imports tests, the bench, chaos runs, scripts or dev tools.' },
+  // Only the worker (the composition root of activities) reaches activities/; domain code sits below them.
+  { target: ['./src/*.ts', './src/!(worker)/**'], from: './activities', message: 'Only src/worker registers activities; domain code sits below them.' },
+  { target: './devtools', from: ['./test', './bench', './chaos', './scripts'], message: 'Dev tools depend on production code only.' },
+  { target: ['./bench', './chaos', './scripts'], from: './test', message: 'Test helpers and fakes belong to the tests.' },
+  { target: './chaos', from: './bench', message: 'Chaos runs share tools through devtools/, not the bench.' },
+];
 
 export default tseslint.config(
   { ignores: ['jest.config.js', 'test/harness/summary-reporter.js', 'node_modules/**', 'dist/**', '.tools/**', '.data/**', 'coverage/**', 'bench/results/**'] },
@@ -11,7 +26,10 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json'] })] },
     rules: {
+      'import-x/no-restricted-paths': ['error', { zones: LAYER_ZONES }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'off',
@@ -20,7 +38,7 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O, no wall clock.
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/ceiling/workflow*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -34,6 +52,11 @@ export default tseslint.config(
             { group: ['pg', 'koa', '@mikro-orm/*', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflows do no I/O; call an activity.' },
           ],
         },
+      ],
+      // Activity and service code runs outside the sandbox: workflows see its types only (and proxy activities).
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)(activities|src)(/|$)', allowTypeImports: true, message: 'Workflows import activity and service *types* only.' }] },
       ],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use the workflow-safe random (it is seeded by Temporal).' }],
     },

@@ -6,7 +6,6 @@ import type { Notifier } from '../src/payments/notifier';
 import { HttpNotifier } from '../src/payments/notifier';
 import type { PaymentProvider } from '../src/payments/payment-provider';
 import { HttpPaymentProvider } from '../src/payments/payment-provider';
-import { createCeilingActivities } from './ceiling-activities';
 import { createOrderActivities } from './order-activities';
 
 /** Everything activities reach the outside world through; injected so tests can use real or fake parts. */
@@ -25,7 +24,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const payments = deps.payments ?? new HttpPaymentProvider({ baseUrl: deps.config.PAYMENT_PROVIDER_URL });
   const notifier = deps.notifier ?? new HttpNotifier({ baseUrl: deps.config.NOTIFIER_URL });
-  return { ...createOrderActivities({ ...deps, payments, notifier }), ...createCeilingActivities() };
+  return createOrderActivities({ ...deps, payments, notifier });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { RESERVE_SQL, reserveStock } from '../src/catalog/reserve-stock';
 import { RELEASE_SQL, releaseStock } from '../src/catalog/stock-transitions';
 import { loadConfig } from '../src/config';
-import { ensureDatabase } from '../src/db/ensure-database';
+import { ensureDatabase } from '../src/db/migrate';
 import { migrate } from '../src/db/migrate';
 import type { Orm } from '../src/db/orm';
 import { initOrm } from '../src/db/orm';

@@ -2,32 +2,32 @@
  * `npm run bench`: the order saga end to end against the engine's ceiling, on a stack this script starts itself.
  *
  *   1. N tok_visa orders through POST /orders at C = 1, 16, 64, each followed to PAID → sagas/s, POST latency;
- *   2. the no-op workflow of the same shape (workflows/ceiling.ts) at the same C, same server and worker;
+ *   2. the no-op workflow of the same shape (bench/ceiling/workflow.ts) at the same C, same server and worker;
  *   3. reservation throughput vs pgbench (bench/reserve.ts, shorter runs);
  *   4. the worker's peak RSS and its start → polling time with the prebuilt bundle;
  * with CPU-seconds per order for each process. Writes bench/results/latest.{json,md} and prints the tables.
  *
  * Knobs (environment): BENCH_CONCURRENCY=1,16,64  BENCH_ORDERS=500 (per run)  BENCH_ORDERS_C1=100  BENCH_RUNS=2
  * BENCH_WARMUP=100  BENCH_PRODUCTS=20  BENCH_RESERVE_SECONDS=3 (0 skips it)  BENCH_IDEMPOTENCY_KEYS=1
- * BENCH_TEMPORAL_DYNAMIC_CONFIG="key=value;key=value" or "none" (default: npm start's)  BENCH_CEILING_FOLDED=1 (a what-if ceiling, see workflows/ceiling.ts)
+ * BENCH_TEMPORAL_DYNAMIC_CONFIG="key=value;key=value" or "none" (default: npm start's)  BENCH_CEILING_FOLDED=1 (a what-if ceiling, see bench/ceiling/workflow.ts)
  * BENCH_DATABASE_URL  BENCH_OUTPUT=bench/results/latest
  * and any service setting (WORKER_MAX_CONCURRENT_ACTIVITIES, DATABASE_POOL_MAX, …), which the services inherit.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { ensureTemporalCli, PROJECT_ROOT } from '../src/devtools/temporal-cli';
+import { launch, System, systemServices } from '../devtools/launcher';
+import { ensureTemporalCli, PROJECT_ROOT } from '../devtools/temporal-cli';
 import type { LegContext, LegResult } from './lib/legs';
 import { runCeilingLeg, runOursLeg } from './lib/legs';
-import { describeMachine } from './lib/machine';
+import { describeMachine } from '../devtools/machine';
 import { PaidFollower } from './lib/paid-follower';
 import { createBenchProducts } from './lib/products';
 import type { BenchResults } from './lib/report';
 import { cpuTable, renderMarkdown, sagaTable, summarizeSaga } from './lib/report';
 import { benchDatabaseUrl, formatReserveTable, runReserveComparison } from './reserve';
-import { processMemoryMiB } from './stack/proc';
-import { ProcessStack } from './stack/stack';
+import { processMemoryMiB } from './lib/proc';
 
 const env = process.env;
 const LEVELS = (env.BENCH_CONCURRENCY ?? '1,16,64').split(',').map(Number);
@@ -48,16 +48,26 @@ const describeLeg = (r: LegResult) =>
   (r.failed ? `, ${r.failed} failed (${r.firstError})` : '');
 
 async function main(): Promise<void> {
-  ProcessStack.stopOnSignals(log);
+  if (process.argv.includes('--help')) {
+    const source = readFileSync(__filename, 'utf8');
+    console.log(source.slice(source.indexOf('/**') + 4, source.indexOf('*/')).replace(/^ \* ?/gm, ''));
+    return;
+  }
+  System.stopOnSignals(log);
   const started = performance.now();
   const machine = describeMachine();
   const databaseUrl = benchDatabaseUrl();
   log(`starting the stack (database ${new URL(databaseUrl).pathname.slice(1)})…`);
-  const stack = await ProcessStack.start({
+  const stack = await launch({
     name: 'bench',
     databaseUrl,
-    simulatorEnv: { SIM_WEBHOOK_DELAY_MS: '0' },
-    temporalDynamicConfig: DYNAMIC_CONFIG,
+    recreateDatabase: true,
+    // The bench's worker: the production worker with the ceiling workflow beside the product's (bench/ceiling/).
+    services: systemServices({ workerEntry: 'bench/ceiling/worker.ts', env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' } } }),
+    ports: 'free',
+    temporal: { dynamicConfig: DYNAMIC_CONFIG },
+    logs: 'files',
+    workflowBundle: { build: 'bench/ceiling/workflows' },
     log,
   });
   const db = new PgClient({ connectionString: databaseUrl, application_name: 'bench-driver' });
@@ -92,10 +102,10 @@ async function main(): Promise<void> {
         }
       }
     }
-    const workerPid = stack.pids().worker;
+    const workerPid = stack.pids().worker[0];
     vmHwmMiB = workerPid === undefined ? undefined : processMemoryMiB(workerPid)?.peak;
     // A second start → polling figure, with the file system cache warm.
-    await stack.worker?.stop();
+    await stack.stopOne('worker');
     await stack.startWorker();
   } finally {
     await db.end().catch(() => undefined);
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
     durationSeconds: (performance.now() - started) / 1000,
     machine,
     postgres,
-    temporal: { cli: execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim(), args: stack.temporalArgs },
+    temporal: { cli: execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim(), args: stack.temporal!.args },
     settings: {
       BENCH_RUNS: RUNS,
       BENCH_WARMUP: WARMUP,
@@ -129,7 +139,7 @@ async function main(): Promise<void> {
       WORKER_MAX_CACHED_WORKFLOWS: stack.config.WORKER_MAX_CACHED_WORKFLOWS,
       DATABASE_POOL_MAX: stack.config.DATABASE_POOL_MAX,
       RESERVATION_CONCURRENCY: stack.config.RESERVATION_CONCURRENCY,
-      LOG_LEVEL: stack.options.logLevel ?? 'info',
+      LOG_LEVEL: stack.config.LOG_LEVEL,
     },
     legs,
     saga,

@@ -9,10 +9,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describeMachine } from '../bench/lib/machine';
-import { ProcessStack } from '../bench/stack/stack';
+import { describeMachine } from '../devtools/machine';
+import { System } from '../devtools/launcher';
 import { loadConfig } from '../src/config';
-import { PROJECT_ROOT } from '../src/devtools/temporal-cli';
+import { PROJECT_ROOT } from '../devtools/temporal-cli';
 import { runChaos } from './lib/chaos-run';
 import { chaosMarkdown, formatChaosSummary } from './lib/summary';
 
@@ -28,7 +28,7 @@ function databaseUrl(): string {
 
 async function main(): Promise<number> {
   const log = (m: string) => process.stderr.write(`[chaos] ${m}\n`);
-  ProcessStack.stopOnSignals(log);
+  System.stopOnSignals(log);
   const restartPostgres = env.CHAOS_RESTART_POSTGRES !== '0';
   const startedAt = new Date().toISOString();
   const summary = await runChaos({

@@ -1,11 +1,13 @@
-// Bundles workflows/ once (webpack), so a worker started with WORKFLOW_BUNDLE_PATH polls without bundling.
+// Bundles workflow code once (webpack), so a worker started with WORKFLOW_BUNDLE_PATH polls without bundling.
+//   build-workflow-bundle.ts [OUT=dist/workflow-bundle.js] [WORKFLOWS=workflows]  (WORKFLOWS: a module, from the root)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 async function main() {
   const out = path.resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const workflowsPath = require.resolve(path.resolve(__dirname, '..', process.argv[3] ?? 'workflows'));
+  const { code } = await bundleWorkflowCode({ workflowsPath });
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, code);
   console.log(`workflow bundle written to ${out} (${Math.round(code.length / 1024)} KiB)`);

@@ -1,5 +1,5 @@
 // Makes sure `docker compose` (or a standalone build of it in .tools/) is there to check docker-compose.yml.
-import { ensureComposeCli } from '../src/devtools/compose-cli';
+import { ensureComposeCli } from '../devtools/compose-cli';
 
 const compose = ensureComposeCli();
 process.stdout.write(compose ? `${[compose.command, ...compose.args].join(' ')}\n` : 'docker compose unavailable\n');

@@ -1,27 +1,22 @@
-// `npm start`: the whole system on one machine. Starts the Temporal dev server (unless TEMPORAL_ADDRESS already
-// answers), migrates the database, then runs the payment simulator, the worker and the API with prefixed logs.
-// Ctrl-C stops everything it started.
-import { mkdirSync } from 'node:fs';
+// `npm start`: the whole system on one machine. Starts Temporal (unless TEMPORAL_ADDRESS already answers),
+// migrates the database, then runs the payment simulator, WORKERS worker(s) and API_INSTANCES API(s) with prefixed
+// logs, and prints their URLs. Ctrl-C stops everything it started, in reverse order.
 import path from 'node:path';
-import { loadConfigOrExit } from '../src/config';
-import { ensureDatabase } from '../src/db/ensure-database';
-import { migrate } from '../src/db/migrate';
-import { initOrm } from '../src/db/orm';
-import { devServerArgs, ensureTemporalCli, PROJECT_ROOT } from '../src/devtools/temporal-cli';
-import { answers, httpOk, waitUntil } from '../src/devtools/ports';
-import { Supervisor } from '../src/devtools/supervisor';
+import { ConfigError, loadConfig } from '../src/config';
+import { launch, System, systemServices } from '../devtools/launcher';
+import { loadLauncherSettings } from '../devtools/launcher/settings';
+import { PROJECT_ROOT } from '../devtools/temporal-cli';
 
-const config = loadConfigOrExit();
-const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+const log = (message: string) => process.stdout.write(`${'start'.padEnd(10)}| ${message}\n`);
 
-const supervisor = new Supervisor((name, code) => shutdown(`${name} exited unexpectedly (code ${code})`, 1));
 let shuttingDown = false;
 function shutdown(reason: string, exitCode: number) {
   if (shuttingDown) return;
   shuttingDown = true;
-  supervisor.log(`${reason}: stopping every process…`);
-  void supervisor.stopAll().then(() => {
-    supervisor.log('all stopped');
+  log(`${reason}: stopping every process…`);
+  // Every system launched, also one still starting (its launch then fails and stops what it began).
+  void Promise.allSettled([...System.live].map((s) => s.stop())).then(() => {
+    log('all stopped');
     process.exit(exitCode);
   });
 }
@@ -29,46 +24,30 @@ process.on('SIGINT', () => shutdown('SIGINT', 0));
 process.on('SIGTERM', () => shutdown('SIGTERM', 0));
 
 async function main() {
-  const [temporalHost, temporalPortText] = config.TEMPORAL_ADDRESS.split(':');
-  const temporalPort = Number(temporalPortText ?? 7233);
-  let uiUrl = config.TEMPORAL_UI_URL;
-  if (await answers(temporalHost, temporalPort)) {
-    supervisor.log(`using the Temporal server already at ${config.TEMPORAL_ADDRESS}`);
-  } else {
-    const cli = ensureTemporalCli((m) => supervisor.log(m));
-    const dataDir = path.join(PROJECT_ROOT, '.data');
-    mkdirSync(dataDir, { recursive: true });
-    const args = devServerArgs({
-      port: temporalPort,
-      uiPort: config.TEMPORAL_UI_PORT,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dbFilename: path.join(dataDir, 'temporal.db'),
-    });
-    supervisor.start('temporal', cli, args);
-    await waitUntil('the Temporal dev server', () => answers(temporalHost, temporalPort), 60_000);
-    uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
-  }
-
-  const { created } = await ensureDatabase(config.DATABASE_URL);
-  if (created) supervisor.log(`created database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
-  const orm = await initOrm(config);
-  const applied = await migrate(orm).finally(() => orm.close());
-  supervisor.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-
-  const childEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json') };
-  supervisor.start('simulator', tsx, ['src/simulator/main.ts'], childEnv);
-  supervisor.start('worker', tsx, ['src/worker/main.ts'], childEnv);
-  supervisor.start('api', tsx, ['src/api/main.ts'], childEnv);
-
-  const api = `http://127.0.0.1:${config.PORT}`;
-  await waitUntil('the API', () => httpOk(`${api}/readyz`), 120_000);
-  supervisor.log('');
-  supervisor.log(`API            ${api}`);
-  supervisor.log(`API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`);
-  supervisor.log(`Temporal UI    ${uiUrl}`);
-  supervisor.log(`Simulator      http://127.0.0.1:${config.SIMULATOR_PORT}`);
-  supervisor.log(`Worker metrics http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`);
-  supervisor.log('Ctrl-C stops everything.');
+  const config = loadConfig();
+  const settings = loadLauncherSettings();
+  const system = await launch({
+    name: 'start',
+    databaseUrl: config.DATABASE_URL,
+    services: systemServices({ workers: settings.WORKERS, apiInstances: settings.API_INSTANCES }),
+    ports: 'config',
+    temporal: { persistence: settings.TEMPORAL_PERSISTENCE, reuseRunning: true, persist: true },
+    logs: 'console',
+    // Temporal's SQLite file survives restarts of `npm start`.
+    workDir: path.join(PROJECT_ROOT, '.data'),
+    onUnexpectedExit: (name, exit) => shutdown(`${name} exited unexpectedly (code ${exit.code ?? exit.signal})`, 1),
+    log,
+  });
+  if (shuttingDown) return;
+  log('');
+  for (const line of system.urlLines()) log(line);
+  log('Ctrl-C stops everything.');
 }
 
-main().catch((err) => shutdown(`start failed: ${err instanceof Error ? err.message : String(err)}`, 1));
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(err.message + '\n');
+    process.exit(1);
+  }
+  shutdown(`start failed: ${err instanceof Error ? err.message : String(err)}`, 1);
+});

@@ -1,5 +1,5 @@
 // Prints the path of the Temporal CLI, building the pinned release into .tools/ when there is none.
-import { ensureTemporalCli } from '../src/devtools/temporal-cli';
+import { ensureTemporalCli } from '../devtools/temporal-cli';
 
 try {
   process.stdout.write(ensureTemporalCli() + '\n');

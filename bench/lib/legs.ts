@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { ceilingWorkflow, CeilingInput } from '../../workflows/ceiling';
-import { ceilingPaidSignal, ceilingPlaceUpdate } from '../../workflows/ceiling';
+import type { ceilingWorkflow, CeilingInput } from '../ceiling/workflow';
+import { ceilingPaidSignal, ceilingPlaceUpdate } from '../ceiling/workflow';
 import { CustomerIdKey, OrderIdKey, OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
-import type { ProcessStack } from '../stack/stack';
+import type { System } from '../../devtools/launcher';
 import type { CpuBreakdown } from './meter';
 import { LegMeter } from './meter';
 import type { PaidFollower } from './paid-follower';
@@ -29,7 +29,7 @@ export interface LegResult {
 }
 
 export interface LegContext {
-  stack: ProcessStack;
+  stack: System;
   products: string[];
   follower: PaidFollower;
   temporal: Client;
@@ -97,7 +97,7 @@ export function runOursLeg(ctx: LegContext, concurrency: number, orders: number)
 }
 
 /**
- * The engine's ceiling: the no-op workflow of the same shape (workflows/ceiling.ts), started the way the API starts
+ * The engine's ceiling: the no-op workflow of the same shape (bench/ceiling/workflow.ts), started the way the API starts
  * a saga (update-with-start, the same policies and search attributes), signalled as the webhook would, and followed
  * to its end (its confirmation step).
  */

@@ -1,5 +1,5 @@
-import type { ProcessStack } from '../stack/stack';
-import { CpuSnapshot, machineBusySeconds, postgresPids, processMemoryMiB } from '../stack/proc';
+import type { System } from '../../devtools/launcher';
+import { CpuSnapshot, machineBusySeconds, postgresPids, processMemoryMiB } from './proc';
 
 export interface CpuBreakdown {
   api: number;
@@ -31,7 +31,7 @@ export class LegMeter {
   private readonly sampler: NodeJS.Timeout;
 
   constructor(
-    private readonly stack: ProcessStack,
+    private readonly stack: System,
     private readonly excludePids: number[],
   ) {
     this.start = this.snapshot();
@@ -42,9 +42,9 @@ export class LegMeter {
   private snapshot(): Snapshots {
     const pids = this.stack.pids();
     const pg = postgresPids(this.stack.databaseName, this.excludePids);
-    const one = (pid?: number) => CpuSnapshot.take(pid === undefined ? [] : [pid]);
+    const take = (name: string) => CpuSnapshot.take(pids[name] ?? []);
     return {
-      services: { api: one(pids.api), worker: one(pids.worker), temporal: one(pids.temporal), simulator: one(pids.simulator) },
+      services: { api: take('api'), worker: take('worker'), temporal: take('temporal'), simulator: take('simulator') },
       postgres: CpuSnapshot.take([...pg.backends, ...pg.background]),
       driver: process.cpuUsage(),
       machine: machineBusySeconds(),
@@ -52,9 +52,10 @@ export class LegMeter {
   }
 
   private sampleRss(): void {
-    const pid = this.stack.pids().worker;
-    const memory = pid === undefined ? undefined : processMemoryMiB(pid);
-    if (memory) this.rssPeak = Math.max(this.rssPeak, memory.rss);
+    for (const pid of this.stack.pids().worker ?? []) {
+      const memory = processMemoryMiB(pid);
+      if (memory) this.rssPeak = Math.max(this.rssPeak, memory.rss);
+    }
   }
 
   finish(): { cpu: CpuBreakdown; workerRssPeakMiB: number } {

@@ -1,7 +1,7 @@
 import type { ReserveComparison } from '../reserve';
 import { formatReserveTable } from '../reserve';
 import type { LegResult } from './legs';
-import type { MachineDescription } from './machine';
+import type { MachineDescription } from '../../devtools/machine';
 import type { CpuBreakdown } from './meter';
 import { mean } from './stats';
 

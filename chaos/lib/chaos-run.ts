@@ -1,5 +1,6 @@
 import { Client as PgClient } from 'pg';
-import { ProcessStack } from '../../bench/stack/stack';
+import type { System } from '../../devtools/launcher';
+import { launch, systemServices } from '../../devtools/launcher';
 import type { DriverStats } from './driver';
 import { OrderDriver } from './driver';
 import type { FaultCounts } from './faults';
@@ -62,14 +63,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const started = Date.now();
   const { log } = options;
   const random = seededRandom(options.seed);
-  const stack = await ProcessStack.start({
+  const stack = await launch({
     name: 'chaos',
     databaseUrl: options.databaseUrl,
-    temporalPersist: true,
-    workflowBundlePath: options.workflowBundlePath,
+    recreateDatabase: true,
+    services: systemServices({
+      // Outages are long by webhook standards: let the provider keep retrying for a few minutes.
+      env: { simulator: { SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1', SIM_WEBHOOK_DELAY_MS: '300', SIM_WEBHOOK_MAX_ATTEMPTS: '15' } },
+    }),
+    ports: 'free',
+    // Persisted (SQLite in the work directory), so the dev server can be restarted without losing workflows.
+    temporal: { persist: true },
+    logs: 'files',
+    workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
     env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10' },
-    // Outages are long by webhook standards: let the provider keep retrying for a few minutes.
-    simulatorEnv: { SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1', SIM_WEBHOOK_DELAY_MS: '300', SIM_WEBHOOK_MAX_ATTEMPTS: '15' },
     log,
   });
   const temporal = await stack.client();
@@ -152,7 +159,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       driver: driver.stats,
       faults: faults.counts,
       timeline: faults.timeline,
-      temporalArgs: stack.temporalArgs,
+      temporalArgs: stack.temporal!.args,
       report,
       workDir: stack.workDir,
     };
@@ -168,7 +175,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
  * Waits until every order is finished (or in NEEDS_ATTENTION, which waits for an operator) and no other workflow
  * runs, seen twice a few seconds apart so webhooks still being retried get their chance; or until the timeout.
  */
-async function waitUntilSettled(databaseUrl: string, temporal: Awaited<ReturnType<ProcessStack['client']>>, timeoutMs: number, log: (m: string) => void) {
+async function waitUntilSettled(databaseUrl: string, temporal: Awaited<ReturnType<System['client']>>, timeoutMs: number, log: (m: string) => void) {
   const deadline = Date.now() + timeoutMs;
   let quietRounds = 0;
   let lastReport = 0;

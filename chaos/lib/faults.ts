@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import type { ProcessStack } from '../../bench/stack/stack';
+import type { System } from '../../devtools/launcher';
 import { sleep } from './http';
 
 export interface FaultPlan {
@@ -42,7 +42,7 @@ export class FaultInjector {
   private readonly started = Date.now();
 
   constructor(
-    private readonly stack: ProcessStack,
+    private readonly stack: System,
     private readonly plan: FaultPlan,
     private readonly log: (message: string) => void,
   ) {}
@@ -95,32 +95,35 @@ export class FaultInjector {
 
   /** The simulator holds every charge in memory: if it died the run cannot be checked, so say so loudly. */
   private checkSimulator(): void {
-    if (!this.stack.simulator?.running) throw new Error('the payment simulator died: its charges are gone, the run cannot be checked');
+    if (!this.stack.process('simulator')?.running) throw new Error('the payment simulator died: its charges are gone, the run cannot be checked');
   }
 
   /** An API that died on its own (not by our SIGKILL) is replaced, and counted. */
   private async ensureApi(): Promise<void> {
     this.checkSimulator();
-    if (this.stack.api?.running) return;
+    const api = this.stack.process('api');
+    if (api?.running) return;
     this.counts.apiDeaths++;
-    this.note(`API died by itself (${JSON.stringify(await this.stack.api?.exited)}); replacing it`);
-    await this.stack.startApi();
+    this.note(`API died by itself (${JSON.stringify(await api?.exited)}); replacing it`);
+    await this.stack.start('api');
   }
 
   private async killWorker(): Promise<void> {
-    if (!this.stack.worker?.running) return;
-    this.killedPids.add(this.stack.worker.pid);
-    await this.stack.killWorker();
+    const worker = this.stack.process('worker');
+    if (!worker?.running) return;
+    this.killedPids.add(worker.pid);
+    await this.stack.kill('worker');
     this.counts.workerKills++;
     this.note(`SIGKILL worker (#${this.counts.workerKills})`);
   }
 
   /** Starts a worker when none runs, retrying while Temporal or PostgreSQL are not back yet. */
   private async ensureWorker(): Promise<void> {
-    if (this.stack.worker?.running) return;
-    if (this.stack.worker && !this.killedPids.has(this.stack.worker.pid)) {
+    const worker = this.stack.process('worker');
+    if (worker?.running) return;
+    if (worker && !this.killedPids.has(worker.pid)) {
       this.counts.workerDeaths++;
-      this.note(`worker died by itself (${JSON.stringify(await this.stack.worker.exited)}); replacing it`);
+      this.note(`worker died by itself (${JSON.stringify(await worker.exited)}); replacing it`);
     }
     for (let attempt = 0; ; attempt++) {
       try {
@@ -138,15 +141,15 @@ export class FaultInjector {
 
   private async restartApi(): Promise<void> {
     this.note('SIGKILL API');
-    await this.stack.killApi();
-    await this.stack.startApi();
+    await this.stack.kill('api');
+    await this.stack.start('api');
     this.counts.apiRestarts++;
     this.note('API ready again');
   }
 
   private async restartTemporal(): Promise<void> {
     this.note('SIGKILL Temporal dev server');
-    await this.stack.restartTemporal();
+    await this.stack.temporal!.restart();
     this.counts.temporalRestarts++;
     this.note('Temporal dev server back (same SQLite file)');
   }

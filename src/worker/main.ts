@@ -7,12 +7,12 @@ import { createLogger } from '../logger';
 import { createMetricsRegistry } from '../metrics/registry';
 import { createWorkerMetrics } from '../metrics/worker-metrics';
 import { checkReadiness } from '../readiness';
-import { createWorker } from './create-worker';
-import { createWorkerOpsApp } from './ops-app';
-import { fetchSdkMetrics, sdkMetricsBindAddress } from './sdk-metrics';
-import { untilPolling } from './startup';
+import type { CreateWorkerOptions } from './create-worker';
+import { createWorker, untilPolling } from './create-worker';
+import { createWorkerOpsApp, fetchSdkMetrics, sdkMetricsBindAddress } from './ops-app';
 
-async function main() {
+/** The worker process: runs until SIGINT/SIGTERM, then drains. `code` registers more workflows and activities. */
+export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' | 'extraActivities'> = {}): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('worker', config.LOG_LEVEL);
   const sdkMetricsPort = config.WORKER_SDK_METRICS_PORT;
@@ -50,7 +50,7 @@ async function main() {
   logger.info({ port: ops.port }, `worker metrics and health on http://127.0.0.1:${ops.port}/metrics`);
 
   const creating = performance.now();
-  const worker = await createWorker({ connection, orm, config, logger, metrics });
+  const worker = await createWorker({ connection, orm, config, logger, metrics, ...code });
   const createMs = performance.now() - creating;
 
   let stopping = false;
@@ -86,10 +86,15 @@ async function main() {
   logger.info('worker stopped');
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+/** Runs a worker process to its end and exits with its outcome. */
+export function runWorkerProcess(code?: Parameters<typeof runWorker>[0]): void {
+  runWorker(code).then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) runWorkerProcess();

@@ -26,3 +26,25 @@ export function createWorkerOpsApp({ logger, registry, readiness, moreMetrics }:
   }
   return app;
 }
+
+/**
+ * The Temporal SDK exports its metrics (task latencies, slots, poll results, sticky cache…) through its own
+ * Prometheus endpoint, bound to loopback. The worker's /metrics appends them, so one scrape target per worker covers
+ * both; that also keeps the SDK's port private, which matters when several workers share a host (--scale).
+ */
+export function sdkMetricsBindAddress(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/** Reads the SDK's exposition text; an error becomes a comment line, never a failed scrape of our own metrics. */
+export async function fetchSdkMetrics(port: number, timeoutMs = 2000): Promise<string> {
+  try {
+    const res = await fetch(`http://${sdkMetricsBindAddress(port)}/metrics`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!res.ok) return `# Temporal SDK metrics unavailable: HTTP ${res.status}\n`;
+    return await res.text();
+  } catch (err) {
+    return `# Temporal SDK metrics unavailable: ${err instanceof Error ? err.message : String(err)}\n`;
+  }
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client as PgClient } from 'pg';
-import { prepareDatabase } from '../../bench/stack/database';
+import { prepareDatabase } from '../../devtools/launcher/database';
 import { checkInvariants } from '../../chaos/lib/invariants';
 
 /**

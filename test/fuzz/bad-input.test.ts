@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { prepareDatabase } from '../../bench/stack/database';
+import { prepareDatabase } from '../../devtools/launcher/database';
 import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';

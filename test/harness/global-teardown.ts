@@ -1,6 +1,3 @@
-import { rmSync } from 'node:fs';
-
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__TEMPORAL_TEST_ENV__?.teardown();
-  if (process.env.WORKFLOW_BUNDLE_PATH) rmSync(process.env.WORKFLOW_BUNDLE_PATH, { force: true });
+  await globalThis.__ORDER_SAGA_TEST_SYSTEM__?.stop({ removeWorkDir: true });
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureComposeCli } from '../../src/devtools/compose-cli';
+import { ensureComposeCli } from '../../devtools/compose-cli';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 // No Docker engine runs on CI machines, but the compose file can still be parsed and checked by `docker compose

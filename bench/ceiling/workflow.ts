@@ -1,5 +1,5 @@
 import { condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { OrderStatusKey, OrderTotalCentsKey } from './search-attributes';
+import { OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
 
 /**
  * The engine's ceiling for the order saga (bench/saga.ts): the same Temporal shape with the business removed.

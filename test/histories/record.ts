@@ -7,12 +7,12 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { ensureTemporalCli } from '../src/devtools/temporal-cli';
-import { fakeOrderActivities, orderInput, paymentSucceeded } from '../test/workflows/fake-order-activities';
-import type { OrderWorkflowInput } from '../workflows/order/definitions';
-import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../workflows/order/definitions';
-import type { orderWorkflow } from '../workflows/order/workflow';
-import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ensureTemporalCli } from '../../devtools/temporal-cli';
+import { fakeOrderActivities, orderInput, paymentSucceeded } from '../workflows/fake-order-activities';
+import type { OrderWorkflowInput } from '../../workflows/order/definitions';
+import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
+import type { orderWorkflow } from '../../workflows/order/workflow';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 type Handle = ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
 type Fake = ReturnType<typeof fakeOrderActivities>;
@@ -64,7 +64,7 @@ async function main() {
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: ensureTemporalCli() }, searchAttributes: ORDER_SEARCH_ATTRIBUTES },
   });
-  const outDir = path.resolve(__dirname, '..', 'test', 'histories');
+  const outDir = __dirname;
   mkdirSync(outDir, { recursive: true });
   try {
     for (const scenario of scenarios) {

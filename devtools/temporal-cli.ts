@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 /** The pinned CLI: the newest release whose go.mod can be `go install`ed (no `replace` directive). */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 
 /** `--search-attribute` values for the dev server, e.g. `OrderId=Keyword`, from the one shared definition. */

@@ -1,4 +1,4 @@
-import type { CeilingActivities } from '../workflows/ceiling';
+import type { CeilingActivities } from './workflow';
 
 /** The ceiling workflow's activities (bench/saga.ts): they do nothing, so what is measured is the engine alone. */
 export function createCeilingActivities(): CeilingActivities {

@@ -1,0 +1,48 @@
+/** How the launcher tells that a process is ready. */
+export type Readiness =
+  /** GET http://127.0.0.1:<port in portKey><path> answers 2xx. */
+  | { httpPath: string; portKey: string }
+  /** The process logs a line holding this text. */
+  | { logLine: string };
+
+/**
+ * One kind of process of the system. Adding a process (say a codec server) is one more ServiceSpec in the list
+ * given to launch(): its entry file, the settings holding the ports it listens on, and how it says it is ready.
+ */
+export interface ServiceSpec {
+  /** Names its processes in logs: `api`, or `api-1`, `api-2`, … when there are several. */
+  name: string;
+  /** The TypeScript entry point, relative to the project root (run with tsx). */
+  entry: string;
+  instances: number;
+  /** Settings naming the ports it listens on; every instance gets its own (see planPorts). */
+  portKeys: readonly string[];
+  ready: Readiness;
+  /** Settings for this kind of process only, over everything else. */
+  env?: Record<string, string>;
+}
+
+/** The order-saga system: the payment simulator, the worker(s) and the API instance(s), in start order. */
+export function systemServices(options: {
+  workers?: number;
+  apiInstances?: number;
+  env?: { simulator?: Record<string, string>; worker?: Record<string, string>; api?: Record<string, string> };
+  /** Another worker entry point (the bench's worker also runs the ceiling workflow). */
+  workerEntry?: string;
+}): ServiceSpec[] {
+  return [
+    { name: 'simulator', entry: 'src/simulator/main.ts', instances: 1, portKeys: ['SIMULATOR_PORT'], ready: { httpPath: '/healthz', portKey: 'SIMULATOR_PORT' }, env: options.env?.simulator },
+    {
+      name: 'worker',
+      entry: options.workerEntry ?? 'src/worker/main.ts',
+      instances: options.workers ?? 1,
+      portKeys: ['WORKER_METRICS_PORT', 'WORKER_SDK_METRICS_PORT'],
+      // Polling, not merely up: its startup time (the `startupMs` of that line) is what the bench reports.
+      ready: { logLine: 'worker polling' },
+      env: options.env?.worker,
+    },
+    { name: 'api', entry: 'src/api/main.ts', instances: options.apiInstances ?? 1, portKeys: ['PORT'], ready: { httpPath: '/readyz', portKey: 'PORT' }, env: options.env?.api },
+  ];
+}
+
+export const instanceName = (spec: ServiceSpec, index: number) => (spec.instances > 1 ? `${spec.name}-${index + 1}` : spec.name);

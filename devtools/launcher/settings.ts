@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ConfigError } from '../../src/config';
+import { TEMPORAL_MODES } from './temporal';
+
+const count = z.coerce.number().int().min(1).max(16).default(1);
+
+/**
+ * The launcher's own settings (npm start, npm run chaos, npm run bench): how the system is run on this machine.
+ * The services never read them; `.env.example` documents them beside the services' settings.
+ */
+export const launcherSettingsSchema = z.object({
+  /** Which Temporal runs under the system (see TEMPORAL_MODES). */
+  TEMPORAL_PERSISTENCE: z.enum(Object.keys(TEMPORAL_MODES) as [keyof typeof TEMPORAL_MODES]).default('dev'),
+  /** Worker processes; the second one's ports follow the first's (WORKER_METRICS_PORT + 2, …). */
+  WORKERS: count,
+  /** API processes, on PORT, PORT + 1, …; they share Temporal and PostgreSQL. */
+  API_INSTANCES: count,
+});
+
+export type LauncherSettings = z.infer<typeof launcherSettingsSchema>;
+
+export function loadLauncherSettings(env: NodeJS.ProcessEnv = process.env): LauncherSettings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = launcherSettingsSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })));
+  }
+  return result.data;
+}
