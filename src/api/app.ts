@@ -1,55 +1,78 @@
 import type Router from '@koa/router';
 import Koa from 'koa';
+import { checkReadiness } from '../readiness';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { accessLog } from './access-log';
 import { jsonBody } from './body';
 import type { ApiDeps } from './deps';
+import type { ApiRoute } from './define-route';
+import { routerFor } from './define-route';
 import { errorMiddleware } from './error-middleware';
 import { httpMetrics } from './http-metrics';
-import { catalogRoutes } from '../catalog/routes';
-import { orderRoutes } from '../orders/routes';
 import type { OpenApiDocument } from './openapi/document';
 import { buildOpenApiDocument } from './openapi/document';
 import { requestId } from './request-id';
+import { adminRoutes } from './routes/admin';
+import type { DocsDeps } from './routes/docs';
 import { docsRoutes } from './routes/docs';
-import { healthRoutes } from './routes/health';
-import { metricsRoutes } from './routes/metrics';
+import type { OpsDeps } from './routes/ops';
+import { opsRoutes } from './routes/ops';
+import type { OrderRouteDeps } from './routes/orders';
+import { orderRoutes } from './routes/orders';
+import { inflightGate } from './inflight-gate';
+import { productRoutes } from './routes/products';
+import { webhookRoutes } from './routes/webhooks';
 
-/**
- * Every router of the API, in mounting order. Exported so the OpenAPI test can walk their routes: a route missing
- * from the document fails that test. Building them does no I/O.
- */
-export function apiRouters(deps: ApiDeps & { metrics: ApiMetrics }): Router[] {
+/** What the API's route handlers are given. */
+export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics } & OpsDeps & DocsDeps & OrderRouteDeps;
+
+/** Every operation of the API, in mounting order: the router and the OpenAPI document are both built from it. */
+export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
+  ...opsRoutes,
+  ...docsRoutes,
+  ...productRoutes,
+  ...orderRoutes,
+  ...webhookRoutes,
+  ...adminRoutes,
+];
+
+export function apiOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
+  return buildOpenApiDocument(API_ROUTES, options);
+}
+
+/** The API's router over its dependencies. Building it does no I/O. */
+export function apiRouter(deps: ApiDeps): Router {
+  const metrics = deps.metrics ?? createApiMetrics();
   let document: OpenApiDocument | undefined;
-  const openApi = () => (document ??= buildOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL }));
-  return [
-    healthRoutes(deps),
-    metricsRoutes(deps.metrics.registry),
-    docsRoutes(openApi),
-    catalogRoutes(deps),
-    orderRoutes(deps),
-  ];
+  return routerFor(API_ROUTES, {
+    ...deps,
+    metrics,
+    registry: metrics.registry,
+    readiness: () => checkReadiness(deps.orm, deps.temporal.connection),
+    openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),
+    // One per router, i.e. per API process: the cap is on this process's work.
+    placementGate: inflightGate(deps.config.MAX_INFLIGHT_PLACEMENTS),
+  });
 }
 
 /** Builds the Koa application; the entry point (main.ts) and tests both use it. */
 export function createApp(deps: ApiDeps): Koa {
-  const resolved = { ...deps, metrics: deps.metrics ?? createApiMetrics() };
   const app = new Koa();
   app.proxy = true;
   app.silent = true; // errors are logged by errorMiddleware, once
+  const metrics = deps.metrics ?? createApiMetrics();
 
   // Outermost first: the request id exists before anything logs; the access log and the duration histogram see
   // the status errorMiddleware settled on.
   app.use(requestId(deps.logger));
   app.use(accessLog(deps.logger));
-  app.use(httpMetrics(resolved.metrics));
+  app.use(httpMetrics(metrics));
   app.use(errorMiddleware(deps.logger));
   app.use(jsonBody(deps.config.REQUEST_BODY_LIMIT_BYTES));
 
-  for (const router of apiRouters(resolved)) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  const router = apiRouter({ ...deps, metrics });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
   return app;
 }

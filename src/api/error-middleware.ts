@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import type { Logger } from '../logger';
+import { statusOf } from './error-codes';
 import { isDependencyUnavailable } from './unavailable';
 
 /** An error that already knows its HTTP status (request-shape problems raised at the boundary). */
@@ -16,30 +17,6 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
-
-/**
- * The one table that maps domain error codes to HTTP statuses. Feature modules throw DomainError(code, …);
- * a code missing here is a programming error and answers 500 (and is logged).
- */
-export const DOMAIN_STATUS: Record<string, number> = {
-  not_found: 404,
-  validation_failed: 400,
-  unauthorized: 401,
-  invalid_signature: 401,
-  sku_taken: 409,
-  insufficient_stock: 409,
-  idempotency_key_reused: 409,
-  not_cancellable: 409,
-  not_retryable: 409,
-  already_exists: 409,
-  unknown_product: 422,
-  inactive_product: 422,
-  currency_mismatch: 422,
-  insufficient_funds: 402,
-  not_refundable: 409,
-  not_voidable: 409,
-  service_unavailable: 503,
-};
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return details === undefined ? { error: code, message } : { error: code, message, details };
@@ -67,8 +44,9 @@ export function errorMiddleware(logger: Logger): Middleware {
       } else if (err instanceof z.ZodError) {
         ctx.status = 400;
         ctx.body = errorBody('validation_failed', 'the request is not valid', zodDetails(err));
-      } else if (err instanceof DomainError && DOMAIN_STATUS[err.code] !== undefined) {
-        ctx.status = DOMAIN_STATUS[err.code];
+      } else if (err instanceof DomainError && statusOf(err.code) !== undefined) {
+        // A code missing from ERROR_CODES is a programming error: it falls through to 500 (and is logged).
+        ctx.status = statusOf(err.code)!;
         ctx.body = errorBody(err.code, err.message, err.details);
       } else if (isClientError(err)) {
         // Koa/http-errors raised by middleware (e.g. a malformed URL) carry their own 4xx status.

@@ -21,8 +21,10 @@ export const customerIdSchema = z.string().trim().min(1).max(100).regex(/^[^\x00
 
 export const placeOrderBodySchema = z
   .strictObject({
-    customerId: customerIdSchema,
-    customerEmail: customerEmailSchema,
+    // Both default to the token's: `sub`, and the `email` claim when it has one. A customerId other than the
+    // token's subject is refused (403); support staff (admin token) must name the customer.
+    customerId: customerIdSchema.optional(),
+    customerEmail: customerEmailSchema.optional(),
     items: z
       .array(z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(1).max(1000) }))
       .min(1)
@@ -37,7 +39,8 @@ export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
 export const orderIdParamsSchema = z.object({ id: z.uuid() });
 
 export const listOrdersQuerySchema = z.strictObject({
-  customerId: customerIdSchema,
+  // A customer's own by default; the admin token names whose.
+  customerId: customerIdSchema.optional(),
   status: z.enum(ORDER_STATUSES).optional(),
   limit: z.string().regex(/^\d{1,3}$/, 'expected an integer from 1 to 100').transform(Number).pipe(z.int().min(1).max(100)).default(20),
   cursor: keysetCursorSchema.optional(),

@@ -1,8 +1,7 @@
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
 import { errorMiddleware } from '../api/error-middleware';
-import { healthRouter } from '../api/routes/health';
-import { metricsRoutes } from '../api/routes/metrics';
+import { opsRouter } from '../api/routes/ops';
 import type { Logger } from '../logger';
 import type { ReadinessReport } from '../readiness';
 
@@ -20,10 +19,9 @@ export function createWorkerOpsApp({ logger, registry, readiness, moreMetrics }:
   const app = new Koa();
   app.silent = true;
   app.use(errorMiddleware(logger));
-  for (const router of [healthRouter(readiness), metricsRoutes(registry, moreMetrics)]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  const router = opsRouter({ readiness, registry, moreMetrics });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
   return app;
 }
 

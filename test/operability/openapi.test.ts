@@ -1,5 +1,5 @@
-import { apiRouters, createApp } from '../../src/api/app';
-import { buildOpenApiDocument } from '../../src/api/openapi/document';
+import { apiOpenApiDocument, apiRouter, createApp } from '../../src/api/app';
+import type { OpenApiDocument } from '../../src/api/openapi/document';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { testConfig, testLogger } from '../harness/env';
 import type { RunningServer } from '../harness/http';
@@ -10,20 +10,18 @@ import { validateOpenApi } from './openapi-validator';
 const config = testConfig();
 const deps = { config, orm: {} as never, temporal: {} as never, logger: testLogger(), metrics: createApiMetrics() };
 
-/** `METHOD /path/{param}` for every route of every router the API mounts (HEAD is Koa's automatic twin of GET). */
+/** `METHOD /path/{param}` for every route the API's router mounts (HEAD is Koa's automatic twin of GET). */
 function routerOperations(): string[] {
   const operations = new Set<string>();
-  for (const router of apiRouters(deps)) {
-    for (const layer of router.stack) {
-      if (typeof layer.path !== 'string') continue;
-      const path = layer.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-      for (const method of layer.methods) if (method !== 'HEAD') operations.add(`${method} ${path}`);
-    }
+  for (const layer of apiRouter(deps).stack) {
+    if (typeof layer.path !== 'string') continue;
+    const path = layer.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    for (const method of layer.methods) if (method !== 'HEAD') operations.add(`${method} ${path}`);
   }
   return [...operations].sort();
 }
 
-function documentedOperations(document: ReturnType<typeof buildOpenApiDocument>): string[] {
+function documentedOperations(document: OpenApiDocument): string[] {
   return Object.entries(document.paths ?? {})
     .flatMap(([path, item]) =>
       Object.keys(item ?? {})
@@ -34,7 +32,7 @@ function documentedOperations(document: ReturnType<typeof buildOpenApiDocument>)
 }
 
 describe('the OpenAPI document', () => {
-  const document = buildOpenApiDocument();
+  const document = apiOpenApiDocument();
   const operation = (method: string, path: string) =>
     (document.paths as Record<string, Record<string, any>>)[path]?.[method];
 
@@ -51,23 +49,48 @@ describe('the OpenAPI document', () => {
     expect(result).toMatchObject({ valid: true, version: '3.1' });
   });
 
-  it('documents the request headers: Idempotency-Key, Payment-Signature, admin bearer auth, X-Request-Id', () => {
+  const operations = () =>
+    Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, any>).map(([method, op]) => ({ route: `${method} ${path}`, path, op })),
+    );
+
+  it('documents the request headers: Idempotency-Key, X-Request-Id; and the security schemes', () => {
     const headers = (op: any) => op.parameters.filter((p: any) => p.in === 'header').map((p: any) => p.name);
     expect(headers(operation('post', '/orders'))).toEqual(expect.arrayContaining(['Idempotency-Key', 'X-Request-Id']));
-    expect(operation('post', '/webhooks/payments').parameters).toContainEqual(
-      expect.objectContaining({ name: 'Payment-Signature', in: 'header', required: true }),
-    );
     expect(document.components?.securitySchemes?.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
-    for (const [path, item] of Object.entries(document.paths ?? {})) {
-      for (const [method, op] of Object.entries(item as Record<string, any>)) {
-        const isAdmin = path.startsWith('/admin/');
-        expect({ route: `${method} ${path}`, security: op.security ?? null }).toEqual({
-          route: `${method} ${path}`,
-          security: isAdmin ? [{ adminToken: [] }] : null,
-        });
-        if (isAdmin) expect(Object.keys(op.responses)).toContain('401');
-        expect(headers(op)).toContain('X-Request-Id');
-      }
+    expect(document.components?.securitySchemes?.paymentSignature).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Payment-Signature',
+    });
+    for (const { op } of operations()) expect(headers(op)).toContain('X-Request-Id');
+  });
+
+  it('gives every operation a unique operationId and a security entry ([] on public ones)', () => {
+    const ids = operations().map(({ op }) => op.operationId);
+    expect(ids.filter((id) => typeof id !== 'string' || id.length === 0)).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { route, path, op } of operations()) {
+      const expected = path.startsWith('/admin/')
+        ? [{ adminToken: [] }]
+        : path === '/webhooks/payments'
+          ? [{ paymentSignature: [] }]
+          : [];
+      expect({ route, security: op.security }).toEqual({ route, security: expected });
+      if (expected.length > 0) expect({ route, statuses: Object.keys(op.responses) }).toEqual({ route, statuses: expect.arrayContaining(['401']) });
+    }
+  });
+
+  it('documents the 4xx answers each request part can cause: 404 for path ids, 400 for queries and bodies, 413/415 for bodies', () => {
+    for (const { route, op } of operations()) {
+      const statuses = Object.keys(op.responses);
+      const params = (op.parameters ?? []).map((p: any) => p.in);
+      const needs = [
+        ...(params.includes('path') ? ['404'] : []),
+        ...(params.includes('query') ? ['400'] : []),
+        ...(op.requestBody ? ['400', '413', '415'] : []),
+      ];
+      expect({ route, statuses }).toEqual({ route, statuses: expect.arrayContaining(needs) });
     }
   });
 
@@ -113,7 +136,7 @@ describe('GET /openapi.json and GET /docs', () => {
     const res = await request(`${server.url}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
-    expect(res.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(apiOpenApiDocument())));
   });
 
   it('serves the Swagger UI page from swagger-ui-dist, and every file it loads', async () => {

@@ -13,8 +13,9 @@ describe('order saga end to end: each payment outcome', () => {
     await stack?.close();
   });
 
-  const place = (productId: string, token: string, quantity = 2, customerId = `cust-${randomUUID()}`) =>
+  const place = async (productId: string, token: string, quantity = 2, customerId = `cust-${randomUUID()}`) =>
     request(`${stack.api}/orders`, {
+      headers: await stack.as(customerId),
       body: { customerId, customerEmail: 'buyer@example.com', items: [{ productId, quantity }], payment: { token } },
     });
   const terminal = (o: any) => ['COMPLETED', 'CANCELLED', 'REFUNDED', 'REJECTED', 'NEEDS_ATTENTION'].includes(o?.status);
@@ -99,7 +100,7 @@ describe('order saga end to end: each payment outcome', () => {
       details: [{ productId: product.id, requested: 2, available: 1 }],
     });
     const orderId = res.headers.get('location')!.split('/').pop()!;
-    expect((await request(`${stack.api}/orders/${orderId}`)).body).toMatchObject({ status: 'REJECTED', failureReason: 'insufficient_stock' });
+    expect((await request(`${stack.api}/orders/${orderId}`, { headers: stack.admin })).body).toMatchObject({ status: 'REJECTED', failureReason: 'insufficient_stock' });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 1, reserved: 0 });
   });
 
@@ -111,6 +112,7 @@ describe('order saga end to end: each payment outcome', () => {
     const eur = await stack.createProduct({ currency: 'EUR' });
     const usd = await stack.createProduct({ currency: 'USD' });
     const mixed = await request(`${stack.api}/orders`, {
+      headers: await stack.as('c'),
       body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }], payment: { token: 'tok_visa' } },
     });
     expect(mixed.status).toBe(422);

@@ -35,6 +35,7 @@ describe('POST /webhooks/payments', () => {
   async function awaitingOrder(token = 'tok_no_webhook') {
     const product = await stack.createProduct({ stock: 5, priceCents: 1500 });
     const res = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'w@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token } },
     });
     expect(res.status).toBe(201);
@@ -53,8 +54,8 @@ describe('POST /webhooks/payments', () => {
       await post(raw, 't=abc,v1=zz'),
     ];
     for (const res of cases) expect(res).toMatchObject({ status: 401, body: { error: 'invalid_signature', message: expect.any(String) } });
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('AWAITING_PAYMENT');
-    await request(`${stack.api}/orders/${order.id}/cancel`, { body: {} });
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('AWAITING_PAYMENT');
+    await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
   });
 
   it('400 for a correctly signed but malformed body; 404 for an unknown order', async () => {
@@ -105,6 +106,7 @@ describe('late payment successes', () => {
   const placeVisa = async () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 800 });
     const res = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'late@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
     });
     expect(res.status).toBe(201);
@@ -120,7 +122,7 @@ describe('late payment successes', () => {
     await stack.simulator.webhooks.idle();
     const payment = await request(`${stack.simulatorUrl}/v1/payments/${order.payment.providerPaymentId}`);
     expect(payment.body.status).toBe('refunded');
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('CANCELLED');
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('CANCELLED');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
   });
 

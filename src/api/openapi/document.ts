@@ -1,20 +1,14 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { registerCatalogPaths } from './catalog-paths';
-import { registerOperabilityPaths } from './operability-paths';
-import { registerOrderPaths } from './order-paths';
-import { registerSecuritySchemes } from './route';
+import type { ApiRoute } from '../define-route';
+import { registerRoutes } from '../define-route';
 
 /**
- * The OpenAPI 3.1 document, generated from the zod schemas the routes validate with (request-schemas.ts of each
- * module) and the response schemas beside each module's JSON mapper. Built on first request and kept: it only
- * changes with the code.
+ * The OpenAPI 3.1 document of `routes`, generated from their declarations (the zod schemas they parse requests with,
+ * their responses, auth schemes and error codes). Built on first request and kept: it only changes with the code.
  */
-export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
+export function buildOpenApiDocument(routes: readonly ApiRoute<never>[], options: { serverUrl?: string } = {}) {
   const registry = new OpenAPIRegistry();
-  registerSecuritySchemes(registry);
-  registerOperabilityPaths(registry);
-  registerCatalogPaths(registry);
-  registerOrderPaths(registry);
+  registerRoutes(registry, routes);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import Router from '@koa/router';
-import { NotFoundError } from '../../errors';
+import { z } from 'zod';
+import { defineRoute, json } from '../define-route';
 
 /**
  * The interactive API reference: Swagger UI from the swagger-ui-dist package (no CDN: the page must work offline),
@@ -57,27 +57,54 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export function docsRoutes(document: () => unknown): Router {
-  const router = new Router();
-  const assets = new Set<string>(DOCS_ASSETS);
-
-  router.get('/openapi.json', (ctx) => {
-    ctx.body = document();
-  });
-
-  router.get('/docs', (ctx) => {
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = PAGE;
-  });
-
-  router.get('/docs/:asset', (ctx) => {
-    const { asset } = ctx.params;
-    if (!assets.has(asset)) throw new NotFoundError('documentation file', asset);
-    ctx.type = CONTENT_TYPES[path.extname(asset)] ?? 'application/octet-stream';
-    // The files change only with the package version; an hour keeps reloads fast without pinning a stale UI.
-    ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = asset === 'swagger-initializer.js' ? INITIALIZER : createReadStream(path.join(SWAGGER_UI_DIR, asset));
-  });
-
-  return router;
+/** What the documentation routes serve: the document of the routes this app mounts. */
+export interface DocsDeps {
+  openApiDocument: () => unknown;
 }
+
+const text = (description: string, mediaType: string) => ({ description, content: { [mediaType]: { schema: z.string() } } });
+
+export const docsRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    auth: 'public',
+    tags: ['operability'],
+    summary: 'This document (OpenAPI 3.1)',
+    responses: { 200: json('The OpenAPI document', z.record(z.string(), z.unknown())) },
+    handler: (_, _ctx, { openApiDocument }: DocsDeps) => openApiDocument(),
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/docs',
+    operationId: 'getApiReference',
+    auth: 'public',
+    tags: ['operability'],
+    summary: 'Interactive API reference (Swagger UI)',
+    responses: { 200: text('An HTML page that loads /openapi.json', 'text/html') },
+    handler: (_, ctx) => {
+      ctx.type = 'text/html; charset=utf-8';
+      return PAGE;
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/docs/{asset}',
+    operationId: 'getApiReferenceAsset',
+    auth: 'public',
+    tags: ['operability'],
+    summary: 'A static file of the API reference page',
+    request: { params: z.object({ asset: z.enum(DOCS_ASSETS) }) },
+    resource: 'documentation file',
+    responses: { 200: { description: 'The file (CSS, JavaScript or PNG)' } },
+    handler: ({ params: { asset } }, ctx) => {
+      ctx.type = CONTENT_TYPES[path.extname(asset)] ?? 'application/octet-stream';
+      // The files change only with the package version; an hour keeps reloads fast without pinning a stale UI.
+      ctx.set('Cache-Control', 'public, max-age=3600');
+      return asset === 'swagger-initializer.js' ? INITIALIZER : createReadStream(path.join(SWAGGER_UI_DIR, asset));
+    },
+  }),
+];

@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
-import { HttpError } from '../api/error-middleware';
-import { requestLogger } from '../api/request-id';
-import { DomainError } from '../errors';
-import type { Logger } from '../logger';
-import type { ApiMetrics, PlacementResult, WebhookResult } from '../metrics/api-metrics';
-import { WEBHOOK_EVENT_TYPES } from '../payments/webhook-event';
-import type { Delivery } from './payment-webhooks';
-import { logRequestAsAboutOrder } from './log-fields';
-import { PlacementRejected } from './placement';
+import { HttpError } from '../error-middleware';
+import { requestLogger } from '../request-id';
+import { DomainError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { ApiMetrics, PlacementResult, WebhookResult } from '../../metrics/api-metrics';
+import { WEBHOOK_EVENT_TYPES } from '../../payments/webhook-event';
+import type { Delivery } from '../../orders/payment-webhooks';
+import { logRequestAsAboutOrder } from '../../orders/log-fields';
+import { PlacementRefused, PlacementRejected } from '../../orders/placement';
 
 declare module 'koa' {
   interface DefaultState {
@@ -19,6 +19,8 @@ declare module 'koa' {
 function placementResult(err: unknown): PlacementResult {
   if (err instanceof PlacementRejected) return err.replayed ? 'replayed' : 'rejected';
   if (err instanceof DomainError && err.code === 'idempotency_key_reused') return 'conflict';
+  if (err instanceof PlacementRefused) return err.code === 'overloaded' ? 'shed' : 'limited';
+  if (err instanceof DomainError && err.code !== 'service_unavailable') return 'invalid';
   if (err instanceof HttpError && err.status < 500) return 'invalid';
   return 'error';
 }
@@ -32,7 +34,8 @@ export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logge
   return async (ctx, next) => {
     try {
       await next();
-      const result: PlacementResult = ctx.response.get('Idempotent-Replayed') === 'true' ? 'replayed' : 'accepted';
+      const result: PlacementResult =
+        ctx.response.get('Idempotent-Replayed') === 'true' ? 'replayed' : ctx.status === 202 ? 'deferred' : 'accepted';
       metrics.ordersPlaced.inc({ result });
       const order = ctx.body as { id: string; status: string };
       logRequestAsAboutOrder(ctx, order.id);

@@ -1,0 +1,154 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Context } from 'koa';
+import { bearerToken } from '../auth/bearer';
+import { customerAuthenticator } from '../auth/caller';
+import type { VerifyCustomerToken } from '../auth/customer-token';
+import { createCustomerTokenVerifier } from '../auth/customer-token';
+import { secretTokenMatcher } from '../auth/secret-token';
+import type { Config } from '../config';
+import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
+import type { ErrorCode } from './error-codes';
+import { HttpError } from './error-middleware';
+
+type SecuritySchemeObject = Parameters<OpenAPIRegistry['registerComponent']>[2];
+
+/** What an auth scheme may read when the routes are mounted (secrets, keys). */
+export interface AuthDeps {
+  config: Config;
+}
+
+/**
+ * One way of proving who calls a route. `P` is the principal the route's handler receives (and ctx.state.principal).
+ * A route names its scheme (`auth: 'admin'`); everything else comes from here.
+ */
+export interface AuthScheme<P> {
+  /** Built once per mounted route: checks the request and returns its principal, or throws (an HttpError 401/403). */
+  authenticate(deps: AuthDeps): (ctx: Context) => P | Promise<P>;
+  /** components.securitySchemes this scheme relies on (none for public routes). */
+  securitySchemes: Record<string, SecuritySchemeObject>;
+  /** The operation's `security`: alternatives, any one of which admits the caller; `[]` for public routes. */
+  security: Record<string, string[]>[];
+  /** What the scheme answers with when it refuses a request; added to every route using it. */
+  errors: readonly ErrorCode[];
+}
+
+const authScheme = <P>(scheme: AuthScheme<P>) => scheme;
+
+/**
+ * One verifier per configuration, shared by every route that checks customer tokens: the identity provider's key
+ * set is then fetched and cached once per process, not once per route.
+ */
+const verifiers = new WeakMap<Config, VerifyCustomerToken>();
+function customerTokens(config: Config): VerifyCustomerToken {
+  let verify = verifiers.get(config);
+  if (!verify) verifiers.set(config, (verify = createCustomerTokenVerifier(config)));
+  return verify;
+}
+
+const CUSTOMER_SECURITY = {
+  customerToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      '`Authorization: Bearer <JWT>`: HS256 signed with AUTH_JWT_SECRET, or RS256/ES256 from the identity provider at ' +
+      'AUTH_JWKS_URL (issuer AUTH_ISSUER, audience AUTH_AUDIENCE). `sub` is the customer id, `email` (optional) the ' +
+      'customer\'s email; `exp` is required; 60 s of clock skew are allowed. Locally: `npm run token -- <customerId> [email]`.',
+  },
+} satisfies Record<string, SecuritySchemeObject>;
+
+const ADMIN_SECURITY = {
+  adminToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: '`Authorization: Bearer <ADMIN_TOKEN>` (config ADMIN_TOKEN; `dev-admin-token` locally)',
+  },
+} satisfies Record<string, SecuritySchemeObject>;
+
+/**
+ * The schemes routes can name. A new one is one entry here: its principal type follows from `authenticate`.
+ */
+export const AUTH_SCHEMES = {
+  /** Anyone. */
+  public: authScheme({
+    authenticate: () => () => ({ kind: 'anonymous' as const }),
+    securitySchemes: {},
+    security: [],
+    errors: [],
+  }),
+
+  /**
+   * Operators: `Authorization: Bearer <ADMIN_TOKEN>`. Both sides are hashed before timingSafeEqual: it needs equal
+   * lengths, and comparing digests means neither the time taken nor an early length check tells a caller how much
+   * of the token, or how long a token, it got right.
+   */
+  admin: authScheme({
+    authenticate: ({ config }) => {
+      const isAdminToken = secretTokenMatcher(config.ADMIN_TOKEN);
+      return (ctx) => {
+        const token = bearerToken(ctx.get('authorization'));
+        if (token === undefined || !isAdminToken(token)) {
+          ctx.set('WWW-Authenticate', 'Bearer realm="admin"');
+          throw new HttpError(401, 'unauthorized', 'a valid admin bearer token is required');
+        }
+        return { kind: 'admin' as const };
+      };
+    },
+    // The Authorization header is described by the scheme rather than as a parameter: OpenAPI ignores header
+    // parameters named Authorization, and tools (Swagger UI's "Authorize" button) read security schemes.
+    securitySchemes: ADMIN_SECURITY,
+    security: [{ adminToken: [] }],
+    errors: ['unauthorized'],
+  }),
+
+  /** Customers: `Authorization: Bearer <JWT>` (src/auth/customer-token.ts); the principal names the customer. */
+  customer: authScheme({
+    authenticate: ({ config }) => customerAuthenticator({ verifyCustomer: customerTokens(config) }),
+    securitySchemes: CUSTOMER_SECURITY,
+    security: [{ customerToken: [] }],
+    errors: ['unauthorized', 'service_unavailable'],
+  }),
+
+  /** A customer's token, or the admin token (support staff act on any customer's orders). */
+  customerOrAdmin: authScheme({
+    authenticate: ({ config }) =>
+      customerAuthenticator({ verifyCustomer: customerTokens(config), isAdminToken: secretTokenMatcher(config.ADMIN_TOKEN) }),
+    securitySchemes: { ...CUSTOMER_SECURITY, ...ADMIN_SECURITY },
+    security: [{ customerToken: [] }, { adminToken: [] }],
+    errors: ['unauthorized', 'service_unavailable'],
+  }),
+
+  /** The payment provider: an HMAC-SHA256 of the raw body in the Payment-Signature header, checked before parsing. */
+  paymentSignature: authScheme({
+    authenticate: ({ config }) => (ctx) => {
+      const raw = ctx.request.rawBody ?? Buffer.alloc(0);
+      const signature = ctx.get(WEBHOOK_SIGNATURE_HEADER) || undefined;
+      if (!verifyWebhookSignature(config.PAYMENT_WEBHOOK_SECRET, signature, raw, Math.floor(Date.now() / 1000))) {
+        throw new HttpError(401, 'invalid_signature', 'the Payment-Signature header is missing, wrong or stale');
+      }
+      return { kind: 'paymentProvider' as const };
+    },
+    securitySchemes: {
+      paymentSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Payment-Signature',
+        description:
+          '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with PAYMENT_WEBHOOK_SECRET; 5-minute tolerance',
+      },
+    },
+    security: [{ paymentSignature: [] }],
+    errors: ['invalid_signature'],
+  }),
+};
+
+export type AuthName = keyof typeof AUTH_SCHEMES;
+/** The principal a route with scheme `A` runs as. */
+export type Principal<A extends AuthName> = Awaited<ReturnType<ReturnType<(typeof AUTH_SCHEMES)[A]['authenticate']>>>;
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Who is calling: set by the route's auth scheme before its handler runs. */
+    principal?: Principal<AuthName>;
+  }
+}

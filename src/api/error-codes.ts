@@ -1,0 +1,74 @@
+/**
+ * The one table of the API's error codes: the HTTP status each answers with and what it means (the OpenAPI
+ * document's wording). errorMiddleware maps a DomainError's code through it; a route declares the codes it can
+ * answer with by name, and its document entry gets the statuses from here.
+ */
+export const ERROR_CODES = {
+  validation_failed: { status: 400, meaning: 'a header, the query or the body does not match the schema (details list each problem)' },
+  invalid_json: { status: 400, meaning: 'the body is not valid JSON' },
+  invalid_encoding: { status: 400, meaning: 'the body is not valid UTF-8, or holds a string that is not well-formed Unicode' },
+  unauthorized: {
+    status: 401,
+    meaning:
+      'missing, malformed, expired or not yet valid bearer token, bad signature, `alg: none`, wrong issuer or audience, ' +
+      'no `sub`; the answer carries `WWW-Authenticate: Bearer`',
+  },
+  invalid_signature: { status: 401, meaning: 'the Payment-Signature header is missing, wrong or older than 5 minutes' },
+  insufficient_funds: { status: 402, meaning: 'the payment method cannot cover the amount' },
+  forbidden: { status: 403, meaning: "the body's (or the query's) customerId is not the token's subject" },
+  not_found: { status: 404, meaning: 'no such resource' },
+  method_not_allowed: { status: 405, meaning: 'the path exists, but not with this method' },
+  sku_taken: { status: 409, meaning: 'another product has this SKU' },
+  insufficient_stock: {
+    status: 409,
+    meaning: 'not enough available stock; details: [{ productId, requested, available }]; nothing was reserved',
+  },
+  idempotency_key_reused: { status: 409, meaning: 'this Idempotency-Key was used with a different request body' },
+  not_cancellable: { status: 409, meaning: 'the order is REJECTED, COMPLETED, REFUNDED, NEEDS_ATTENTION or being refunded' },
+  not_retryable: { status: 409, meaning: 'the order has no failed compensation to retry' },
+  already_exists: { status: 409, meaning: 'the resource exists already' },
+  not_refundable: { status: 409, meaning: 'the payment cannot be refunded' },
+  not_voidable: { status: 409, meaning: 'the payment cannot be voided' },
+  payload_too_large: { status: 413, meaning: 'the body is larger than REQUEST_BODY_LIMIT_BYTES' },
+  unsupported_media_type: { status: 415, meaning: 'a body that is not application/json' },
+  unknown_product: { status: 422, meaning: 'a product does not exist or is inactive; details: [{ productId }]' },
+  inactive_product: { status: 422, meaning: 'a product is not active' },
+  currency_mismatch: {
+    status: 422,
+    meaning: 'the products are priced in different currencies; details: [{ productId, currency }]',
+  },
+  rate_limited: {
+    status: 429,
+    meaning:
+      'more than ORDER_RATE_LIMIT_PER_MINUTE new orders in 60 s for this customer or email; `Retry-After` says when ' +
+      'to retry, `RateLimit-Policy` / `RateLimit` describe the quotas; nothing was reserved',
+  },
+  too_many_open_orders: {
+    status: 429,
+    meaning: 'MAX_OPEN_ORDERS_PER_CUSTOMER orders already await payment; pay or cancel one (see `Retry-After`); nothing was reserved',
+  },
+  internal_error: { status: 500, meaning: 'an unexpected error (logged with the request id)' },
+  not_implemented: { status: 501, meaning: 'the method is not implemented' },
+  overloaded: {
+    status: 503,
+    meaning: 'this server has MAX_INFLIGHT_PLACEMENTS placements in flight; retry after `Retry-After` seconds; nothing was reserved',
+  },
+  service_unavailable: { status: 503, meaning: 'a dependency is not answering; retry shortly' },
+  not_ready: { status: 503, meaning: 'PostgreSQL or Temporal does not answer; details name which' },
+} as const satisfies Record<string, { status: number; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The status of a code, or undefined for a code the table does not know (a programming error: answered 500). */
+export function statusOf(code: string): number | undefined {
+  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode].status : undefined;
+}
+
+/** What any request with a JSON body can fail with (the body parser and the schema). */
+export const BODY_ERRORS: readonly ErrorCode[] = [
+  'invalid_json',
+  'invalid_encoding',
+  'validation_failed',
+  'payload_too_large',
+  'unsupported_media_type',
+];

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { toProductJson } from '../../catalog/product-json';
+import { adjustStock, createProduct, updateProduct } from '../../catalog/products';
+import { createProductBody, stockAdjustmentBody, updateProductBody } from '../../catalog/request-schemas';
+import type { Orm } from '../../db/orm';
+import { NotificationSchema } from '../../orders/entities';
+import { retryCompensation } from '../../orders/order-commands';
+import { notificationsQuerySchema, orderIdParamsSchema } from '../../orders/request-schemas';
+import { notificationJsonSchema } from '../../orders/response-schemas';
+import type { ApiDeps } from '../deps';
+import { defineRoute, json } from '../define-route';
+import { Order, orderIdOf } from './orders';
+import { Product, productIdParams } from './products';
+
+/** Operator endpoints (admin bearer token): the catalog's writes, stuck orders and sent notifications. */
+export const adminRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/admin/products',
+    operationId: 'createProduct',
+    auth: 'admin',
+    tags: ['catalog'],
+    summary: 'Create a product',
+    request: { body: createProductBody },
+    responses: { 201: json('Created', Product, z.object({ Location: z.string().describe('/products/{id}') })) },
+    errors: ['sku_taken', 'service_unavailable'],
+    handler: async ({ body }, ctx, { orm }: { orm: Orm }) => {
+      const product = await createProduct(orm.em.fork(), body);
+      ctx.status = 201;
+      ctx.set('Location', `/products/${product.id}`);
+      return toProductJson(product);
+    },
+  }),
+
+  defineRoute({
+    method: 'patch',
+    path: '/admin/products/{id}',
+    operationId: 'updateProduct',
+    auth: 'admin',
+    tags: ['catalog'],
+    summary: "Change a product's name, price or active flag",
+    request: { params: productIdParams, body: updateProductBody },
+    resource: 'product',
+    responses: { 200: json('The product', Product) },
+    errors: ['service_unavailable'],
+    handler: async ({ params, body }, _ctx, { orm }: { orm: Orm }) =>
+      toProductJson(await updateProduct(orm.em.fork(), params.id, body)),
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/admin/products/{id}/stock-adjustments',
+    operationId: 'adjustStock',
+    auth: 'admin',
+    tags: ['catalog'],
+    summary: 'Add or remove stock on hand',
+    request: { params: productIdParams, body: stockAdjustmentBody },
+    resource: 'product',
+    responses: { 200: json('The product', Product) },
+    errors: ['insufficient_stock', 'service_unavailable'],
+    handler: async ({ params, body }, _ctx, { orm }: { orm: Orm }) =>
+      toProductJson(await adjustStock(orm.em.fork(), params.id, body.delta, body.reason)),
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/admin/orders/{id}/retry-compensation',
+    operationId: 'retryCompensation',
+    auth: 'admin',
+    tags: ['admin'],
+    summary: 'Retry the failed compensations of a NEEDS_ATTENTION order',
+    request: { params: orderIdParamsSchema },
+    resource: 'order',
+    responses: { 200: json('The order; the saga runs the compensations again', Order) },
+    errors: ['not_retryable', 'service_unavailable'],
+    handler: ({ params }, ctx, deps: ApiDeps) => retryCompensation(deps, orderIdOf(ctx, params)),
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/admin/notifications',
+    operationId: 'listNotifications',
+    auth: 'admin',
+    tags: ['admin'],
+    summary: 'Customer notifications, newest first (at most 500)',
+    request: { query: notificationsQuerySchema },
+    responses: { 200: json('Notifications', z.object({ items: z.array(notificationJsonSchema) })) },
+    errors: ['service_unavailable'],
+    handler: async ({ query: { status } }, _ctx, { orm }: { orm: Orm }) => {
+      const rows = await orm.em
+        .fork()
+        .find(NotificationSchema, status ? { status: status === 'failed' ? 'FAILED' : 'SENT' } : {}, {
+          orderBy: { createdAt: 'desc' },
+          limit: 500,
+        });
+      return {
+        items: rows.map((n) => ({
+          id: n.id,
+          orderId: n.orderId,
+          kind: n.kind,
+          recipient: n.recipient,
+          status: n.status,
+          attempts: n.attempts,
+          lastError: n.lastError ?? null,
+          createdAt: n.createdAt.toISOString(),
+          updatedAt: n.updatedAt.toISOString(),
+        })),
+      };
+    },
+  }),
+];
