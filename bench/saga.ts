@@ -19,6 +19,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { launch, System, systemServices } from '../devtools/launcher';
 import { ensureTemporalCli, PROJECT_ROOT } from '../devtools/temporal-cli';
+import { ORDER_LIMITS_OFF } from '../devtools/limits-off';
 import type { LegContext, LegResult } from './lib/legs';
 import { runCeilingLeg, runOursLeg } from './lib/legs';
 import { describeMachine } from '../devtools/machine';
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     // The bench's worker: the production worker with the ceiling workflow beside the product's (bench/ceiling/).
     services: systemServices({ workerEntry: 'bench/ceiling/worker.ts', env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' } } }),
     ports: 'free',
+    // The throughput legs measure the saga, not the order limits.
+    env: ORDER_LIMITS_OFF,
     temporal: { dynamicConfig: DYNAMIC_CONFIG },
     logs: 'files',
     workflowBundle: { build: 'bench/ceiling/workflows' },

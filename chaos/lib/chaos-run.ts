@@ -1,6 +1,7 @@
 import { Client as PgClient } from 'pg';
 import type { System } from '../../devtools/launcher';
 import { launch, systemServices } from '../../devtools/launcher';
+import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
 import type { DriverStats } from './driver';
 import { OrderDriver } from './driver';
 import type { FaultCounts } from './faults';
@@ -76,7 +77,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     temporal: { persist: true },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
-    env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10' },
+    env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10', ...ORDER_LIMITS_OFF },
     log,
   });
   const temporal = await stack.client();
@@ -120,7 +121,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       },
       log,
     );
-    const driver = new OrderDriver(stack.apiUrl, log);
+    // Orders are placed and cancelled as support staff would: the admin token names any customer.
+    const driver = new OrderDriver(stack.apiUrl, log, admin);
     const placementStarted = Date.now();
     faults.start();
     // An operator receives deliveries and writes off damaged stock while orders flow.

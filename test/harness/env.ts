@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../src/config';
+import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
 import { loadConfig } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
 import { initOrm } from '../../src/db/orm';
@@ -11,14 +12,10 @@ import { createLogger } from '../../src/logger';
  * Temporal dev server. Every test gets its own task queue and random ids so tests never see each other's work.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...UNLIMITED, ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...overrides });
+  // The limit tests set the limits through `overrides`.
+  return loadConfig({ ...ORDER_LIMITS_OFF, ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...overrides });
 }
 
-/**
- * Tests place many orders per customer, and many at once; the order limits and the in-flight cap have tests of
- * their own, which set them through `overrides`.
- */
-const UNLIMITED = { ORDER_RATE_LIMIT_PER_MINUTE: '1000000', MAX_OPEN_ORDERS_PER_CUSTOMER: '1000000', MAX_INFLIGHT_PLACEMENTS: '100000' };
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID()}`;
 export const uniqueTaskQueue = () => uniqueId('tq');
