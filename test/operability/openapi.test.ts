@@ -108,7 +108,11 @@ describe('the OpenAPI document', () => {
     const errorCodes = (op: any, status: string) =>
       op.responses[status].content['application/json'].schema.properties.error.enum;
     const placeOrder = operation('post', '/orders');
-    expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '400', '409', '413', '415', '422', '500', '503']);
+    expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '202', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503']);
+    expect(errorCodes(placeOrder, '401')).toEqual(['unauthorized']);
+    expect(errorCodes(placeOrder, '403')).toEqual(['forbidden']);
+    expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders']);
+    expect(errorCodes(placeOrder, '503')).toEqual(expect.arrayContaining(['overloaded', 'service_unavailable']));
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
     expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
