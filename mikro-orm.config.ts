@@ -1,5 +1,5 @@
-// The MikroORM CLI's entry (npx mikro-orm …). The service itself builds its options in src/db/orm-options.ts.
+// The MikroORM CLI's entry (npx mikro-orm …). The service itself builds its options in src/db/orm.ts.
 import { loadConfig } from './src/config';
-import { ormOptions } from './src/db/orm-options';
+import { ormOptions } from './src/db/orm';
 
 export default ormOptions(loadConfig());

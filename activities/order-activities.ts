@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import pLimit from 'p-limit';
 import { commitStock, releaseStock, reserveStock, restockOrder as restockCatalog } from '../src/catalog/stock';
 import type { Config } from '../src/config';
 import type { Orm } from '../src/db/orm';
@@ -13,7 +14,6 @@ import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
 import { PaymentProviderError } from '../src/payments/payment-provider';
 import type { OrderActivities } from '../workflows/order/activity-types';
-import { concurrencyLimit } from '../src/concurrency-limit';
 import { countCompensations } from './compensation-metrics';
 import { toActivityFailure } from './errors';
 
@@ -39,7 +39,7 @@ const refundKey = (paymentId: string) => `refund:${paymentId}`;
 export function createOrderActivities({ orm, config, logger, payments, notifier, metrics = createWorkerMetrics() }: OrderActivityDeps): OrderActivities {
   const em = () => orm.em.fork();
   // RESERVATION_CONCURRENCY: reservations queue here rather than on a hot product row's lock inside PostgreSQL.
-  const reservationSlot = concurrencyLimit(config.RESERVATION_CONCURRENCY);
+  const reservationSlot = pLimit(config.RESERVATION_CONCURRENCY);
 
   async function refund(orderId: string, payment: Payment): Promise<{ status: string }> {
     if (payment.status === 'refunded') return { status: 'refunded' };

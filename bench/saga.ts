@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { launch, System, systemServices } from '../devtools/launcher';
+import { loadLauncherSettings } from '../devtools/launcher/settings';
 import { ensureTemporalCli, PROJECT_ROOT } from '../devtools/temporal-cli';
 import { ORDER_LIMITS_OFF } from '../devtools/limits-off';
 import type { LegContext, LegResult } from './lib/legs';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     ports: 'free',
     // The throughput legs measure the saga, not the order limits.
     env: ORDER_LIMITS_OFF,
-    temporal: { dynamicConfig: DYNAMIC_CONFIG },
+    temporal: { persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE, dynamicConfig: DYNAMIC_CONFIG },
     logs: 'files',
     workflowBundle: { build: 'bench/ceiling/workflows' },
     log,

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMachine } from '../devtools/machine';
 import { System } from '../devtools/launcher';
+import { loadLauncherSettings } from '../devtools/launcher/settings';
 import { loadConfig } from '../src/config';
 import { PROJECT_ROOT } from '../devtools/temporal-cli';
 import { runChaos } from './lib/chaos-run';
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const summary = await runChaos({
     databaseUrl: databaseUrl(),
+    persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE,
     orders: Number(env.CHAOS_ORDERS ?? 300),
     concurrency: Number(env.CHAOS_CONCURRENCY ?? 12),
     placementMs: Number(env.CHAOS_PLACEMENT_SECONDS ?? 90) * 1000,

@@ -1,8 +1,21 @@
 import { z } from 'zod';
-import { parseDuration } from './duration';
 import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_WEBHOOK_SECRET, productionProblems } from './production-rules';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 
-/** A duration setting: a string such as "8s" or "15m", parsed to milliseconds. */
+/**
+ * A duration setting: a string such as "8s", "15m" or "250ms" (Temporal's duration strings, the format of the
+ * workflow timeouts), parsed once at start-up into milliseconds.
+ */
+function parseDuration(text: string): number | undefined {
+  try {
+    const ms = msToNumber(text.trim() as Duration);
+    return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const duration = (fallback: string) =>
   z
     .string()

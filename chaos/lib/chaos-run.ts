@@ -1,5 +1,5 @@
 import { Client as PgClient } from 'pg';
-import type { System } from '../../devtools/launcher';
+import type { System, TemporalPersistence } from '../../devtools/launcher';
 import { launch, systemServices } from '../../devtools/launcher';
 import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
 import type { DriverStats } from './driver';
@@ -30,6 +30,8 @@ export interface ChaosOptions {
   /** After placement, how long to wait for every order to finish before checking anyway. */
   settleTimeoutMs: number;
   seed: number;
+  /** Which Temporal runs under the system (TEMPORAL_PERSISTENCE); default the dev server. */
+  persistence?: TemporalPersistence;
   /** A prebuilt workflow bundle (the jest harness has one); otherwise one is built. */
   workflowBundlePath?: string;
   log: (message: string) => void;
@@ -74,7 +76,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     }),
     ports: 'free',
     // Persisted (SQLite in the work directory), so the dev server can be restarted without losing workflows.
-    temporal: { persist: true },
+    temporal: { persistence: options.persistence, persist: true },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
     env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10', ...ORDER_LIMITS_OFF },

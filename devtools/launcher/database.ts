@@ -10,7 +10,10 @@ export async function recreateDatabase(databaseUrl: string): Promise<void> {
 }
 
 /** The one "create the database and migrate" of every way the system is started (recreated first on request). */
-export async function prepareDatabase(databaseUrl: string, options: { recreate?: boolean } = {}): Promise<{ created: boolean; applied: string[] }> {
+export async function prepareDatabase(
+  databaseUrl: string,
+  options: { recreate?: boolean } = {},
+): Promise<{ created: boolean; applied: string[] }> {
   if (options.recreate) await recreateDatabase(databaseUrl);
   const result = await migrateDatabase(databaseUrl);
   return { ...result, created: result.created || Boolean(options.recreate) };

@@ -12,12 +12,12 @@ import { answers, freePort, httpOk, waitUntil } from './ports';
 import type { ProcessExit } from './process';
 import { ManagedProcess } from './process';
 import type { ServiceSpec } from './services';
-import { instanceName } from './services';
+import { instanceName, planPorts } from './services';
 import type { TemporalPersistence, TemporalServer } from './temporal';
 import { existingServer, splitAddress, TEMPORAL_MODES } from './temporal';
 
 export type { ServiceSpec } from './services';
-export { systemServices } from './services';
+export { planPorts, systemServices } from './services';
 export type { TemporalPersistence, TemporalServer, TemporalStarter } from './temporal';
 export { ManagedProcess } from './process';
 
@@ -150,10 +150,13 @@ export class System {
     this.buildBundle();
     await this.startTemporal();
     if (this.stopped) throw new Error('stopped while starting');
-    const { created, applied } = await prepareDatabase(this.options.databaseUrl, { recreate: this.options.recreateDatabase });
+    const { created, applied } = await prepareDatabase(this.options.databaseUrl, {
+      recreate: this.options.recreateDatabase,
+    });
     if (created) this.log(`created database ${this.databaseName}`);
     this.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-    for (const spec of this.options.services) this.running.set(spec.name, new Array<ManagedProcess | undefined>(spec.instances).fill(undefined));
+    for (const spec of this.options.services)
+      this.running.set(spec.name, new Array<ManagedProcess | undefined>(spec.instances).fill(undefined));
     // Every process started before any is waited for: the worker bundles its workflows while the API comes up.
     const starting: Promise<unknown>[] = [];
     for (const spec of this.options.services) {
@@ -172,9 +175,17 @@ export class System {
     if (this.stopped) throw new Error(`not starting ${name}: the system is stopping`);
     const spec = this.spec(name);
     const label = instanceName(spec, index);
-    const output = this.options.logs === 'console' ? ('console' as const) : { logFile: path.join(this.workDir, `${label}.log`) };
+    const output =
+      this.options.logs === 'console' ? ('console' as const) : { logFile: path.join(this.workDir, `${label}.log`) };
     const proc = new ManagedProcess(
-      { name: label, command: process.execPath, args: ['--import', 'tsx', spec.entry], cwd: PROJECT_ROOT, env: this.envFor(spec, index), output },
+      {
+        name: label,
+        command: process.execPath,
+        args: ['--import', 'tsx', spec.entry],
+        cwd: PROJECT_ROOT,
+        env: this.envFor(spec, index),
+        output,
+      },
       (exit) => {
         if (!this.expected.has(proc)) this.options.onUnexpectedExit?.(label, exit);
       },
@@ -187,10 +198,15 @@ export class System {
       ms = parseStartupMs(seen.line) ?? seen.ms;
     } else {
       const url = `http://127.0.0.1:${this.ports.get(label)![ready.portKey]}${ready.httpPath}`;
-      await waitUntil(label, async () => {
-        if (!proc.running) throw new Error(`${label} exited (${JSON.stringify(await proc.exited)}) before it was ready`);
-        return httpOk(url);
-      }, READY_TIMEOUT_MS);
+      await waitUntil(
+        label,
+        async () => {
+          if (!proc.running)
+            throw new Error(`${label} exited (${JSON.stringify(await proc.exited)}) before it was ready`);
+          return httpOk(url);
+        },
+        READY_TIMEOUT_MS,
+      );
       ms = performance.now() - proc.startedAt;
     }
     this.readyMs.set(name, [...(this.readyMs.get(name) ?? []), ms]);
@@ -237,9 +253,13 @@ export class System {
     lines.push(`${'Temporal UI'.padEnd(17)}${this.temporal?.uiUrl ?? loadConfig(this.baseEnv).TEMPORAL_UI_URL}`);
     lines.push(`${'Simulator'.padEnd(17)}${this.simulatorUrl}`);
     const workers = this.spec('worker').instances;
-    for (let i = 0; i < workers; i++) lines.push(`${(workers > 1 ? `Worker ${i + 1} metrics` : 'Worker metrics').padEnd(17)}${this.url('worker', i)}/metrics`);
+    for (let i = 0; i < workers; i++)
+      lines.push(
+        `${(workers > 1 ? `Worker ${i + 1} metrics` : 'Worker metrics').padEnd(17)}${this.url('worker', i)}/metrics`,
+      );
     for (const spec of this.options.services.filter((s) => !['api', 'worker', 'simulator'].includes(s.name))) {
-      for (let i = 0; i < spec.instances; i++) lines.push(`${instanceName(spec, i).padEnd(17)}${this.url(spec.name, i)}`);
+      for (let i = 0; i < spec.instances; i++)
+        lines.push(`${instanceName(spec, i).padEnd(17)}${this.url(spec.name, i)}`);
     }
     return lines;
   }
@@ -291,28 +311,17 @@ export class System {
   private async planPorts(): Promise<void> {
     const free = this.options.ports === 'free';
     const settings = free ? undefined : loadConfig();
-    const owner = new Map<number, string>();
-    const claim = (port: number, what: string) => {
-      if (port === 0) return port;
-      const other = owner.get(port);
-      if (other) throw new Error(`port ${port} is wanted by both ${other} and ${what}: change one of these settings`);
-      owner.set(port, what);
-      return port;
-    };
-    for (const spec of this.options.services) {
-      for (let i = 0; i < spec.instances; i++) {
-        const label = instanceName(spec, i);
-        const ports: Record<string, number> = {};
-        for (const key of spec.portKeys) {
-          const base = settings ? Number(settings[key as keyof Config] ?? process.env[key] ?? 0) : await freePort();
-          ports[key] = claim(free || base === 0 ? base : base + i * spec.portKeys.length, `${label} (${key})`);
-        }
-        this.ports.set(label, ports);
-      }
-    }
     const temporalAddress = settings ? settings.TEMPORAL_ADDRESS : `127.0.0.1:${await freePort()}`;
-    claim(splitAddress(temporalAddress).port, 'Temporal (TEMPORAL_ADDRESS)');
-    const uiPort = settings ? claim(settings.TEMPORAL_UI_PORT, 'the Temporal UI (TEMPORAL_UI_PORT)') : 0;
+    const uiPort = settings ? settings.TEMPORAL_UI_PORT : 0;
+    const planned = await planPorts(
+      this.options.services,
+      settings ? (key) => Number(settings[key as keyof Config] ?? process.env[key] ?? 0) : undefined,
+      [
+        [splitAddress(temporalAddress).port, 'Temporal (TEMPORAL_ADDRESS)'],
+        [uiPort, 'the Temporal UI (TEMPORAL_UI_PORT)'],
+      ],
+    );
+    for (const [label, ports] of planned) this.ports.set(label, ports);
     this.baseEnv = { ...process.env };
     if (free) {
       // Loopback only, and whatever ports the services grow, none may fall back to a default `npm start` uses.
@@ -322,7 +331,8 @@ export class System {
       for (const key of ['ADMIN_TOKEN', 'PAYMENT_WEBHOOK_SECRET', 'AUTH_JWT_SECRET']) {
         if (!this.baseEnv[key]) this.baseEnv[key] = randomBytes(32).toString('base64url');
       }
-      for (const key of Object.keys(configSchema.shape).filter((k) => k.endsWith('_PORT'))) this.baseEnv[key] = String(await freePort());
+      for (const key of Object.keys(configSchema.shape).filter((k) => k.endsWith('_PORT')))
+        this.baseEnv[key] = String(await freePort());
     }
     Object.assign(this.baseEnv, { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_PORT: String(uiPort) });
   }
@@ -332,7 +342,11 @@ export class System {
     if (!bundle || 'path' in bundle) return;
     const out = path.join(this.workDir, 'workflow-bundle.js');
     const started = performance.now();
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-workflow-bundle.ts', out, bundle.build], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/build-workflow-bundle.ts', out, bundle.build],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
     if (result.status !== 0) throw new Error(`building the workflow bundle failed:\n${result.stdout}${result.stderr}`);
     this.options.workflowBundle = { path: out };
     this.log(`workflow bundle built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -354,7 +368,8 @@ export class System {
       uiPort: Number(this.baseEnv.TEMPORAL_UI_PORT),
       stateDir: this.options.temporal?.persist ? this.workDir : undefined,
       dynamicConfig: this.options.temporal?.dynamicConfig,
-      output: (name) => (this.options.logs === 'console' ? 'console' : { logFile: path.join(this.workDir, `${name}.log`) }),
+      output: (name) =>
+        this.options.logs === 'console' ? 'console' : { logFile: path.join(this.workDir, `${name}.log`) },
       log: this.log,
     });
   }
@@ -368,15 +383,18 @@ export class System {
     const firstPorts = (name: string) => this.ports.get(instanceName(this.spec(name), 0))!;
     const has = (name: string) => this.options.services.some((s) => s.name === name);
     // With the settings' ports, a URL the user set (say PAYMENT_PROVIDER_URL at another provider) is theirs.
-    const unlessSet = (key: string, value: string) => (this.options.ports === 'config' && process.env[key] ? {} : { [key]: value });
+    const unlessSet = (key: string, value: string) =>
+      this.options.ports === 'config' && process.env[key] ? {} : { [key]: value };
     const derived: Record<string, string> = {
       DATABASE_URL: this.options.databaseUrl,
       TEMPORAL_ADDRESS: this.temporal?.address ?? this.baseEnv.TEMPORAL_ADDRESS!,
       TEMPORAL_NAMESPACE: this.temporal?.namespace ?? loadConfig(this.baseEnv).TEMPORAL_NAMESPACE,
-      LOG_FORMAT: this.options.logs === 'files' ? 'json' : (process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json')),
+      LOG_FORMAT:
+        this.options.logs === 'files' ? 'json' : (process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json')),
       ...(this.temporal?.uiUrl ? unlessSet('TEMPORAL_UI_URL', this.temporal.uiUrl) : {}),
     };
-    for (const s of this.options.services) for (const [key, port] of Object.entries(firstPorts(s.name))) derived[key] = String(port);
+    for (const s of this.options.services)
+      for (const [key, port] of Object.entries(firstPorts(s.name))) derived[key] = String(port);
     if (has('simulator')) {
       const simulator = this.simulatorUrl;
       Object.assign(derived, unlessSet('PAYMENT_PROVIDER_URL', simulator), unlessSet('NOTIFIER_URL', simulator));
@@ -384,7 +402,9 @@ export class System {
     if (has('api')) Object.assign(derived, unlessSet('SIM_WEBHOOK_URL', `${this.apiUrl}/webhooks/payments`));
     const bundle = this.options.workflowBundle;
     if (bundle && 'path' in bundle) derived.WORKFLOW_BUNDLE_PATH = bundle.path;
-    const own = Object.fromEntries(Object.entries(this.ports.get(instanceName(spec, index))!).map(([k, v]) => [k, String(v)]));
+    const own = Object.fromEntries(
+      Object.entries(this.ports.get(instanceName(spec, index))!).map(([k, v]) => [k, String(v)]),
+    );
     return { ...this.baseEnv, ...derived, ...this.options.env, ...spec.env, ...own };
   }
 }

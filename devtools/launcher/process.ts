@@ -48,7 +48,12 @@ export class ManagedProcess {
     const { output } = spec;
     let child: ChildProcess;
     if (output === 'console') {
-      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(spec.command, spec.args, {
+        cwd: spec.cwd,
+        env: spec.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       const color = COLORS[started++ % COLORS.length];
       const name = spec.name.padEnd(10);
       const prefix = process.stdout.isTTY ? `\x1b[${color}m${name}|\x1b[0m ` : `${name}| `;
@@ -62,7 +67,12 @@ export class ManagedProcess {
       const fd = openSync(output.logFile, 'a');
       this.logOffset = statSync(output.logFile).size;
       writeSync(fd, `\n--- ${new Date().toISOString()} ${spec.name}: ${spec.command} ${spec.args.join(' ')}\n`);
-      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', fd, fd], detached: true });
+      child = spawn(spec.command, spec.args, {
+        cwd: spec.cwd,
+        env: spec.env,
+        stdio: ['ignore', fd, fd],
+        detached: true,
+      });
       closeSync(fd); // the child holds its own copy
     }
     if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.command}`);
@@ -112,7 +122,8 @@ export class ManagedProcess {
         .split('\n')
         .find((l) => l.includes(text));
       if (line !== undefined) return { ms: performance.now() - this.startedAt, line };
-      if (!this.running) throw new Error(`${this.name} exited (${JSON.stringify(this.exit)}) before logging "${text}"; see ${where}`);
+      if (!this.running)
+        throw new Error(`${this.name} exited (${JSON.stringify(this.exit)}) before logging "${text}"; see ${where}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error(`${this.name} did not log "${text}" within ${timeoutMs} ms; see ${where}`);

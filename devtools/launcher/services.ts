@@ -1,3 +1,5 @@
+import { freePort } from './ports';
+
 /** How the launcher tells that a process is ready. */
 export type Readiness =
   /** GET http://127.0.0.1:<port in portKey><path> answers 2xx. */
@@ -31,7 +33,14 @@ export function systemServices(options: {
   workerEntry?: string;
 }): ServiceSpec[] {
   return [
-    { name: 'simulator', entry: 'src/simulator/main.ts', instances: 1, portKeys: ['SIMULATOR_PORT'], ready: { httpPath: '/healthz', portKey: 'SIMULATOR_PORT' }, env: options.env?.simulator },
+    {
+      name: 'simulator',
+      entry: 'src/simulator/main.ts',
+      instances: 1,
+      portKeys: ['SIMULATOR_PORT'],
+      ready: { httpPath: '/healthz', portKey: 'SIMULATOR_PORT' },
+      env: options.env?.simulator,
+    },
     {
       name: 'worker',
       entry: options.workerEntry ?? 'src/worker/main.ts',
@@ -41,8 +50,51 @@ export function systemServices(options: {
       ready: { logLine: 'worker polling' },
       env: options.env?.worker,
     },
-    { name: 'api', entry: 'src/api/main.ts', instances: options.apiInstances ?? 1, portKeys: ['PORT'], ready: { httpPath: '/readyz', portKey: 'PORT' }, env: options.env?.api },
+    {
+      name: 'api',
+      entry: 'src/api/main.ts',
+      instances: options.apiInstances ?? 1,
+      portKeys: ['PORT'],
+      ready: { httpPath: '/readyz', portKey: 'PORT' },
+      env: options.env?.api,
+    },
   ];
 }
 
-export const instanceName = (spec: ServiceSpec, index: number) => (spec.instances > 1 ? `${spec.name}-${index + 1}` : spec.name);
+export const instanceName = (spec: ServiceSpec, index: number) =>
+  spec.instances > 1 ? `${spec.name}-${index + 1}` : spec.name;
+
+/**
+ * Every port of every instance, by instance name and setting. With `base` (the settings' ports), instance i of a
+ * service adds i × its number of ports to each (API 2 on PORT + 1; worker 2 on WORKER_METRICS_PORT + 2 and
+ * WORKER_SDK_METRICS_PORT + 2); a 0 (turned off) stays 0. Without it, every port is a free one the OS picks.
+ * `others` are ports already spoken for (Temporal's). A port wanted twice is refused, naming both settings.
+ */
+export async function planPorts(
+  services: ServiceSpec[],
+  base?: (key: string) => number,
+  others: [port: number, what: string][] = [],
+): Promise<Map<string, Record<string, number>>> {
+  const owner = new Map<number, string>();
+  const claim = (port: number, what: string) => {
+    const other = owner.get(port);
+    if (port !== 0 && other)
+      throw new Error(`port ${port} is wanted by both ${other} and ${what}: change one of these settings`);
+    if (port !== 0) owner.set(port, what);
+    return port;
+  };
+  for (const [port, what] of others) claim(port, what);
+  const planned = new Map<string, Record<string, number>>();
+  for (const spec of services) {
+    for (let i = 0; i < spec.instances; i++) {
+      const label = instanceName(spec, i);
+      const ports: Record<string, number> = {};
+      for (const key of spec.portKeys) {
+        const first = base ? base(key) : await freePort();
+        ports[key] = claim(!base || first === 0 ? first : first + i * spec.portKeys.length, `${label} (${key})`);
+      }
+      planned.set(label, ports);
+    }
+  }
+  return planned;
+}

@@ -23,7 +23,9 @@ export function loadLauncherSettings(env: NodeJS.ProcessEnv = process.env): Laun
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = launcherSettingsSchema.safeParse(present);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })));
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
+    );
   }
   return result.data;
 }

@@ -54,10 +54,11 @@ export async function waitForNamespace(address: string, namespace: string, timeo
   try {
     await waitUntil(
       `the ${namespace} namespace`,
-      () => connection.workflowService.describeNamespace({ namespace }).then(
-        () => true,
-        () => false,
-      ),
+      () =>
+        connection.workflowService.describeNamespace({ namespace }).then(
+          () => true,
+          () => false,
+        ),
       timeoutMs,
     );
   } finally {
@@ -81,7 +82,13 @@ export const startDevServer: TemporalStarter = async (options) => {
     dynamicConfig: options.dynamicConfig,
   });
   const start = async () => {
-    const server = new ManagedProcess({ name: 'temporal', command: cli, args, env: process.env, output: options.output('temporal') });
+    const server = new ManagedProcess({
+      name: 'temporal',
+      command: cli,
+      args,
+      env: process.env,
+      output: options.output('temporal'),
+    });
     try {
       await Promise.race([
         waitForNamespace(options.address, options.namespace),
@@ -104,7 +111,8 @@ export const startDevServer: TemporalStarter = async (options) => {
     args,
     pids: () => (server.running ? [server.pid] : []),
     async restart() {
-      if (!options.stateDir) throw new Error('restarting an in-memory dev server would lose every workflow: give it a stateDir');
+      if (!options.stateDir)
+        throw new Error('restarting an in-memory dev server would lose every workflow: give it a stateDir');
       await server.kill(); // SQLite in WAL mode survives a crash
       server = await start();
     },

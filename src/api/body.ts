@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
+import getRawBody from 'raw-body';
 import { HttpError } from './error-middleware';
 
 declare module 'koa' {
@@ -24,23 +26,14 @@ function rejectLoneSurrogates(_key: string, value: unknown): unknown {
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
- * Reads JSON bodies with a hard size limit, keeping the raw bytes. Every failure is a 4xx JSON error:
- * too large → 413, not JSON → 415, malformed JSON → 400.
+ * Reads JSON bodies with raw-body under a hard size limit (a declared Content-Length over it is refused before a
+ * byte is read), keeping the raw bytes. Every failure is a 4xx JSON error: too large → 413, not JSON → 415,
+ * malformed UTF-8, JSON or Unicode → 400.
  */
 export function jsonBody(limitBytes: number): Middleware {
   return async (ctx, next) => {
     if (!METHODS_WITH_BODY.has(ctx.method)) return next();
-    const declared = Number(ctx.get('content-length') || 0);
-    if (declared > limitBytes) throw tooLarge(limitBytes);
-
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limitBytes) throw tooLarge(limitBytes);
-      chunks.push(chunk);
-    }
-    const raw = Buffer.concat(chunks);
+    const raw = await readRaw(ctx.req, ctx.get('content-length'), limitBytes);
     ctx.request.rawBody = raw;
     if (raw.length === 0) {
       ctx.request.body = undefined;
@@ -66,6 +59,13 @@ export function jsonBody(limitBytes: number): Middleware {
   };
 }
 
-function tooLarge(limit: number) {
-  return new HttpError(413, 'payload_too_large', `request bodies are limited to ${limit} bytes`);
+async function readRaw(req: IncomingMessage, contentLength: string, limit: number): Promise<Buffer> {
+  try {
+    return await getRawBody(req, { limit, length: contentLength === '' ? undefined : contentLength });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      throw new HttpError(413, 'payload_too_large', `request bodies are limited to ${limit} bytes`);
+    }
+    throw err; // raw-body's own 4xx (a body shorter than its Content-Length, an aborted request)
+  }
 }

@@ -10,6 +10,13 @@ import { BODY_ERRORS, ERROR_CODES } from './error-codes';
 import { REQUEST_ID_HEADER, SANE_REQUEST_ID } from './request-id';
 import { parseRequest } from './validate';
 
+declare module 'koa' {
+  interface DefaultState {
+    /** The pattern of the route serving this request (`/orders/:id`), set before anything of the route runs. */
+    route?: string;
+  }
+}
+
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Params = z.ZodObject | undefined;
@@ -99,7 +106,12 @@ export function defineRoute<
         const answer = await spec.handler(input, ctx, deps as D);
         if (answer !== undefined) ctx.body = answer;
       };
-      return [...(spec.middleware?.(deps as D) ?? []), handle];
+      const route = koaPath(spec.path);
+      const matched: Middleware = (ctx, next) => {
+        ctx.state.route = route;
+        return next();
+      };
+      return [matched, ...(spec.middleware?.(deps as D) ?? []), handle];
     },
     register: (registry) => registerOperation(registry, spec),
   };

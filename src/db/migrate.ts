@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Orm } from './orm';
-import { ormOptions } from './orm-options';
+import { ormOptions } from './orm';
 
 /** The database named in a URL, checked to be a plain identifier before it is spliced into DDL. */
 export function databaseName(databaseUrl: string): string {

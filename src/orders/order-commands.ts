@@ -1,16 +1,24 @@
-import type { ApiDeps } from '../api/deps';
+import type { Client } from '@temporalio/client';
+import type { Orm } from '../db/orm';
 import { DomainError, NotFoundError } from '../errors';
 import { cancelOrderUpdate, NOT_CANCELLABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
 import { findOrder } from './order-queries';
 import type { OrderActor } from './ownership';
 import { maySee } from './ownership';
-import type { OrderJson } from './order-view';
+import type { OrderJson, OrderViewConfig } from './order-view';
 import { toOrderJson } from './order-view';
 import { isClosedWorkflow, updateRefusal } from './temporal-errors';
 
+/** What the order commands use: the saga (updates) and the order rows (answers). */
+export interface OrderCommandDeps {
+  temporal: Client;
+  orm: Orm;
+  config: OrderViewConfig;
+}
+
 const NEVER_CANCELLABLE = new Set(['REJECTED', 'COMPLETED', 'REFUNDED']);
 
-async function currentOrder(deps: ApiDeps, orderId: string, actor?: OrderActor): Promise<OrderJson> {
+async function currentOrder(deps: OrderCommandDeps, orderId: string, actor?: OrderActor): Promise<OrderJson> {
   const found = await findOrder(deps.orm.em.fork(), orderId);
   if (!found || (actor && !maySee(actor, found.order))) throw new NotFoundError('order', orderId);
   return toOrderJson(found.order, found.history, deps.config);
@@ -25,7 +33,7 @@ function notCancellable(status: string) {
  * payment, refund + restock after). An already cancelled order answers 200 unchanged. Someone else's order is
  * not found, for a customer.
  */
-export async function cancelOrder(deps: ApiDeps, orderId: string, actor: OrderActor, reason?: string): Promise<OrderJson> {
+export async function cancelOrder(deps: OrderCommandDeps, orderId: string, actor: OrderActor, reason?: string): Promise<OrderJson> {
   const before = await currentOrder(deps, orderId, actor);
   if (before.status === 'CANCELLED') return before;
   if (NEVER_CANCELLABLE.has(before.status)) throw notCancellable(before.status);
@@ -44,7 +52,7 @@ export async function cancelOrder(deps: ApiDeps, orderId: string, actor: OrderAc
 }
 
 /** An operator re-runs the failed compensations of a NEEDS_ATTENTION order. */
-export async function retryCompensation(deps: ApiDeps, orderId: string): Promise<OrderJson> {
+export async function retryCompensation(deps: OrderCommandDeps, orderId: string): Promise<OrderJson> {
   const before = await currentOrder(deps, orderId);
   try {
     await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(retryCompensationUpdate);

@@ -2,7 +2,10 @@ import type { Config } from '../config';
 import type { Order, OrderHistoryEntry } from './entities';
 
 /** The order as the API shows it. One function, used by every route that answers with an order. */
-export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>) {
+/** The configuration an order's JSON needs: where its saga is shown in the Temporal Web UI. */
+export type OrderViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
+
+export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: OrderViewConfig) {
   const priced = order.lines ?? null;
   const items = priced
     ? priced.map((line) => ({
@@ -38,7 +41,7 @@ export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: 
 
 export type OrderJson = ReturnType<typeof toOrderJson>;
 
-export function temporalUiUrl(config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>, workflowId: string): string {
+export function temporalUiUrl(config: OrderViewConfig, workflowId: string): string {
   const base = config.TEMPORAL_UI_URL.replace(/\/$/, '');
   return `${base}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -1,5 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ApiDeps } from '../api/deps';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Orm } from '../db/orm';
+import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
 import { isUuid } from '../uuid';
 import type { WebhookEvent } from '../payments/webhook-event';
@@ -14,12 +17,20 @@ const ENDED_UNPAID = new Set(['CANCELLED', 'REJECTED', 'NEEDS_ATTENTION']);
 
 export type Delivery = 'signalled' | 'refund_started' | 'ignored';
 
+/** What delivering a payment event uses. */
+export interface PaymentEventDeps {
+  temporal: Client;
+  orm: Orm;
+  logger: Logger;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>;
+}
+
 /**
  * Hands a verified webhook to the order's saga as a signal (the saga ignores duplicates by event id). When the saga
  * has already closed, a success for an order that ended unpaid starts a refund workflow (`refund-{paymentId}`, so
  * it runs once however often the provider redelivers); anything else late is acknowledged and ignored.
  */
-export async function deliverPaymentEvent(deps: ApiDeps, event: WebhookEvent): Promise<Delivery> {
+export async function deliverPaymentEvent(deps: PaymentEventDeps, event: WebhookEvent): Promise<Delivery> {
   const { orderId, paymentId } = event.data;
   const order = isUuid(orderId)
     ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status'] })

@@ -1,8 +1,11 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ApiDeps } from '../api/deps';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Orm } from '../db/orm';
 import type { InflightGate } from '../api/inflight-gate';
 import { withinDeadline } from '../deadline';
+import type { Logger } from '../logger';
 import { DomainError } from '../errors';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import { orderWorkflowId, placeOrderUpdate } from '../../workflows/order/definitions';
@@ -13,10 +16,28 @@ import { admitOrder } from './admission';
 import type { Order } from './entities';
 import type { OrderWithHistory } from './order-queries';
 import { findOrder } from './order-queries';
-import type { OrderJson } from './order-view';
+import type { OrderJson, OrderViewConfig } from './order-view';
 import { toOrderJson } from './order-view';
 import { orderIdFor, requestFingerprint } from './request-identity';
 import type { PlaceOrderBody } from './request-schemas';
+
+/** What placing an order uses: Temporal to start the saga, PostgreSQL for replays and limits, and these settings. */
+export interface PlacementDeps {
+  temporal: Client;
+  orm: Orm;
+  logger: Logger;
+  config: OrderViewConfig &
+    Pick<
+      Config,
+      | 'PAYMENT_TIMEOUT'
+      | 'CANCEL_WINDOW'
+      | 'NOTIFY_MAX_ATTEMPTS'
+      | 'TEMPORAL_TASK_QUEUE'
+      | 'ORDER_RATE_LIMIT_PER_MINUTE'
+      | 'MAX_OPEN_ORDERS_PER_CUSTOMER'
+      | 'PLACEMENT_DEADLINE'
+    >;
+}
 
 export interface PlacementRequest {
   /** Whose order: the token's subject (or, for support staff, the body's customerId). */
@@ -76,7 +97,7 @@ export class PlacementRejected extends DomainError {
  * Before anything reaches Temporal: this process's in-flight cap (503 overloaded), then the customer's and the
  * email's limits (429), which count a replay of an admitted order only once.
  */
-export async function placeOrder(deps: ApiDeps, request: PlacementRequest, controls: PlacementControls): Promise<PlacementAnswer> {
+export async function placeOrder(deps: PlacementDeps, request: PlacementRequest, controls: PlacementControls): Promise<PlacementAnswer> {
   const release = controls.gate.tryEnter();
   if (!release) {
     throw new PlacementRefused('overloaded', `more than ${controls.gate.limit} orders are being placed on this server; retry shortly`, 1);
@@ -93,7 +114,7 @@ export async function placeOrder(deps: ApiDeps, request: PlacementRequest, contr
   }
 }
 
-async function place(deps: ApiDeps, request: PlacementRequest, track: (work: Promise<unknown>) => void): Promise<PlacementAnswer> {
+async function place(deps: PlacementDeps, request: PlacementRequest, track: (work: Promise<unknown>) => void): Promise<PlacementAnswer> {
   const { config, temporal } = deps;
   const { body, customerId, customerEmail, idempotencyKey } = request;
   // Who and which email the order is for are part of "the same request": a replay must name the same ones.
@@ -176,7 +197,7 @@ async function place(deps: ApiDeps, request: PlacementRequest, track: (work: Pro
 }
 
 /** The order row when the saga has written it, else the order as requested (PENDING, nothing priced yet). */
-async function orderAsItStands(deps: ApiDeps, input: OrderWorkflowInput, workflowId: string): Promise<{ order: OrderJson }> {
+async function orderAsItStands(deps: PlacementDeps, input: OrderWorkflowInput, workflowId: string): Promise<{ order: OrderJson }> {
   const found = await findOrder(deps.orm.em.fork(), input.orderId);
   if (found) return { order: toOrderJson(found.order, found.history, deps.config) };
   const now = new Date();
@@ -200,7 +221,7 @@ function refusal(admission: Extract<Admission, { admitted: false }>): PlacementR
   return new PlacementRefused(admission.code, admission.message, admission.retryAfterSeconds, admission.windows);
 }
 
-function answerFromRecord(deps: ApiDeps, { order, history }: OrderWithHistory, fingerprint: string): PlacementAnswer {
+function answerFromRecord(deps: Pick<PlacementDeps, 'config'>, { order, history }: OrderWithHistory, fingerprint: string): PlacementAnswer {
   if (order.requestFingerprint !== fingerprint) throw keyReused();
   if (order.status === 'REJECTED' && order.rejection) {
     throw new PlacementRejected(order.id, true, order.rejection.code, order.rejection.message, order.rejection.details);

@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize';
 import { DomainError } from '../errors';
 
 /**
@@ -26,19 +27,7 @@ export class IdempotencyStore<T> {
   }
 }
 
-/** A stable text form of a JSON value: object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
+/** A stable text form of a JSON value (RFC 8785 canonical JSON): `{a,b}` and `{b,a}` are the same request. */
 export function fingerprint(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
+  return canonicalize(value) ?? '';
 }

@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { createApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
-import { ormOptions } from '../../src/db/orm-options';
+import { ormOptions } from '../../src/db/orm';
 import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig, testLogger, testOrm } from './env';
 import { serve } from './http';

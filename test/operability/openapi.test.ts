@@ -1,9 +1,8 @@
+import supertest from 'supertest';
 import { apiOpenApiDocument, apiRouter, createApp } from '../../src/api/app';
 import type { OpenApiDocument } from '../../src/api/openapi/document';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { testConfig, testLogger } from '../harness/env';
-import type { RunningServer } from '../harness/http';
-import { request, serve } from '../harness/http';
 import { validateOpenApi } from './openapi-validator';
 
 // Routers are built without I/O: fakes stand in for the database and Temporal, which these tests never reach.
@@ -130,43 +129,46 @@ describe('the OpenAPI document', () => {
   });
 });
 
+// In-process: these answers need no socket, so the app's callback is called directly.
 describe('GET /openapi.json and GET /docs', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await serve(createApp(deps));
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const api = supertest(createApp(deps).callback());
 
   it('serves the document', async () => {
-    const res = await request(`${server.url}/openapi.json`);
+    const res = await api.get('/openapi.json');
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers['content-type']).toContain('application/json');
     expect(res.body).toEqual(JSON.parse(JSON.stringify(apiOpenApiDocument())));
   });
 
   it('serves the Swagger UI page from swagger-ui-dist, and every file it loads', async () => {
-    const page = await fetch(`${server.url}/docs`);
+    const page = await api.get('/docs');
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    const html = await page.text();
-    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(page.headers['content-type']).toContain('text/html');
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(assets).toEqual(
       expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/swagger-initializer.js']),
     );
     for (const asset of assets) {
-      const res = await fetch(`${server.url}${asset}`);
+      const res = await api.get(asset).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
       expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
-      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(100);
+      expect((res.body as Buffer).byteLength).toBeGreaterThan(100);
     }
-    const initializer = await (await fetch(`${server.url}/docs/swagger-initializer.js`)).text();
-    expect(initializer).toContain("url: '/openapi.json'");
+    const initializer = await api.get('/docs/swagger-initializer.js').buffer(true).parse((r, done) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (text += c));
+      r.on('end', () => done(null, text));
+    });
+    expect(initializer.body).toContain("url: '/openapi.json'");
   });
 
   it('serves nothing else from the package: an unknown or traversing name is a JSON 404', async () => {
     for (const name of ['package.json', '..%2F..%2Fpackage.json', 'swagger-ui.js.map']) {
-      const res = await request(`${server.url}/docs/${name}`);
+      const res = await api.get(`/docs/${name}`);
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ error: 'not_found' });
     }

@@ -4,10 +4,10 @@ import { adjustStock, createProduct, updateProduct } from '../../catalog/product
 import { createProductBody, stockAdjustmentBody, updateProductBody } from '../../catalog/request-schemas';
 import type { Orm } from '../../db/orm';
 import { NotificationSchema } from '../../orders/entities';
+import type { OrderCommandDeps } from '../../orders/order-commands';
 import { retryCompensation } from '../../orders/order-commands';
 import { notificationsQuerySchema, orderIdParamsSchema } from '../../orders/request-schemas';
 import { notificationJsonSchema } from '../../orders/response-schemas';
-import type { ApiDeps } from '../deps';
 import { defineRoute, json } from '../define-route';
 import { Order, orderIdOf } from './orders';
 import { Product, productIdParams } from './products';
@@ -73,7 +73,7 @@ export const adminRoutes = [
     resource: 'order',
     responses: { 200: json('The order; the saga runs the compensations again', Order) },
     errors: ['not_retryable', 'service_unavailable'],
-    handler: ({ params }, ctx, deps: ApiDeps) => retryCompensation(deps, orderIdOf(ctx, params)),
+    handler: ({ params }, ctx, deps: OrderCommandDeps) => retryCompensation(deps, orderIdOf(ctx, params)),
   }),
 
   defineRoute({

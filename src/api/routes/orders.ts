@@ -1,14 +1,15 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { ApiDeps } from '../deps';
+import type { Logger } from '../../logger';
 import { encodeKeysetCursor } from '../../db/keyset-cursor';
 import { NotFoundError } from '../../errors';
 import { logRequestAsAboutOrder } from '../../orders/log-fields';
+import type { OrderCommandDeps } from '../../orders/order-commands';
 import { cancelOrder } from '../../orders/order-commands';
 import { findOrder, listOrders } from '../../orders/order-queries';
 import { toOrderJson } from '../../orders/order-view';
 import { listedCustomer, maySee, placingFor } from '../../orders/ownership';
-import type { PlacementAnswer } from '../../orders/placement';
+import type { PlacementAnswer, PlacementDeps } from '../../orders/placement';
 import { PlacementRefused, PlacementRejected, placeOrder } from '../../orders/placement';
 import { rateLimitHeaders } from '../../orders/rate-limit-headers';
 import {
@@ -49,7 +50,7 @@ const refusal = (description: string, codes: [string, ...string[]], headers: z.Z
 });
 
 /** Who may place, read and cancel orders: a customer (their own) or support staff (any). */
-export type OrderRouteDeps = ApiDeps & {
+export type OrderRouteDeps = {
   /** This process's cap on placements in flight (MAX_INFLIGHT_PLACEMENTS). */
   placementGate: InflightGate;
 };
@@ -68,7 +69,8 @@ export function orderIdOf(ctx: Context, params: { id: string }): string {
   return id;
 }
 
-type OrderDeps = Pick<ApiDeps, 'orm' | 'config'>;
+type OrderDeps = Pick<OrderCommandDeps, 'orm' | 'config'>;
+type PlacingDeps = PlacementDeps & OrderRouteDeps & { metrics: ApiMetrics; logger: Logger };
 
 export const orderRoutes = [
   defineRoute({
@@ -109,8 +111,8 @@ export const orderRoutes = [
       ),
     },
     errors: ['forbidden', 'insufficient_stock', 'idempotency_key_reused', 'unknown_product', 'currency_mismatch', 'overloaded', 'service_unavailable'],
-    middleware: (deps: ApiDeps & { metrics: ApiMetrics }) => [countPlacements(deps.metrics, deps.logger)],
-    handler: async ({ headers, body, principal }, ctx, deps: OrderRouteDeps & { metrics: ApiMetrics }) => {
+    middleware: (deps: PlacingDeps) => [countPlacements(deps.metrics, deps.logger)],
+    handler: async ({ headers, body, principal }, ctx, deps: PlacingDeps) => {
       const { customerId, customerEmail } = placingFor(principal, body);
       try {
         const answer = await placeOrder(
@@ -118,6 +120,7 @@ export const orderRoutes = [
           { customerId, customerEmail, body, idempotencyKey: headers['Idempotency-Key'] },
           { gate: deps.placementGate },
         );
+        ctx.state.placement = { orderId: answer.order.id, status: answer.order.status, replayed: answer.replayed, decided: answer.decided };
         setPlacementHeaders(ctx, { ...answer, orderId: answer.order.id });
         ctx.status = answer.decided ? 201 : 202;
         return answer.order;
@@ -195,6 +198,6 @@ export const orderRoutes = [
     resource: 'order',
     responses: { 200: json('The order after compensation', Order) },
     errors: ['not_cancellable', 'service_unavailable'],
-    handler: ({ params, body, principal }, ctx, deps: ApiDeps) => cancelOrder(deps, orderIdOf(ctx, params), principal, body.reason),
+    handler: ({ params, body, principal }, ctx, deps: OrderCommandDeps) => cancelOrder(deps, orderIdOf(ctx, params), principal, body.reason),
   }),
 ];

@@ -13,6 +13,8 @@ declare module 'koa' {
   interface DefaultState {
     /** What the webhook route did with a verified event; read by countWebhooks(). */
     webhookDelivery?: Delivery;
+    /** The order `POST /orders` answered with, and whether the answer repeated an earlier one; read by countPlacements(). */
+    placement?: { orderId: string; status: string; replayed: boolean; decided?: boolean };
   }
 }
 
@@ -34,12 +36,12 @@ export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logge
   return async (ctx, next) => {
     try {
       await next();
-      const result: PlacementResult =
-        ctx.response.get('Idempotent-Replayed') === 'true' ? 'replayed' : ctx.status === 202 ? 'deferred' : 'accepted';
+      const placement = ctx.state.placement;
+      if (!placement) throw new Error('POST /orders answered without recording its placement');
+      const result: PlacementResult = placement.replayed ? 'replayed' : placement.decided === false ? 'deferred' : 'accepted';
       metrics.ordersPlaced.inc({ result });
-      const order = ctx.body as { id: string; status: string };
-      logRequestAsAboutOrder(ctx, order.id);
-      requestLogger(ctx, logger).info({ result, status: order.status }, 'order placed');
+      logRequestAsAboutOrder(ctx, placement.orderId);
+      requestLogger(ctx, logger).info({ result, status: placement.status }, 'order placed');
     } catch (err) {
       const result = placementResult(err);
       metrics.ordersPlaced.inc({ result });

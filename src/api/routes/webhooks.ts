@@ -1,12 +1,14 @@
 import { webhookEventSchema } from '../../payments/webhook-event';
 import { logRequestAsAboutOrder } from '../../orders/log-fields';
+import type { PaymentEventDeps } from '../../orders/payment-webhooks';
 import { deliverPaymentEvent } from '../../orders/payment-webhooks';
 import { webhookAckJsonSchema } from '../../orders/response-schemas';
 import type { ApiMetrics } from '../../metrics/api-metrics';
-import type { ApiDeps } from '../deps';
 import { defineRoute, json } from '../define-route';
 import { requestLogger } from '../request-id';
 import { countWebhooks } from './outcome-metrics';
+
+type WebhookDeps = PaymentEventDeps & { metrics: ApiMetrics };
 
 const PaymentWebhookEvent = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
 
@@ -24,8 +26,8 @@ export const webhookRoutes = [
     request: { body: PaymentWebhookEvent },
     responses: { 200: json('Accepted (or a duplicate of an accepted event)', webhookAckJsonSchema) },
     errors: ['not_found', 'service_unavailable'],
-    middleware: (deps: ApiDeps & { metrics: ApiMetrics }) => [countWebhooks(deps.metrics)],
-    handler: async ({ body: event }, ctx, deps: ApiDeps & { metrics: ApiMetrics }) => {
+    middleware: (deps: WebhookDeps) => [countWebhooks(deps.metrics)],
+    handler: async ({ body: event }, ctx, deps: WebhookDeps) => {
       logRequestAsAboutOrder(ctx, event.data.orderId);
       const delivery = await deliverPaymentEvent(deps, event);
       ctx.state.webhookDelivery = delivery;

@@ -1,7 +1,28 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../logger';
-import { matchedRoute } from './matched-route';
+import type { ApiMetrics } from '../metrics/api-metrics';
 import { requestLogger } from './request-id';
+
+/**
+ * The pattern of the route that served this request (`/orders/:id`, set by defineRoute), never the raw URL: ids in
+ * a label or a log field meant for grouping would make one series per order. Requests no route matched share one
+ * value.
+ */
+export function matchedRoute(ctx: Context): string {
+  return ctx.state.route ?? 'unmatched';
+}
+
+/** Observes every request's duration by method, route pattern and final status (mounted outside errorMiddleware). */
+export function httpMetrics({ httpDuration }: Pick<ApiMetrics, 'httpDuration'>): Middleware {
+  return async (ctx, next) => {
+    const stop = httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      stop({ method: ctx.method, route: matchedRoute(ctx), status: String(ctx.status) });
+    }
+  };
+}
 
 /** Scraped and probed every few seconds: logged at debug so they do not drown the requests that matter. */
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
