@@ -5,7 +5,7 @@ import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 import type { Notifier } from '../src/payments/notifier';
 import { HttpNotifier } from '../src/payments/notifier';
 import type { PaymentProvider } from '../src/payments/payment-provider';
-import { HttpPaymentProvider } from '../src/payments/payment-provider';
+import { createPaymentProvider } from '../src/payments/provider-factory';
 import { createOrderActivities } from './order-activities';
 
 /** Everything activities reach the outside world through; injected so tests can use real or fake parts. */
@@ -13,7 +13,7 @@ export interface ActivityDeps {
   orm: Orm;
   config: Config;
   logger: Logger;
-  /** Defaults to the HTTP clients for PAYMENT_PROVIDER_URL and NOTIFIER_URL. */
+  /** Default to the provider PAYMENT_PROVIDER names, and the HTTP client for NOTIFIER_URL. */
   payments?: PaymentProvider;
   notifier?: Notifier;
   /** The worker's metrics (orders finished, saga duration, compensations, notifications); a private set when omitted. */
@@ -22,7 +22,7 @@ export interface ActivityDeps {
 
 /** The worker's activities, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  const payments = deps.payments ?? new HttpPaymentProvider({ baseUrl: deps.config.PAYMENT_PROVIDER_URL });
+  const payments = deps.payments ?? createPaymentProvider(deps.config);
   const notifier = deps.notifier ?? new HttpNotifier({ baseUrl: deps.config.NOTIFIER_URL });
   return createOrderActivities({ ...deps, payments, notifier });
 }

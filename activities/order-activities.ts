@@ -14,8 +14,10 @@ import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
 import { PaymentProviderError } from '../src/payments/payment-provider';
 import type { OrderActivities } from '../workflows/order/activity-types';
+import { isSettled } from '../workflows/order/state-machine';
 import { countCompensations } from './compensation-metrics';
-import { toActivityFailure } from './errors';
+import { nonRetryable, toActivityFailure } from './errors';
+import { currentTraceId } from '../src/telemetry/trace-id';
 
 export interface OrderActivityDeps {
   orm: Orm;
@@ -25,9 +27,6 @@ export interface OrderActivityDeps {
   notifier: Notifier;
   metrics?: WorkerMetrics;
 }
-
-/** Statuses after which the order is done, or stuck until an operator acts: they stop the saga_duration clock. */
-const FINISHING = new Set(['COMPLETED', 'CANCELLED', 'REFUNDED', 'REJECTED', 'NEEDS_ATTENTION']);
 
 /** One refund per payment, whoever asks (the saga's compensation or the late-webhook refund workflow). */
 const refundKey = (paymentId: string) => `refund:${paymentId}`;
@@ -41,34 +40,68 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
   // RESERVATION_CONCURRENCY: reservations queue here rather than on a hot product row's lock inside PostgreSQL.
   const reservationSlot = pLimit(config.RESERVATION_CONCURRENCY);
 
+  /** Refunds a succeeded payment; only the provider's answer `refunded` counts as proof that the money went back. */
   async function refund(orderId: string, payment: Payment): Promise<{ status: string }> {
     if (payment.status === 'refunded') return { status: 'refunded' };
-    const refunded = await payments.refundPayment(payment.id, refundKey(payment.id));
-    await markPaymentRefunded(em(), orderId);
+    let refunded: Payment;
+    try {
+      refunded = await payments.refundPayment(payment.id, refundKey(payment.id));
+    } catch (err) {
+      throw toActivityFailure(err, 'refund_failed');
+    }
+    if (refunded.status !== 'refunded') {
+      throw nonRetryable('refund_failed', `the provider answered the refund of ${payment.id} with status ${refunded.status}`, { paymentId: payment.id, status: refunded.status });
+    }
+    await markPaymentRefunded(em(), orderId, payment.id);
     logger.info({ ...orderLogFields(orderId), paymentId: payment.id }, 'payment refunded');
     return { status: refunded.status };
   }
 
+  /** Makes sure a payment can never take money, or gives it back: void when pending, refund when succeeded. */
+  async function voidOrRefund(orderId: string, payment: Payment): Promise<{ status: string }> {
+    if (payment.status === 'succeeded' || payment.status === 'refunded') return refund(orderId, payment);
+    if (payment.status !== 'pending') return { status: payment.status }; // failed or voided: nothing was charged
+    try {
+      return { status: (await payments.voidPayment(payment.id)).status };
+    } catch (err) {
+      // It succeeded between our read and the void: refund it instead.
+      if (!(err instanceof PaymentProviderError && err.code === 'not_voidable')) throw toActivityFailure(err, 'compensation_rejected');
+      const current = await payments.getPayment(payment.id);
+      if (!current) throw paymentNotFound(payment.id);
+      if (current.status === 'succeeded' || current.status === 'refunded') return refund(orderId, current);
+      return { status: current.status };
+    }
+  }
+
+  /** Runs one database statement; one the database refuses for good becomes a non-retryable failure. */
+  async function database<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+  }
+
   const activities: OrderActivities = {
     async createOrderRecord(order) {
-      await insertOrder(em(), order);
+      // The activity runs in the placing request's trace (carried through the workflow): the order keeps its id.
+      await insertOrder(em(), order, currentTraceId());
     },
 
     async reserveOrderStock(orderId, items) {
-      try {
-        const reservation = await reservationSlot(() => reserveStock(em(), orderId, items));
+      return database(async () => {
+        const reservation = await reservationSlot(() => reserveStock(em(), orderId, items, { maxTotalCents: config.MAX_ORDER_TOTAL_CENTS }));
         const totalCents = await setOrderLines(em(), orderId, reservation.lines, reservation.currency);
         return { totalCents, currency: reservation.currency };
-      } catch (err) {
-        throw toActivityFailure(err);
-      }
+      });
     },
 
     async recordOrderStatus(orderId, change) {
       const changed = await recordStatus(em(), orderId, change);
       logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
       // Only the call that made the change counts: a retried or replayed one finds the status already written.
-      if (changed && FINISHING.has(change.status)) {
+      // A history note in the same status (refund_confirmed) does not finish the order a second time.
+      if (changed && changed.previousStatus !== change.status && isSettled(change.status)) {
         metrics.ordersFinished.inc({ status: change.status });
         metrics.sagaDuration.observe({ status: change.status }, (Date.now() - changed.createdAt.getTime()) / 1000);
       }
@@ -84,42 +117,48 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       }
     },
 
+    // A payment the provider does not know proves nothing: the compensation fails and the order needs an operator.
     async cancelPayment(orderId, paymentId) {
       const payment = await payments.getPayment(paymentId);
-      if (!payment) return { status: 'unknown' };
-      if (payment.status === 'pending') {
-        try {
-          return { status: (await payments.voidPayment(paymentId)).status };
-        } catch (err) {
-          // It succeeded between our read and the void: refund it instead.
-          if (!(err instanceof PaymentProviderError && err.code === 'not_voidable')) throw toActivityFailure(err, 'compensation_rejected');
-          const current = await payments.getPayment(paymentId);
-          if (current?.status === 'succeeded' || current?.status === 'refunded') return refund(orderId, current);
-          return { status: current?.status ?? 'unknown' };
-        }
-      }
-      if (payment.status === 'succeeded' || payment.status === 'refunded') return refund(orderId, payment);
-      return { status: payment.status }; // failed or voided: nothing was charged
+      if (!payment) throw paymentNotFound(paymentId);
+      return voidOrRefund(orderId, payment);
     },
 
     async refundPayment(orderId, paymentId) {
       const payment = await payments.getPayment(paymentId);
+      if (!payment) throw paymentNotFound(paymentId);
+      return voidOrRefund(orderId, payment);
+    },
+
+    async voidOrRefundOrderPayments(orderId, paymentId) {
+      // By order, not by id: a charge whose creation answer was lost is found too, and an order with no charge
+      // (the request never reached the provider) has nothing to undo.
+      const held = await payments.listPayments(orderId);
+      if (paymentId !== undefined && !held.some((p) => p.id === paymentId)) throw paymentNotFound(paymentId);
+      let own = paymentId === undefined ? 'not_requested' : 'unknown';
+      for (const payment of held) {
+        const { status } = await voidOrRefund(orderId, payment);
+        if (payment.id === paymentId || (paymentId === undefined && held.length === 1)) own = status;
+      }
+      return { status: own };
+    },
+
+    async checkPayment(paymentId) {
+      const payment = await payments.getPayment(paymentId);
       if (!payment) return { status: 'unknown' };
-      if (payment.status === 'succeeded' || payment.status === 'refunded') return refund(orderId, payment);
-      if (payment.status === 'pending') return { status: (await payments.voidPayment(paymentId)).status };
-      return { status: payment.status };
+      return { status: payment.status, amountCents: payment.amountCents, currency: payment.currency, failureReason: payment.failureReason };
     },
 
     async commitOrderStock(orderId) {
-      await commitStock(em(), orderId);
+      await database(() => commitStock(em(), orderId));
     },
 
     async releaseOrderStock(orderId) {
-      await releaseStock(em(), orderId);
+      await database(() => releaseStock(em(), orderId));
     },
 
     async restockOrder(orderId) {
-      await restockCatalog(em(), orderId);
+      await database(() => restockCatalog(em(), orderId));
     },
 
     async sendNotification({ orderId, kind, to, data, maxAttempts }) {
@@ -148,4 +187,8 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     },
   };
   return countCompensations(activities, metrics);
+}
+
+function paymentNotFound(paymentId: string) {
+  return nonRetryable('payment_not_found', `the provider does not know payment ${paymentId}`, { paymentId });
 }

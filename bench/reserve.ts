@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from '../src/catalog/limits';
 import { RESERVE_SQL, reserveStock } from '../src/catalog/reserve-stock';
 import { RELEASE_SQL, releaseStock } from '../src/catalog/stock-transitions';
 import { loadConfig } from '../src/config';
@@ -72,7 +73,7 @@ function pgbenchScript(): string {
     '\\set k random(1, :nproducts)',
     '\\set r1 random(0, 1000000000000000)',
     '\\set r2 random(0, 1000000000000000)',
-    `${withPgbenchParams(RESERVE_SQL, [productIds, `'{1}'`, orderId, orderId])};`,
+    `${withPgbenchParams(RESERVE_SQL, [productIds, `'{1}'`, orderId, String(DEFAULT_MAX_ORDER_TOTAL_CENTS), orderId])};`,
     `${withPgbenchParams(RELEASE_SQL, [orderId])};`,
     '',
   ].join('\n');

@@ -1,82 +1,104 @@
 /**
- * `npm run bench`: the order saga end to end against the engine's ceiling, on a stack this script starts itself.
- *
- *   1. N tok_visa orders through POST /orders at C = 1, 16, 64, each followed to PAID → sagas/s, POST latency;
- *   2. the no-op workflow of the same shape (bench/ceiling/workflow.ts) at the same C, same server and worker;
- *   3. reservation throughput vs pgbench (bench/reserve.ts, shorter runs);
- *   4. the worker's peak RSS and its start → polling time with the prebuilt bundle;
- * with CPU-seconds per order for each process. Writes bench/results/latest.{json,md} and prints the tables.
- *
- * Knobs (environment): BENCH_CONCURRENCY=1,16,64  BENCH_ORDERS=500 (per run)  BENCH_ORDERS_C1=100  BENCH_RUNS=2
- * BENCH_WARMUP=100  BENCH_PRODUCTS=20  BENCH_RESERVE_SECONDS=3 (0 skips it)  BENCH_IDEMPOTENCY_KEYS=1
- * BENCH_TEMPORAL_DYNAMIC_CONFIG="key=value;key=value" or "none" (default: npm start's)  BENCH_CEILING_FOLDED=1 (a what-if ceiling, see bench/ceiling/workflow.ts)
- * BENCH_DATABASE_URL  BENCH_OUTPUT=bench/results/latest
- * and any service setting (WORKER_MAX_CONCURRENT_ACTIVITIES, DATABASE_POOL_MAX, …), which the services inherit.
+ * `npm run bench`: the order saga end to end against the engine's ceiling, on stacks this script starts itself.
+ * Options: `npm run bench -- --help` (bench/lib/options.ts). Writes bench/results/latest.{json,md} and prints the tables.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import type { ServiceSpec, TemporalPersistence } from '../devtools/launcher';
 import { launch, System, systemServices } from '../devtools/launcher';
-import { loadLauncherSettings } from '../devtools/launcher/settings';
 import { ensureTemporalCli, PROJECT_ROOT } from '../devtools/temporal-cli';
 import { ORDER_LIMITS_OFF } from '../devtools/limits-off';
+import { describeMachine } from '../devtools/machine';
 import type { LegContext, LegResult } from './lib/legs';
 import { runCeilingLeg, runOursLeg } from './lib/legs';
-import { describeMachine } from '../devtools/machine';
-import { PaidFollower } from './lib/paid-follower';
+import type { BenchOptions, StackConfiguration } from './lib/options';
+import { describeConfiguration, parseBenchOptions, PRODUCT_WORKFLOW_TYPE, stackConfigurations, usage, UsageError } from './lib/options';
+import { OrderFollower } from './lib/order-follower';
+import type { OverloadResult } from './lib/overload';
+import { runOverloadLeg } from './lib/overload';
 import { createBenchProducts } from './lib/products';
 import type { BenchResults } from './lib/report';
-import { cpuTable, renderMarkdown, sagaTable, summarizeSaga } from './lib/report';
+import { cpuTable, overloadTable, renderMarkdown, sagaTable, shapeCpuTable, shapeTable, summarizeSaga } from './lib/report';
+import type { ShapeResult } from './lib/shape';
+import { runShapeLeg, SAGA_KINDS } from './lib/shape';
 import { benchDatabaseUrl, formatReserveTable, runReserveComparison } from './reserve';
 import { processMemoryMiB } from './lib/proc';
 
 const env = process.env;
-const LEVELS = (env.BENCH_CONCURRENCY ?? '1,16,64').split(',').map(Number);
-const ORDERS = Number(env.BENCH_ORDERS ?? 500);
-const ORDERS_C1 = Number(env.BENCH_ORDERS_C1 ?? 100);
-const RUNS = Number(env.BENCH_RUNS ?? 2);
-const WARMUP = Number(env.BENCH_WARMUP ?? 100);
-const PRODUCTS = Number(env.BENCH_PRODUCTS ?? 20);
-const RESERVE_SECONDS = Number(env.BENCH_RESERVE_SECONDS ?? 3);
-const IDEMPOTENCY_KEYS = env.BENCH_IDEMPOTENCY_KEYS !== '0';
 /** Unset: the dev server flags `npm start` uses (DEV_SERVER_DYNAMIC_CONFIG); "none": none at all (the "before"). */
 const DYNAMIC_CONFIG = env.BENCH_TEMPORAL_DYNAMIC_CONFIG === undefined ? undefined : env.BENCH_TEMPORAL_DYNAMIC_CONFIG.split(';').filter((v) => v && v !== 'none');
-const OUTPUT = path.resolve(PROJECT_ROOT, env.BENCH_OUTPUT ?? 'bench/results/latest');
+/**
+ * The saga legs measure the saga, not admission control: their APIs never shed or answer 202 (the overload leg
+ * measures those, on an API of its own with the production settings).
+ */
+const SAGA_API_ENV = { ...ORDER_LIMITS_OFF, MAX_INFLIGHT_PLACEMENTS: '1000000', PLACEMENT_DEADLINE: '10m' };
+const OVERLOAD_API = 'api-overload';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const describeLeg = (r: LegResult) =>
-  `${r.kind.padEnd(7)} C=${String(r.concurrency).padStart(2)}: ${r.sagasPerSecond.toFixed(1)} sagas/s, placement p50 ${r.placement.p50.toFixed(1)} ms` +
+  `${r.kind.padEnd(7)} ${r.kind === 'ours' ? `${r.variant} ` : ''}C=${String(r.concurrency).padStart(2)}: ${r.sagasPerSecond.toFixed(1)} sagas/s, placement p50 ${r.placement.p50.toFixed(1)} ms` +
   (r.failed ? `, ${r.failed} failed (${r.firstError})` : '');
 
-async function main(): Promise<void> {
-  if (process.argv.includes('--help')) {
-    const source = readFileSync(__filename, 'utf8');
-    console.log(source.slice(source.indexOf('/**') + 4, source.indexOf('*/')).replace(/^ \* ?/gm, ''));
-    return;
+/** The API that places a variant's orders: the product's API for the product's workflow type, else one of its own. */
+const apiFor = (variant: string) => (variant === PRODUCT_WORKFLOW_TYPE ? 'api' : `api-${variant}`);
+
+/** The processes of one bench stack: the system (with the bench worker), plus an API per other variant and the overload API. */
+function benchServices(o: BenchOptions, config: StackConfiguration): ServiceSpec[] {
+  const services = systemServices({
+    workers: config.workers,
+    workerEntry: 'bench/ceiling/worker.ts',
+    env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' }, api: { ...SAGA_API_ENV, ...o.env } },
+  });
+  const api = services.find((s) => s.name === 'api')!;
+  for (const variant of o.variants.filter((v) => v !== PRODUCT_WORKFLOW_TYPE)) {
+    services.push({ ...api, name: apiFor(variant), entry: 'bench/variants/api.ts', env: { ...SAGA_API_ENV, ...o.env, BENCH_ORDER_WORKFLOW_TYPE: variant } });
   }
-  System.stopOnSignals(log);
-  const started = performance.now();
-  const machine = describeMachine();
-  const databaseUrl = benchDatabaseUrl();
-  log(`starting the stack (database ${new URL(databaseUrl).pathname.slice(1)})…`);
+  if (o.legs.includes('overload')) services.push({ ...api, name: OVERLOAD_API, env: { ...o.env } });
+  return services;
+}
+
+/** Every variant must be a workflow type the bench worker registers, or its orders would wait forever. */
+function checkVariants(o: BenchOptions): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const registered = Object.keys(require('./ceiling/workflows') as object);
+  const missing = o.variants.filter((v) => !registered.includes(v));
+  if (missing.length) throw new UsageError(`--variants ${missing.join(',')}: the bench worker registers only ${registered.join(', ')} (bench/ceiling/workflows.ts)`);
+}
+
+interface StackResults {
+  legs: LegResult[];
+  shape: ShapeResult[];
+  overload: OverloadResult[];
+  temporal: { mode: string; args: string[] };
+  vmHwmMiB?: number;
+  startToPollingMs: number[];
+  postgres: string;
+  settings: BenchResults['settings'];
+}
+
+async function benchOneStack(o: BenchOptions, config: StackConfiguration, databaseUrl: string): Promise<StackResults> {
+  const legs: LegResult[] = [];
+  const shape: ShapeResult[] = [];
+  const overload: OverloadResult[] = [];
+  if (config.shards !== undefined) process.env.TEMPORAL_HISTORY_SHARDS = String(config.shards);
+  log(`${describeConfiguration(config)}: starting the stack (database ${new URL(databaseUrl).pathname.slice(1)})…`);
   const stack = await launch({
     name: 'bench',
     databaseUrl,
     recreateDatabase: true,
     // The bench's worker: the production worker with the ceiling workflow beside the product's (bench/ceiling/).
-    services: systemServices({ workerEntry: 'bench/ceiling/worker.ts', env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' } } }),
+    services: benchServices(o, config),
     ports: 'free',
-    // The throughput legs measure the saga, not the order limits.
-    env: ORDER_LIMITS_OFF,
-    temporal: { persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE, dynamicConfig: DYNAMIC_CONFIG },
+    temporal: { persistence: config.persistence as TemporalPersistence, dynamicConfig: DYNAMIC_CONFIG },
+    env: { PAYMENT_TIMEOUT: o.paymentTimeout, CANCEL_WINDOW: o.cancelWindow, ...o.env },
     logs: 'files',
     workflowBundle: { build: 'bench/ceiling/workflows' },
     log,
   });
   const db = new PgClient({ connectionString: databaseUrl, application_name: 'bench-driver' });
   const temporal = await stack.client();
-  const legs: LegResult[] = [];
   let vmHwmMiB: number | undefined;
   let postgres = 'unknown';
   try {
@@ -85,26 +107,46 @@ async function main(): Promise<void> {
     const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const ctx: LegContext = {
       stack,
-      products: await createBenchProducts(db, PRODUCTS),
-      follower: new PaidFollower(db),
+      configuration: config,
+      products: await createBenchProducts(db, o.products),
+      follower: new OrderFollower(db),
       temporal,
       driverBackendPids: rows.map((r) => r.pid),
-      idempotencyKeys: IDEMPOTENCY_KEYS,
       foldCeilingStatusWrites: env.BENCH_CEILING_FOLDED === '1',
+      apiFor,
+      oursSettleMs: stack.config.CANCEL_WINDOW + 1000,
     };
-    log(`stack up (worker polling ${stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up with ${WARMUP} + ${WARMUP} sagas…`);
-    log(describeLeg(await runOursLeg(ctx, 16, WARMUP)));
-    log(describeLeg(await runCeilingLeg(ctx, 16, WARMUP)));
-
-    for (const concurrency of LEVELS) {
-      const orders = concurrency === 1 ? ORDERS_C1 : ORDERS;
-      for (let run = 0; run < RUNS; run++) {
-        for (const leg of [runOursLeg, runCeilingLeg]) {
-          const result = await leg(ctx, concurrency, orders);
+    const saga = o.legs.includes('saga');
+    const ceiling = o.legs.includes('ceiling');
+    if ((saga || ceiling) && o.warmupSeconds > 0) {
+      log(`stack up (worker polling ${stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);
+      if (saga) for (const variant of o.variants) log(describeLeg(await runOursLeg(ctx, 16, o.warmupSeconds, variant)));
+      if (ceiling) log(describeLeg(await runCeilingLeg(ctx, 16, o.warmupSeconds)));
+    }
+    for (const concurrency of saga || ceiling ? o.concurrency : []) {
+      for (let run = 0; run < o.runs; run++) {
+        const runs = [...(saga ? o.variants.map((v) => () => runOursLeg(ctx, concurrency, o.durationSeconds, v)) : []), ...(ceiling ? [() => runCeilingLeg(ctx, concurrency, o.durationSeconds)] : [])];
+        for (const leg of runs) {
+          const result = await leg();
           legs.push(result);
           log(describeLeg(result));
         }
       }
+    }
+    if (o.legs.includes('shape')) {
+      for (const variant of o.variants) {
+        for (const kind of SAGA_KINDS) {
+          const result = await runShapeLeg(ctx, kind, o.shapeSagas, variant);
+          shape.push(result);
+          log(`shape ${variant} ${kind}: ${result.completed}/${result.sagas} ${result.finalStatus}, ${result.history.events.toFixed(1)} events, ${result.history.workflowTasks.toFixed(1)} workflow tasks, machine ${result.cpuPerSaga.machine.toFixed(3)} CPU-s/saga${result.firstError ? ` — ${result.firstError}` : ''}`);
+        }
+      }
+    }
+    if (o.legs.includes('overload')) {
+      log(`overload: ${o.overloadCustomers} concurrent new customers for ${o.overloadSeconds} s…`);
+      const result = await runOverloadLeg(ctx, OVERLOAD_API, o.overloadCustomers, o.overloadSeconds, 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW);
+      overload.push(result);
+      log(`overload: ${result.acceptedPerSecond.toFixed(1)} accepted/s, ${result.shedPerSecond.toFixed(1)} shed/s, ${result.settled}/${result.accepted} settled, ${result.invariantViolations} invariant violations`);
     }
     const workerPid = stack.pids().worker[0];
     vmHwmMiB = workerPid === undefined ? undefined : processMemoryMiB(workerPid)?.peak;
@@ -116,54 +158,96 @@ async function main(): Promise<void> {
     await temporal.connection.close().catch(() => undefined);
     await stack.stop();
   }
+  const c = stack.config;
+  return {
+    legs,
+    shape,
+    overload,
+    temporal: { mode: stack.temporal!.mode, args: stack.temporal!.args },
+    vmHwmMiB,
+    startToPollingMs: stack.workerStartMs,
+    postgres,
+    settings: {
+      SIM_WEBHOOK_DELAY_MS: 0,
+      PAYMENT_TIMEOUT: o.paymentTimeout,
+      CANCEL_WINDOW: o.cancelWindow,
+      WORKER_MAX_CONCURRENT_ACTIVITIES: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      WORKER_MAX_CACHED_WORKFLOWS: c.WORKER_MAX_CACHED_WORKFLOWS,
+      DATABASE_POOL_MAX: c.DATABASE_POOL_MAX,
+      RESERVATION_CONCURRENCY: c.RESERVATION_CONCURRENCY,
+      LOG_LEVEL: c.LOG_LEVEL,
+      ...o.env,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage());
+    return;
+  }
+  const o = parseBenchOptions(argv);
+  checkVariants(o);
+  System.stopOnSignals(log);
+  const started = performance.now();
+  const machine = describeMachine();
+  const databaseUrl = benchDatabaseUrl();
+  const output = path.resolve(PROJECT_ROOT, o.output);
+  const configurations = stackConfigurations(o);
+  const stacks: (StackResults & { config: StackConfiguration })[] = [];
+  if (o.legs.some((l) => l !== 'reserve')) {
+    for (const config of configurations) stacks.push({ config, ...(await benchOneStack(o, config, databaseUrl)) });
+  }
 
   let reserve: BenchResults['reserve'];
-  if (RESERVE_SECONDS > 0) {
-    log(`reservation vs pgbench, ${RESERVE_SECONDS} s per run…`);
-    reserve = await runReserveComparison({ databaseUrl, seconds: RESERVE_SECONDS, log });
+  if (o.legs.includes('reserve')) {
+    log(`reservation vs pgbench, ${o.reserveSeconds} s per run…`);
+    reserve = await runReserveComparison({ databaseUrl, seconds: o.reserveSeconds, log });
   }
 
   const cli = ensureTemporalCli(log);
+  const legs = stacks.flatMap((s) => s.legs);
   const saga = summarizeSaga(legs);
   const results: BenchResults = {
     benchmark: 'saga',
     at: new Date().toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
     machine,
-    postgres,
-    temporal: { cli: execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim(), args: stack.temporal!.args },
-    settings: {
-      BENCH_RUNS: RUNS,
-      BENCH_WARMUP: WARMUP,
-      BENCH_PRODUCTS: PRODUCTS,
-      BENCH_IDEMPOTENCY_KEYS: IDEMPOTENCY_KEYS,
-      SIM_WEBHOOK_DELAY_MS: 0,
-      WORKER_MAX_CONCURRENT_ACTIVITIES: stack.config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: stack.config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-      WORKER_MAX_CACHED_WORKFLOWS: stack.config.WORKER_MAX_CACHED_WORKFLOWS,
-      DATABASE_POOL_MAX: stack.config.DATABASE_POOL_MAX,
-      RESERVATION_CONCURRENCY: stack.config.RESERVATION_CONCURRENCY,
-      LOG_LEVEL: stack.config.LOG_LEVEL,
-    },
+    postgres: stacks[0]?.postgres ?? reserve?.postgres ?? 'unknown',
+    temporal: { cli: execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim(), args: stacks[0]?.temporal.args ?? [] },
+    temporalServers: stacks.map((s) => ({ ...s.config, ...s.temporal })),
+    options: { ...o, env: Object.keys(o.env) },
+    settings: stacks[0]?.settings ?? {},
     legs,
     saga,
+    shape: stacks.flatMap((s) => s.shape),
+    overload: stacks.flatMap((s) => s.overload),
     reserve,
-    worker: { rssPeakMiB: Math.max(0, ...legs.filter((l) => l.kind === 'ours').map((l) => l.workerRssPeakMiB)), vmHwmMiB, startToPollingMs: stack.workerStartMs },
+    worker: {
+      rssPeakMiB: Math.max(0, ...legs.filter((l) => l.kind === 'ours').map((l) => l.workerRssPeakMiB)),
+      vmHwmMiB: stacks[0]?.vmHwmMiB,
+      startToPollingMs: stacks.flatMap((s) => s.startToPollingMs),
+    },
   };
 
-  mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  writeFileSync(`${OUTPUT}.json`, JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(`${OUTPUT}.md`, renderMarkdown(results));
-  console.log('\nSagas end to end vs the ceiling\n');
-  console.log(sagaTable(saga));
-  console.log('\nCPU-seconds per order\n');
-  console.log(cpuTable(saga));
+  mkdirSync(path.dirname(output), { recursive: true });
+  writeFileSync(`${output}.json`, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(`${output}.md`, renderMarkdown(results));
+  if (saga.length) console.log(`\nSagas end to end vs the ceiling\n\n${sagaTable(saga)}\n\nCPU-seconds per order\n\n${cpuTable(saga)}`);
+  if (results.shape.length) console.log(`\nSaga shape per kind\n\n${shapeTable(results.shape)}\n\nCPU-seconds per saga of each kind\n\n${shapeCpuTable(results.shape)}`);
+  if (results.overload.length) console.log(`\nOverload\n\n${overloadTable(results.overload)}`);
   if (reserve) console.log(`\nReservation vs pgbench\n\n${formatReserveTable(reserve.rows)}`);
-  console.log(`\nWorker: peak RSS ${results.worker.rssPeakMiB.toFixed(0)} MiB; start → polling ${stack.workerStartMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
-  console.log(`\nwritten to ${path.relative(process.cwd(), OUTPUT)}.{json,md} (logs in ${stack.workDir})`);
+  if (stacks.length) console.log(`\nWorker: peak RSS ${results.worker.rssPeakMiB.toFixed(0)} MiB; start → polling ${results.worker.startToPollingMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`\nwritten to ${path.relative(process.cwd(), output)}.{json,md}`);
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`bench: ${err.message}`);
+    process.exit(2);
+  }
   console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });

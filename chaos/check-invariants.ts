@@ -8,6 +8,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../src/config';
+import { temporalClientOptions } from '../src/temporal/options';
+import { temporalConnectionOptions } from '../src/temporal/connection';
 import { checkInvariants, formatReport } from './lib/invariants';
 
 function flag(name: string): string | undefined {
@@ -22,9 +24,9 @@ async function main(): Promise<number> {
   const temporalAddress = process.argv.includes('--no-temporal') ? undefined : (flag('temporal-address') ?? config.TEMPORAL_ADDRESS);
   console.log(`checking ${new URL(databaseUrl).pathname.slice(1)} against ${simulatorUrl}${temporalAddress ? ` and Temporal at ${temporalAddress}` : ''}`);
 
-  const connection = temporalAddress ? await Connection.connect({ address: temporalAddress, connectTimeout: '5s' }) : undefined;
+  const connection = temporalAddress ? await Connection.connect({ ...temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: temporalAddress }), connectTimeout: '5s' }) : undefined;
   try {
-    const temporal = connection ? new Client({ connection, namespace: flag('namespace') ?? config.TEMPORAL_NAMESPACE }) : undefined;
+    const temporal = connection ? new Client({ connection, namespace: flag('namespace') ?? config.TEMPORAL_NAMESPACE, ...temporalClientOptions(config) }) : undefined;
     const report = await checkInvariants({ databaseUrl, simulatorUrl, temporal });
     console.log(formatReport(report));
     return report.violations.length === 0 ? 0 : 1;

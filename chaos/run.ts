@@ -1,6 +1,7 @@
 /**
  * `npm run chaos`: M orders of every kind (default 300) while the worker is SIGKILLed every few seconds, the API,
- * the Temporal dev server and PostgreSQL are restarted; then the invariant checker. Exits 1 on any violation.
+ * Temporal (TEMPORAL_PERSISTENCE: dev server or the server on PostgreSQL) and PostgreSQL are restarted; then the
+ * invariant checker. Exits 1 on any violation.
  *
  * Knobs (environment): CHAOS_ORDERS=300  CHAOS_CONCURRENCY=12  CHAOS_PLACEMENT_SECONDS=90  CHAOS_KILL_EVERY_MS=3000-6000
  * CHAOS_MAX_WORKER_KILLS (unlimited)  CHAOS_RESTART_POSTGRES=1 (restarts the machine's cluster: tell whoever shares it)

@@ -71,6 +71,8 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** `--dynamic-config-value` KEY=VALUE pairs; default DEV_SERVER_DYNAMIC_CONFIG. */
   dynamicConfig?: readonly string[];
+  /** The codec server the Web UI sends payloads to for decoding (e.g. http://127.0.0.1:8888/codec). */
+  uiCodecEndpoint?: string;
 }
 
 /**
@@ -90,6 +92,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', options.namespace];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFilename) {
     args.push('--db-filename', options.dbFilename, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }

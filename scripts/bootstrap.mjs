@@ -26,11 +26,14 @@ function manifestHash() {
 function ensureDependencies() {
   const stamp = path.join(root, 'node_modules', '.order-saga-installed');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === manifestHash()) return;
-  console.error('[bootstrap] installing npm dependencies…');
-  // `npm install`, not `npm ci`: the npm 11 here writes lockfiles without other platforms' optional packages
-  // (@swc/core-darwin-*, …), which its own `npm ci` then refuses. `npm install` installs the locked versions.
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  console.error('[bootstrap] installing npm dependencies (npm ci)…');
+  // `npm ci`: exactly the locked versions, and package-lock.json is never rewritten. The lockfile holds every
+  // platform's optional packages (kept so by `npm run lock:refresh`), so this works on any machine.
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('[bootstrap] npm ci failed. If it says package.json and package-lock.json are out of sync, run `npm run lock:refresh`.');
+    process.exit(result.status ?? 1);
+  }
   writeFileSync(stamp, manifestHash());
 }
 
@@ -66,7 +69,9 @@ switch (command) {
     runSync(bin('eslint'), ['.']);
     runSync(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
     runSync(bin('tsx'), ['scripts/temporal-cli.ts']); // builds the pinned CLI once, before jest's clock starts
+    runSync(bin('tsx'), ['scripts/stripe-mock.ts']); // Stripe's API mock, for the Stripe adapter's contract tests
     runSync(bin('tsx'), ['scripts/compose-cli.ts']); // docker compose, to check docker-compose.yml (no engine needed)
+    runSync(bin('tsx'), ['scripts/temporal-cluster.ts', '--build-only']); // the Temporal server on PostgreSQL (mTLS test)
     runForeground(bin('jest'), rest);
     break;
   case 'run':

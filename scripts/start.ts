@@ -1,5 +1,5 @@
 // `npm start`: the whole system on one machine. Starts Temporal (unless TEMPORAL_ADDRESS already answers),
-// migrates the database, then runs the payment simulator, WORKERS worker(s) and API_INSTANCES API(s) with prefixed
+// migrates the database, then runs the codec server, the payment simulator, WORKERS worker(s) and API_INSTANCES API(s) with prefixed
 // logs, and prints their URLs. Ctrl-C stops everything it started, in reverse order.
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';

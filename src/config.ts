@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_WEBHOOK_SECRET, productionProblems } from './production-rules';
+import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from './catalog/limits';
+import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from './temporal/encryption-keys';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
+import { pemOrFile } from './temporal/pem';
 
 /**
  * A duration setting: a string such as "8s", "15m" or "250ms" (Temporal's duration strings, the format of the
  * workflow timeouts), parsed once at start-up into milliseconds.
  */
-function parseDuration(text: string): number | undefined {
+export function parseDuration(text: string): number | undefined {
   try {
     const ms = msToNumber(text.trim() as Duration);
     return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
@@ -68,6 +71,9 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
   RESERVATION_CONCURRENCY: positiveInt(8),
 
+  // Bounded amounts: the largest order total accepted, in minor units (the API answers 422 order_total_too_large).
+  MAX_ORDER_TOTAL_CENTS: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_ORDER_TOTAL_CENTS),
+
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),
   NOTIFY_MAX_ATTEMPTS: positiveInt(10),
@@ -86,6 +92,53 @@ export const configSchema = z.object({
   SIM_PAYMENT_FAIL_RATE: rate,
   SIM_NOTIFY_FAIL_RATE: rate,
 
+  // Payment provider selection and the Stripe adapter (src/payments/stripe/).
+  PAYMENT_PROVIDER: z.enum(['simulator', 'stripe']).default('simulator'),
+  /** Secret or restricted API key. The default only works against stripe-mock; Stripe itself refuses it. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[0-9A-Za-z]+$/, 'expected a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…)')
+    .default('sk_test_stripemockonly'),
+  /** The signing secret of the webhook endpoint (`whsec_…`), from the Dashboard or `stripe listen`. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_dev_stripe_secret_change_me'),
+  /** Where the Stripe SDK sends API calls, as protocol://host:port (stripe-mock in tests); unset → api.stripe.com. */
+  STRIPE_API_BASE: z
+    .url()
+    .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'expected protocol://host[:port] with no path, e.g. http://127.0.0.1:12111')
+    .optional(),
+  // --- payload encryption, the codec server and tracing
+  /** `keyId:base64Key,…`, newest first: the first encrypts Temporal payloads, every one decrypts (key rotation). */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .default(DEV_ENCRYPTION_KEYS)
+    .transform((text, ctx) => {
+      const keys = parseEncryptionKeys(text);
+      if (typeof keys === 'string') {
+        ctx.addIssue({ code: 'custom', message: keys });
+        return z.NEVER;
+      }
+      return keys;
+    }),
+  CODEC_PORT: port(8888),
+  /** Loopback by default: the codec server hands decrypted payloads to whoever reaches it. */
+  CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, the codec server requires `Authorization: Bearer <token>`. */
+  CODEC_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Origins (comma-separated) whose pages may call the codec server; default: the origin of TEMPORAL_UI_URL. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  /** OTLP over HTTP (e.g. http://127.0.0.1:4318); unset, no tracing SDK is started. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Temporal cluster connection: TLS / mTLS and Temporal Cloud API keys (src/temporal/connection.ts)
+  /** TLS with the system's trusted roots even when no certificate below is set. */
+  TEMPORAL_TLS: flag,
+  /** Client certificate and key for mTLS, and the CA that signed the server's certificate: PEM text or a file path. */
+  TEMPORAL_TLS_CERT: pemOrFile.optional(),
+  TEMPORAL_TLS_KEY: pemOrFile.optional(),
+  TEMPORAL_TLS_CA: pemOrFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+
   // --- customer tokens, order limits and overload answers
   /** HS256 secret for customer tokens. Unset: a development secret outside production, HS256 off in production. */
   AUTH_JWT_SECRET: z.string().min(1).optional(),
@@ -99,9 +152,16 @@ export const configSchema = z.object({
   MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
 }).superRefine((config, ctx) => {
   // A JWKS alone would accept any provider's tokens for any audience: issuer and audience pin them to ours.
-  if (config.AUTH_JWKS_URL === undefined) return;
-  for (const variable of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
-    if (config[variable] === undefined) ctx.addIssue({ code: 'custom', path: [variable], message: 'required when AUTH_JWKS_URL is set' });
+  if (config.AUTH_JWKS_URL !== undefined) {
+    for (const variable of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+      if (config[variable] === undefined) ctx.addIssue({ code: 'custom', path: [variable], message: 'required when AUTH_JWKS_URL is set' });
+    }
+  }
+  // A client certificate is useless without its key, and the other way round.
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    const missing = config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    const other = missing === 'TEMPORAL_TLS_KEY' ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: `required when ${other} is set (mTLS needs both)` });
   }
 });
 

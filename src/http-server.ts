@@ -20,7 +20,7 @@ export async function listen(
   port: number,
   host = '0.0.0.0',
   timeouts: ServerTimeouts = SERVER_TIMEOUTS,
-): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+): Promise<{ server: Server; port: number; address: string; close: () => Promise<void> }> {
   const server = createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
@@ -38,12 +38,24 @@ export async function listen(
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
+  const actualHost = typeof address === 'object' && address ? address.address : host;
   const close = () =>
     new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeIdleConnections();
     });
-  return { server, port: actualPort, close };
+  return { server, port: actualPort, address: actualHost, close };
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/**
+ * The start-up line's words for what was bound: the real address, and for a wildcard the URL that reaches it from
+ * this machine, e.g. `http://0.0.0.0:3000 (every interface; http://127.0.0.1:3000 from this machine)`.
+ */
+export function describeBinding(address: string, port: number): string {
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  return WILDCARDS.has(address) ? `${url} (every interface; http://127.0.0.1:${port} from this machine)` : url;
 }
 
 /** Runs `stop` once on the first SIGINT/SIGTERM, then exits 0 (1 if stopping failed). */

@@ -1,4 +1,6 @@
 import type { Config } from './config';
+import { STRIPE_PRODUCTION_RULES } from './payments/stripe/stripe-settings';
+import { includesDevKey } from './temporal/encryption-keys';
 
 /**
  * What NODE_ENV=production refuses to start with. Every process loads its configuration through loadConfig(), so
@@ -51,6 +53,14 @@ export const PRODUCTION_RULES: ProductionRule[] = [
         ? 'no customer token verification is configured: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL with AUTH_ISSUER and AUTH_AUDIENCE'
         : undefined,
   },
+  {
+    variable: 'PAYLOAD_ENCRYPTION_KEYS',
+    check: (config) =>
+      includesDevKey(config.PAYLOAD_ENCRYPTION_KEYS)
+        ? 'NODE_ENV=production refuses the development encryption key; set your own (`openssl rand -base64 32`)'
+        : undefined,
+  },
+  ...STRIPE_PRODUCTION_RULES,
 ];
 
 /** Every problem the rules find, each naming its variable; empty when the configuration is fit for production. */

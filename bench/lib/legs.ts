@@ -5,18 +5,31 @@ import type { ceilingWorkflow, CeilingInput } from '../ceiling/workflow';
 import { ceilingPaidSignal, ceilingPlaceUpdate } from '../ceiling/workflow';
 import { CustomerIdKey, OrderIdKey, OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
 import type { System } from '../../devtools/launcher';
+import { exchange, sleep } from '../../chaos/lib/http';
+import type { BenchCustomer } from './customers';
+import { newCustomer } from './customers';
 import type { CpuBreakdown } from './meter';
 import { LegMeter } from './meter';
-import type { PaidFollower } from './paid-follower';
+import type { StackConfiguration } from './options';
+import type { OrderFollower } from './order-follower';
 import { randomOrderBody } from './products';
 import type { LatencySummary } from './stats';
-import { runClosedLoop, summarize } from './stats';
+import { runClosedLoopFor, summarize } from './stats';
 
 export interface LegResult {
   kind: 'ours' | 'ceiling';
+  /** Where it ran: the Temporal persistence mode, worker processes, history shards (postgres mode). */
+  persistence: string;
+  workers: number;
+  shards?: number;
+  /** ours: the workflow type the orders were placed with (--variants); ceiling: ceilingWorkflow. */
+  variant: string;
   concurrency: number;
+  /** Sagas started in the run (completed + failed). */
   orders: number;
   failed: number;
+  /** Placements answered 202 (PLACEMENT_DEADLINE passed before the reservation answered), followed all the same. */
+  accepted202?: number;
   seconds: number;
   sagasPerSecond: number;
   /** ours: POST /orders; ceiling: executeUpdateWithStart. */
@@ -30,48 +43,66 @@ export interface LegResult {
 
 export interface LegContext {
   stack: System;
+  configuration: StackConfiguration;
   products: string[];
-  follower: PaidFollower;
+  follower: OrderFollower;
   temporal: Client;
   /** PostgreSQL backends that belong to the driver, not to the system under test. */
   driverBackendPids: number[];
-  idempotencyKeys: boolean;
   /** BENCH_CEILING_FOLDED: run the ceiling's what-if shape (see CeilingInput.foldStatusWrites). */
   foldCeilingStatusWrites: boolean;
+  /** The API service that places orders of a workflow type (see benchServices). */
+  apiFor: (variant: string) => string;
+  /**
+   * How long an ours leg keeps measuring CPU after its last saga was followed to PAID: the CANCEL_WINDOW and a
+   * second, so that every saga's completion step is counted in its own leg and none spills into the next one.
+   */
+  oursSettleMs: number;
 }
 
 async function runLeg(
   kind: LegResult['kind'],
+  variant: string,
   ctx: LegContext,
   concurrency: number,
-  orders: number,
-  one: (i: number) => Promise<{ placedMs: number; doneMs: number }>,
+  seconds: number,
+  one: (i: number) => Promise<{ placedMs: number; doneMs: number; status?: number }>,
 ): Promise<LegResult> {
   const placement: number[] = [];
   const endToEnd: number[] = [];
   let failed = 0;
+  let accepted202 = 0;
   let firstError: string | undefined;
-  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids);
+  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids, kind === 'ours' ? ctx.apiFor(variant) : 'api');
   const started = performance.now();
-  await runClosedLoop(orders, concurrency, async (i) => {
+  await runClosedLoopFor(seconds, concurrency, async (i) => {
     try {
-      const { placedMs, doneMs } = await one(i);
+      const { placedMs, doneMs, status } = await one(i);
       placement.push(placedMs);
       endToEnd.push(doneMs);
+      if (status === 202) accepted202++;
     } catch (err) {
       failed++;
       firstError ??= err instanceof Error ? err.message : String(err);
     }
   });
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - started) / 1000;
+  if (kind === 'ours') await sleep(ctx.oursSettleMs);
   const { cpu, workerRssPeakMiB } = meter.finish();
+  const { persistence, workers, shards } = ctx.configuration;
+  const orders = placement.length + failed;
   return {
     kind,
+    persistence,
+    workers,
+    shards,
+    variant,
     concurrency,
     orders,
     failed,
-    seconds,
-    sagasPerSecond: (orders - failed) / seconds,
+    ...(kind === 'ours' ? { accepted202 } : {}),
+    seconds: elapsed,
+    sagasPerSecond: placement.length / elapsed,
     placement: summarize(placement),
     endToEnd: summarize(endToEnd),
     cpu,
@@ -80,20 +111,35 @@ async function runLeg(
   };
 }
 
-/** The real thing: POST /orders through the API, then follow the saga (webhook → signal → commit) to PAID. */
-export function runOursLeg(ctx: LegContext, concurrency: number, orders: number): Promise<LegResult> {
-  return runLeg('ours', ctx, concurrency, orders, async (i) => {
-    const body = randomOrderBody(ctx.products, i);
-    // Placed as support staff (the admin token names any customer), so one token serves every bench customer.
-    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${ctx.stack.config.ADMIN_TOKEN}` };
-    if (ctx.idempotencyKeys) headers['idempotency-key'] = randomUUID();
+/** POST /orders as `customer` through an API service: the answer's status, order id and latency. */
+export async function placeOrderAs(
+  ctx: LegContext,
+  apiService: string,
+  customer: BenchCustomer,
+  token = 'tok_visa',
+): Promise<{ status: number; orderId?: string; ms: number; error?: string }> {
+  const t0 = performance.now();
+  const res = await exchange(`${ctx.stack.url(apiService)}/orders`, {
+    method: 'POST',
+    headers: { ...customer.headers, 'idempotency-key': randomUUID() },
+    body: randomOrderBody(ctx.products, customer, token),
+    timeoutMs: 120_000,
+  });
+  const ms = performance.now() - t0;
+  if (!res.ok) return { status: 0, ms, error: res.error };
+  const body = res.body as { id?: string; error?: string; message?: string } | undefined;
+  return { status: res.status, orderId: body?.id, ms, error: body?.error ? `${body.error}: ${body.message}` : undefined };
+}
+
+/** The real thing: POST /orders through the variant's API, then follow the saga (webhook → signal → commit) to PAID. */
+export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number, variant: string): Promise<LegResult> {
+  const api = ctx.apiFor(variant);
+  return runLeg('ours', variant, ctx, concurrency, seconds, async () => {
     const t0 = performance.now();
-    const res = await fetch(`${ctx.stack.apiUrl}/orders`, { method: 'POST', headers, body: JSON.stringify(body) });
-    const order = (await res.json()) as { id?: string; error?: string; message?: string };
-    const placedMs = performance.now() - t0;
-    if (res.status !== 201 || !order.id) throw new Error(`POST /orders answered ${res.status}: ${order.error} ${order.message}`);
-    await ctx.follower.wait(order.id);
-    return { placedMs, doneMs: performance.now() - t0 };
+    const placed = await placeOrderAs(ctx, api, await newCustomer(ctx.stack.config));
+    if ((placed.status !== 201 && placed.status !== 202) || !placed.orderId) throw new Error(`POST /orders answered ${placed.status}: ${placed.error}`);
+    await ctx.follower.wait(placed.orderId, 'paid');
+    return { placedMs: placed.ms, doneMs: performance.now() - t0, status: placed.status };
   });
 }
 
@@ -102,8 +148,8 @@ export function runOursLeg(ctx: LegContext, concurrency: number, orders: number)
  * a saga (update-with-start, the same policies and search attributes), signalled as the webhook would, and followed
  * to its end (its confirmation step).
  */
-export function runCeilingLeg(ctx: LegContext, concurrency: number, orders: number): Promise<LegResult> {
-  return runLeg('ceiling', ctx, concurrency, orders, async () => {
+export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: number): Promise<LegResult> {
+  return runLeg('ceiling', 'ceilingWorkflow', ctx, concurrency, seconds, async () => {
     const id = randomUUID();
     const workflowId = `ceiling-${id}`;
     const input: CeilingInput = { id, cancelWindowMs: ctx.stack.config.CANCEL_WINDOW, foldStatusWrites: ctx.foldCeilingStatusWrites };

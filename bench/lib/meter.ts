@@ -2,28 +2,42 @@ import type { System } from '../../devtools/launcher';
 import { CpuSnapshot, machineBusySeconds, postgresPids, processMemoryMiB } from './proc';
 
 export interface CpuBreakdown {
+  /** The API process(es) the leg sent its requests to. */
   api: number;
   worker: number;
+  /** The Temporal server's own processes (dev server; or server + Web UI in postgres mode). */
   temporal: number;
   simulator: number;
-  /** Backends and autovacuum of the benchmark's database, plus PostgreSQL's shared WAL writer/checkpointer. */
+  /** Backends and autovacuum of the application database, plus PostgreSQL's shared WAL writer/checkpointer. */
   postgres: number;
-  /** This process: the load driver (HTTP client, Temporal client for the ceiling, the PAID follower). */
+  /** PostgreSQL backends of Temporal's own databases (postgres persistence mode; 0 on the dev server). */
+  temporalPostgres: number;
+  /** This process: the load driver (HTTP client, Temporal client for the ceiling, the follower). */
   driver: number;
-  /** All busy CPU on the machine, whoever used it: the gap to the sum above is everything else running. */
+  /** All busy CPU on the machine (/proc/stat), whoever used it: the gap to the sum above is everything else running. */
   machine: number;
 }
+
+export const CPU_KEYS: (keyof CpuBreakdown)[] = ['api', 'worker', 'temporal', 'postgres', 'temporalPostgres', 'simulator', 'driver', 'machine'];
 
 interface Snapshots {
   services: Record<'api' | 'worker' | 'temporal' | 'simulator', CpuSnapshot>;
   postgres: CpuSnapshot;
+  temporalPostgres: CpuSnapshot;
   driver: NodeJS.CpuUsage;
   machine: number;
+}
+
+/** The databases the postgres persistence mode gives a run on a fresh application database (see temporal-postgres). */
+export function temporalDatabases(appDatabase: string): string[] {
+  const history = `${appDatabase.replace(/[^a-z0-9_]/g, '_')}_temporal`;
+  return [history, `${history}_visibility`];
 }
 
 /**
  * CPU-seconds per process over one benchmark leg, and the worker's resident memory sampled through it.
  * `excludePids`: PostgreSQL backends that are not the system's (the driver's own follower connection).
+ * `apiService`: the API service the leg talks to (other API processes count only in the machine figure).
  */
 export class LegMeter {
   private readonly start: Snapshots;
@@ -33,6 +47,7 @@ export class LegMeter {
   constructor(
     private readonly stack: System,
     private readonly excludePids: number[],
+    private readonly apiService = 'api',
   ) {
     this.start = this.snapshot();
     this.sampler = setInterval(() => this.sampleRss(), 200);
@@ -44,8 +59,9 @@ export class LegMeter {
     const pg = postgresPids(this.stack.databaseName, this.excludePids);
     const take = (name: string) => CpuSnapshot.take(pids[name] ?? []);
     return {
-      services: { api: take('api'), worker: take('worker'), temporal: take('temporal'), simulator: take('simulator') },
+      services: { api: take(this.apiService), worker: take('worker'), temporal: take('temporal'), simulator: take('simulator') },
       postgres: CpuSnapshot.take([...pg.backends, ...pg.background]),
+      temporalPostgres: CpuSnapshot.take(postgresPids(temporalDatabases(this.stack.databaseName)).backends),
       driver: process.cpuUsage(),
       machine: machineBusySeconds(),
     };
@@ -71,10 +87,16 @@ export class LegMeter {
         temporal: s.temporal.until(end.services.temporal),
         simulator: s.simulator.until(end.services.simulator),
         postgres: this.start.postgres.until(end.postgres),
+        temporalPostgres: this.start.temporalPostgres.until(end.temporalPostgres),
         driver: (driver.user + driver.system) / 1e6,
         machine: end.machine - this.start.machine,
       },
       workerRssPeakMiB: this.rssPeak,
     };
   }
+}
+
+/** Each figure divided by `n` (CPU-s per saga). */
+export function perSaga(cpu: CpuBreakdown, n: number): CpuBreakdown {
+  return Object.fromEntries(CPU_KEYS.map((k) => [k, n > 0 ? cpu[k] / n : NaN])) as unknown as CpuBreakdown;
 }

@@ -42,11 +42,12 @@ export function machineBusySeconds(): number {
 }
 
 /**
- * PostgreSQL processes that work for `database`: its backends (title `postgres: 15/main: user db host(port) …`)
- * and its autovacuum workers, plus the shared background writers (WAL writer, checkpointer, background writer),
+ * PostgreSQL processes that work for `databases`: their backends (title `postgres: 15/main: user db host(port) …`)
+ * and autovacuum workers, plus the shared background writers (WAL writer, checkpointer, background writer),
  * which other databases on the server also use. `excludePids`: e.g. the benchmark's own polling connection.
  */
-export function postgresPids(database: string, excludePids: readonly number[] = []): { backends: number[]; background: number[] } {
+export function postgresPids(databases: string | readonly string[], excludePids: readonly number[] = []): { backends: number[]; background: number[] } {
+  const names = typeof databases === 'string' ? [databases] : databases;
   const backends: number[] = [];
   const background: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -63,8 +64,7 @@ export function postgresPids(database: string, excludePids: readonly number[] = 
     if (!match) continue;
     const rest = match[1];
     if (/^(walwriter|checkpointer|background writer)/.test(rest)) background.push(pid);
-    else if (rest.startsWith(`autovacuum worker ${database}`)) backends.push(pid);
-    else if (new RegExp(`^\\S+ ${database} `).test(rest)) backends.push(pid);
+    else if (names.some((db) => rest.startsWith(`autovacuum worker ${db}`) || rest.split(' ')[1] === db)) backends.push(pid);
   }
   return { backends, background };
 }

@@ -20,15 +20,15 @@ export async function createBenchProducts(db: PgClient, count: number): Promise<
   return rows.map((r) => r.id);
 }
 
-/** A tok_visa order for 1–3 distinct products of `products` (as many as there are), 1–2 units each. */
-export function randomOrderBody(products: readonly string[], i: number) {
+/** An order of `customer` for 1–3 distinct products of `products` (as many as there are), 1–2 units each. */
+export function randomOrderBody(products: readonly string[], customer: { id: string; email: string }, token = 'tok_visa') {
   const lines = Math.min(products.length, 1 + Math.floor(Math.random() * 3));
   const picked = new Set<string>();
   while (picked.size < lines) picked.add(products[Math.floor(Math.random() * products.length)]);
   return {
-    customerId: `bench-customer-${i % 100}`,
-    customerEmail: `customer${i % 100}@example.com`,
+    customerId: customer.id,
+    customerEmail: customer.email,
     items: [...picked].map((productId) => ({ productId, quantity: 1 + Math.floor(Math.random() * 2) })),
-    payment: { token: 'tok_visa' },
+    payment: { token },
   };
 }

@@ -3,6 +3,11 @@ import { formatReserveTable } from '../reserve';
 import type { LegResult } from './legs';
 import type { MachineDescription } from '../../devtools/machine';
 import type { CpuBreakdown } from './meter';
+import { CPU_KEYS } from './meter';
+import type { StackConfiguration } from './options';
+import { describeConfiguration } from './options';
+import type { OverloadResult } from './overload';
+import type { ShapeResult } from './shape';
 import { mean } from './stats';
 
 export interface BenchResults {
@@ -11,16 +16,27 @@ export interface BenchResults {
   durationSeconds: number;
   machine: MachineDescription;
   postgres: string;
+  /** How Temporal ran, per configuration (the first one's CLI version and arguments stay in `temporal`). */
   temporal: { cli: string; args: string[] };
-  /** The knobs in effect (BENCH_* and the service settings that matter for throughput). */
+  temporalServers: (StackConfiguration & { mode: string; args: string[] })[];
+  /** The command-line options of the run, and the settings in effect (service settings that matter for throughput). */
+  options: Record<string, unknown>;
   settings: Record<string, string | number | boolean>;
   legs: LegResult[];
   saga: SagaRow[];
+  /** Per configuration × variant × saga kind: history shape and CPU per saga (the shape leg). */
+  shape: ShapeResult[];
+  overload: OverloadResult[];
   reserve?: ReserveComparison;
   worker: { rssPeakMiB: number; vmHwmMiB?: number; startToPollingMs: number[] };
 }
 
 export interface SagaRow {
+  persistence: string;
+  workers: number;
+  shards?: number;
+  /** The workflow type of ours (--variants). */
+  variant: string;
   concurrency: number;
   orders: number;
   oursSagasPerSecond: number[];
@@ -36,28 +52,40 @@ export interface SagaRow {
   failed: number;
 }
 
-const CPU_KEYS: (keyof CpuBreakdown)[] = ['api', 'worker', 'temporal', 'postgres', 'simulator', 'driver', 'machine'];
-
 function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
   const out = {} as CpuBreakdown;
-  for (const key of CPU_KEYS) out[key] = mean(legs.map((l) => l.cpu[key] / l.orders));
+  for (const key of CPU_KEYS) out[key] = mean(legs.map((l) => (l.cpu[key] ?? 0) / (l.orders - l.failed)));
   return out;
 }
 
-/** One row per concurrency: the runs of each side pooled (means of the per-run figures). */
+const sameStack = (a: StackConfiguration, b: StackConfiguration) => a.persistence === b.persistence && a.workers === b.workers && a.shards === b.shards;
+
+/** One row per configuration × variant × concurrency: the runs of each side pooled (means of the per-run figures). */
 export function summarizeSaga(legs: LegResult[]): SagaRow[] {
-  const levels = [...new Set(legs.map((l) => l.concurrency))];
-  return levels.map((concurrency) => {
-    const ours = legs.filter((l) => l.kind === 'ours' && l.concurrency === concurrency);
-    const ceiling = legs.filter((l) => l.kind === 'ceiling' && l.concurrency === concurrency);
+  const keys = new Map<string, { config: StackConfiguration; variant: string; concurrency: number }>();
+  for (const l of legs.filter((x) => x.kind === 'ours')) {
+    const config = { persistence: l.persistence, workers: l.workers, shards: l.shards };
+    keys.set(JSON.stringify([config, l.variant, l.concurrency]), { config, variant: l.variant, concurrency: l.concurrency });
+  }
+  // Ceiling legs without an ours leg beside them still get a row.
+  for (const l of legs.filter((x) => x.kind === 'ceiling')) {
+    const config = { persistence: l.persistence, workers: l.workers, shards: l.shards };
+    if (![...keys.values()].some((k) => sameStack(k.config, config) && k.concurrency === l.concurrency))
+      keys.set(JSON.stringify([config, '–', l.concurrency]), { config, variant: '–', concurrency: l.concurrency });
+  }
+  return [...keys.values()].map(({ config, variant, concurrency }) => {
+    const ours = legs.filter((l) => l.kind === 'ours' && l.variant === variant && l.concurrency === concurrency && sameStack(l, config));
+    const ceiling = legs.filter((l) => l.kind === 'ceiling' && l.concurrency === concurrency && sameStack(l, config));
     const pct = (ls: LegResult[], key: 'p50' | 'p95' | 'p99') => mean(ls.map((l) => l.placement[key]));
     const oursPost = { p50: pct(ours, 'p50'), p95: pct(ours, 'p95'), p99: pct(ours, 'p99') };
     const ceilingUpdateWithStart = { p50: pct(ceiling, 'p50'), p95: pct(ceiling, 'p95'), p99: pct(ceiling, 'p99') };
     const oursRate = ours.map((l) => l.sagasPerSecond);
     const ceilingRate = ceiling.map((l) => l.sagasPerSecond);
     return {
+      ...config,
+      variant,
       concurrency,
-      orders: ours[0]?.orders ?? 0,
+      orders: mean(ours.map((l) => l.orders)),
       oursSagasPerSecond: oursRate,
       ceilingSagasPerSecond: ceilingRate,
       throughputRatio: mean(oursRate) / mean(ceilingRate),
@@ -82,12 +110,15 @@ function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+const where = (r: StackConfiguration & { variant?: string }) => `${describeConfiguration(r)}${r.variant ? ` · ${r.variant}` : ''}`;
+
 export function sagaTable(rows: SagaRow[]): string {
   return table(
-    ['C', 'orders/run', 'ours sagas/s (runs)', 'ceiling sagas/s (runs)', 'ours ÷ ceiling', 'POST /orders p50/p95/p99 ms', 'ceiling update-with-start p50/p95/p99 ms', 'POST p50 ÷ UwS p50', 'end-to-end p50 ms ours/ceiling'],
+    ['stack · variant', 'C', 'orders/run', 'ours sagas/s (runs)', 'ceiling sagas/s (runs)', 'ours ÷ ceiling', 'POST /orders p50/p95/p99 ms', 'ceiling update-with-start p50/p95/p99 ms', 'POST p50 ÷ UwS p50', 'end-to-end p50 ms ours/ceiling'],
     rows.map((r) => [
+      where(r),
       String(r.concurrency),
-      String(r.orders),
+      f0(r.orders),
       rates(r.oursSagasPerSecond),
       rates(r.ceilingSagasPerSecond),
       f2(r.throughputRatio),
@@ -99,20 +130,85 @@ export function sagaTable(rows: SagaRow[]): string {
   );
 }
 
+const CPU_HEADER = ['API', 'worker', 'Temporal', 'PostgreSQL', 'Temporal’s PostgreSQL', 'simulator', 'driver', 'machine total'];
+
 export function cpuTable(rows: SagaRow[]): string {
   return table(
-    ['C', 'leg', 'API', 'worker', 'Temporal', 'PostgreSQL', 'simulator', 'driver', 'machine total'],
+    ['stack · variant', 'C', 'leg', ...CPU_HEADER],
     rows.flatMap((r) =>
-      (['ours', 'ceiling'] as const).map((kind) => [String(r.concurrency), kind, ...CPU_KEYS.map((k) => f3(r.cpuPerOrder[kind][k]))]),
+      (['ours', 'ceiling'] as const)
+        .filter((kind) => (kind === 'ours' ? r.oursSagasPerSecond : r.ceilingSagasPerSecond).length > 0)
+        .map((kind) => [where(r), String(r.concurrency), kind, ...CPU_KEYS.map((k) => f3(r.cpuPerOrder[kind][k]))]),
     ),
   );
 }
 
-const PROCESS_NAMES: Record<string, string> = { api: 'the API', worker: 'the worker', temporal: 'the Temporal dev server', postgres: 'PostgreSQL', simulator: 'the simulator' };
+/** The shape leg: one row per configuration × variant × saga kind. */
+export function shapeTable(rows: ShapeResult[]): string {
+  return table(
+    ['stack · variant', 'kind', 'sagas (closed as expected)', 'final status', 'history events (min–max)', 'workflow tasks', 'activity tasks', 'local activities'],
+    rows.map((r) => [
+      where(r),
+      r.sagaKind,
+      `${r.sagas} (${r.completed})`,
+      r.finalStatus,
+      `${f1(r.history.events)} (${r.history.eventsMin}–${r.history.eventsMax})`,
+      f1(r.history.workflowTasks),
+      f1(r.history.activityTasks),
+      f1(r.history.localActivities),
+    ]),
+  );
+}
+
+export function shapeCpuTable(rows: ShapeResult[]): string {
+  return table(
+    ['stack · variant', 'kind', ...CPU_HEADER],
+    rows.map((r) => [where(r), r.sagaKind, ...CPU_KEYS.map((k) => f3(r.cpuPerSaga[k]))]),
+  );
+}
+
+/** The overload leg: throughput of answers, and the latency of each kind of answer. */
+export function overloadTable(rows: OverloadResult[]): string {
+  const statuses = [...new Set(rows.flatMap((r) => Object.keys(r.latency)))].sort();
+  return [
+    table(
+      ['stack', 'customers × s', 'accepted/s (201+202)', 'shed/s (503+429)', 'answers by status', 'accepted → settled', 'invariant violations'],
+      rows.map((r) => [
+        describeConfiguration(r),
+        `${r.customers} × ${f0(r.seconds)}`,
+        f1(r.acceptedPerSecond),
+        f1(r.shedPerSecond),
+        Object.entries(r.byStatus)
+          .map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`)
+          .join(', '),
+        `${r.accepted} → ${r.settled} (${Object.entries(r.settledStatuses)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ')})`,
+        String(r.invariantViolations),
+      ]),
+    ),
+    '',
+    table(
+      ['stack', 'answer', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+      rows.flatMap((r) =>
+        statuses
+          .filter((s) => r.latency[s])
+          .map((s) => {
+            const l = r.latency[s];
+            return [describeConfiguration(r), s === '0' ? 'no answer' : s, String(l.count), f0(l.p50), f0(l.p95), f0(l.p99), f0(l.max)];
+          }),
+      ),
+    ),
+  ].join('\n');
+}
+
+const PROCESS_NAMES: Record<string, string> = { api: 'the API', worker: 'the worker', temporal: 'the Temporal server', postgres: 'PostgreSQL', simulator: 'the simulator' };
 
 /** A few sentences read off the figures (so they stay true when the figures change). */
 export function interpretation(results: BenchResults): string[] {
-  const rows = results.saga;
+  // Read off the first stack and variant; the tables below hold every one.
+  const first = results.saga[0];
+  const rows = results.saga.filter((r) => first && sameStack(r, first) && r.variant === first.variant && r.oursSagasPerSecond.length && r.ceilingSagasPerSecond.length);
   if (rows.length === 0) return [];
   const ratios = rows.map((r) => r.throughputRatio);
   const busiest = rows.reduce((a, b) => (mean(b.oursSagasPerSecond) > mean(a.oursSagasPerSecond) ? b : a));
@@ -123,7 +219,7 @@ export function interpretation(results: BenchResults): string[] {
   const ceilingSystem = services.reduce((s, k) => s + c.ceiling[k], 0);
   const coresBusy = c.ours.machine * mean(busiest.oursSagasPerSecond);
   const lines = [
-    `- Throughput: the saga reaches ${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))} of the engine’s ceiling; its best is ${f1(mean(busiest.oursSagasPerSecond))} sagas/s at C=${busiest.concurrency}.` +
+    `- On ${where(first)}. Throughput: the saga reaches ${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))} of the engine’s ceiling; its best is ${f1(mean(busiest.oursSagasPerSecond))} sagas/s at C=${busiest.concurrency}.` +
       ` There the machine was busy ${f1(coresBusy)} CPU-seconds per second of ${results.machine.nproc} cores: the run is CPU-bound, so throughput is CPU per saga.`,
     `- Where the CPU goes (C=${busiest.concurrency}, per order): ${top.map((k) => `${PROCESS_NAMES[k]} ${f3(c.ours[k])} s`).join(', ')} — ${f3(oursSystem)} s in all, against ${f3(ceilingSystem)} s for the no-op ceiling.` +
       ` The engine’s own share (dev server + worker running the workflow) is most of it; what the saga adds is the API, PostgreSQL, the provider and the worker’s real activities (${f3(oursSystem - ceilingSystem)} s).`,
@@ -135,22 +231,15 @@ export function interpretation(results: BenchResults): string[] {
         ` Above C=1, with the CPU saturated, latency is mostly queueing: p50 grows roughly with C.`,
     );
   }
-  const loaded = results.legs.filter((l) => l.kind === 'ours' && l.concurrency > 1);
-  if (loaded.length >= 2) {
-    const first = loaded[0].cpu.temporal / loaded[0].orders;
-    const last = loaded[loaded.length - 1].cpu.temporal / loaded[loaded.length - 1].orders;
-    const open = results.legs.filter((l) => l.kind === 'ours').reduce((n, l) => n + l.orders, 0);
-    lines.push(
-      `- Drift: every saga stays open for its cancellation window (CANCEL_WINDOW, 30 min), so by the last run ~${open} sagas (plus the warm-up) are open: the worker's cache fills (peak RSS ${f0(results.worker.rssPeakMiB)} MiB)` +
-        ` and the dev server's CPU per saga went from ${f3(first)} s in the first loaded run to ${f3(last)} s in the last. The figures stop at PAID + confirmation and leave out the COMPLETED step at the window's end; running ours and the ceiling interleaved keeps the two sides comparable.`,
-    );
-  }
   if (results.reserve) {
     const r = results.reserve.rows.map((x) => x.ratio);
     lines.push(`- Reservation alone: ours runs at ${f2(Math.min(...r))}–${f2(Math.max(...r))} of pgbench executing the same SQL, i.e. Node + pg + MikroORM add little; a hot row serves hundreds of reservations per second, far above the saga’s rate, so row locks are not what limits sagas here.`);
   }
   return lines;
 }
+
+const CPU_NOTE =
+  'PostgreSQL: the backends and autovacuum of the benchmark database plus the server’s shared WAL writer, checkpointer and background writer. Temporal’s PostgreSQL: the backends of Temporal’s own databases (postgres persistence). driver: the benchmark process itself. machine total: all busy CPU on the box (/proc/stat) during the run (anything else running shows up as the gap).';
 
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
@@ -164,7 +253,9 @@ export function renderMarkdown(results: BenchResults): string {
     `Run ${results.at}, ${f1(results.durationSeconds / 60)} min in all.`,
     '',
     `- Machine: nproc ${m.nproc}, ${m.cpuModel}, memory ${m.memory}; ${m.kernel}; Node ${m.node}; PostgreSQL ${results.postgres}.`,
-    `- Temporal dev server (${results.temporal.cli}): \`temporal ${results.temporal.args.join(' ')}\``,
+    `- Temporal (${results.temporal.cli}):`,
+    ...results.temporalServers.map((t) => `  - ${describeConfiguration(t)}: ${t.mode}: \`${t.args.join(' ')}\``),
+    `- Options: \`${JSON.stringify(results.options)}\``,
     `- Settings: ${settings}`,
     '',
     '## What the figures say',
@@ -173,17 +264,44 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## Sagas end to end (tok_visa, followed to PAID + confirmation) vs the no-op workflow of the same shape',
     '',
-    'Runs interleaved ours, ceiling, ours, ceiling at each C after a warm-up; sagas/s is the mean of the runs (each run in brackets); latency figures are means of the per-run percentiles.' +
-      ' An order is followed to PAID with its order_confirmed notification sent (one batched SQL poll every 10 ms, not through the API); the ceiling workflow ends at that same step and is followed by its result.',
+    'Runs interleaved ours, ceiling, ours, ceiling at each C after a warm-up, each for a fixed time (closed loop, a new customer per order); sagas/s is the mean of the runs (each run in brackets); latency figures are means of the per-run percentiles.' +
+      ' An order is followed to PAID with its order_confirmed notification sent (one batched SQL poll every 10 ms, not through the API); the ceiling workflow ends at that same step and is followed by its result.' +
+      ' After an ours run the CPU meter runs on for CANCEL_WINDOW + 1 s, so each saga’s COMPLETED step counts in its own run.',
     '',
     sagaTable(results.saga),
     '',
     '## CPU-seconds per order, by process (mean of the runs)',
     '',
-    'PostgreSQL: the backends and autovacuum of the benchmark database plus the server’s shared WAL writer, checkpointer and background writer. driver: the benchmark process itself. machine total: all busy CPU on the box during the run (anything else running shows up as the gap).',
+    CPU_NOTE,
     '',
     cpuTable(results.saga),
     '',
+    ...(results.shape.length
+      ? [
+          '## Saga shape per kind',
+          '',
+          'Each kind placed through POST /orders (a new customer each, 8 at a time) and followed until its workflow closed: paid (tok_visa; COMPLETED once the cancellation window ran out), declined (tok_declined), timeout (tok_no_webhook; PAYMENT_TIMEOUT ran out), cancelled (tok_no_webhook, cancelled right after placement), refunded (tok_visa, cancelled once PAID). Figures are means over the histories (`fetchHistory`): workflow tasks = WorkflowTaskCompleted, activity tasks = ActivityTaskScheduled, local activities = MarkerRecorded `core_local_activity`.',
+          '',
+          shapeTable(results.shape),
+          '',
+          '### CPU-seconds per saga of each kind, by process',
+          '',
+          'From the first placement until the last workflow of the kind closed (the waits for PAYMENT_TIMEOUT and CANCEL_WINDOW included, so idle background work counts too).',
+          '',
+          shapeCpuTable(results.shape),
+          '',
+        ]
+      : []),
+    ...(results.overload.length
+      ? [
+          '## Overload: concurrent new customers on an API with the production admission settings',
+          '',
+          'Each customer slot places tok_visa orders one after another, a new customer each time; a 503/429 makes the slot wait its Retry-After (× 0.5–1.5). Afterwards every accepted order is followed until it settles, then the invariant check runs over the whole bench database.',
+          '',
+          overloadTable(results.overload),
+          '',
+        ]
+      : []),
     ...(results.reserve
       ? ['## Reservation (reserve + release of one unit) vs pgbench running the same SQL', '', '```', formatReserveTable(results.reserve.rows), '```', '']
       : []),

@@ -31,3 +31,14 @@ export async function runClosedLoop(count: number, concurrency: number, next: (i
     }),
   );
 }
+
+/** Like runClosedLoop, for `seconds`: each of `concurrency` slots starts its next item until the time is up. */
+export async function runClosedLoopFor(seconds: number, concurrency: number, next: (i: number) => Promise<void>): Promise<void> {
+  const deadline = performance.now() + seconds * 1000;
+  let taken = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) await next(taken++);
+    }),
+  );
+}

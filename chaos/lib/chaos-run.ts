@@ -1,4 +1,5 @@
 import { Client as PgClient } from 'pg';
+import { SETTLED_STATUSES } from '../../workflows/order/state-machine';
 import type { System, TemporalPersistence } from '../../devtools/launcher';
 import { launch, systemServices } from '../../devtools/launcher';
 import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
@@ -47,6 +48,8 @@ export interface ChaosSummary {
   faults: FaultCounts;
   timeline: string[];
   temporalArgs: string[];
+  /** How Temporal ran (TEMPORAL_PERSISTENCE): `dev`, or `postgres (… history shards, database …)`. */
+  temporalMode: string;
   report: InvariantReport;
   workDir: string;
 }
@@ -75,8 +78,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       env: { simulator: { SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1', SIM_WEBHOOK_DELAY_MS: '300', SIM_WEBHOOK_MAX_ATTEMPTS: '15' } },
     }),
     ports: 'free',
-    // Persisted (SQLite in the work directory), so the dev server can be restarted without losing workflows.
-    temporal: { persistence: options.persistence, persist: true },
+    // Persisted (the dev server's SQLite in the work directory, or PostgreSQL), so Temporal restarts without losing workflows.
+    temporal: { persist: true, persistence: options.persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
     env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10', ...ORDER_LIMITS_OFF },
@@ -164,6 +167,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       faults: faults.counts,
       timeline: faults.timeline,
       temporalArgs: stack.temporal!.args,
+      temporalMode: stack.temporal!.mode,
       report,
       workDir: stack.workDir,
     };
@@ -190,8 +194,9 @@ async function waitUntilSettled(databaseUrl: string, temporal: Awaited<ReturnTyp
     try {
       await db.connect();
       const { rows } = await db.query<{ unfinished: number; attention: number }>(
-        `SELECT count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED', 'NEEDS_ATTENTION'))::int AS unfinished,
+        `SELECT count(*) FILTER (WHERE status <> ALL($1::text[]))::int AS unfinished,
                 count(*) FILTER (WHERE status = 'NEEDS_ATTENTION')::int AS attention FROM orders`,
+        [SETTLED_STATUSES],
       );
       ({ unfinished, attention } = rows[0]);
     } catch {

@@ -148,10 +148,10 @@ export class FaultInjector {
   }
 
   private async restartTemporal(): Promise<void> {
-    this.note('SIGKILL Temporal dev server');
+    this.note('SIGKILL the Temporal server');
     await this.stack.temporal!.restart();
     this.counts.temporalRestarts++;
-    this.note('Temporal dev server back (same SQLite file)');
+    this.note('Temporal server back (same persisted state)');
   }
 
   private async restartPostgres(): Promise<void> {

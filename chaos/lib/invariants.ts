@@ -1,6 +1,7 @@
 import type { Client as TemporalClient } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
-import { TERMINAL_STATUSES } from '../../workflows/order/definitions';
+import '../../src/db/pg-types';
+import { TERMINAL_STATUSES } from '../../workflows/order/state-machine';
 
 /**
  * The invariant checker: reads the database, the payment provider (simulator) and Temporal, and lists every
@@ -190,27 +191,49 @@ async function checkIdempotency(db: PgClient, orders: OrderRow[], observed: Clie
   for (const id of observed.acknowledged) if (!byId.has(id)) fail('every acknowledged order exists', id, 'answered 201 but has no row');
 }
 
-/** Paid orders: exactly one succeeded, unrefunded charge for their exact total. Unpaid ones: none, and none pending. */
+/** The money invariants, named as the saga promises them; each breach is reported once per order or charge. */
+export const MONEY = {
+  paidOnce: 'a paid order has exactly one succeeded, unrefunded charge',
+  exactTotal: 'a paid order is charged its exact total',
+  chargeBelongs: 'every succeeded charge belongs to exactly one PAID/COMPLETED order or is refunded',
+  refundedProven: 'no order is REFUNDED without a refunded charge',
+  cancelledKeepsNothing: 'no CANCELLED order holds a succeeded charge',
+  nothingPending: 'a cancelled, rejected or refunded order has no charge still pending',
+} as const;
+
+/**
+ * From the orders' side: paid ones hold exactly one succeeded charge of their total; REFUNDED ones show a refunded
+ * charge; CANCELLED ones hold no succeeded charge; no finished unpaid order leaves a charge pending. From the
+ * charges' side: a succeeded charge is the one charge of a PAID/COMPLETED order (anything else must be refunded).
+ */
 function checkCharges(orders: OrderRow[], payments: ProviderPayment[], fail: Fail): void {
   const byOrder = new Map<string, ProviderPayment[]>();
   for (const p of payments) byOrder.set(p.orderId, [...(byOrder.get(p.orderId) ?? []), p]);
-  const known = new Set(orders.map((o) => o.id));
+  const ordersById = new Map(orders.map((o) => [o.id, o]));
+  const statuses = (charges: ProviderPayment[]) => charges.map((p) => p.status).join(', ') || 'none';
+
   for (const o of orders) {
     const charges = byOrder.get(o.id) ?? [];
     const succeeded = charges.filter((p) => p.status === 'succeeded');
     if (PAID_STATUSES.has(o.status)) {
-      if (succeeded.length !== 1) fail('a paid order has exactly one succeeded, unrefunded charge', o.id, `${o.status} with ${succeeded.length} (payments: ${charges.map((p) => p.status).join(', ') || 'none'})`);
+      if (succeeded.length !== 1) fail(MONEY.paidOnce, o.id, `${o.status} with ${succeeded.length} (payments: ${statuses(charges)})`);
       else if (succeeded[0].amountCents !== o.total_cents || succeeded[0].currency !== o.currency) {
-        fail('a paid order is charged its exact total', o.id, `charged ${succeeded[0].amountCents} ${succeeded[0].currency}, total ${o.total_cents} ${o.currency}`);
+        fail(MONEY.exactTotal, o.id, `charged ${succeeded[0].amountCents} ${succeeded[0].currency}, total ${o.total_cents} ${o.currency}`);
       }
-    } else if (UNPAID_STATUSES.has(o.status)) {
-      if (succeeded.length > 0) fail('a cancelled, rejected or refunded order keeps no charge', o.id, `${o.status} with ${succeeded.length} succeeded charge(s)`);
-      const pending = charges.filter((p) => p.status === 'pending');
-      if (pending.length > 0) fail('a cancelled, rejected or refunded order keeps no charge', o.id, `${o.status} with ${pending.length} charge(s) still pending`);
     }
+    if (o.status === 'REFUNDED' && !charges.some((p) => p.status === 'refunded')) fail(MONEY.refundedProven, o.id, `payments: ${statuses(charges)}`);
+    if (o.status === 'CANCELLED' && succeeded.length > 0) fail(MONEY.cancelledKeepsNothing, o.id, `${succeeded.length} succeeded charge(s): ${succeeded.map((p) => p.id).join(', ')}`);
+    const pending = charges.filter((p) => p.status === 'pending');
+    if (UNPAID_STATUSES.has(o.status) && pending.length > 0) fail(MONEY.nothingPending, o.id, `${o.status} with ${pending.length} charge(s) still pending`);
   }
-  for (const [orderId, charges] of byOrder) {
-    if (!known.has(orderId) && charges.some((p) => p.status === 'succeeded')) fail('no charge without an order', orderId, `${charges.length} payment(s), none for a known order`);
+
+  for (const p of payments) {
+    if (p.status !== 'succeeded') continue;
+    const order = ordersById.get(p.orderId);
+    const siblings = (byOrder.get(p.orderId) ?? []).filter((q) => q.status === 'succeeded').length;
+    if (!order) fail(MONEY.chargeBelongs, p.id, `order ${p.orderId} does not exist`);
+    else if (!PAID_STATUSES.has(order.status)) fail(MONEY.chargeBelongs, p.id, `order ${order.id} is ${order.status}`);
+    else if (siblings > 1) fail(MONEY.chargeBelongs, p.id, `order ${order.id} holds ${siblings} succeeded charges`);
   }
 }
 

@@ -11,7 +11,7 @@ const list = (record: Record<string, number>) =>
 export function formatChaosSummary(s: ChaosSummary): string {
   const f = s.faults;
   return [
-    `seed ${s.seed}; ${s.durationSeconds.toFixed(0)} s in all (placement ${s.placementSeconds.toFixed(0)} s, settling ${s.settleSeconds.toFixed(0)} s)`,
+    `Temporal: ${s.temporalMode}; seed ${s.seed}; ${s.durationSeconds.toFixed(0)} s in all (placement ${s.placementSeconds.toFixed(0)} s, settling ${s.settleSeconds.toFixed(0)} s)`,
     '',
     `faults survived: ${f.workerKills} worker SIGKILLs, ${f.apiRestarts} API restart(s), ${f.temporalRestarts} Temporal restart(s), ${f.postgresRestarts} PostgreSQL restart(s)` +
       ` (workers that died on their own: ${f.workerDeaths}; worker starts that had to be retried: ${f.workerStartFailures}; APIs that died on their own: ${f.apiDeaths})`,
@@ -39,7 +39,7 @@ export function chaosMarkdown(s: ChaosSummary, header: string[]): string {
     ...s.timeline,
     '```',
     '',
-    `Temporal dev server: \`temporal ${s.temporalArgs.join(' ')}\``,
+    s.temporalMode === 'dev' ? `Temporal dev server: \`temporal ${s.temporalArgs.join(' ')}\`` : `Temporal server, ${s.temporalMode}: \`${s.temporalArgs.join(' ')}\``,
     '',
   ].join('\n');
 }

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../src/config';
 import { configSchema, loadConfig } from '../../src/config';
+import { temporalClientOptions } from '../../src/temporal/options';
 import { PROJECT_ROOT } from '../temporal-cli';
 import { prepareDatabase } from './database';
 import { answers, freePort, httpOk, waitUntil } from './ports';
@@ -241,7 +242,8 @@ export class System {
   /** A Temporal client on the system's server (the caller closes its connection). */
   async client(): Promise<Client> {
     const connection = await Connection.connect({ address: this.temporalAddress });
-    return new Client({ connection, namespace: this.temporal!.namespace });
+    // The system's payload encryption keys, so this client reads what the processes wrote.
+    return new Client({ connection, namespace: this.temporal!.namespace, ...temporalClientOptions(loadConfig(this.baseEnv)) });
   }
 
   /** What `npm start` prints once everything is up. */
@@ -333,6 +335,8 @@ export class System {
       }
       for (const key of Object.keys(configSchema.shape).filter((k) => k.endsWith('_PORT')))
         this.baseEnv[key] = String(await freePort());
+      // Production refuses the public development key: a run-local one, shared by every process of this run.
+      this.baseEnv.PAYLOAD_ENCRYPTION_KEYS ||= `run:${randomBytes(32).toString('base64')}`;
     }
     Object.assign(this.baseEnv, { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_PORT: String(uiPort) });
   }
@@ -367,9 +371,12 @@ export class System {
       namespace: config.TEMPORAL_NAMESPACE,
       uiPort: Number(this.baseEnv.TEMPORAL_UI_PORT),
       stateDir: this.options.temporal?.persist ? this.workDir : undefined,
+      workDir: this.workDir,
+      database: { url: this.options.databaseUrl, fresh: Boolean(this.options.recreateDatabase) },
       dynamicConfig: this.options.temporal?.dynamicConfig,
       output: (name) =>
         this.options.logs === 'console' ? 'console' : { logFile: path.join(this.workDir, `${name}.log`) },
+      uiCodecEndpoint: this.ports.get('codec-server')?.CODEC_PORT ? `http://127.0.0.1:${this.ports.get('codec-server')!.CODEC_PORT}/codec` : undefined,
       log: this.log,
     });
   }

@@ -51,3 +51,25 @@ export async function httpOk(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Whether a loopback port is free right now (something could still take it before the caller binds it). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free loopback port in [min, max), picked at random: for servers that cannot take the OS's ephemeral ports
+ * (the Temporal server stores its ports as PostgreSQL smallint, so at most 32767).
+ */
+export async function freePortInRange(min: number, max: number, avoid: ReadonlySet<number> = new Set()): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = min + Math.floor(Math.random() * (max - min));
+    if (!avoid.has(port) && (await portFree(port))) return port;
+  }
+  throw new Error(`no free port found in ${min}..${max}`);
+}

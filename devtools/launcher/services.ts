@@ -24,7 +24,7 @@ export interface ServiceSpec {
   env?: Record<string, string>;
 }
 
-/** The order-saga system: the payment simulator, the worker(s) and the API instance(s), in start order. */
+/** The order-saga system: the codec server, the payment simulator, the worker(s) and the API instance(s), in start order. */
 export function systemServices(options: {
   workers?: number;
   apiInstances?: number;
@@ -41,6 +41,8 @@ export function systemServices(options: {
       ready: { httpPath: '/healthz', portKey: 'SIMULATOR_PORT' },
       env: options.env?.simulator,
     },
+    // Decrypts Temporal payloads for the Web UI (the dev server is started with its address as the UI's codec endpoint).
+    { name: 'codec-server', entry: 'src/codec-server/main.ts', instances: 1, portKeys: ['CODEC_PORT'], ready: { httpPath: '/healthz', portKey: 'CODEC_PORT' } },
     {
       name: 'worker',
       entry: options.workerEntry ?? 'src/worker/main.ts',

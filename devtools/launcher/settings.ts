@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../src/config';
+import { clusterSettingsSchema } from '../temporal-cluster';
 import { TEMPORAL_MODES } from './temporal';
 
 const count = z.coerce.number().int().min(1).max(16).default(1);
@@ -15,6 +16,8 @@ export const launcherSettingsSchema = z.object({
   WORKERS: count,
   /** API processes, on PORT, PORT + 1, …; they share Temporal and PostgreSQL. */
   API_INSTANCES: count,
+  /** TEMPORAL_PERSISTENCE=postgres: shards, database and the Web UI's codec server. */
+  ...clusterSettingsSchema.shape,
 });
 
 export type LauncherSettings = z.infer<typeof launcherSettingsSchema>;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
 import { devServerArgs, ensureTemporalCli } from '../temporal-cli';
+import { startPostgresCluster } from './temporal-postgres';
 import { answers, waitUntil } from './ports';
 import type { OutputMode } from './process';
 import { ManagedProcess } from './process';
@@ -15,8 +16,14 @@ export interface TemporalOptions {
   uiPort: number;
   /** Where the server keeps its state so that it survives a restart; undefined: in memory (gone on stop). */
   stateDir?: string;
+  /** The run's own files (logs, configs). */
+  workDir: string;
+  /** The system's PostgreSQL (modes that persist there); `fresh`: the run recreates its database, so Temporal's too. */
+  database?: { url: string; fresh: boolean };
   /** `--dynamic-config-value KEY=VALUE` settings; undefined: the mode's defaults. */
   dynamicConfig?: readonly string[];
+  /** The codec server the Web UI asks to decrypt payloads (http://127.0.0.1:<CODEC_PORT>/codec), when one runs. */
+  uiCodecEndpoint?: string;
   /** Output of each process the mode runs, by its name. */
   output: (name: string) => OutputMode;
   log: (message: string) => void;
@@ -80,6 +87,7 @@ export const startDevServer: TemporalStarter = async (options) => {
     namespace: options.namespace,
     dbFilename: options.stateDir ? path.join(options.stateDir, 'temporal.db') : undefined,
     dynamicConfig: options.dynamicConfig,
+    uiCodecEndpoint: options.uiCodecEndpoint,
   });
   const start = async () => {
     const server = new ManagedProcess({
@@ -143,6 +151,7 @@ export function existingServer(address: string, namespace: string, uiUrl: string
  */
 export const TEMPORAL_MODES = {
   dev: startDevServer,
+  postgres: startPostgresCluster,
 } satisfies Record<string, TemporalStarter>;
 
 export type TemporalPersistence = keyof typeof TEMPORAL_MODES;

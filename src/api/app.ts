@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { checkReadiness } from '../readiness';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
+import { createPaymentProvider } from '../payments/provider-factory';
 import { jsonBody } from './body';
 import type { ApiDeps } from './deps';
 import type { ApiRoute } from './define-route';
@@ -12,6 +13,7 @@ import { accessLog, httpMetrics } from './request-telemetry';
 import type { OpenApiDocument } from './openapi/document';
 import { buildOpenApiDocument } from './openapi/document';
 import { requestId } from './request-id';
+import { traceContext } from './trace-context';
 import { adminRoutes } from './routes/admin';
 import type { DocsDeps } from './routes/docs';
 import { docsRoutes } from './routes/docs';
@@ -24,7 +26,9 @@ import { productRoutes } from './routes/products';
 import { webhookRoutes } from './routes/webhooks';
 
 /** What the API's route handlers are given. */
-export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics } & OpsDeps & DocsDeps & OrderRouteDeps;
+export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps &
+  DocsDeps &
+  OrderRouteDeps;
 
 /** Every operation of the API, in mounting order: the router and the OpenAPI document are both built from it. */
 export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
@@ -47,6 +51,7 @@ export function apiRouter(deps: ApiDeps): Router {
   return routerFor(API_ROUTES, {
     ...deps,
     metrics,
+    paymentMethods: deps.paymentMethods ?? createPaymentProvider(deps.config),
     registry: metrics.registry,
     readiness: () => checkReadiness(deps.orm, deps.temporal.connection),
     openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),
@@ -62,9 +67,10 @@ export function createApp(deps: ApiDeps): Koa {
   app.silent = true; // errors are logged by errorMiddleware, once
   const metrics = deps.metrics ?? createApiMetrics();
 
-  // Outermost first: the request id exists before anything logs; the access log and the duration histogram see
+  // Outermost first: the request id exists before anything logs, the request's span before its log lines; the access log and the duration histogram see
   // the status errorMiddleware settled on.
   app.use(requestId(deps.logger));
+  app.use(traceContext());
   app.use(accessLog(deps.logger));
   app.use(httpMetrics(metrics));
   app.use(errorMiddleware(deps.logger));

@@ -6,6 +6,7 @@ import type { VerifyCustomerToken } from '../auth/customer-token';
 import { createCustomerTokenVerifier } from '../auth/customer-token';
 import { secretTokenMatcher } from '../auth/secret-token';
 import type { Config } from '../config';
+import { STRIPE_SIGNATURE_HEADER, verifyStripeEvent } from '../payments/stripe/stripe-webhook-events';
 import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
 import type { ErrorCode } from './error-codes';
 import { HttpError } from './error-middleware';
@@ -139,6 +140,28 @@ export const AUTH_SCHEMES = {
     },
     security: [{ paymentSignature: [] }],
     errors: ['invalid_signature'],
+  }),
+
+  /**
+   * Stripe: the Stripe-Signature header checked with Stripe's SDK on the raw body (STRIPE_WEBHOOK_SECRET, 300 s
+   * tolerance). A refusal is 400, as Stripe documents. The principal carries the verified event.
+   */
+  stripeSignature: authScheme({
+    authenticate: ({ config }) => (ctx) => {
+      const event = verifyStripeEvent(ctx.request.rawBody ?? Buffer.alloc(0), ctx.get(STRIPE_SIGNATURE_HEADER) || undefined, config.STRIPE_WEBHOOK_SECRET);
+      if (!event) throw new HttpError(400, 'invalid_stripe_signature', 'the Stripe-Signature header is missing, wrong or stale');
+      return { kind: 'stripe' as const, event };
+    },
+    securitySchemes: {
+      stripeSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Stripe-Signature',
+        description: "`t=<unix seconds>,v1=<hex HMAC-SHA256>` as Stripe signs deliveries, with the endpoint's signing secret (STRIPE_WEBHOOK_SECRET); 5-minute tolerance",
+      },
+    },
+    security: [{ stripeSignature: [] }],
+    errors: ['invalid_stripe_signature'],
   }),
 };
 

@@ -7,11 +7,12 @@ export const ERROR_CODES = {
   validation_failed: { status: 400, meaning: 'a header, the query or the body does not match the schema (details list each problem)' },
   invalid_json: { status: 400, meaning: 'the body is not valid JSON' },
   invalid_encoding: { status: 400, meaning: 'the body is not valid UTF-8, or holds a string that is not well-formed Unicode' },
+  invalid_stripe_signature: { status: 400, meaning: 'the Stripe-Signature header is missing, wrong or older than 5 minutes (Stripe expects a 400)' },
   unauthorized: {
     status: 401,
     meaning:
-      'missing, malformed, expired or not yet valid bearer token, bad signature, `alg: none`, wrong issuer or audience, ' +
-      'no `sub`; the answer carries `WWW-Authenticate: Bearer`',
+      'missing, malformed, expired or not yet valid bearer token (a customer JWT or the ADMIN_TOKEN), bad signature, ' +
+      '`alg: none`, wrong issuer or audience, no `sub`; the answer carries `WWW-Authenticate: Bearer`',
   },
   invalid_signature: { status: 401, meaning: 'the Payment-Signature header is missing, wrong or older than 5 minutes' },
   insufficient_funds: { status: 402, meaning: 'the payment method cannot cover the amount' },
@@ -36,6 +37,14 @@ export const ERROR_CODES = {
   currency_mismatch: {
     status: 422,
     meaning: 'the products are priced in different currencies; details: [{ productId, currency }]',
+  },
+  order_total_too_large: {
+    status: 422,
+    meaning: 'the order total is above MAX_ORDER_TOTAL_CENTS; details: { totalCents, maxTotalCents }; nothing was reserved',
+  },
+  unsupported_payment_method: {
+    status: 422,
+    meaning: "the configured payment provider does not take this `payment.token` (the README's token table); nothing was reserved",
   },
   rate_limited: {
     status: 429,

@@ -1,34 +1,45 @@
+// First: tracing must be started before anything loads pg, so its queries are traced.
+import './start-tracing';
+import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
-import { listen, onShutdownSignal } from '../http-server';
+import { describeBinding, listen, onShutdownSignal } from '../http-server';
 import { createLogger } from '../logger';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { createMetricsRegistry } from '../metrics/registry';
+import { activeTracing } from '../telemetry/tracing';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 
-async function main() {
+/** The API process: runs until SIGINT/SIGTERM. `workflowInterceptors` go on its Temporal client (the bench's variants). */
+export async function runApi(options: { workflowInterceptors?: WorkflowClientInterceptor[] } = {}): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('api', config.LOG_LEVEL);
   const orm = await initOrm(config);
-  const temporal = createTemporalClient(config);
+  const temporal = createTemporalClient(config, options.workflowInterceptors);
   const metrics = createApiMetrics(createMetricsRegistry('api'));
   const app = createApp({ config, orm, temporal, logger, metrics });
   const http = await listen(app, config.PORT, config.HOST);
-  logger.info({ port: http.port }, `API listening on http://127.0.0.1:${http.port}`);
+  logger.info({ host: http.address, port: http.port }, `API listening on ${describeBinding(http.address, http.port)}`);
 
   onShutdownSignal(
     async () => {
       await http.close(); // stop accepting; in-flight requests finish first
       await temporal.connection.close();
       await orm.close();
+      await activeTracing()?.shutdown();
       logger.info('API stopped');
     },
     (msg) => logger.info(msg),
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+/** Runs the API process; a failure to start exits 1 with the reason. */
+export function runApiProcess(options?: Parameters<typeof runApi>[0]): void {
+  runApi(options).catch((err) => {
+    process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) runApiProcess();

@@ -38,6 +38,19 @@ export class CurrencyMismatchError extends DomainError {
   }
 }
 
+/** The order's total, priced from the catalog, is above MAX_ORDER_TOTAL_CENTS; nothing was reserved. */
+export class OrderTotalTooLargeError extends DomainError {
+  declare readonly details: { totalCents: string; maxTotalCents: number };
+
+  constructor(totalCents: bigint, maxTotalCents: number) {
+    super('order_total_too_large', `the order total (${totalCents} minor units) is above the largest allowed (${maxTotalCents})`, {
+      totalCents: totalCents.toString(),
+      maxTotalCents,
+    });
+    this.name = 'OrderTotalTooLargeError';
+  }
+}
+
 export class SkuTakenError extends DomainError {
   constructor(sku: string) {
     super('sku_taken', `a product with sku "${sku}" already exists`, { sku });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CurrencyMismatchError, InsufficientStockError, InvalidStockRequestError, UnknownProductError } from './errors';
-import { PG_INT_MAX } from './limits';
+import { CurrencyMismatchError, InsufficientStockError, InvalidStockRequestError, OrderTotalTooLargeError, UnknownProductError } from './errors';
+import { DEFAULT_MAX_ORDER_TOTAL_CENTS, PG_INT_MAX } from './limits';
 import { parseOrderId } from './order-id';
 import { isUuid } from '../uuid';
 
@@ -34,12 +34,13 @@ export interface ReservationResult {
  *  - locked: the requested products, locked in ascending id order (ORDER BY is applied before FOR UPDATE), which
  *    is the lock order every stock statement uses, so overlapping orders queue instead of deadlocking. Under READ
  *    COMMITTED a row that was waited for is re-read, so `available` is the committed value after the wait.
- *  - verdict: every product exists and is active, one currency, every line fits in on_hand - reserved.
+ *  - verdict: every product exists and is active, one currency, every line fits in on_hand - reserved, and the
+ *    total (summed as numeric, so it cannot overflow) is at most the largest order total allowed.
  *  - inserted / raised: only when the verdict holds. The product update is driven by the rows actually inserted,
  *    so a concurrent call for the same order (ON CONFLICT DO NOTHING) can never raise `reserved` twice.
  * The result has one 'requested' row per line (with what was found, for error details) and the 'prior' rows.
  * The CHECK constraints (0 <= reserved <= on_hand) back all of this up in the database.
- * Parameters: product ids (uuid[] literal), quantities (int[] literal), order id, order id. Exported for
+ * Parameters: product ids (uuid[] literal), quantities (int[] literal), order id, largest total, order id. Exported for
  * bench/reserve.ts, which runs this exact text under pgbench.
  */
 export const RESERVE_SQL = `
@@ -59,7 +60,8 @@ locked AS (
   FOR UPDATE
 ),
 verdict AS (
-  SELECT count(l.id) = count(*) AND bool_and(l.active AND l.available >= r.quantity) AND count(DISTINCT l.currency) = 1 AS ok
+  SELECT count(l.id) = count(*) AND bool_and(l.active AND l.available >= r.quantity) AND count(DISTINCT l.currency) = 1
+         AND sum(l.price_cents::numeric * r.quantity) <= ?::numeric AS ok
   FROM requested r LEFT JOIN locked l ON l.id = r.product_id
 ),
 inserted AS (
@@ -117,6 +119,7 @@ export async function reserveStock(
   em: EntityManager,
   rawOrderId: string,
   items: readonly StockRequestLine[],
+  { maxTotalCents = DEFAULT_MAX_ORDER_TOTAL_CENTS }: { maxTotalCents?: number } = {},
 ): Promise<ReservationResult> {
   const orderId = parseOrderId(rawOrderId);
   const lines = mergeLines(items);
@@ -126,6 +129,7 @@ export async function reserveStock(
     `{${lines.map((l) => l.productId).join(',')}}`,
     `{${lines.map((l) => l.quantity).join(',')}}`,
     orderId,
+    maxTotalCents,
     orderId,
   ]);
 
@@ -139,7 +143,7 @@ export async function reserveStock(
   // still running) may have reserved it after our snapshot was taken; if so, that reservation is the answer.
   const existing = await em.execute<ReserveRow[]>(EXISTING_RESERVATION_SQL, [orderId]);
   if (existing.length > 0) return toResult(orderId, existing);
-  throw reservationFailure(requested);
+  throw reservationFailure(requested, maxTotalCents);
 }
 
 /** Validates the request and folds repeated products into one line (the table holds one row per order and product). */
@@ -163,13 +167,16 @@ function mergeLines(items: readonly StockRequestLine[]): StockRequestLine[] {
 }
 
 /** Picks the error for a request the verdict refused, in the order a client can act on them. */
-function reservationFailure(requested: ReserveRow[]): Error {
+function reservationFailure(requested: ReserveRow[], maxTotalCents: number): Error {
   const unknown = requested.filter((r) => r.sku === null || r.active !== true).map((r) => r.product_id);
   if (unknown.length > 0) return new UnknownProductError(unknown);
 
   if (new Set(requested.map((r) => r.currency)).size > 1) {
     return new CurrencyMismatchError(requested.map((r) => ({ productId: r.product_id, currency: r.currency as string })));
   }
+
+  const totalCents = requested.reduce((sum, r) => sum + BigInt(r.unit_price_cents as number) * BigInt(r.quantity), 0n);
+  if (totalCents > BigInt(maxTotalCents)) return new OrderTotalTooLargeError(totalCents, maxTotalCents);
 
   const short = requested.filter((r) => (r.available as number) < r.quantity);
   if (short.length > 0) {

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { EntitySchema } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { catalogEntities } from '../catalog/entities';
 import type { Config } from '../config';
 import { orderEntities } from '../orders/entities';
+import './pg-types';
 
 export type Orm = MikroORM;
 
@@ -13,8 +15,11 @@ export type Orm = MikroORM;
  */
 export const entities: EntitySchema<any, any>[] = [...catalogEntities, ...orderEntities];
 
-/** Compiled JS (dist/) runs the compiled migrations; TypeScript (tsx, jest) runs migrations/*.ts. */
-const COMPILED = __filename.endsWith('.js');
+/**
+ * Compiled JS (dist/src/db) runs the compiled migrations in dist/migrations; TypeScript (tsx, jest) runs
+ * migrations/*.ts. Relative to this file, not the working directory, so the service runs from any directory.
+ */
+const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
 /** ORM options for a given service configuration; used by the API, the worker, scripts and tests. */
 export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>) {
@@ -26,8 +31,8 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_
     pool: { min: 0, max: config.DATABASE_POOL_MAX },
     migrations: {
       tableName: 'mikro_orm_migrations',
-      path: COMPILED ? './dist/migrations' : './migrations',
-      pathTs: './migrations',
+      path: MIGRATIONS_DIR,
+      pathTs: MIGRATIONS_DIR,
       glob: '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,

@@ -29,6 +29,8 @@ export interface Order {
   idempotencyKey?: string | null;
   requestFingerprint: string;
   statusSeq: number;
+  /** The trace of the request that placed the order (Migration20261129000400_order_trace_id). */
+  traceId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,6 +55,7 @@ export const OrderSchema = new EntitySchema<Order>({
     idempotencyKey: { type: 'text', nullable: true },
     requestFingerprint: { type: 'text' },
     statusSeq: { type: 'integer' },
+    traceId: { type: 'text', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz(3)' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz(3)' },
   },

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm';
 import { DomainError, NotFoundError } from '../errors';
 import { cancelOrderUpdate, NOT_CANCELLABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
+import { isCancellable } from '../../workflows/order/state-machine';
 import { findOrder } from './order-queries';
 import type { OrderActor } from './ownership';
 import { maySee } from './ownership';
@@ -15,8 +16,6 @@ export interface OrderCommandDeps {
   orm: Orm;
   config: OrderViewConfig;
 }
-
-const NEVER_CANCELLABLE = new Set(['REJECTED', 'COMPLETED', 'REFUNDED']);
 
 async function currentOrder(deps: OrderCommandDeps, orderId: string, actor?: OrderActor): Promise<OrderJson> {
   const found = await findOrder(deps.orm.em.fork(), orderId);
@@ -36,7 +35,7 @@ function notCancellable(status: string) {
 export async function cancelOrder(deps: OrderCommandDeps, orderId: string, actor: OrderActor, reason?: string): Promise<OrderJson> {
   const before = await currentOrder(deps, orderId, actor);
   if (before.status === 'CANCELLED') return before;
-  if (NEVER_CANCELLABLE.has(before.status)) throw notCancellable(before.status);
+  if (!isCancellable(before.status)) throw notCancellable(before.status);
   try {
     await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(cancelOrderUpdate, { args: [{ reason }] });
   } catch (err) {

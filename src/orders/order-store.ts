@@ -8,11 +8,12 @@ import type { OrderLine } from './entities';
  */
 
 /** Creates the order in PENDING with its first history row; a second call changes nothing. */
-export async function insertOrder(em: EntityManager, order: NewOrderRecord): Promise<void> {
+/** `traceId`: the trace of the request that placed the order, when tracing is on. */
+export async function insertOrder(em: EntityManager, order: NewOrderRecord, traceId?: string): Promise<void> {
   await em.getConnection().execute(
     `WITH created AS (
-       INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, idempotency_key, request_fingerprint)
-       VALUES (?, ?, ?, ?, 'PENDING', ?::jsonb, ?, ?)
+       INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, idempotency_key, request_fingerprint, trace_id)
+       VALUES (?, ?, ?, ?, 'PENDING', ?::jsonb, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING
        RETURNING id)
      INSERT INTO order_history (order_id, seq, status) SELECT id, 0, 'PENDING' FROM created`,
@@ -24,6 +25,7 @@ export async function insertOrder(em: EntityManager, order: NewOrderRecord): Pro
       JSON.stringify(order.items),
       order.idempotencyKey ?? null,
       order.requestFingerprint,
+      traceId ?? null,
     ],
   );
 }
@@ -43,12 +45,17 @@ export async function setOrderLines(em: EntityManager, orderId: string, lines: O
  * overwrites a newer status, and the history row is written once. Returns the order's creation time when this call
  * changed the status, undefined when it was a repeat (so a retried activity is not counted twice in metrics).
  */
-export async function recordStatus(em: EntityManager, orderId: string, change: StatusChange): Promise<{ createdAt: Date } | undefined> {
+export async function recordStatus(
+  em: EntityManager,
+  orderId: string,
+  change: StatusChange,
+): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
   const clearsFailure = change.failureReason !== undefined;
-  const rows = await em.getConnection().execute<{ created_at: Date }[]>(
+  const rows = await em.getConnection().execute<{ created_at: Date; previous_status: string }[]>(
     `WITH history AS (
        INSERT INTO order_history (order_id, seq, status, reason) VALUES (?, ?, ?, ?)
-       ON CONFLICT (order_id, seq) DO NOTHING)
+       ON CONFLICT (order_id, seq) DO NOTHING),
+     previous AS (SELECT status FROM orders WHERE id = ?)
      UPDATE orders SET
        status = ?, status_seq = ?, updated_at = now(),
        payment_status = COALESCE(?, payment_status),
@@ -56,12 +63,13 @@ export async function recordStatus(em: EntityManager, orderId: string, change: S
        failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END,
        rejection = COALESCE(?::jsonb, rejection)
      WHERE id = ? AND status_seq < ?
-     RETURNING created_at`,
+     RETURNING created_at, (SELECT status FROM previous) AS previous_status`,
     [
       orderId,
       change.seq,
       change.status,
       change.reason ?? null,
+      orderId,
       change.status,
       change.seq,
       change.paymentStatus ?? null,
@@ -73,10 +81,17 @@ export async function recordStatus(em: EntityManager, orderId: string, change: S
       change.seq,
     ],
   );
-  return rows[0] ? { createdAt: new Date(rows[0].created_at) } : undefined;
+  return rows[0] ? { createdAt: new Date(rows[0].created_at), previousStatus: rows[0].previous_status } : undefined;
 }
 
-/** A late payment was refunded after the order closed: the order keeps its status, its payment says refunded. */
-export async function markPaymentRefunded(em: EntityManager, orderId: string): Promise<void> {
-  await em.getConnection().execute(`UPDATE orders SET payment_status = 'refunded', updated_at = now() WHERE id = ?`, [orderId]);
+/**
+ * The order's own payment was refunded (possibly after the order closed): the order keeps its status, its payment
+ * says refunded. The refund of another payment of the order (a stray second charge) leaves the order unchanged.
+ */
+export async function markPaymentRefunded(em: EntityManager, orderId: string, paymentId: string): Promise<void> {
+  await em.getConnection().execute(
+    `UPDATE orders SET payment_status = 'refunded', updated_at = now()
+     WHERE id = ? AND (provider_payment_id = ? OR provider_payment_id IS NULL)`,
+    [orderId, paymentId],
+  );
 }

@@ -34,6 +34,7 @@ export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: 
     history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), ...(h.reason ? { reason: h.reason } : {}) })),
     workflowId: order.workflowId,
     temporalUiUrl: temporalUiUrl(config, order.workflowId),
+    traceId: order.traceId ?? null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };

@@ -8,12 +8,10 @@ import { isUuid } from '../uuid';
 import type { WebhookEvent } from '../payments/webhook-event';
 import type { PaymentEvent } from '../../workflows/order/definitions';
 import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../workflows/order/definitions';
+import { endedUnpaid } from '../../workflows/order/state-machine';
 import type { refundLatePaymentWorkflow } from '../../workflows/refund';
 import { OrderSchema } from './entities';
 import { isClosedWorkflow } from './temporal-errors';
-
-/** Orders whose saga ended without keeping the customer's money. */
-const ENDED_UNPAID = new Set(['CANCELLED', 'REJECTED', 'NEEDS_ATTENTION']);
 
 export type Delivery = 'signalled' | 'refund_started' | 'ignored';
 
@@ -26,14 +24,15 @@ export interface PaymentEventDeps {
 }
 
 /**
- * Hands a verified webhook to the order's saga as a signal (the saga ignores duplicates by event id). When the saga
- * has already closed, a success for an order that ended unpaid starts a refund workflow (`refund-{paymentId}`, so
- * it runs once however often the provider redelivers); anything else late is acknowledged and ignored.
+ * Hands a verified webhook to the order's saga as a signal (the saga ignores duplicates by event id, and refunds a
+ * success for any payment but its own). When the saga has already closed, a success for an order that ended
+ * unpaid, or for a payment that is not the order's own, starts a refund workflow (`refund-{paymentId}`, so it runs
+ * once however often the provider redelivers); anything else late is acknowledged and ignored.
  */
 export async function deliverPaymentEvent(deps: PaymentEventDeps, event: WebhookEvent): Promise<Delivery> {
   const { orderId, paymentId } = event.data;
   const order = isUuid(orderId)
-    ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status'] })
+    ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status', 'providerPaymentId'] })
     : null;
   if (!order) throw new NotFoundError('order', orderId);
 
@@ -52,9 +51,11 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
     if (!isClosedWorkflow(err)) throw err;
   }
 
-  // Any success for such an order is refunded, whichever payment it names: refund-{paymentId} runs once per payment,
-  // and its activity asks the provider first, so an already refunded payment is left alone.
-  if (event.type !== 'payment.succeeded' || !ENDED_UNPAID.has(order.status)) return 'ignored';
+  // The service never keeps money without a PAID order: a success for an order that ended unpaid, or for another
+  // payment than the one its saga made, is refunded. refund-{paymentId} runs once per payment, and its activity asks
+  // the provider first, so an already refunded payment is left alone.
+  const strayPayment = paymentId !== order.providerPaymentId;
+  if (event.type !== 'payment.succeeded' || !(endedUnpaid(order.status) || strayPayment)) return 'ignored';
   deps.logger.warn({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'late payment success: refunding');
   try {
     await deps.temporal.workflow.start<typeof refundLatePaymentWorkflow>('refundLatePaymentWorkflow', {

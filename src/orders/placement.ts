@@ -7,6 +7,7 @@ import type { InflightGate } from '../api/inflight-gate';
 import { withinDeadline } from '../deadline';
 import type { Logger } from '../logger';
 import { DomainError } from '../errors';
+import type { PaymentProvider } from '../payments/payment-provider';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import { orderWorkflowId, placeOrderUpdate } from '../../workflows/order/definitions';
 import type { orderWorkflow } from '../../workflows/order/workflow';
@@ -37,6 +38,8 @@ export interface PlacementDeps {
       | 'MAX_OPEN_ORDERS_PER_CUSTOMER'
       | 'PLACEMENT_DEADLINE'
     >;
+  /** Which payment methods the configured provider takes (its adapter). */
+  paymentMethods: Pick<PaymentProvider, 'acceptsPaymentMethod'>;
 }
 
 export interface PlacementRequest {
@@ -117,6 +120,12 @@ export async function placeOrder(deps: PlacementDeps, request: PlacementRequest,
 async function place(deps: PlacementDeps, request: PlacementRequest, track: (work: Promise<unknown>) => void): Promise<PlacementAnswer> {
   const { config, temporal } = deps;
   const { body, customerId, customerEmail, idempotencyKey } = request;
+  // Refused before anything is reserved: a token the provider cannot take would only end the order unpaid.
+  if (!deps.paymentMethods.acceptsPaymentMethod(body.payment.token)) {
+    throw new DomainError('unsupported_payment_method', `the payment provider does not take the payment method ${body.payment.token}`, {
+      token: body.payment.token,
+    });
+  }
   // Who and which email the order is for are part of "the same request": a replay must name the same ones.
   const fingerprint = requestFingerprint({ ...body, customerId, customerEmail });
   const orderId = orderIdFor(customerId, idempotencyKey);

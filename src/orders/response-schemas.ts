@@ -34,6 +34,7 @@ export const orderJsonSchema = z.object({
   history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: timestamp, reason: z.string().optional() })),
   workflowId: z.string().describe('the Temporal workflow running this order: order-{id}'),
   temporalUiUrl: z.url().describe("the order's saga in the Temporal Web UI"),
+  traceId: z.string().nullable().describe('the OpenTelemetry trace id of the request that placed the order; null when tracing was off'),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -55,7 +56,10 @@ export const notificationJsonSchema = z.object({
   updatedAt: timestamp,
 });
 
-export const webhookAckJsonSchema = z.object({ received: z.literal(true) });
+export const webhookAckJsonSchema = z.object({
+  received: z.literal(true),
+  duplicate: z.literal(true).optional().describe('present when this event had been handled before: nothing was done again'),
+});
 
 type Fits<Actual, Documented> = Actual extends Documented ? true : never;
 const orderJsonIsDocumented: Fits<OrderJson, z.infer<typeof orderJsonSchema>> = true;

@@ -1,11 +1,10 @@
-import { z } from 'zod';
-import type { HttpClientOptions, ProviderErrorInit } from './http-json';
-import { JsonHttpClient, ProviderHttpError, pathSegment } from './http-json';
-import { currencySchema, nonNegativeAmountCentsSchema } from './primitives';
+import type { ProviderErrorInit } from './http-json';
+import { ProviderHttpError } from './http-json';
 
 /**
- * The saga's view of a payment service provider. The HTTP implementation below talks to the simulator
- * (src/simulator); a real provider can be plugged in behind the same interface.
+ * The saga's view of a payment service provider: what every adapter implements (simulator-payment-provider.ts for
+ * the bundled simulator, stripe/stripe-payment-provider.ts for Stripe) and all the saga's activities may rely on.
+ * provider-factory.ts picks one from PAYMENT_PROVIDER; nothing else knows which one runs.
  */
 export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'voided', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
@@ -13,23 +12,24 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 /** Reasons a payment ends `failed`, as the provider reports them (in `failureReason` and webhook `reason`). */
 export const PAYMENT_FAILURE_REASONS = ['card_declined', 'insufficient_funds', 'voided'] as const;
 
-export const paymentSchema = z.object({
-  id: z.string().min(1),
-  status: z.enum(PAYMENT_STATUSES),
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
-  amountCents: nonNegativeAmountCentsSchema,
-  currency: currencySchema,
-  failureReason: z.string().optional(),
-});
-
-export type Payment = z.infer<typeof paymentSchema>;
+export interface Payment {
+  /** The provider's id (`pay_…` at the simulator, `pi_…` at Stripe). */
+  id: string;
+  status: PaymentStatus;
+  orderId: string;
+  customerId: string;
+  /** Integer minor units of `currency` (cents; yen for JPY). */
+  amountCents: number;
+  currency: string;
+  failureReason?: string;
+}
 
 export interface CreatePaymentInput {
   orderId: string;
   customerId: string;
   amountCents: number;
   currency: string;
+  /** The customer's payment method: a simulator token (`tok_visa`) or a Stripe PaymentMethod id (`pm_card_visa`). */
   token: string;
   /** Sending the same key again returns the same payment instead of charging twice. */
   idempotencyKey: string;
@@ -37,6 +37,11 @@ export interface CreatePaymentInput {
 }
 
 export interface PaymentProvider {
+  /**
+   * Whether this provider can charge the payment method `token` at all (its format or test-token list; no network
+   * call). The API refuses any other token (422 `unsupported_payment_method`) before anything is reserved.
+   */
+  acceptsPaymentMethod(token: string): boolean;
   /** Starts a charge; the outcome arrives later by webhook (the returned payment is normally `pending`). */
   createPayment(input: CreatePaymentInput): Promise<Payment>;
   /** Undefined when the provider does not know the id. */
@@ -48,64 +53,13 @@ export interface PaymentProvider {
   refundPayment(id: string, idempotencyKey: string): Promise<Payment>;
 }
 
+/**
+ * What every adapter throws. `retryable` decides what the activity does (toActivityFailure): retry, or fail the
+ * step for good with `code` and `message` in the order's history.
+ */
 export class PaymentProviderError extends ProviderHttpError {
   constructor(init: ProviderErrorInit) {
     super(init);
     this.name = 'PaymentProviderError';
-  }
-}
-
-const paymentList = z.object({ items: z.array(paymentSchema) });
-
-export class HttpPaymentProvider implements PaymentProvider {
-  private readonly http: JsonHttpClient;
-
-  constructor(options: HttpClientOptions) {
-    this.http = new JsonHttpClient('payment provider', options, (init) => new PaymentProviderError(init));
-  }
-
-  createPayment({ idempotencyKey, ...body }: CreatePaymentInput): Promise<Payment> {
-    return this.http.request({
-      method: 'POST',
-      path: '/v1/payments',
-      headers: { 'idempotency-key': idempotencyKey },
-      body,
-      response: paymentSchema,
-    });
-  }
-
-  async getPayment(id: string): Promise<Payment | undefined> {
-    try {
-      return await this.http.request({
-        method: 'GET',
-        path: `/v1/payments/${pathSegment(id)}`,
-        response: paymentSchema,
-      });
-    } catch (err) {
-      if (err instanceof PaymentProviderError && err.status === 404) return undefined;
-      throw err;
-    }
-  }
-
-  async listPayments(orderId: string): Promise<Payment[]> {
-    const list = await this.http.request({
-      method: 'GET',
-      path: `/v1/payments?orderId=${encodeURIComponent(orderId)}`,
-      response: paymentList,
-    });
-    return list.items;
-  }
-
-  voidPayment(id: string): Promise<Payment> {
-    return this.http.request({ method: 'POST', path: `/v1/payments/${pathSegment(id)}/void`, response: paymentSchema });
-  }
-
-  refundPayment(id: string, idempotencyKey: string): Promise<Payment> {
-    return this.http.request({
-      method: 'POST',
-      path: `/v1/payments/${pathSegment(id)}/refunds`,
-      headers: { 'idempotency-key': idempotencyKey },
-      response: paymentSchema,
-    });
   }
 }

@@ -5,7 +5,7 @@ import { currencySchema, nonNegativeAmountCentsSchema } from './primitives';
  * The body of a payment webhook, shared by the sender (the simulator) and the receiver (the API).
  * Unknown extra fields are stripped rather than rejected: providers add fields over time.
  */
-export const WEBHOOK_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.refunded'] as const;
+export const WEBHOOK_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.refunded', 'payment.refund_failed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export const webhookEventSchema = z.object({
@@ -18,7 +18,7 @@ export const webhookEventSchema = z.object({
     orderId: z.string().min(1).max(255),
     amountCents: nonNegativeAmountCentsSchema,
     currency: currencySchema,
-    /** Why a payment failed: `card_declined`, `insufficient_funds`, `voided`. */
+    /** Why a payment (or its refund) failed: `card_declined`, `insufficient_funds`, `voided`; Stripe's refund failure reasons. */
     reason: z.string().min(1).max(100).optional(),
   }),
 });

@@ -1,13 +1,18 @@
+import Router from '@koa/router';
 import Koa from 'koa';
 import { jsonBody } from '../api/body';
-import { errorMiddleware } from '../api/error-middleware';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { AccountStore } from './accounts';
 import { NotificationStore } from './notifications';
 import { PaymentService } from './payments';
+import { buildSimulatorDocument } from './http/document';
+import { simulatorErrors } from './http/errors';
+import type { AnySimulatorRoute } from './http/route';
+import { mountSimulatorRoutes } from './http/route';
 import { accountRoutes } from './routes/accounts';
-import { simulatorHealthRoutes } from './routes/health';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
 import { paymentRoutes } from './routes/payments';
 import { TimerSet } from './timers';
@@ -47,6 +52,8 @@ export interface SimulatorOptions {
 
 export interface Simulator {
   app: Koa;
+  /** Every route it serves, documentation included: tests compare it with the document. */
+  router: Router;
   accounts: AccountStore;
   payments: PaymentService;
   notifications: NotificationStore;
@@ -70,6 +77,23 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
     notifyFailRate: config.SIM_NOTIFY_FAIL_RATE,
     bodyLimitBytes: config.REQUEST_BODY_LIMIT_BYTES,
   };
+}
+
+/** The simulator's API (besides its documentation pages), in one list: the router and the document come from it. */
+export function simulatorRoutes(deps: {
+  accounts: AccountStore;
+  payments: PaymentService;
+  notifications: NotificationStore;
+  paymentFailRate: number;
+  notifyFailRate: number;
+  random: () => number;
+}): AnySimulatorRoute[] {
+  return [
+    ...healthRoutes(),
+    ...accountRoutes(deps.accounts),
+    ...paymentRoutes(deps),
+    ...notificationRoutes(deps),
+  ];
 }
 
 /**
@@ -109,23 +133,29 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
   });
   const notifications = new NotificationStore(now);
 
+  const routes = simulatorRoutes({
+    accounts,
+    payments,
+    notifications,
+    paymentFailRate: options.paymentFailRate,
+    notifyFailRate: options.notifyFailRate,
+    random,
+  });
+  let document: ReturnType<typeof buildSimulatorDocument> | undefined;
+  const all: AnySimulatorRoute[] = [...routes, ...docsRoutes(() => (document ??= buildSimulatorDocument(all)))];
+  const router = new Router();
+  mountSimulatorRoutes(router, all);
+
   const app = new Koa();
-  app.silent = true; // errorMiddleware logs unexpected errors once
-  app.use(errorMiddleware(logger));
+  app.silent = true; // simulatorErrors logs unexpected errors once
+  app.use(simulatorErrors(logger));
   app.use(jsonBody(options.bodyLimitBytes ?? 64 * 1024));
-  const routers = [
-    simulatorHealthRoutes(),
-    accountRoutes(accounts),
-    paymentRoutes({ payments, paymentFailRate: options.paymentFailRate, random }),
-    notificationRoutes({ notifications, notifyFailRate: options.notifyFailRate, random }),
-  ];
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
 
   return {
     app,
+    router,
     accounts,
     payments,
     notifications,

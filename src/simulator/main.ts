@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../config';
-import { listen, onShutdownSignal } from '../http-server';
+import { describeBinding, listen, onShutdownSignal } from '../http-server';
 import { createLogger } from '../logger';
 import { createSimulatorApp, simulatorOptionsFromConfig } from './app';
 
@@ -11,6 +11,7 @@ async function main() {
   const http = await listen(simulator.app, config.SIMULATOR_PORT, config.HOST);
   logger.info(
     {
+      host: http.address,
       port: http.port,
       webhookUrl: config.SIM_WEBHOOK_URL,
       duplicateWebhooks: config.SIM_DUPLICATE_WEBHOOKS,
@@ -18,7 +19,7 @@ async function main() {
       paymentFailRate: config.SIM_PAYMENT_FAIL_RATE,
       notifyFailRate: config.SIM_NOTIFY_FAIL_RATE,
     },
-    `payment/notification simulator listening on http://127.0.0.1:${http.port}`,
+    `payment/notification simulator listening on ${describeBinding(http.address, http.port)}; reference on /docs`,
   );
 
   onShutdownSignal(

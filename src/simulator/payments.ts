@@ -7,8 +7,9 @@ import { IdempotencyStore, fingerprint } from './idempotency';
 import { newId } from './ids';
 import type { CreatePaymentBody } from './schemas';
 import type { TimerSet } from './timers';
+import { simulatorTokenSpec } from '../payments/simulator-tokens';
 import type { SettlementDelays, SimulatorToken } from './tokens';
-import { sendsWebhooks, settlementDelayMs } from './tokens';
+import { sendsWebhook, settlementDelayMs } from './tokens';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 
 /** A payment as the simulator answers it: the provider-neutral Payment plus what this provider also returns. */
@@ -141,7 +142,7 @@ export class PaymentService {
         `payment ${id} is ${payment.status}; only succeeded payments can be refunded`,
       );
     }
-    if (payment.token === 'tok_wallet') this.deps.accounts.credit(payment.customerId, payment.amountCents);
+    if (simulatorTokenSpec(payment.token).outcome === 'debits_wallet') this.deps.accounts.credit(payment.customerId, payment.amountCents);
     this.transition(payment, 'refunded');
     this.refundKeys.remember(idempotencyKey, id, id);
     this.report(payment, 'payment.refunded', this.deps.delays.webhookDelayMs);
@@ -164,14 +165,14 @@ export class PaymentService {
   }
 
   private decide(payment: SimulatedPayment): Outcome {
-    switch (payment.token) {
-      case 'tok_declined':
+    switch (simulatorTokenSpec(payment.token).outcome) {
+      case 'declined':
         return { status: 'failed', reason: 'card_declined' };
-      case 'tok_wallet':
+      case 'debits_wallet':
         return this.deps.accounts.tryDebit(payment.customerId, payment.amountCents)
           ? { status: 'succeeded' }
           : { status: 'failed', reason: 'insufficient_funds' };
-      default:
+      case 'succeeds':
         return { status: 'succeeded' };
     }
   }
@@ -187,7 +188,7 @@ export class PaymentService {
   }
 
   private report(payment: SimulatedPayment, type: WebhookEventType, delayMs: number, reason?: string): void {
-    if (!sendsWebhooks(payment.token)) return;
+    if (!sendsWebhook(payment.token, type)) return;
     const event: WebhookEvent = {
       id: newId('evt'),
       type,

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { notificationRecordSchema } from '../payments/notifier';
+import { PAYMENT_FAILURE_REASONS, PAYMENT_STATUSES } from '../payments/payment-provider';
+import { paymentSchema } from '../payments/simulator-payment-provider';
 import { amountCentsSchema, currencySchema } from '../payments/primitives';
-import { SIMULATOR_TOKENS } from './tokens';
+import { SIMULATOR_TOKENS } from '../payments/simulator-tokens';
 
 /**
  * Request schemas of the simulator's HTTP API. Bodies are strict (an unknown field is a 400), as real PSPs
@@ -17,7 +20,7 @@ export const idempotencyHeaders = z.object({
     .regex(/^[\x21-\x7e]+$/, 'expected visible ASCII characters only'),
 });
 
-export const createAccountBody = z.strictObject({ customerId: id });
+export const createAccountBody = z.strictObject({ customerId: id.describe("the customer id the shop sends as the payment's customerId") });
 export const customerParams = z.object({ customerId: id });
 export const depositBody = z.strictObject({ amountCents: amountCentsSchema });
 
@@ -28,7 +31,7 @@ export const createPaymentBody = z.strictObject({
   customerId: id,
   amountCents: amountCentsSchema,
   currency: currencySchema,
-  token: z.enum(SIMULATOR_TOKENS),
+  token: z.enum(SIMULATOR_TOKENS).describe('the test payment method: it alone decides the outcome (see the description above)'),
   metadata: z
     .record(z.string().min(1).max(40), metadataValue)
     .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata keys')
@@ -54,3 +57,20 @@ export const sendNotificationBody = z.strictObject({
   }),
 });
 export type SendNotificationBody = z.infer<typeof sendNotificationBody>;
+
+// ---- Answers (the OpenAPI document's response bodies) ----------------------------------------------------------
+
+export const accountSchema = z.object({ customerId: z.string(), balanceCents: z.int().describe('integer minor units') }).meta({ id: 'Account' });
+
+export const simulatedPaymentSchema = paymentSchema
+  .extend({
+    status: z.enum(PAYMENT_STATUSES).describe('pending → succeeded | failed | voided; succeeded → refunded'),
+    failureReason: z.enum(PAYMENT_FAILURE_REASONS).optional().describe('set when the payment failed or was voided'),
+    token: z.enum(SIMULATOR_TOKENS),
+    metadata: createPaymentBody.shape.metadata,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Payment' });
+
+export const notificationSchema = notificationRecordSchema.meta({ id: 'Notification' });

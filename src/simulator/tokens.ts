@@ -1,8 +1,9 @@
-/**
- * Test payment methods, like a card network's test cards. The token alone decides what happens to a payment.
- */
-export const SIMULATOR_TOKENS = ['tok_visa', 'tok_declined', 'tok_wallet', 'tok_no_webhook', 'tok_slow'] as const;
-export type SimulatorToken = (typeof SIMULATOR_TOKENS)[number];
+import type { WebhookEventType } from '../payments/webhook-event';
+import type { SimulatorToken } from '../payments/simulator-tokens';
+import { simulatorTokenSpec } from '../payments/simulator-tokens';
+
+export type { SimulatorToken } from '../payments/simulator-tokens';
+export { SIMULATOR_TOKENS } from '../payments/simulator-tokens';
 
 export interface SettlementDelays {
   webhookDelayMs: number;
@@ -11,17 +12,27 @@ export interface SettlementDelays {
 
 /** When the outcome of a payment with `token` is decided (and reported); undefined = never (stays pending). */
 export function settlementDelayMs(token: SimulatorToken, delays: SettlementDelays): number | undefined {
-  switch (token) {
-    case 'tok_no_webhook':
+  switch (simulatorTokenSpec(token).settles) {
+    case 'never':
       return undefined;
-    case 'tok_slow':
+    case 'after_slow_delay':
       return delays.slowMs;
-    default:
+    case 'after_webhook_delay':
       return delays.webhookDelayMs;
   }
 }
 
-/** `tok_no_webhook` simulates a provider that never calls back about this payment, whatever happens to it. */
-export function sendsWebhooks(token: SimulatorToken): boolean {
-  return token !== 'tok_no_webhook';
+/**
+ * Whether the provider calls back about this change: `tok_no_webhook` never does, `tok_lost_webhook` loses its
+ * `payment.succeeded` (the receiver must ask the provider), every other event is sent.
+ */
+export function sendsWebhook(token: SimulatorToken, type: WebhookEventType): boolean {
+  switch (simulatorTokenSpec(token).webhooks) {
+    case 'none':
+      return false;
+    case 'all_but_success':
+      return type !== 'payment.succeeded';
+    case 'all':
+      return true;
+  }
 }

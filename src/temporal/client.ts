@@ -1,11 +1,27 @@
+import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
+import { temporalClientOptions } from './options';
+import type { TemporalConnectionConfig } from './connection';
+import { temporalConnectionOptions } from './connection';
 
 /**
  * A Temporal client whose connection is opened lazily, so the API starts (and /readyz can say 503) while
- * Temporal is still coming up.
+ * Temporal is still coming up. Payloads are encrypted (temporalClientOptions).
  */
-export function createTemporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): Client {
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+export function createTemporalClient(
+  config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
+  /** More workflow client interceptors after the project's own (the bench's workflow-type variants use this). */
+  workflowInterceptors: WorkflowClientInterceptor[] = [],
+): Client {
+  const connection = Connection.lazy(temporalConnectionOptions(config));
+  const { dataConverter, interceptors } = temporalClientOptions(config);
+  // The project's own come as a list (temporalClientOptions); the SDK's type also allows the older object form.
+  const own = interceptors?.workflow;
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: { ...interceptors, workflow: [...(Array.isArray(own) ? own : []), ...workflowInterceptors] },
+  });
 }

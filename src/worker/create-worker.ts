@@ -3,6 +3,7 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { createActivities } from '../../activities';
+import { temporalWorkerOptions } from '../temporal/options';
 
 export interface CreateWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -31,6 +32,8 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: options.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...workflowSource,
+    // Encrypted payloads, and tracing interceptors when tracing is on: the same as every client of the project.
+    ...temporalWorkerOptions(config),
     activities: { ...createActivities(options), ...options.extraActivities },
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

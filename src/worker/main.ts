@@ -1,12 +1,16 @@
+// First: tracing must be started before anything loads pg, so its queries are traced.
+import './start-tracing';
 import { performance } from 'node:perf_hooks';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
-import { listen } from '../http-server';
+import { describeBinding, listen } from '../http-server';
 import { createLogger } from '../logger';
 import { createMetricsRegistry } from '../metrics/registry';
 import { createWorkerMetrics } from '../metrics/worker-metrics';
 import { checkReadiness } from '../readiness';
+import { activeTracing } from '../telemetry/tracing';
+import { describeTemporalConnection, temporalConnectionOptions } from '../temporal/connection';
 import type { CreateWorkerOptions } from './create-worker';
 import { createWorker, untilPolling } from './create-worker';
 import { createWorkerOpsApp, fetchSdkMetrics, sdkMetricsBindAddress } from './ops-app';
@@ -33,7 +37,8 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
     shutdownSignals: [],
   });
   const orm = await initOrm(config);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  logger.info(`connected to Temporal at ${describeTemporalConnection(config)}`);
   const metrics = createWorkerMetrics(createMetricsRegistry('worker'));
 
   // Up before the worker is built, so liveness answers while workflow code loads.
@@ -47,7 +52,7 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
     config.WORKER_METRICS_PORT,
     config.HOST,
   );
-  logger.info({ port: ops.port }, `worker metrics and health on http://127.0.0.1:${ops.port}/metrics`);
+  logger.info({ host: ops.address, port: ops.port }, `worker metrics and health (/metrics, /healthz, /readyz) on ${describeBinding(ops.address, ops.port)}`);
 
   const creating = performance.now();
   const worker = await createWorker({ connection, orm, config, logger, metrics, ...code });
@@ -83,6 +88,7 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
   await ops.close();
   await connection.close();
   await orm.close();
+  await activeTracing()?.shutdown();
   logger.info('worker stopped');
 }
 

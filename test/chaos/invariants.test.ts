@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client as PgClient } from 'pg';
 import { prepareDatabase } from '../../devtools/launcher/database';
-import { checkInvariants } from '../../chaos/lib/invariants';
+import { MONEY, checkInvariants } from '../../chaos/lib/invariants';
 
 /**
  * The invariant checker must fail loudly: on a consistent state it finds nothing, and each kind of breach planted in
@@ -61,8 +61,11 @@ describe('invariant checker', () => {
       `INSERT INTO stock_reservations (order_id, product_id, quantity, unit_price_cents, currency, status, restocked_at) VALUES ($1, $2, $3, 250, 'EUR', $4, $5)`,
       [orderId, productId, quantity, status, restocked ? new Date() : null],
     );
-  const payment = (orderId: string, status: string, amountCents: number) =>
-    provider.payments.push({ id: `pay_${randomUUID()}`, orderId, status, amountCents, currency: 'EUR', customerId: 'inv-customer' });
+  const payment = (orderId: string, status: string, amountCents: number): string => {
+    const id = `pay_${randomUUID()}`;
+    provider.payments.push({ id, orderId, status, amountCents, currency: 'EUR', customerId: 'inv-customer' });
+    return id;
+  };
   const check = () => checkInvariants({ databaseUrl, simulatorUrl });
 
   it('finds nothing wrong with a consistent ledger, orders and provider', async () => {
@@ -87,11 +90,15 @@ describe('invariant checker', () => {
     payment(extra, 'succeeded', 250);
     payment(refunded, 'refunded', 500);
     payment(cancelled, 'voided', 500);
+    // A stray second charge of a paid order, refunded; a charge whose success webhook was lost, refunded on cancel.
+    payment(extra, 'refunded', 250);
+    const lostWebhook = await order('CANCELLED', null);
+    payment(lostWebhook, 'refunded', 250);
     provider.notifications.push({ id: 'ntf_1', template: 'order_confirmed', data: { orderId: paid } });
 
     const report = await check();
     expect(report.violations).toEqual([]);
-    expect(report.byStatus).toEqual({ COMPLETED: 2, REFUNDED: 1, CANCELLED: 1, REJECTED: 1 });
+    expect(report.byStatus).toEqual({ COMPLETED: 2, REFUNDED: 1, CANCELLED: 2, REJECTED: 1 });
   });
 
   it('reports every kind of breach planted afterwards', async () => {
@@ -122,13 +129,53 @@ describe('invariant checker', () => {
         'onHand = initial + adjustments − committed + restocked',
         'every order ends in a terminal state',
         'a finished order holds no ACTIVE reservation',
-        'a paid order has exactly one succeeded, unrefunded charge',
-        'a paid order is charged its exact total',
-        'a cancelled, rejected or refunded order keeps no charge',
+        MONEY.paidOnce,
+        MONEY.exactTotal,
+        MONEY.chargeBelongs,
+        MONEY.refundedProven,
+        MONEY.cancelledKeepsNothing,
+        MONEY.nothingPending,
         'an order placed with a key exists once',
-        'no charge without an order',
         'at most one notification per (order, kind)',
       ].sort(),
     );
+  });
+
+  it('names each money breach on the order or the charge that has it, and only there', async () => {
+    const expected: [subject: string, invariant: string][] = [];
+    const paidWithoutCharge = await order('COMPLETED', 250);
+    payment(paidWithoutCharge, 'failed', 250);
+    expected.push([paidWithoutCharge, MONEY.paidOnce]);
+
+    const paidTwice = await order('COMPLETED', 250);
+    const first = payment(paidTwice, 'succeeded', 250);
+    const second = payment(paidTwice, 'succeeded', 250);
+    expected.push([paidTwice, MONEY.paidOnce], [first, MONEY.chargeBelongs], [second, MONEY.chargeBelongs]);
+
+    const refundedWithoutRefund = await order('REFUNDED', 250);
+    payment(refundedWithoutRefund, 'voided', 250);
+    expected.push([refundedWithoutRefund, MONEY.refundedProven]);
+
+    const cancelledKeepingMoney = await order('CANCELLED', 250);
+    const kept = payment(cancelledKeepingMoney, 'succeeded', 250);
+    expected.push([cancelledKeepingMoney, MONEY.cancelledKeepsNothing], [kept, MONEY.chargeBelongs]);
+
+    const rejectedButCharged = await order('REJECTED', null);
+    const stray = payment(rejectedButCharged, 'succeeded', 250);
+    expected.push([stray, MONEY.chargeBelongs]);
+
+    const orphan = payment(randomUUID(), 'succeeded', 100);
+    expected.push([orphan, MONEY.chargeBelongs]);
+
+    // Not breaches: a paid order whose stray second charge was refunded; a cancelled order whose charge was refunded.
+    const paidWithRefundedStray = await order('COMPLETED', 250);
+    payment(paidWithRefundedStray, 'succeeded', 250);
+    payment(paidWithRefundedStray, 'refunded', 250);
+    const cancelledRefunded = await order('CANCELLED', 250);
+    payment(cancelledRefunded, 'refunded', 250);
+
+    const subjects = new Set(expected.map(([subject]) => subject).concat(paidWithRefundedStray, cancelledRefunded));
+    const found = (await check()).violations.filter((v) => subjects.has(v.subject)).map((v): [string, string] => [v.subject, v.invariant]);
+    expect(found.sort()).toEqual(expected.sort());
   });
 });

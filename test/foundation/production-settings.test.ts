@@ -2,12 +2,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { productionProblems } from '../../src/production-rules';
+import { PRODUCTION_SAFE_ENV } from '../harness/production-env';
 
-const STRONG = {
-  ADMIN_TOKEN: 'an-admin-token-of-32-or-more-characters',
-  PAYMENT_WEBHOOK_SECRET: 'whsec_a-webhook-secret-of-32-or-more-chars',
-  AUTH_JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters!',
-};
+const { NODE_ENV: _production, ...STRONG } = PRODUCTION_SAFE_ENV;
 const production = (env: Record<string, string>) => ({ NODE_ENV: 'production', ...env });
 const variablesIn = (fn: () => unknown): string[] => {
   try {
@@ -41,7 +38,10 @@ describe('production refuses unsafe settings', () => {
   });
 
   it('names every problem at once', () => {
-    expect(variablesIn(() => loadConfig({ NODE_ENV: 'production' }))).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET']);
+    expect(variablesIn(() => loadConfig({ NODE_ENV: 'production' }))).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET']);
+    expect(variablesIn(() => loadConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'stripe' }))).toEqual(
+      ['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
+    );
   });
 
   it('a JWKS needs an issuer and an audience (in every environment)', () => {
@@ -51,7 +51,7 @@ describe('production refuses unsafe settings', () => {
   it('outside production the development defaults work, customer tokens included', () => {
     const config = loadConfig({});
     expect(config.AUTH_JWT_SECRET).toBe('dev-jwt-secret-for-local-tokens-only');
-    expect(productionProblems(config).map((p) => p.variable).sort()).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET']);
+    expect(productionProblems(config).map((p) => p.variable).sort()).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET']);
   });
 
   it('the API, the worker and the simulator exit non-zero, naming ADMIN_TOKEN, before they reach anything', async () => {

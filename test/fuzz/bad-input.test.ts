@@ -4,7 +4,7 @@ import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';
 import type { BadRequest, FuzzContext } from './cases';
-import { adminCases, cancelCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, webhookCases, wrongRouteCases } from './cases';
+import { adminCases, cancelCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
 import type { RawResponse } from './raw-http';
 import { rawRequest } from './raw-http';
 
@@ -108,6 +108,7 @@ describe('bad-input storm', () => {
       adminToken: stack.config.ADMIN_TOKEN,
       customerToken: customer.authorization.slice('Bearer '.length),
       webhookSecret: stack.config.PAYMENT_WEBHOOK_SECRET,
+      stripeWebhookSecret: stack.config.STRIPE_WEBHOOK_SECRET,
       bodyLimit: BODY_LIMIT,
     };
     before = await snapshot();
@@ -136,6 +137,10 @@ describe('bad-input storm', () => {
 
   it('POST /webhooks/payments: missing, wrong, stale, future and replayed signatures; signed but malformed bodies', async () => {
     await storm(webhookCases(ctx), 200);
+  }, 120_000);
+
+  it('POST /webhooks/stripe: missing, wrong, stale and replayed Stripe signatures; signed bad JSON', async () => {
+    await storm(stripeWebhookCases(ctx), 100);
   }, 120_000);
 
   it('admin endpoints with and without the token, and the public catalog reads', async () => {

@@ -4,7 +4,7 @@ import { createApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
 import type { PaymentProvider } from '../../src/payments/payment-provider';
-import { HttpPaymentProvider } from '../../src/payments/payment-provider';
+import { SimulatorPaymentProvider } from '../../src/payments/simulator-payment-provider';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/app';
 import { createSimulatorApp, simulatorOptionsFromConfig } from '../../src/simulator/app';
 import { createTemporalClient } from '../../src/temporal/client';
@@ -70,7 +70,7 @@ export async function startStack(
   appDeps.config = config;
   const worker = await startTestWorker({
     taskQueue,
-    activities: createActivities({ orm, config, logger, payments: options.wrapPayments?.(new HttpPaymentProvider({ baseUrl: config.PAYMENT_PROVIDER_URL })) }),
+    activities: createActivities({ orm, config, logger, payments: options.wrapPayments?.(new SimulatorPaymentProvider({ baseUrl: config.PAYMENT_PROVIDER_URL })) }),
   });
 
   const admin = { authorization: `Bearer ${config.ADMIN_TOKEN}` };

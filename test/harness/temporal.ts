@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { temporalClientOptions, temporalWorkerOptions } from '../../src/temporal/options';
+import { testConfig } from './env';
 
 /**
  * Workers and clients on the harness's dev server. Workers use the bundle global-setup built once for the run,
@@ -20,6 +22,8 @@ export async function startTestWorker(options: Omit<WorkerOptions, 'connection' 
   const worker = await Worker.create({
     connection,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+    // Encrypted payloads and (when a test started tracing) tracing interceptors, as the real worker has.
+    ...temporalWorkerOptions(testConfig()),
     ...options,
   });
   const running = worker.run();
@@ -35,5 +39,5 @@ export async function startTestWorker(options: Omit<WorkerOptions, 'connection' 
 
 export async function testClient(): Promise<Client> {
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', ...temporalClientOptions(testConfig()) });
 }

@@ -1,6 +1,9 @@
 // Records the event histories of the order saga's main paths into test/histories/, for the replay test
 // (test/workflows/replay.test.ts). Run it after an intended change to workflow code: `npm run histories:record`.
 // It starts its own Temporal dev server (the project's pinned CLI) and uses in-memory activities.
+// Histories of earlier saga code (test/histories/v1-*.json) are kept as they are: sagas they stand for must keep
+// replaying, so they are never re-recorded.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WithStartWorkflowOperation } from '@temporalio/client';
@@ -8,6 +11,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../devtools/temporal-cli';
+import { loadConfig } from '../../src/config';
+import { temporalClientOptions, temporalWorkerOptions } from '../../src/temporal/options';
 import { fakeOrderActivities, orderInput, paymentSucceeded } from '../workflows/fake-order-activities';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
 import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
@@ -40,7 +45,39 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
       await h.signal(paymentEventSignal, success());
       await until(h, 'PAID');
       await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
+      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
     },
+  },
+  {
+    name: 'stray-success-refunded',
+    fake: () => fakeOrderActivities(),
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success({ paymentId: `pay_stray_${randomUUID()}` }));
+      await h.signal(paymentEventSignal, success());
+    },
+  },
+  {
+    name: 'lost-webhook-reconciled-paid',
+    fake: () => fakeOrderActivities({ check: { status: 'succeeded', amountCents: 2500, currency: 'EUR' } }),
+    input: { paymentTimeoutMs: 300 },
+    drive: async () => undefined,
+  },
+  {
+    name: 'operator-cancel-after-paid',
+    fake: () => fakeOrderActivities(),
+    input: { cancelWindowMs: 60_000 },
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success());
+      await until(h, 'PAID');
+      await h.cancel();
+      await until(h, 'REFUNDED');
+      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
+    },
+  },
+  {
+    name: 'payment-request-failed',
+    fake: () => fakeOrderActivities({ requestPaymentFails: 'unreachable' }),
+    drive: async () => undefined,
   },
   { name: 'duplicate-webhook', fake: () => fakeOrderActivities(), drive: async (h) => {
     const event = success();
@@ -61,8 +98,11 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = loadConfig();
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: ensureTemporalCli() }, searchAttributes: ORDER_SEARCH_ATTRIBUTES },
+    // Recorded as the service writes them: encrypted with PAYLOAD_ENCRYPTION_KEYS (the development key by default).
+    client: { dataConverter: temporalClientOptions(config).dataConverter },
   });
   const outDir = __dirname;
   mkdirSync(outDir, { recursive: true });
@@ -70,7 +110,7 @@ async function main() {
     for (const scenario of scenarios) {
       const fake = scenario.fake();
       const taskQueue = `record-${scenario.name}`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows'), activities: fake.activities });
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: fake.activities, ...temporalWorkerOptions(config) });
       await worker.runUntil(async () => {
         const input = orderInput({ customerId: 'cust-history', requestFingerprint: 'fp', cancelWindowMs: 200, ...scenario.input });
         const workflowId = orderWorkflowId(input.orderId);

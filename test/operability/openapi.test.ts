@@ -62,6 +62,7 @@ describe('the OpenAPI document', () => {
       in: 'header',
       name: 'Payment-Signature',
     });
+    expect(document.components?.securitySchemes?.stripeSignature).toMatchObject({ type: 'apiKey', in: 'header', name: 'Stripe-Signature' });
     for (const { op } of operations()) expect(headers(op)).toContain('X-Request-Id');
   });
 
@@ -74,11 +75,15 @@ describe('the OpenAPI document', () => {
         ? [{ adminToken: [] }]
         : path === '/webhooks/payments'
           ? [{ paymentSignature: [] }]
-          : path.startsWith('/orders')
-            ? [{ customerToken: [] }, { adminToken: [] }]
+          : path === '/webhooks/stripe'
+            ? [{ stripeSignature: [] }]
+            : path.startsWith('/orders')
+              ? [{ customerToken: [] }, { adminToken: [] }]
             : [];
       expect({ route, security: op.security }).toEqual({ route, security: expected });
-      if (expected.length > 0) expect({ route, statuses: Object.keys(op.responses) }).toEqual({ route, statuses: expect.arrayContaining(['401']) });
+      // Stripe expects a 400 for a bad signature; everything else refuses a caller with 401.
+      const refusal = path === '/webhooks/stripe' ? '400' : '401';
+      if (expected.length > 0) expect({ route, statuses: Object.keys(op.responses) }).toEqual({ route, statuses: expect.arrayContaining([refusal]) });
     }
   });
 
@@ -113,7 +118,7 @@ describe('the OpenAPI document', () => {
     expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders']);
     expect(errorCodes(placeOrder, '503')).toEqual(expect.arrayContaining(['overloaded', 'service_unavailable']));
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
-    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch']);
+    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'unsupported_payment_method']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
     expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable']);
     expect(placeOrder.responses['201'].content['application/json'].schema).toEqual({

@@ -68,6 +68,7 @@ describe('a compensation that fails: NEEDS_ATTENTION, then an operator retries i
       // The provider refuses voids outright (a definite 4xx, so Temporal does not retry) until "fixed".
       wrapPayments: (provider) => ({
         ...provider,
+        acceptsPaymentMethod: (token) => provider.acceptsPaymentMethod(token),
         createPayment: (input) => provider.createPayment(input),
         getPayment: (id) => provider.getPayment(id),
         listPayments: (orderId) => provider.listPayments(orderId),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isSettled } from '../../workflows/order/state-machine';
 import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';
@@ -18,7 +19,7 @@ describe('order saga end to end: each payment outcome', () => {
       headers: await stack.as(customerId),
       body: { customerId, customerEmail: 'buyer@example.com', items: [{ productId, quantity }], payment: { token } },
     });
-  const terminal = (o: any) => ['COMPLETED', 'CANCELLED', 'REFUNDED', 'REJECTED', 'NEEDS_ATTENTION'].includes(o?.status);
+  const terminal = (o: any) => isSettled(o?.status);
 
   it('tok_visa: 201 AWAITING_PAYMENT, then PAID, then COMPLETED; stock sold exactly', async () => {
     const product = await stack.createProduct({ stock: 10, priceCents: 1250 });
@@ -51,7 +52,7 @@ describe('order saga end to end: each payment outcome', () => {
     expect(res.status).toBe(201);
     const done = await stack.waitForOrder(res.body.id, terminal);
     expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'card_declined' });
-    expect(done.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'payment_declined' });
+    expect(done.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'card_declined' });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
     expect(await stack.notificationTemplates(res.body.id, 1)).toEqual(['order_cancelled']);
   });
@@ -118,5 +119,21 @@ describe('order saga end to end: each payment outcome', () => {
     expect(mixed.status).toBe(422);
     expect(mixed.body.error).toBe('currency_mismatch');
     expect(await stack.product(eur.id)).toMatchObject({ reserved: 0 });
+  });
+
+  it('a payment token the provider does not take: 422 unsupported_payment_method, nothing reserved, no order', async () => {
+    const product = await stack.createProduct({ stock: 3 });
+    const customerId = `cust-${randomUUID()}`;
+    for (const token of ['tok_mastercard', 'pm_card_visa']) {
+      const res = await request(`${stack.api}/orders`, {
+        headers: { ...(await stack.as(customerId)), 'idempotency-key': `unsupported-${token}` },
+        body: { customerId, customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token } },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ error: 'unsupported_payment_method', message: expect.stringContaining(token), details: { token } });
+      expect(res.headers.get('location')).toBeNull();
+    }
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+    expect((await request(`${stack.api}/orders?customerId=${customerId}`, { headers: stack.admin })).body.items).toEqual([]);
   });
 });

@@ -3,23 +3,25 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProviderHttpError } from '../../src/payments/http-json';
 import { HttpNotifier, NotifierError } from '../../src/payments/notifier';
-import { HttpPaymentProvider, PaymentProviderError } from '../../src/payments/payment-provider';
+import { PaymentProviderError } from '../../src/payments/payment-provider';
+import { SimulatorPaymentProvider } from '../../src/payments/simulator-payment-provider';
+import { SIMULATOR_TOKENS } from '../../src/payments/simulator-tokens';
 import { uniqueId } from '../harness/env';
 import type { RunningSimulator, WebhookReceiver } from './helpers';
 import { forPayment, refusingUrl, startSimulator, startWebhookReceiver } from './helpers';
 
 /** The clients the saga uses, against the running simulator. */
-describe('HttpPaymentProvider and HttpNotifier', () => {
+describe('SimulatorPaymentProvider and HttpNotifier', () => {
   let receiver: WebhookReceiver;
   let running: RunningSimulator;
-  let provider: HttpPaymentProvider;
+  let provider: SimulatorPaymentProvider;
   let notifier: HttpNotifier;
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     running = await startSimulator({ SIM_WEBHOOK_URL: receiver.url });
     // A trailing slash on the base URL must not matter.
-    provider = new HttpPaymentProvider({ baseUrl: `${running.url}/`, timeoutMs: 5_000 });
+    provider = new SimulatorPaymentProvider({ baseUrl: `${running.url}/`, timeoutMs: 5_000 });
     notifier = new HttpNotifier({ baseUrl: running.url });
   });
   afterAll(async () => {
@@ -27,7 +29,7 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
     await receiver.close();
   });
 
-  const input = (overrides: Partial<Parameters<HttpPaymentProvider['createPayment']>[0]> = {}) => ({
+  const input = (overrides: Partial<Parameters<SimulatorPaymentProvider['createPayment']>[0]> = {}) => ({
     orderId: uniqueId('order'),
     customerId: uniqueId('cust'),
     amountCents: 4200,
@@ -65,6 +67,13 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
       expect(await provider.getPayment(created.id)).toMatchObject({ id: created.id, status: 'succeeded' });
       expect(await provider.listPayments(req.orderId)).toEqual([expect.objectContaining({ id: created.id })]);
       expect(await provider.listPayments(uniqueId('order'))).toEqual([]);
+    });
+
+    it('accepts exactly the simulator\'s test tokens as payment methods', () => {
+      for (const token of SIMULATOR_TOKENS) expect(provider.acceptsPaymentMethod(token)).toBe(true);
+      for (const token of ['tok_mastercard', 'pm_card_visa', 'TOK_VISA', 'tok_visa ', '']) {
+        expect(provider.acceptsPaymentMethod(token)).toBe(false);
+      }
     });
 
     it('getPayment answers undefined for an unknown id', async () => {
@@ -111,7 +120,7 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
       const rolls = [0, 0.99];
       const flaky = await startSimulator({ SIM_PAYMENT_FAIL_RATE: '0.5' }, { random: () => rolls.shift() ?? 0.99 });
       try {
-        const client = new HttpPaymentProvider({ baseUrl: flaky.url });
+        const client = new SimulatorPaymentProvider({ baseUrl: flaky.url });
         const req = input({ token: 'tok_no_webhook' });
         const err = await rejection(client.createPayment(req));
         expect(err).toBeInstanceOf(PaymentProviderError);
@@ -195,7 +204,7 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
 
     it('a timeout is retryable', async () => {
       behaviour = 'hang';
-      const err = await rejection(new HttpPaymentProvider({ baseUrl: base, timeoutMs: 100 }).getPayment('pay_x'));
+      const err = await rejection(new SimulatorPaymentProvider({ baseUrl: base, timeoutMs: 100 }).getPayment('pay_x'));
       expect(err).toBeInstanceOf(PaymentProviderError);
       expect(err).toMatchObject({ code: 'timeout', retryable: true });
     });
@@ -209,13 +218,13 @@ describe('HttpPaymentProvider and HttpNotifier', () => {
 
     it('a non-JSON 5xx is retryable with a generic code', async () => {
       behaviour = 'html-500';
-      const err = await rejection(new HttpPaymentProvider({ baseUrl: base }).voidPayment('pay_x'));
+      const err = await rejection(new SimulatorPaymentProvider({ baseUrl: base }).voidPayment('pay_x'));
       expect(err).toMatchObject({ code: 'http_502', status: 502, retryable: true });
     });
 
     it('a 2xx with an unexpected body is a non-retryable invalid_response', async () => {
       behaviour = 'garbage';
-      const err = await rejection(new HttpPaymentProvider({ baseUrl: base }).getPayment('pay_x'));
+      const err = await rejection(new SimulatorPaymentProvider({ baseUrl: base }).getPayment('pay_x'));
       expect(err).toMatchObject({ code: 'invalid_response', status: 200, retryable: false });
     });
   });

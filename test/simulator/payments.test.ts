@@ -91,6 +91,25 @@ describe('simulator payments', () => {
       expect(receiver.received.filter((r) => forPayment(silent.body.id)(r.event))).toHaveLength(0);
     });
 
+    it('tok_lost_webhook: succeeds without a payment.succeeded webhook; its refund is still reported', async () => {
+      const lost = await postPayment(url, paymentBody({ token: 'tok_lost_webhook', amountCents: 700 }));
+      expect(lost.status).toBe(202);
+      const later = await postPayment(url, paymentBody({ token: 'tok_visa' }));
+      await receiver.waitForEvent(forPayment(later.body.id));
+      await running.sim.webhooks.idle();
+
+      expect(await getPayment(lost.body.id)).toMatchObject({ status: 'succeeded', amountCents: 700 });
+      expect(receiver.received.filter((r) => forPayment(lost.body.id)(r.event))).toHaveLength(0);
+
+      const refund = await request(`${url}/v1/payments/${lost.body.id}/refunds`, {
+        method: 'POST',
+        headers: { 'idempotency-key': uniqueId('refund') },
+      });
+      expect(refund.body.status).toBe('refunded');
+      const event = await receiver.waitForEvent(forPayment(lost.body.id));
+      expect(event).toMatchObject({ type: 'payment.refunded', data: { amountCents: 700 } });
+    });
+
     it('tok_slow: is still pending after a faster payment has settled (SIM_SLOW_MS is 60 s here)', async () => {
       const slow = await postPayment(url, paymentBody({ token: 'tok_slow' }));
       const fast = await postPayment(url, paymentBody({ token: 'tok_visa' }));

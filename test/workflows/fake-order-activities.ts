@@ -1,22 +1,55 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrderActivities, StatusChange } from '../../workflows/order/activity-types';
+import type { OrderActivities, PaymentCheck, StatusChange } from '../../workflows/order/activity-types';
 import type { OrderWorkflowInput, PaymentEvent } from '../../workflows/order/definitions';
+
+export interface FakeOptions {
+  totalCents?: number;
+  rejectWith?: string;
+  /** The named activity fails (non-retryably, with `type`) this many times. */
+  failCompensation?: { step: keyof OrderActivities; times: number; type?: string };
+  /** What the provider answers when the saga asks about its payment at the timeout (default: still pending). */
+  check?: PaymentCheck;
+  /** requestPayment: the provider refuses (4xx) or cannot be reached. */
+  requestPaymentFails?: 'refused' | 'unreachable';
+  /** reserveOrderStock takes this long (a cancel can arrive meanwhile). */
+  reserveDelayMs?: number;
+  /** The id the provider gives the saga's payment (default pay_test). */
+  paymentId?: string;
+  /** A forward step the database refuses for good. */
+  databaseRejects?: 'reserveOrderStock' | 'commitOrderStock';
+}
 
 /**
  * In-memory stand-ins for the order activities, for workflow unit tests: they record every call and can be told to
- * reject a reservation or fail a compensation.
+ * reject a reservation, fail a compensation, answer a reconciliation or refuse a payment request.
  */
-export function fakeOrderActivities(options: { totalCents?: number; rejectWith?: string; failCompensation?: { step: keyof OrderActivities; times: number } } = {}) {
+export function fakeOrderActivities(options: FakeOptions = {}) {
   const calls: { name: string; args: unknown[] }[] = [];
   const statuses: StatusChange[] = [];
   let compensationFailuresLeft = options.failCompensation?.times ?? 0;
-  const record = (name: string, args: unknown[]) => calls.push({ name, args });
+  // Tests wait on these (a call made, a status recorded) instead of polling the clock.
+  const waiters: { done: () => boolean; resolve: () => void }[] = [];
+  const wake = () => {
+    for (const w of [...waiters]) {
+      if (!w.done()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  const waitFor = (done: () => boolean) => (done() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ done, resolve })));
+  const record = (name: string, args: unknown[]) => {
+    calls.push({ name, args });
+    wake();
+  };
   const maybeFail = (name: keyof OrderActivities) => {
     if (options.failCompensation?.step === name && compensationFailuresLeft > 0) {
       compensationFailuresLeft -= 1;
-      throw ApplicationFailure.nonRetryable(`${name} is down`, 'provider_down');
+      throw ApplicationFailure.nonRetryable(`${name} is down`, options.failCompensation.type ?? 'provider_down');
     }
+  };
+  const maybeRejected = (name: keyof OrderActivities) => {
+    if (options.databaseRejects === name) throw ApplicationFailure.nonRetryable('the database refused the statement (SQLSTATE 23514)', 'database_rejected');
   };
 
   const activities: OrderActivities = {
@@ -25,18 +58,23 @@ export function fakeOrderActivities(options: { totalCents?: number; rejectWith?:
     },
     async reserveOrderStock(...args) {
       record('reserveOrderStock', args);
+      if (options.reserveDelayMs) await new Promise((r) => setTimeout(r, options.reserveDelayMs));
+      maybeRejected('reserveOrderStock');
       if (options.rejectWith) {
         throw ApplicationFailure.create({ type: options.rejectWith, message: 'not enough stock', nonRetryable: true, details: [[{ productId: 'p1', requested: 5, available: 1 }]] });
       }
+      record('reserved', args);
       return { totalCents: options.totalCents ?? 2500, currency: 'EUR' };
     },
     async recordOrderStatus(orderId, change) {
-      record('recordOrderStatus', [orderId, change]);
       statuses.push(change);
+      record('recordOrderStatus', [orderId, change]);
     },
     async requestPayment(...args) {
       record('requestPayment', args);
-      return { paymentId: 'pay_test', status: 'pending' };
+      if (options.requestPaymentFails === 'refused') throw ApplicationFailure.nonRetryable('invalid token', 'payment_rejected');
+      if (options.requestPaymentFails === 'unreachable') throw ApplicationFailure.nonRetryable('provider unreachable', 'provider_down');
+      return { paymentId: options.paymentId ?? 'pay_test', status: 'pending' };
     },
     async cancelPayment(...args) {
       record('cancelPayment', args);
@@ -48,8 +86,22 @@ export function fakeOrderActivities(options: { totalCents?: number; rejectWith?:
       maybeFail('refundPayment');
       return { status: 'refunded' };
     },
+    async voidOrRefundOrderPayments(...args) {
+      record('voidOrRefundOrderPayments', args);
+      maybeFail('voidOrRefundOrderPayments');
+      // The provider's view: a succeeded payment is refunded, a pending one voided, none requested stays so.
+      const names = calls.map((c) => c.name);
+      if (!names.includes('requestPayment') || options.requestPaymentFails) return { status: 'not_requested' };
+      const succeeded = names.includes('commitOrderStock') || options.check?.status === 'succeeded';
+      return { status: succeeded ? 'refunded' : 'voided' };
+    },
+    async checkPayment(...args) {
+      record('checkPayment', args);
+      return options.check ?? { status: 'pending', amountCents: options.totalCents ?? 2500, currency: 'EUR' };
+    },
     async commitOrderStock(...args) {
       record('commitOrderStock', args);
+      maybeRejected('commitOrderStock');
     },
     async releaseOrderStock(...args) {
       record('releaseOrderStock', args);
@@ -69,6 +121,10 @@ export function fakeOrderActivities(options: { totalCents?: number; rejectWith?:
     calls,
     statuses,
     names: () => calls.map((c) => c.name),
+    /** Resolves once the saga has recorded `status` (with `reason`, when given). */
+    reached: (status: string, reason?: string) => waitFor(() => statuses.some((s) => s.status === status && (reason === undefined || s.reason === reason))),
+    /** Resolves once the named activity has been called `times` times. */
+    called: (name: string, times = 1) => waitFor(() => calls.filter((c) => c.name === name).length >= times),
     notifications: () => calls.filter((c) => c.name === 'sendNotification').map((c) => (c.args[0] as { kind: string }).kind),
   };
 }

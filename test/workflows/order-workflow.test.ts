@@ -1,18 +1,11 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
-import {
-  cancelOrderUpdate,
-  orderStateQuery,
-  orderWorkflowId,
-  paymentEventSignal,
-  placeOrderUpdate,
-  retryCompensationUpdate,
-} from '../../workflows/order/definitions';
-import { orderWorkflow } from '../../workflows/order/workflow';
-import { uniqueTaskQueue } from '../harness/env';
-import { startTestWorker, testClient } from '../harness/temporal';
-import { fakeOrderActivities, orderInput, paymentSucceeded } from './fake-order-activities';
+import { cancelOrderUpdate, orderStateQuery, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
+import { testClient } from '../harness/temporal';
+import { fakeOrderActivities, paymentSucceeded } from './fake-order-activities';
+import type { Fake, SagaHandle } from './saga-harness';
+import { countOf, runSaga, statusesOf } from './saga-harness';
 
 // Workflow logic with mocked activities, on the real dev server (no time skipping here: timeouts are kept short).
 describe('orderWorkflow with mocked activities', () => {
@@ -24,35 +17,15 @@ describe('orderWorkflow with mocked activities', () => {
     await client.connection.close();
   });
 
-  async function run(fake: ReturnType<typeof fakeOrderActivities>, overrides: Partial<OrderWorkflowInput>, body: (h: WorkflowHandle<typeof orderWorkflow>, input: OrderWorkflowInput) => Promise<void>) {
-    const taskQueue = uniqueTaskQueue();
-    const worker = await startTestWorker({ taskQueue, activities: fake.activities });
-    const input = orderInput(overrides);
-    try {
-      const placed = await client.workflow.executeUpdateWithStart(placeOrderUpdate, {
-        args: [{ requestFingerprint: input.requestFingerprint }],
-        startWorkflowOperation: new WithStartWorkflowOperation(orderWorkflow, {
-          workflowId: orderWorkflowId(input.orderId),
-          taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
-      });
-      const handle = client.workflow.getHandle<typeof orderWorkflow>(orderWorkflowId(input.orderId));
-      (handle as unknown as { placed: unknown }).placed = placed;
-      await body(handle, input);
-    } finally {
-      await worker.shutdown();
-    }
-  }
+  const run = (fake: Fake, overrides: Partial<OrderWorkflowInput>, body: (h: SagaHandle, input: OrderWorkflowInput, placed: unknown) => Promise<void>) =>
+    runSaga(client, fake, overrides, (handle, { input, placed }) => body(handle, input, placed));
 
   const succeeded = paymentSucceeded;
-  const statusesOf = (fake: ReturnType<typeof fakeOrderActivities>) => fake.statuses.map((s) => s.status);
 
   it('paid → completed: commits the stock, confirms, and completes after the cancel window', async () => {
     const fake = fakeOrderActivities();
-    await run(fake, {}, async (handle) => {
-      expect((handle as unknown as { placed: unknown }).placed).toEqual({ outcome: 'accepted', replayed: false });
+    await run(fake, {}, async (handle, _input, placed) => {
+      expect(placed).toEqual({ outcome: 'accepted', replayed: false });
       await handle.signal(paymentEventSignal, succeeded());
       const result = await handle.result();
       expect(result.status).toBe('COMPLETED');
@@ -73,19 +46,20 @@ describe('orderWorkflow with mocked activities', () => {
       expect(result).toMatchObject({ status: 'CANCELLED', failureReason: 'card_declined' });
     });
     const names = fake.names();
-    expect(names.indexOf('cancelPayment')).toBeLessThan(names.indexOf('releaseOrderStock'));
+    expect(names.indexOf('voidOrRefundOrderPayments')).toBeLessThan(names.indexOf('releaseOrderStock'));
     expect(names).not.toContain('commitOrderStock');
-    expect(fake.statuses.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'payment_declined' });
+    // the history names the provider's reason, like failureReason
+    expect(fake.statuses.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'card_declined', failureReason: 'card_declined' });
     expect(fake.notifications()).toEqual(['order_cancelled']);
   });
 
-  it('timeout: no webhook within PAYMENT_TIMEOUT cancels with payment_timeout', async () => {
+  it('timeout: no webhook within PAYMENT_TIMEOUT, the provider says pending → voided, cancelled with payment_timeout', async () => {
     const fake = fakeOrderActivities();
     await run(fake, { paymentTimeoutMs: 500 }, async (handle) => {
-      expect((await handle.result()).status).toBe('CANCELLED');
+      expect((await handle.result())).toMatchObject({ status: 'CANCELLED', paymentStatus: 'voided' });
     });
     expect(fake.statuses.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'payment_timeout' });
-    expect(fake.names()).toEqual(expect.arrayContaining(['cancelPayment', 'releaseOrderStock']));
+    expect(fake.names()).toEqual(expect.arrayContaining(['checkPayment', 'voidOrRefundOrderPayments', 'releaseOrderStock']));
   });
 
   it('cancel before payment: the update answers once compensation is done', async () => {
@@ -94,7 +68,7 @@ describe('orderWorkflow with mocked activities', () => {
       const answer = await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'changed my mind' }] });
       expect(answer).toEqual({ outcome: 'cancelled', status: 'CANCELLED' });
       // the compensations had run by the time the update answered
-      expect(fake.names()).toEqual(expect.arrayContaining(['cancelPayment', 'releaseOrderStock']));
+      expect(fake.names()).toEqual(expect.arrayContaining(['voidOrRefundOrderPayments', 'releaseOrderStock']));
       expect((await handle.result()).status).toBe('CANCELLED');
     });
     expect(fake.statuses.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'customer_cancelled' });
@@ -105,13 +79,17 @@ describe('orderWorkflow with mocked activities', () => {
     await run(fake, { cancelWindowMs: 60_000 }, async (handle) => {
       await handle.signal(paymentEventSignal, succeeded());
       // wait until the saga is PAID, then cancel inside the window
-      for (let i = 0; i < 100 && (await handle.query(orderStateQuery)).status !== 'PAID'; i++) await new Promise((r) => setTimeout(r, 50));
+      await fake.reached('PAID');
       const answer = await handle.executeUpdate(cancelOrderUpdate, { args: [{}] });
       expect(answer).toEqual({ outcome: 'refunded', status: 'REFUNDED' });
+      // the provider's payment.refunded webhook confirms the refund in the order's history
+      await handle.signal(paymentEventSignal, succeeded({ type: 'payment.refunded' }));
       expect((await handle.result()).status).toBe('REFUNDED');
     });
-    expect(statusesOf(fake)).toEqual(['RESERVED', 'AWAITING_PAYMENT', 'PAID', 'REFUNDED']);
-    expect(fake.names()).toEqual(expect.arrayContaining(['commitOrderStock', 'refundPayment', 'restockOrder']));
+    expect(statusesOf(fake)).toEqual(['RESERVED', 'AWAITING_PAYMENT', 'PAID', 'REFUNDED', 'REFUNDED']);
+    expect(fake.statuses.slice(-2)).toMatchObject([{ reason: 'customer_cancelled', paymentStatus: 'refunded' }, { reason: 'refund_confirmed' }]);
+    const names = fake.names();
+    expect(names.indexOf('restockOrder')).toBeLessThan(names.indexOf('voidOrRefundOrderPayments'));
     expect(fake.names()).not.toContain('releaseOrderStock');
     expect(fake.notifications()).toEqual(['order_confirmed', 'order_refunded']);
   });
@@ -120,10 +98,11 @@ describe('orderWorkflow with mocked activities', () => {
     const fake = fakeOrderActivities();
     await run(fake, { cancelWindowMs: 60_000 }, async (handle) => {
       await handle.signal(paymentEventSignal, succeeded());
-      for (let i = 0; i < 100 && (await handle.query(orderStateQuery)).status !== 'PAID'; i++) await new Promise((r) => setTimeout(r, 50));
+      await fake.reached('PAID');
       await handle.executeUpdate(cancelOrderUpdate, { args: [{}] });
       // REFUNDED: a second cancel is rejected by the validator (the workflow may already have closed)
       await expect(handle.executeUpdate(cancelOrderUpdate, { args: [{}] })).rejects.toBeDefined();
+      await handle.terminate('test done');
     });
   });
 
@@ -136,7 +115,7 @@ describe('orderWorkflow with mocked activities', () => {
       await handle.signal(paymentEventSignal, { ...event, eventId: 'evt_other', type: 'payment.failed', reason: 'card_declined' });
       expect((await handle.result()).status).toBe('COMPLETED');
     });
-    expect(fake.names().filter((n) => n === 'commitOrderStock')).toHaveLength(1);
+    expect(countOf(fake, 'commitOrderStock')).toBe(1);
     expect(fake.notifications()).toEqual(['order_confirmed']);
   });
 
@@ -147,7 +126,7 @@ describe('orderWorkflow with mocked activities', () => {
       expect((await handle.result()).status).toBe('NEEDS_ATTENTION');
     });
     expect(fake.names()).not.toContain('commitOrderStock');
-    expect(fake.names()).toEqual(expect.arrayContaining(['cancelPayment', 'releaseOrderStock']));
+    expect(fake.names()).toEqual(expect.arrayContaining(['voidOrRefundOrderPayments', 'releaseOrderStock']));
     expect(fake.statuses.at(-1)).toMatchObject({ status: 'NEEDS_ATTENTION', reason: 'payment_amount_mismatch' });
   });
 
@@ -155,15 +134,15 @@ describe('orderWorkflow with mocked activities', () => {
     const fake = fakeOrderActivities({ failCompensation: { step: 'releaseOrderStock', times: 1 } });
     await run(fake, {}, async (handle) => {
       await handle.signal(paymentEventSignal, { ...succeeded(), type: 'payment.failed', reason: 'card_declined' });
-      for (let i = 0; i < 100 && (await handle.query(orderStateQuery)).status !== 'NEEDS_ATTENTION'; i++) await new Promise((r) => setTimeout(r, 50));
+      await fake.reached('NEEDS_ATTENTION');
       expect(await handle.query(orderStateQuery)).toMatchObject({ status: 'NEEDS_ATTENTION', pendingCompensations: ['release_stock'] });
       await handle.executeUpdate(retryCompensationUpdate);
       expect((await handle.result()).status).toBe('CANCELLED');
     });
     expect(statusesOf(fake)).toEqual(['RESERVED', 'AWAITING_PAYMENT', 'NEEDS_ATTENTION', 'CANCELLED']);
     // the void that succeeded is not run again; only the failed release is retried
-    expect(fake.names().filter((n) => n === 'cancelPayment')).toHaveLength(1);
-    expect(fake.names().filter((n) => n === 'releaseOrderStock')).toHaveLength(2);
+    expect(countOf(fake, 'voidOrRefundOrderPayments')).toBe(1);
+    expect(countOf(fake, 'releaseOrderStock')).toBe(2);
   });
 
   it('retrying compensation when nothing failed is rejected', async () => {
@@ -176,8 +155,8 @@ describe('orderWorkflow with mocked activities', () => {
 
   it('rejected reservation: the placement answers with the rejection and the order ends REJECTED', async () => {
     const fake = fakeOrderActivities({ rejectWith: 'insufficient_stock' });
-    await run(fake, {}, async (handle) => {
-      expect((handle as unknown as { placed: unknown }).placed).toEqual({
+    await run(fake, {}, async (handle, _input, placed) => {
+      expect(placed).toEqual({
         outcome: 'rejected',
         replayed: false,
         rejection: { code: 'insufficient_stock', message: 'not enough stock', details: [{ productId: 'p1', requested: 5, available: 1 }] },

@@ -1,5 +1,5 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { OrderActivities } from './activity-types';
 
 /**
@@ -8,7 +8,7 @@ import type { OrderActivities } from './activity-types';
  */
 
 /** Business outcomes: retrying them cannot help. */
-export const BUSINESS_ERRORS = ['insufficient_stock', 'unknown_product', 'currency_mismatch', 'validation_failed', 'payment_rejected'];
+export const BUSINESS_ERRORS = ['insufficient_stock', 'unknown_product', 'currency_mismatch', 'validation_failed', 'order_total_too_large', 'payment_rejected'];
 
 // Database steps wait out a database outage: unlimited attempts, backoff capped at 5 s.
 const DATABASE: ActivityOptions = {
@@ -32,12 +32,25 @@ const COMPENSATION: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
 };
 
+// Asking the provider about a payment before giving up on it: a few quick tries; without an answer the saga voids.
+const RECONCILIATION: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
+};
+
 const step = (options: ActivityOptions, summary: string) => proxyActivities<OrderActivities>({ ...options, summary });
+/**
+ * A forward step whose effect its compensation undoes: on cancel, the saga waits until the attempt in flight has
+ * ended (instead of abandoning it), so the compensation never runs before the step it undoes has finished.
+ */
+const forward = (options: ActivityOptions, summary: string) => step({ ...options, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }, summary);
 
 export const { createOrderRecord, recordOrderStatus } = proxyLocalActivities<OrderActivities>(BOOKKEEPING);
-export const { reserveOrderStock } = step(DATABASE, 'Reserve stock (row locks)');
-export const { commitOrderStock } = step(DATABASE, 'Commit reserved stock (sale)');
-export const { requestPayment } = step(PAYMENT_REQUEST, 'Request payment from the provider');
+export const { reserveOrderStock } = forward(DATABASE, 'Reserve stock (row locks)');
+export const { commitOrderStock } = forward(DATABASE, 'Commit reserved stock (sale)');
+export const { requestPayment } = forward(PAYMENT_REQUEST, 'Request payment from the provider');
+export const { checkPayment } = step(RECONCILIATION, 'Reconcile: ask the provider for the payment');
+export const { voidOrRefundOrderPayments } = step(COMPENSATION, "Compensate: void or refund the order's payments");
 export const { cancelPayment } = step(COMPENSATION, 'Compensate: void or refund payment');
 export const { releaseOrderStock } = step(COMPENSATION, 'Compensate: release reserved stock');
 export const { refundPayment } = step(COMPENSATION, 'Refund payment (cancel after paid)');

@@ -43,6 +43,14 @@ export interface RequestedPayment {
   status: string;
 }
 
+/** What the provider says about one payment, for reconciliation; `unknown` when it does not know the id. */
+export interface PaymentCheck {
+  status: 'pending' | 'succeeded' | 'failed' | 'voided' | 'refunded' | 'unknown';
+  amountCents?: number;
+  currency?: string;
+  failureReason?: string;
+}
+
 export type NotificationKind = 'order_confirmed' | 'order_cancelled' | 'order_refunded';
 
 export interface NotificationRequest {
@@ -62,6 +70,16 @@ export interface OrderActivities {
   /** Void a pending payment, or refund it if it already succeeded; a no-op for failed/voided/refunded ones. */
   cancelPayment(orderId: string, paymentId: string): Promise<{ status: string }>;
   refundPayment(orderId: string, paymentId: string): Promise<{ status: string }>;
+  /**
+   * The saga's payment compensation, by order: every payment the provider holds for the order is voided (pending)
+   * or refunded (succeeded), so it is harmless when no charge was ever created, and complete when one was created
+   * by a request whose answer was lost. Answers the status of `paymentId` (the saga's own payment, when it knows
+   * it). Fails, non-retryably, when the provider cannot prove the money went back (`payment_not_found`,
+   * `refund_failed`).
+   */
+  voidOrRefundOrderPayments(orderId: string, paymentId?: string): Promise<{ status: string }>;
+  /** Reconciliation: the provider's view of one payment. */
+  checkPayment(paymentId: string): Promise<PaymentCheck>;
   commitOrderStock(orderId: string): Promise<void>;
   releaseOrderStock(orderId: string): Promise<void>;
   restockOrder(orderId: string): Promise<void>;

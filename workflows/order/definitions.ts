@@ -5,23 +5,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
  * Nothing here may import Node built-ins: it is bundled into the workflow sandbox.
  */
 
-export const ORDER_STATUSES = [
-  'PENDING',
-  'RESERVED',
-  'AWAITING_PAYMENT',
-  'PAID',
-  'COMPLETED',
-  'REJECTED',
-  'CANCELLED',
-  'REFUNDED',
-  'NEEDS_ATTENTION',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** Statuses after which the saga does nothing more on its own. NEEDS_ATTENTION waits for an operator. */
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED'];
-
-export type CancelReason = 'payment_declined' | 'payment_timeout' | 'customer_cancelled';
+// Statuses, their moves and the reason vocabulary live in the state machine; re-exported for existing importers.
+export { ORDER_STATUSES, TERMINAL_STATUSES } from './state-machine';
+export type { CancelReason, OrderStatus } from './state-machine';
+import type { OrderStatus } from './state-machine';
 
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const refundWorkflowId = (paymentId: string) => `refund-${paymentId}`;
@@ -62,7 +49,7 @@ export type PlacementResult =
 /** A provider webhook, as the API hands it to the workflow. `eventId` makes duplicates harmless. */
 export interface PaymentEvent {
   eventId: string;
-  type: 'payment.succeeded' | 'payment.failed' | 'payment.refunded';
+  type: 'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.refund_failed';
   paymentId: string;
   amountCents: number;
   currency: string;

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { defineRoute, json } from '../define-route';
 
@@ -38,11 +39,12 @@ const INITIALIZER = `window.onload = function () {
 };
 `;
 
-const PAGE = `<!doctype html>
+/** The Swagger UI page (for the API, and for the payment simulator's own reference). */
+export const docsPage = (title: string) => `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
-    <title>order-saga API</title>
+    <title>${title}</title>
     <link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css" />
     <link rel="stylesheet" type="text/css" href="/docs/index.css" />
     <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32" />
@@ -56,6 +58,16 @@ const PAGE = `<!doctype html>
   </body>
 </html>
 `;
+
+const PAGE = docsPage('order-saga API');
+
+/** Answers one of DOCS_ASSETS: its content type, a cache header, and the file (or the generated initializer). */
+export function docsAsset(asset: (typeof DOCS_ASSETS)[number], ctx: Context): unknown {
+  ctx.type = CONTENT_TYPES[path.extname(asset)] ?? 'application/octet-stream';
+  // The files change only with the package version; an hour keeps reloads fast without pinning a stale UI.
+  ctx.set('Cache-Control', 'public, max-age=3600');
+  return asset === 'swagger-initializer.js' ? INITIALIZER : createReadStream(path.join(SWAGGER_UI_DIR, asset));
+}
 
 /** What the documentation routes serve: the document of the routes this app mounts. */
 export interface DocsDeps {
@@ -100,11 +112,6 @@ export const docsRoutes = [
     request: { params: z.object({ asset: z.enum(DOCS_ASSETS) }) },
     resource: 'documentation file',
     responses: { 200: { description: 'The file (CSS, JavaScript or PNG)' } },
-    handler: ({ params: { asset } }, ctx) => {
-      ctx.type = CONTENT_TYPES[path.extname(asset)] ?? 'application/octet-stream';
-      // The files change only with the package version; an hour keeps reloads fast without pinning a stale UI.
-      ctx.set('Cache-Control', 'public, max-age=3600');
-      return asset === 'swagger-initializer.js' ? INITIALIZER : createReadStream(path.join(SWAGGER_UI_DIR, asset));
-    },
+    handler: ({ params: { asset } }, ctx) => docsAsset(asset, ctx),
   }),
 ];

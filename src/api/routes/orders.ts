@@ -110,7 +110,17 @@ export const orderRoutes = [
         rateLimitResponseHeaders,
       ),
     },
-    errors: ['forbidden', 'insufficient_stock', 'idempotency_key_reused', 'unknown_product', 'currency_mismatch', 'overloaded', 'service_unavailable'],
+    errors: [
+      'forbidden',
+      'insufficient_stock',
+      'idempotency_key_reused',
+      'unknown_product',
+      'currency_mismatch',
+      'order_total_too_large',
+      'unsupported_payment_method',
+      'overloaded',
+      'service_unavailable',
+    ],
     middleware: (deps: PlacingDeps) => [countPlacements(deps.metrics, deps.logger)],
     handler: async ({ headers, body, principal }, ctx, deps: PlacingDeps) => {
       const { customerId, customerEmail } = placingFor(principal, body);

@@ -12,7 +12,9 @@ import { PlacementRefused, PlacementRejected } from '../../orders/placement';
 declare module 'koa' {
   interface DefaultState {
     /** What the webhook route did with a verified event; read by countWebhooks(). */
-    webhookDelivery?: Delivery;
+    webhookDelivery?: Delivery | 'duplicate';
+    /** The saga's event type a provider's event was mapped to (Stripe's types are not the saga's). */
+    webhookEventType?: string;
     /** The order `POST /orders` answered with, and whether the answer repeated an earlier one; read by countPlacements(). */
     placement?: { orderId: string; status: string; replayed: boolean; decided?: boolean };
   }
@@ -69,7 +71,7 @@ export function countWebhooks(metrics: Pick<ApiMetrics, 'webhooksReceived'>): Mi
   const known = new Set<string>(WEBHOOK_EVENT_TYPES);
   return async (ctx, next) => {
     const typeOf = () => {
-      const type = (ctx.request.body as { type?: unknown } | undefined)?.type;
+      const type = ctx.state.webhookEventType ?? (ctx.request.body as { type?: unknown } | undefined)?.type;
       return typeof type === 'string' && known.has(type) ? type : 'unknown';
     };
     try {

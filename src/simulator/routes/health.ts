@@ -1,9 +1,19 @@
-import Router from '@koa/router';
+import { z } from 'zod';
+import type { AnySimulatorRoute } from '../http/route';
+import { json, simulatorRoute } from '../http/route';
 
-export function simulatorHealthRoutes(): Router {
-  const router = new Router();
-  router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
-  return router;
+export function healthRoutes(): AnySimulatorRoute[] {
+  return [
+    simulatorRoute({
+      method: 'get',
+      path: '/healthz',
+      operationId: 'getHealth',
+      tag: 'operability',
+      summary: 'Liveness: the process answers',
+      responses: { 200: json('Alive', z.object({ status: z.literal('ok') })) },
+      handler: (ctx) => {
+        ctx.body = { status: 'ok' };
+      },
+    }),
+  ];
 }

@@ -1,0 +1,227 @@
+/**
+ * `npm run bench -- [options]`: the order saga end to end on stacks the bench starts itself (free ports, its own
+ * database), one stack per configuration (persistence × workers × shards), the chosen legs on each.
+ *
+ * Legs (--legs, comma-separated, default saga,ceiling,shape,overload,reserve):
+ *   saga      tok_visa orders through POST /orders, closed loop at each --concurrency, followed to PAID +
+ *             confirmation: sagas/s, POST latency, CPU-s per saga by process, worker peak RSS. Once per --variants.
+ *   ceiling   the no-op workflow of the same shape (bench/ceiling/workflow.ts) at the same C on the same stack.
+ *   shape     per saga kind (paid, declined, timeout, cancelled, refunded): --shape-sagas orders of that kind, each
+ *             followed until its workflow closes; events, workflow tasks, activity tasks and local activities read
+ *             from the histories, CPU-s per saga by process and for the machine. Once per --variants.
+ *   overload  --overload-customers concurrent new customers for --overload-seconds on an API with the production
+ *             admission settings: accepted/s (201/202), shed/s (503/429), latency by status; then every accepted
+ *             order must settle and the invariant check (stock, payments, notifications) must pass.
+ *   reserve   reservation throughput vs pgbench running the same SQL (no Temporal; once per bench run).
+ *
+ * Options:
+ *   --persistence dev|postgres|both   Temporal under the stack (default: TEMPORAL_PERSISTENCE, else dev)
+ *   --workers 1[,2,4]                 worker processes (default: WORKERS, else 1); a list runs one stack each
+ *   --shards 4[,1,16]                 TEMPORAL_HISTORY_SHARDS, postgres mode only; a list runs one stack each
+ *   --concurrency 1,16,64             closed-loop concurrency of the saga and ceiling legs
+ *   --duration 30                     seconds per saga/ceiling run
+ *   --runs 2                          runs per (leg, C), interleaved ours, ceiling, ours, ceiling
+ *   --warmup 10                       seconds of ours + ceiling at C=16 before the first measured run
+ *   --legs saga,ceiling,shape,overload,reserve
+ *   --variants orderWorkflow[,T2]     workflow types the saga and shape legs place orders with; the first is the
+ *                                     product's (started by the API as built); each other type T gets an API that
+ *                                     starts T instead (bench/variants/api.ts) and must be registered by the
+ *                                     bench worker (bench/ceiling/workflows.ts)
+ *   --shape-sagas 40                  orders per saga kind in the shape leg (placed 8 at a time)
+ *   --payment-timeout 10s             PAYMENT_TIMEOUT of the stack (the timeout kind waits it out)
+ *   --cancel-window 5s                CANCEL_WINDOW of the stack (paid sagas complete after it; refunds cancel within it)
+ *   --overload-customers 128  --overload-seconds 20
+ *   --reserve-seconds 3               per run of the reserve leg
+ *   --env KEY=VALUE                   a setting for every process of the stack (repeatable), e.g.
+ *                                     --env PAYLOAD_ENCRYPTION_KEYS=… --env OTEL_EXPORTER_OTLP_ENDPOINT=http://…
+ *   --products 20                     products the orders draw from (ample stock)
+ *   --output bench/results/latest     writes <output>.json and <output>.md
+ *   --quick                           a smoke check: every leg a few seconds (duration 3, runs 1, warm-up 2,
+ *                                     5 sagas per kind, overload 16 customers × 5 s, reserve 1 s)
+ *   --help
+ *
+ * Environment: BENCH_DATABASE_URL (default: DATABASE_URL's server, database order_saga_bench),
+ * BENCH_TEMPORAL_DYNAMIC_CONFIG="key=value;key=value" or "none" (default: npm start's dev-server flags),
+ * BENCH_CEILING_FOLDED=1 (a what-if ceiling, see bench/ceiling/workflow.ts), and any service setting
+ * (WORKER_MAX_CONCURRENT_ACTIVITIES, DATABASE_POOL_MAX, …), which the services inherit.
+ */
+import { readFileSync } from 'node:fs';
+import { TEMPORAL_MODES } from '../../devtools/launcher/temporal';
+
+export const ALL_LEGS = ['saga', 'ceiling', 'shape', 'overload', 'reserve'] as const;
+export type LegName = (typeof ALL_LEGS)[number];
+export const PRODUCT_WORKFLOW_TYPE = 'orderWorkflow';
+
+export interface BenchOptions {
+  persistence: string[];
+  workers: number[];
+  shards: number[];
+  concurrency: number[];
+  durationSeconds: number;
+  runs: number;
+  warmupSeconds: number;
+  legs: LegName[];
+  variants: string[];
+  shapeSagas: number;
+  paymentTimeout: string;
+  cancelWindow: string;
+  overloadCustomers: number;
+  overloadSeconds: number;
+  reserveSeconds: number;
+  env: Record<string, string>;
+  products: number;
+  output: string;
+  quick: boolean;
+}
+
+export class UsageError extends Error {}
+
+/** The usage text: the comment at the top of this file. */
+export function usage(): string {
+  const source = readFileSync(__filename, 'utf8');
+  return source.slice(source.indexOf('/**') + 4, source.indexOf('*/')).replace(/^ \* ?/gm, '');
+}
+
+const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+
+function positiveInts(name: string, value: string): number[] {
+  const numbers = list(value).map(Number);
+  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${name}: expected positive integers, got "${value}"`);
+  return numbers;
+}
+
+function positiveInt(name: string, value: string): number {
+  const [n, ...more] = positiveInts(name, value);
+  if (more.length) throw new UsageError(`--${name}: expected one number, got "${value}"`);
+  return n;
+}
+
+/** Parses argv (after the script name); `env` supplies TEMPORAL_PERSISTENCE and WORKERS defaults. */
+export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const quick = argv.includes('--quick');
+  const o: BenchOptions = {
+    persistence: [env.TEMPORAL_PERSISTENCE || 'dev'],
+    workers: env.WORKERS ? positiveInts('workers', env.WORKERS) : [1],
+    shards: env.TEMPORAL_HISTORY_SHARDS ? positiveInts('shards', env.TEMPORAL_HISTORY_SHARDS) : [4],
+    concurrency: [1, 16, 64],
+    durationSeconds: quick ? 3 : 30,
+    runs: quick ? 1 : 2,
+    warmupSeconds: quick ? 2 : 10,
+    legs: [...ALL_LEGS],
+    variants: [PRODUCT_WORKFLOW_TYPE],
+    shapeSagas: quick ? 5 : 40,
+    paymentTimeout: '10s',
+    cancelWindow: '5s',
+    overloadCustomers: quick ? 16 : 128,
+    overloadSeconds: quick ? 5 : 20,
+    reserveSeconds: quick ? 1 : 3,
+    env: {},
+    products: 20,
+    output: 'bench/results/latest',
+    quick,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') continue;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') ? (eq > 0 ? arg.slice(2, eq) : arg.slice(2)) : undefined;
+    if (!name) throw new UsageError(`unexpected argument "${arg}" (see --help)`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    switch (name) {
+      case 'persistence': {
+        const modes = value === 'both' ? ['dev', 'postgres'] : list(value);
+        o.persistence = modes;
+        break;
+      }
+      case 'workers':
+        o.workers = positiveInts(name, value);
+        break;
+      case 'shards':
+        o.shards = positiveInts(name, value);
+        break;
+      case 'concurrency':
+        o.concurrency = positiveInts(name, value);
+        break;
+      case 'duration':
+        o.durationSeconds = positiveInt(name, value);
+        break;
+      case 'runs':
+        o.runs = positiveInt(name, value);
+        break;
+      case 'warmup':
+        o.warmupSeconds = Number(value);
+        if (!(o.warmupSeconds >= 0)) throw new UsageError(`--warmup: expected seconds ≥ 0, got "${value}"`);
+        break;
+      case 'legs': {
+        const legs = list(value);
+        const unknown = legs.filter((l) => !(ALL_LEGS as readonly string[]).includes(l));
+        if (unknown.length || legs.length === 0) throw new UsageError(`--legs: unknown leg(s) ${unknown.join(', ') || '(none given)'}; known: ${ALL_LEGS.join(', ')}`);
+        o.legs = legs as LegName[];
+        break;
+      }
+      case 'variants':
+        o.variants = list(value);
+        if (o.variants.length === 0) throw new UsageError('--variants: name at least one workflow type');
+        break;
+      case 'shape-sagas':
+        o.shapeSagas = positiveInt(name, value);
+        break;
+      case 'payment-timeout':
+        o.paymentTimeout = value;
+        break;
+      case 'cancel-window':
+        o.cancelWindow = value;
+        break;
+      case 'overload-customers':
+        o.overloadCustomers = positiveInt(name, value);
+        break;
+      case 'overload-seconds':
+        o.overloadSeconds = positiveInt(name, value);
+        break;
+      case 'reserve-seconds':
+        o.reserveSeconds = positiveInt(name, value);
+        break;
+      case 'products':
+        o.products = positiveInt(name, value);
+        break;
+      case 'output':
+        o.output = value;
+        break;
+      case 'env': {
+        const at = value.indexOf('=');
+        if (at < 1) throw new UsageError(`--env: expected KEY=VALUE, got "${value}"`);
+        o.env[value.slice(0, at)] = value.slice(at + 1);
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option --${name} (see --help)`);
+    }
+  }
+  const known = Object.keys(TEMPORAL_MODES);
+  const unsupported = o.persistence.filter((m) => !known.includes(m));
+  if (unsupported.length) {
+    throw new UsageError(
+      `--persistence ${unsupported.join(',')}: this launcher runs Temporal only as ${known.join(', ')} (devtools/launcher/temporal.ts, TEMPORAL_MODES)`,
+    );
+  }
+  return o;
+}
+
+/** One stack of a bench run: which Temporal, how many workers, how many history shards (postgres only). */
+export interface StackConfiguration {
+  persistence: string;
+  workers: number;
+  /** undefined: the mode has no shard setting (the dev server has one shard). */
+  shards?: number;
+}
+
+/** Every combination asked for; shards multiply only the postgres mode. */
+export function stackConfigurations(o: BenchOptions): StackConfiguration[] {
+  return o.persistence.flatMap((persistence) =>
+    o.workers.flatMap((workers) => (persistence === 'postgres' ? o.shards.map((shards) => ({ persistence, workers, shards })) : [{ persistence, workers }])),
+  );
+}
+
+export const describeConfiguration = (c: StackConfiguration) =>
+  `${c.persistence}, ${c.workers} worker${c.workers > 1 ? 's' : ''}${c.shards ? `, ${c.shards} shard${c.shards > 1 ? 's' : ''}` : ''}`;

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import type { DemoTimings, Scenario, Stage } from './scenarios';
+import { DEMO_SCENARIOS, TERMINAL, expectedStages } from './scenarios';
+
+export interface DemoOptions {
+  apiUrl: string;
+  simulatorUrl: string;
+  adminToken: string;
+  /** A bearer token for this customer (`sub` = customer id): every /orders call carries the customer's own. */
+  customerToken: (customerId: string) => Promise<string>;
+  timings: DemoTimings;
+  /** How long a non-final expected status must hold before it counts as settled. */
+  settleMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface DemoRow {
+  scenario: string;
+  token: string;
+  status: string;
+  reason: string;
+  expected: string;
+  then: string;
+  ok: boolean;
+  temporalUiUrl: string;
+}
+
+const describeStage = (s: Stage | undefined) => (s ? `${s.status}${s.reason ? ` (${s.reason})` : ''}` : '—');
+
+async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep the text */
+  }
+  return { status: res.status, body };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Creates a product, funds two wallets at the simulator (one short), places one order per scenario, cancels where
+ * the scenario says, and waits until each order has settled: it reached the last status the demo waits for (and,
+ * when that status is not terminal, kept it for `settleMs`), or ended anywhere else (a failure).
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoRow[]> {
+  const log = options.log ?? (() => undefined);
+  const run = randomBytes(4).toString('hex');
+  const settleMs = options.settleMs ?? 2_000;
+  const customerHeaders = async (customerId: string): Promise<Record<string, string>> => ({
+    authorization: `Bearer ${await options.customerToken(customerId)}`,
+  });
+
+  const product = await call(`${options.apiUrl}/admin/products`, {
+    headers: { authorization: `Bearer ${options.adminToken}` },
+    body: { sku: `demo-${run}`, name: 'Demo mug', priceCents: 1250, currency: 'EUR', stock: 100 },
+  });
+  if (product.status !== 201) throw new Error(`creating the demo product answered ${product.status}: ${JSON.stringify(product.body)}`);
+  log(`product ${product.body.id} (1250 EUR cents, 100 in stock)`);
+
+  const wallets = { funded: `demo-${run}-wallet`, short: `demo-${run}-short-wallet` };
+  for (const [kind, customerId] of Object.entries(wallets)) {
+    const opened = await call(`${options.simulatorUrl}/v1/accounts`, { body: { customerId } });
+    if (opened.status !== 201) throw new Error(`opening a wallet at the simulator answered ${opened.status}: ${JSON.stringify(opened.body)}`);
+    const amountCents = kind === 'funded' ? 100_000 : 100;
+    await call(`${options.simulatorUrl}/v1/accounts/${customerId}/deposits`, { body: { amountCents } });
+    log(`wallet ${customerId}: ${amountCents} cents`);
+  }
+
+  const deadlineMs = Date.now() + options.timings.horizonMs + 60_000;
+  const rows = await Promise.all(
+    DEMO_SCENARIOS.map((scenario, i) =>
+      playScenario(scenario, {
+        ...options,
+        customerId: scenario.wallet ? wallets[scenario.wallet] : `demo-${run}-${i}`,
+        key: `demo-${run}-${i}`,
+        productId: product.body.id,
+        customerHeaders,
+        settleMs,
+        deadlineMs,
+      }),
+    ),
+  );
+  return rows;
+}
+
+interface Play extends DemoOptions {
+  customerId: string;
+  key: string;
+  productId: string;
+  customerHeaders: (customerId: string) => Promise<Record<string, string>>;
+  settleMs: number;
+  deadlineMs: number;
+}
+
+async function playScenario(scenario: Scenario, p: Play): Promise<DemoRow> {
+  const { waited, later } = expectedStages(scenario, p.timings);
+  const target = waited.at(-1);
+  const row = (status: string, reason: string, ok: boolean, temporalUiUrl = ''): DemoRow => ({
+    scenario: scenario.name,
+    token: scenario.token,
+    status,
+    reason,
+    expected: scenario.refused ? `${scenario.refused.status} ${scenario.refused.error}` : describeStage(target),
+    then: later.map((s) => `${describeStage(s)} after ${s.after}`).join(', then ') || '—',
+    ok,
+    temporalUiUrl,
+  });
+
+  const readHeaders = await p.customerHeaders(p.customerId);
+  const headers = { 'idempotency-key': p.key, ...readHeaders };
+  const placed = await call(`${p.apiUrl}/orders`, {
+    headers,
+    body: {
+      customerId: p.customerId,
+      customerEmail: 'demo@example.com',
+      items: [{ productId: p.productId, quantity: 1 }],
+      payment: { token: scenario.token },
+    },
+  });
+  if (scenario.refused) {
+    const error = String(placed.body?.error ?? '');
+    return row(String(placed.status), error, placed.status === scenario.refused.status && error === scenario.refused.error);
+  }
+  if (placed.status !== 201) return row(String(placed.status), String(placed.body?.error ?? placed.body), false);
+  const orderUrl = `${p.apiUrl}/orders/${placed.body.id}`;
+
+  let order = placed.body;
+  let cancelled = false;
+  let heldSince: number | undefined;
+  for (;;) {
+    if (scenario.cancel && !cancelled && (scenario.cancel === 'before_payment' || order.status === 'PAID')) {
+      cancelled = true;
+      const answer = await call(`${orderUrl}/cancel`, { headers: readHeaders, body: {} });
+      if (answer.status === 200) order = answer.body;
+      else return row(order.status, `cancel answered ${answer.status} ${answer.body?.error ?? ''}`.trim(), false, order.temporalUiUrl);
+    }
+    const reason = reasonOf(order);
+    const atTarget = target !== undefined && order.status === target.status && (target.reason === undefined || reason === target.reason);
+    if (atTarget) {
+      heldSince ??= Date.now();
+      if (TERMINAL.includes(order.status) || Date.now() - heldSince >= p.settleMs) return row(order.status, reason, true, order.temporalUiUrl);
+    } else {
+      heldSince = undefined;
+      const passing = waited.some((s) => s.status === order.status) || ['PENDING', 'RESERVED', 'AWAITING_PAYMENT'].includes(order.status);
+      if (TERMINAL.includes(order.status) || !passing) return row(order.status, reason, false, order.temporalUiUrl);
+    }
+    if (Date.now() > p.deadlineMs) return row(order.status, `${reason} (still waiting)`.trim(), false, order.temporalUiUrl);
+    await sleep(250);
+    const read = await call(orderUrl, { headers: readHeaders });
+    if (read.status === 200) order = read.body;
+  }
+}
+
+/** The order's reason: `failureReason`, else the reason of its last history entry. */
+function reasonOf(order: any): string {
+  return order.failureReason ?? order.history?.at(-1)?.reason ?? '';
+}
+
+/** The table the demo prints. */
+export function formatDemoTable(rows: readonly DemoRow[]): string {
+  const header: DemoRow = {
+    scenario: 'scenario',
+    token: 'token',
+    status: 'status',
+    reason: 'reason',
+    expected: 'expected',
+    then: 'then (timers longer than the demo waits)',
+    ok: true,
+    temporalUiUrl: 'temporalUiUrl',
+  };
+  const columns = ['scenario', 'token', 'status', 'reason', 'expected', 'then', 'temporalUiUrl'] as const;
+  const all = [header, ...rows];
+  const width = (c: (typeof columns)[number]) => Math.max(...all.map((r) => r[c].length));
+  return all
+    .map((r, i) => `${i === 0 ? ' ' : r.ok ? '✓' : '✗'} ${columns.map((c) => r[c].padEnd(width(c))).join('  ')}`.trimEnd())
+    .join('\n');
+}

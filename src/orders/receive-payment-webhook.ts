@@ -1,0 +1,36 @@
+import type { ApiDeps } from '../api/deps';
+import { HttpError } from '../api/error-middleware';
+import { parseRequest } from '../api/validate';
+import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../payments/webhook-event';
+import { deliverPaymentEvent } from './payment-webhooks';
+import type { Handled } from './webhook-inbox';
+import { readEnvelope, throughInbox } from './webhook-inbox';
+
+export interface WebhookReceipt extends Handled {
+  eventId: string;
+  /** The saga's event type (`payment.succeeded`…), or the provider's own for an event the service ignores. */
+  type: string;
+  /** Answered from the inbox: this event had been handled before. */
+  duplicate: boolean;
+}
+
+const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
+
+/**
+ * A verified delivery to `POST /webhooks/payments` (the service's own format, which the simulator speaks): through
+ * the inbox to the order's saga. An event type the service does not know is acknowledged and stored as ignored;
+ * an unknown order is 404 (the provider retries); a malformed event of a known type is 400. `aboutOrder` learns
+ * the order an event names before it is delivered (for the request's log lines).
+ */
+export async function handlePaymentWebhook(deps: ApiDeps, raw: Buffer, body: unknown, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
+  const envelope = readEnvelope(body);
+  const delivery = { provider: 'simulator' as const, raw, eventId: envelope.id, eventType: envelope.type };
+  const handled = await throughInbox(deps.orm.em.fork(), delivery, async () => {
+    if (envelope.type !== undefined && envelope.id !== undefined && !KNOWN_TYPES.has(envelope.type)) return { outcome: 'ignored' };
+    const event = parseRequest(webhookEventSchema, body, 'body');
+    if (envelope.id === undefined) throw new HttpError(400, 'validation_failed', 'the event id must be 1–255 printable ASCII characters');
+    aboutOrder?.(event.data.orderId);
+    return { outcome: await deliverPaymentEvent(deps, event), orderId: event.data.orderId };
+  });
+  return { ...handled, eventId: envelope.id ?? '', type: envelope.type ?? '' };
+}

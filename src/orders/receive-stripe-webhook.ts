@@ -1,0 +1,46 @@
+import type Stripe from 'stripe';
+import type { ApiDeps } from '../api/deps';
+import { HttpError } from '../api/error-middleware';
+import { parseRequest } from '../api/validate';
+import { sagaEventFromStripe } from '../payments/stripe/stripe-webhook-events';
+import { webhookEventSchema } from '../payments/webhook-event';
+import { OrderSchema } from './entities';
+import { deliverPaymentEvent } from './payment-webhooks';
+import type { WebhookReceipt } from './receive-payment-webhook';
+import { readEnvelope, throughInbox } from './webhook-inbox';
+
+/**
+ * A verified Stripe event (`POST /webhooks/stripe`). The types the saga acts on are mapped to its payment events
+ * and go through the same inbox and delivery as `POST /webhooks/payments`; every other type is acknowledged and
+ * stored as ignored. An event for an order the service does not know (yet) is 404, so Stripe retries it; one that
+ * names no order and matches none of ours belongs to someone else on the account, and is ignored.
+ */
+export async function handleStripeEvent(deps: ApiDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
+  const envelope = readEnvelope(event);
+  const mapped = sagaEventFromStripe(event);
+  const handled = await throughInbox(deps.orm.em.fork(), { provider: 'stripe', raw, eventId: envelope.id, eventType: envelope.type }, async () => {
+    if (envelope.id === undefined) throw new HttpError(400, 'validation_failed', 'the event id must be 1–255 printable ASCII characters');
+    if (!mapped) return { outcome: 'ignored' };
+    const orderId = mapped.orderId ?? (await orderOfPayment(deps, mapped.paymentId));
+    if (!orderId) return { outcome: 'ignored' };
+    const sagaEvent = parseRequest(
+      webhookEventSchema,
+      {
+        id: event.id,
+        type: mapped.type,
+        createdAt: new Date(event.created * 1000).toISOString(),
+        data: { paymentId: mapped.paymentId, orderId, amountCents: mapped.amountCents, currency: mapped.currency, ...(mapped.reason ? { reason: mapped.reason } : {}) },
+      },
+      'event',
+    );
+    aboutOrder?.(orderId);
+    return { outcome: await deliverPaymentEvent(deps, sagaEvent), orderId };
+  });
+  return { ...handled, eventId: event.id, type: mapped?.type ?? event.type };
+}
+
+/** The order whose saga created this PaymentIntent, for events whose object carries no order metadata. */
+async function orderOfPayment(deps: ApiDeps, paymentId: string): Promise<string | undefined> {
+  const order = await deps.orm.em.fork().findOne(OrderSchema, { providerPaymentId: paymentId }, { fields: ['id'] });
+  return order?.id;
+}

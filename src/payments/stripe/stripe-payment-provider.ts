@@ -1,0 +1,126 @@
+import type Stripe from 'stripe';
+import type { CreatePaymentInput, Payment, PaymentProvider } from '../payment-provider';
+import { PaymentProviderError } from '../payment-provider';
+import { toStripeAmount, toStripeCurrency } from './stripe-amounts';
+import { ALREADY_REFUNDED, fromStripeError, UNEXPECTED_STATE } from './stripe-errors';
+import { paymentFromIntent } from './stripe-payment-mapping';
+
+/** Search pages are at most 100 long; an order has a handful of PaymentIntents at most. */
+const SEARCH_PAGE = 100;
+const SEARCH_MAX = 1000;
+
+/** A string inside a Stripe search query: quotes and backslashes escaped. */
+const searchString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * The Stripe adapter, on the official SDK and PaymentIntents:
+ *  - charge: a PaymentIntent created and confirmed in one call with the order's PaymentMethod (`pm_…`), automatic
+ *    payment methods without redirects (no customer is around to follow one), metadata { orderId, customerId },
+ *    the order id as idempotency key;
+ *  - void: the PaymentIntent is cancelled; refund: a Refund of the whole PaymentIntent with its own key;
+ *  - lookups retrieve the PaymentIntent with its latest charge, which says whether money moved.
+ * Outcomes also arrive as Stripe webhooks (POST /webhooks/stripe).
+ */
+export class StripePaymentProvider implements PaymentProvider {
+  constructor(private readonly stripe: Stripe) {}
+
+  /** Stripe charges PaymentMethod ids: `pm_card_visa` in test mode, `pm_…` ids from Stripe.js in production. */
+  acceptsPaymentMethod(token: string): boolean {
+    return /^pm_[0-9A-Za-z_]+$/.test(token);
+  }
+
+  async createPayment({ orderId, customerId, amountCents, currency, token, idempotencyKey, metadata = {} }: CreatePaymentInput): Promise<Payment> {
+    const intent = await this.call('create PaymentIntent', () =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: toStripeAmount(amountCents, currency),
+          currency: toStripeCurrency(currency),
+          payment_method: token,
+          confirm: true,
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          metadata: { ...stringValues(metadata), orderId, customerId },
+          description: `Order ${orderId}`,
+          expand: ['latest_charge'],
+        },
+        { idempotencyKey },
+      ),
+    );
+    return paymentFromIntent(intent);
+  }
+
+  async getPayment(id: string): Promise<Payment | undefined> {
+    try {
+      return paymentFromIntent(await this.retrieve(id));
+    } catch (err) {
+      if (err instanceof PaymentProviderError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Every PaymentIntent whose metadata names the order, newest first. Stripe's search is eventually consistent
+   * (an intent created in the last minute may be missing), so callers that know a payment id use getPayment.
+   */
+  async listPayments(orderId: string): Promise<Payment[]> {
+    return this.call('search PaymentIntents', async () => {
+      const found = await this.stripe.paymentIntents
+        .search({ query: `metadata['orderId']:${searchString(orderId)}`, limit: SEARCH_PAGE, expand: ['data.latest_charge'] })
+        .autoPagingToArray({ limit: SEARCH_MAX });
+      return found.map(paymentFromIntent);
+    });
+  }
+
+  async voidPayment(id: string): Promise<Payment> {
+    try {
+      const cancelled = await this.call('cancel PaymentIntent', () =>
+        this.stripe.paymentIntents.cancel(id, { expand: ['latest_charge'] }, { idempotencyKey: `void:${id}` }),
+      );
+      return paymentFromIntent(cancelled);
+    } catch (err) {
+      if (!(err instanceof PaymentProviderError && err.code === UNEXPECTED_STATE)) throw err;
+      // Already cancelled (void is idempotent), or too late: it succeeded, which the saga handles as `not_voidable`.
+      const current = paymentFromIntent(await this.retrieve(id));
+      if (current.status === 'voided' || current.status === 'failed') return current;
+      throw new PaymentProviderError({ code: 'not_voidable', message: `PaymentIntent ${id} is ${current.status} and cannot be cancelled`, status: 409, retryable: false });
+    }
+  }
+
+  async refundPayment(id: string, idempotencyKey: string): Promise<Payment> {
+    let refund: Stripe.Refund | undefined;
+    try {
+      refund = await this.call('create Refund', () =>
+        this.stripe.refunds.create({ payment_intent: id, reason: 'requested_by_customer' }, { idempotencyKey }),
+      );
+    } catch (err) {
+      if (!(err instanceof PaymentProviderError && err.code === ALREADY_REFUNDED)) throw err;
+    }
+    if (refund && (refund.status === 'failed' || refund.status === 'canceled')) {
+      throw new PaymentProviderError({
+        code: 'refund_failed',
+        message: `Refund ${refund.id} of ${id} is ${refund.status}${refund.failure_reason ? ` (${refund.failure_reason})` : ''}`,
+        retryable: false,
+        details: { refundId: refund.id, failureReason: refund.failure_reason },
+      });
+    }
+    const payment = paymentFromIntent(await this.retrieve(id));
+    // A succeeded refund is the proof the money went back; a pending one shows as refunded once the charge says so.
+    return refund?.status === 'succeeded' || refund === undefined ? { ...payment, status: 'refunded', failureReason: undefined } : payment;
+  }
+
+  private retrieve(id: string): Promise<Stripe.PaymentIntent> {
+    return this.call('retrieve PaymentIntent', () => this.stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] }));
+  }
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw fromStripeError(err, `Stripe ${what}`);
+    }
+  }
+}
+
+/** Stripe metadata values are strings. */
+function stringValues(metadata: NonNullable<CreatePaymentInput['metadata']>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}

@@ -1,0 +1,82 @@
+import Stripe from 'stripe';
+import type { WebhookEventType } from '../webhook-event';
+import { fromStripeAmount, fromStripeCurrency } from './stripe-amounts';
+import { declineReason } from './stripe-errors';
+
+/** Stripe's header on webhook deliveries. */
+export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
+/** How old a signed delivery may be (Stripe's default, and what its docs recommend). */
+export const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * The event a Stripe delivery carries, when its Stripe-Signature header is a valid signature of exactly these bytes
+ * with `secret`, made within the tolerance; undefined otherwise (missing, malformed, wrong or stale header).
+ */
+export function verifyStripeEvent(raw: Buffer, header: string | undefined, secret: string): Stripe.Event | undefined {
+  if (!header) return undefined;
+  try {
+    return Stripe.webhooks.constructEvent(raw, header, secret, STRIPE_SIGNATURE_TOLERANCE_SECONDS);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Stripe event in the saga's terms; `orderId` is missing when the object's metadata does not name one. */
+export interface MappedStripeEvent {
+  type: WebhookEventType;
+  paymentId: string;
+  orderId?: string;
+  amountCents: number;
+  currency: string;
+  reason?: string;
+}
+
+const idOf = (ref: string | { id: string } | null | undefined) => (typeof ref === 'string' ? ref : ref?.id);
+
+/**
+ * The Stripe events the saga acts on, mapped to its payment events; undefined for every other type (acknowledged
+ * and ignored). A partial refund is ignored too: the service only ever refunds in full.
+ */
+export function sagaEventFromStripe(event: Stripe.Event): MappedStripeEvent | undefined {
+  switch (event.type) {
+    case 'payment_intent.succeeded': {
+      const intent = event.data.object;
+      return fromIntent('payment.succeeded', intent, intent.amount_received || intent.amount);
+    }
+    case 'payment_intent.payment_failed': {
+      const intent = event.data.object;
+      const error = intent.last_payment_error;
+      return { ...fromIntent('payment.failed', intent, intent.amount), reason: declineReason(error?.code, error?.decline_code) };
+    }
+    case 'payment_intent.canceled':
+      return { ...fromIntent('payment.failed', event.data.object, event.data.object.amount), reason: 'voided' };
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      const paymentId = idOf(charge.payment_intent);
+      if (!paymentId || !charge.refunded) return undefined;
+      return withMoney({ type: 'payment.refunded', paymentId, orderId: charge.metadata?.orderId }, charge.amount, charge.currency);
+    }
+    case 'refund.failed':
+    case 'refund.updated':
+    case 'charge.refund.updated': {
+      const refund = event.data.object;
+      const paymentId = idOf(refund.payment_intent);
+      if (!paymentId || refund.status !== 'failed') return undefined;
+      return {
+        ...withMoney({ type: 'payment.refund_failed', paymentId, orderId: refund.metadata?.orderId }, refund.amount, refund.currency),
+        reason: refund.failure_reason ?? 'refund_failed',
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function fromIntent(type: WebhookEventType, intent: Stripe.PaymentIntent, amount: number): MappedStripeEvent {
+  return withMoney({ type, paymentId: intent.id, orderId: intent.metadata?.orderId }, amount, intent.currency);
+}
+
+function withMoney(base: Pick<MappedStripeEvent, 'type' | 'paymentId' | 'orderId'>, amount: number, currency: string): MappedStripeEvent {
+  const upper = fromStripeCurrency(currency);
+  return { ...base, orderId: base.orderId || undefined, amountCents: fromStripeAmount(amount, upper), currency: upper };
+}

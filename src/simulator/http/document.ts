@@ -1,0 +1,68 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { SIMULATOR_TOKEN_TABLE } from '../../payments/simulator-tokens';
+import { webhookEventSchema } from '../../payments/webhook-event';
+import { WEBHOOK_SIGNATURE_HEADER } from '../../payments/webhook-signature';
+import type { AnySimulatorRoute } from './route';
+import { registerSimulatorRoute } from './route';
+
+const tokenTable = [
+  '| token | what the simulator does |',
+  '| --- | --- |',
+  ...SIMULATOR_TOKEN_TABLE.map((t) => `| \`${t.token}\` | ${t.description} |`),
+].join('\n');
+
+const DESCRIPTION = `A stand-in for a payment service provider and a notification service, with its state in memory.
+
+**Payments** are created \`pending\` and settle later, the way card authorisations do; each change is reported to
+SIM_WEBHOOK_URL as a signed webhook (see *Webhooks*). The payment token alone decides what happens:
+
+${tokenTable}
+
+**Webhooks** are POSTed at least once, signed \`${WEBHOOK_SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+"<t>.<raw body>">\` with PAYMENT_WEBHOOK_SECRET, retried with exponential backoff on anything but a 2xx, up to
+SIM_WEBHOOK_MAX_ATTEMPTS attempts.
+
+**Fault injection** (environment of the simulator process): SIM_DUPLICATE_WEBHOOKS=1 delivers every event twice,
+SIM_SHUFFLE_WEBHOOKS=1 delivers events in random order, SIM_PAYMENT_FAIL_RATE / SIM_NOTIFY_FAIL_RATE (0..1) answer
+that share of \`POST /v1/payments\` / \`POST /v1/notifications\` 503 without changing anything; SIM_WEBHOOK_DELAY_MS
+and SIM_SLOW_MS set when payments settle.
+
+Every error is \`{ error, message, details? }\`. No route needs credentials: the simulator is a development tool.`;
+
+/** The simulator's OpenAPI 3.1 document, generated from the same route declarations that serve the requests. */
+export function buildSimulatorDocument(routes: readonly AnySimulatorRoute[]) {
+  const registry = new OpenAPIRegistry();
+  for (const route of routes) registerSimulatorRoute(registry, route);
+
+
+  const event = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
+  registry.registerWebhook({
+    method: 'post',
+    path: 'paymentEvent',
+    operationId: 'paymentEvent',
+    tags: ['webhooks'],
+    summary: 'Sent to SIM_WEBHOOK_URL on every payment change',
+    description:
+      '`payment.succeeded`, `payment.failed` (reason `card_declined`, `insufficient_funds` or `voided`), ' +
+      '`payment.refunded`. A redelivery carries the same event id. Any 2xx ends the delivery; anything else is retried.',
+    request: {
+      headers: z.object({ [WEBHOOK_SIGNATURE_HEADER]: z.string().describe('t=<unix seconds>,v1=<hex HMAC-SHA256>') }),
+      body: { required: true, content: { 'application/json': { schema: event } } },
+    },
+    responses: { 200: { description: 'Received (any 2xx)' } },
+  });
+
+  // The event schema is listed as a definition too: the generator does not collect components from webhooks.
+  return new OpenApiGeneratorV31([...registry.definitions, { type: 'schema', schema: event }]).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'order-saga payment + notification simulator', version: '0.1.0', description: DESCRIPTION },
+    tags: [
+      { name: 'payments', description: 'Charges, voids, refunds' },
+      { name: 'accounts', description: 'Customer wallets for `tok_wallet`' },
+      { name: 'notifications', description: 'The notification service (records what it sends)' },
+      { name: 'operability', description: 'Health and this documentation' },
+      { name: 'webhooks', description: 'What the simulator sends' },
+    ],
+  });
+}

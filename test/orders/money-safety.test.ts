@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { signWebhookPayload } from '../../src/payments/webhook-signature';
+import { orderStateQuery, orderWorkflowId, refundWorkflowId } from '../../workflows/order/definitions';
+import { request } from '../harness/http';
+import type { Stack } from '../harness/stack';
+import { startStack } from '../harness/stack';
+
+// The saga's money safety end to end: real API, worker, simulator, PostgreSQL and Temporal dev server.
+describe('money safety end to end', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const place = async (productId: string, token: string, quantity = 1) =>
+    request(`${stack.api}/orders`, {
+      headers: stack.admin,
+      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'money@example.com', items: [{ productId, quantity }], payment: { token } },
+    });
+  const simulatorPayment = async (id: string) => (await request(`${stack.simulatorUrl}/v1/payments/${id}`)).body;
+  const sagaState = (orderId: string) => stack.temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderStateQuery);
+  /** The provider's webhook reaches the saga a moment after the charge: wait for its refund-{paymentId} to finish. */
+  async function refundedAtSimulator(paymentId: string) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await stack.temporal.workflow.getHandle(refundWorkflowId(paymentId)).result();
+        return simulatorPayment(paymentId);
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError) || attempt > 100) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  it('a correctly signed success naming another payment id leaves the order unpaid', async () => {
+    const product = await stack.createProduct({ stock: 3, priceCents: 700 });
+    const order = (await place(product.id, 'tok_no_webhook')).body;
+    const raw = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'payment.succeeded',
+      createdAt: new Date().toISOString(),
+      data: { paymentId: `pay_${randomUUID()}`, orderId: order.id, amountCents: 700, currency: 'EUR' },
+    });
+    const res = await request(`${stack.api}/webhooks/payments`, {
+      rawBody: raw,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'payment-signature': signWebhookPayload(stack.config.PAYMENT_WEBHOOK_SECRET, raw, Math.floor(Date.now() / 1000)) },
+    });
+    expect(res.status).toBe(200);
+    // the query is answered after the signal was handled
+    expect(await sagaState(order.id)).toMatchObject({ status: 'AWAITING_PAYMENT', paymentId: order.payment.providerPaymentId });
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('AWAITING_PAYMENT');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 1 });
+    await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
+  });
+
+  it('a second charge for an order awaiting payment is refunded at the provider and does not pay the order', async () => {
+    const product = await stack.createProduct({ stock: 3, priceCents: 900 });
+    const order = (await place(product.id, 'tok_no_webhook')).body;
+    const second = await request(`${stack.simulatorUrl}/v1/payments`, {
+      headers: { 'idempotency-key': `second-${randomUUID()}` },
+      body: { orderId: order.id, customerId: order.customerId, amountCents: 900, currency: 'EUR', token: 'tok_visa' },
+    });
+    expect(second.status).toBe(202);
+    expect((await refundedAtSimulator(second.body.id)).status).toBe('refunded');
+    expect(await sagaState(order.id)).toMatchObject({ status: 'AWAITING_PAYMENT' });
+    const cancelled = await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
+    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', payment: { status: 'voided' } });
+  });
+
+  it('price 60 000 000 × 2 → 422 order_total_too_large; stock unchanged, the order REJECTED (not left PENDING)', async () => {
+    const product = await stack.createProduct({ stock: 5, priceCents: 60_000_000 });
+    const res = await place(product.id, 'tok_visa', 2);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'order_total_too_large', message: expect.any(String) });
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    const id = res.headers.get('location')!.split('/').pop()!;
+    expect((await request(`${stack.api}/orders/${id}`, { headers: stack.admin })).body).toMatchObject({ status: 'REJECTED', failureReason: 'order_total_too_large' });
+  });
+
+  it('cancelling a PAID order’s workflow through Temporal refunds it and puts the stock back on hand', async () => {
+    const product = await stack.createProduct({ stock: 4, priceCents: 1100 });
+    const order = (await place(product.id, 'tok_visa', 2)).body;
+    await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
+    await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).cancel();
+    const done = await stack.waitForOrder(order.id, (o) => o.history.some((h: any) => h.reason === 'refund_confirmed'));
+    expect(done).toMatchObject({ status: 'REFUNDED', failureReason: 'cancelled_by_operator', payment: { status: 'refunded' } });
+    expect(done.history.map((h: any) => [h.status, h.reason ?? null]).slice(-2)).toEqual([
+      ['REFUNDED', 'cancelled_by_operator'],
+      ['REFUNDED', 'refund_confirmed'],
+    ]);
+    expect((await simulatorPayment(order.payment.providerPaymentId)).status).toBe('refunded');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+
+  it('cancelling an order awaiting payment through Temporal voids and releases', async () => {
+    const product = await stack.createProduct({ stock: 4 });
+    const order = (await place(product.id, 'tok_no_webhook')).body;
+    await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).cancel();
+    const done = await stack.waitForOrder(order.id, (o) => o.status === 'CANCELLED');
+    expect(done).toMatchObject({ failureReason: 'cancelled_by_operator', payment: { status: 'voided' } });
+    expect(done.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled_by_operator' });
+    expect((await simulatorPayment(order.payment.providerPaymentId)).status).toBe('voided');
+    expect(await stack.product(product.id)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+});

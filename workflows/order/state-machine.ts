@@ -1,0 +1,106 @@
+/**
+ * The order's state machine: every status, the moves between them, the sets other code asks about, and the one
+ * vocabulary of reasons written into the order's history and `failureReason`. The workflow, the API, the SQL CHECK
+ * constraints (migrations/Migration20261129000100_money.ts, checked by test/orders/state-machine-db.test.ts) and
+ * the chaos invariant checker all read it from here. Plain data only: it is bundled into the workflow sandbox.
+ */
+
+export const ORDER_STATUSES = [
+  'PENDING',
+  'RESERVED',
+  'AWAITING_PAYMENT',
+  'PAID',
+  'COMPLETED',
+  'REJECTED',
+  'CANCELLED',
+  'REFUNDED',
+  'NEEDS_ATTENTION',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/**
+ * Allowed moves. A status may also be written again (a history row with the same status, e.g. `refund_confirmed`).
+ * NEEDS_ATTENTION is left when an operator's retry of the failed compensations succeeds.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PENDING: ['RESERVED', 'REJECTED', 'CANCELLED', 'NEEDS_ATTENTION'],
+  RESERVED: ['AWAITING_PAYMENT', 'CANCELLED', 'NEEDS_ATTENTION'],
+  AWAITING_PAYMENT: ['PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
+  PAID: ['COMPLETED', 'REFUNDED', 'NEEDS_ATTENTION'],
+  COMPLETED: [],
+  REJECTED: [],
+  CANCELLED: [],
+  REFUNDED: [],
+  NEEDS_ATTENTION: ['CANCELLED', 'REFUNDED'],
+};
+
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return from === to || ORDER_TRANSITIONS[from].includes(to);
+}
+
+/** Statuses after which the saga does nothing more on its own. NEEDS_ATTENTION waits for an operator. */
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED'];
+/** Done, or stuck until an operator acts: what stops the saga-duration clock and what "settled" means. */
+export const SETTLED_STATUSES: readonly OrderStatus[] = [...TERMINAL_STATUSES, 'NEEDS_ATTENTION'];
+/** The customer may ask to cancel (the saga's own validator also refuses while a refund is under way). */
+export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['PENDING', 'RESERVED', 'AWAITING_PAYMENT', 'PAID'];
+/** The saga ended (or stopped) without keeping the customer's money: any success for such an order is refunded. */
+export const UNPAID_STATUSES: readonly OrderStatus[] = ['CANCELLED', 'REJECTED', 'NEEDS_ATTENTION'];
+
+export const isTerminal = (status: string): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status);
+export const isSettled = (status: string): boolean => (SETTLED_STATUSES as readonly string[]).includes(status);
+export const isCancellable = (status: string): boolean => (CANCELLABLE_STATUSES as readonly string[]).includes(status);
+export const endedUnpaid = (status: string): boolean => (UNPAID_STATUSES as readonly string[]).includes(status);
+
+/** Why the provider did not take the money. */
+export const DECLINE_REASONS = ['card_declined', 'insufficient_funds', 'payment_failed'] as const;
+/** Why a placement was refused before anything was charged (the API answers these as 4xx). */
+export const REJECTION_REASONS = [
+  'insufficient_stock',
+  'unknown_product',
+  'currency_mismatch',
+  'validation_failed',
+  'order_total_too_large',
+  'unsupported_payment_method',
+] as const;
+/** Why an accepted order was cancelled or refunded. */
+export const CANCEL_REASONS = [
+  'payment_timeout',
+  'payment_refused',
+  'payment_request_failed',
+  'customer_cancelled',
+  'cancelled_by_operator',
+] as const;
+/** Why an order needs an operator (besides a failed compensation, `compensation_failed:<step>`). */
+export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed'] as const;
+/** History rows that record a fact without changing the status. */
+export const NOTE_REASONS = ['refund_confirmed'] as const;
+/** Written by earlier versions of the saga; still found in stored orders. */
+export const LEGACY_REASONS = ['payment_declined', 'voided'] as const;
+
+export const ORDER_REASONS = [
+  ...DECLINE_REASONS,
+  ...REJECTION_REASONS,
+  ...CANCEL_REASONS,
+  ...ATTENTION_REASONS,
+  ...NOTE_REASONS,
+  ...LEGACY_REASONS,
+] as const;
+export type OrderReason = (typeof ORDER_REASONS)[number];
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+export type CancelReason = (typeof CANCEL_REASONS)[number] | DeclineReason;
+/** How an accepted order can end unpaid or refunded: a cancel reason, or the forward step that failed for good. */
+export type EndReason = CancelReason | `step_failed:${string}`;
+
+/** Reasons with a detail after the colon: the compensation (or forward step) that failed. */
+export const REASON_PREFIXES = ['compensation_failed:', 'step_failed:'] as const;
+export const compensationFailed = (steps: readonly string[]) => `compensation_failed:${steps.join(',')}`;
+
+export function isOrderReason(reason: string): boolean {
+  return (ORDER_REASONS as readonly string[]).includes(reason) || REASON_PREFIXES.some((p) => reason.startsWith(p));
+}
+
+/** A provider's failure reason in the order's vocabulary: anything we do not know becomes `payment_failed`. */
+export function declineReason(providerReason: string | undefined): DeclineReason {
+  return providerReason === 'card_declined' || providerReason === 'insufficient_funds' ? providerReason : 'payment_failed';
+}

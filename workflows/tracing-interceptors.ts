@@ -1,0 +1,52 @@
+import {
+  OpenTelemetryInboundInterceptor,
+  OpenTelemetryInternalsInterceptor,
+  OpenTelemetryOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type {
+  WorkflowInboundCallsInterceptor,
+  WorkflowInterceptorsFactory,
+  WorkflowInternalsInterceptor,
+  WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+
+/**
+ * OpenTelemetry inside the workflow sandbox, for the sagas that were started with a trace (the starter's client had
+ * tracing on and put the trace context in the start headers). A saga started without one runs with no tracing code
+ * at all: tracing off costs nothing, and histories recorded before tracing existed replay exactly as they were
+ * written (OpenTelemetry's interceptors add yields on such histories, which would break their replay).
+ *
+ * Bundled into the workflow code as a workflow interceptor module (src/temporal/workflow-interceptors.ts).
+ */
+const TRACE_HEADER = '_tracer-data';
+
+export const interceptors: WorkflowInterceptorsFactory = () => {
+  let traced = false;
+  let otel: { inbound: OpenTelemetryInboundInterceptor; outbound: OpenTelemetryOutboundInterceptor; internals: OpenTelemetryInternalsInterceptor } | undefined;
+  // Built on first use only: it sets up a tracer provider and a context manager in the sandbox.
+  const tracing = () =>
+    (otel ??= { inbound: new OpenTelemetryInboundInterceptor(), outbound: new OpenTelemetryOutboundInterceptor(), internals: new OpenTelemetryInternalsInterceptor() });
+
+  const inbound: WorkflowInboundCallsInterceptor = {
+    execute(input, next) {
+      traced = TRACE_HEADER in input.headers;
+      return traced ? tracing().inbound.execute(input, next) : next(input);
+    },
+    handleSignal: (input, next) => (traced ? tracing().inbound.handleSignal(input, next) : next(input)),
+    handleUpdate: (input, next) => (traced ? tracing().inbound.handleUpdate(input, next) : next(input)),
+    validateUpdate: (input, next) => (traced ? tracing().inbound.validateUpdate(input, next) : next(input)),
+  };
+  const outbound: WorkflowOutboundCallsInterceptor = {
+    scheduleActivity: (input, next) => (traced ? tracing().outbound.scheduleActivity(input, next) : next(input)),
+    scheduleLocalActivity: (input, next) => (traced ? tracing().outbound.scheduleLocalActivity(input, next) : next(input)),
+    startChildWorkflowExecution: (input, next) => (traced ? tracing().outbound.startChildWorkflowExecution(input, next) : next(input)),
+    continueAsNew: (input, next) => (traced ? tracing().outbound.continueAsNew(input, next) : next(input)),
+    signalWorkflow: (input, next) => (traced ? tracing().outbound.signalWorkflow(input, next) : next(input)),
+    // Workflow log lines of a traced saga carry its trace_id and span_id.
+    getLogAttributes: (input, next) => (traced ? tracing().outbound.getLogAttributes(input, next) : next(input)),
+  };
+  const internals: WorkflowInternalsInterceptor = {
+    dispose: (input, next) => (otel ? otel.internals.dispose(input, next) : next(input)),
+  };
+  return { inbound: [inbound], outbound: [outbound], internals: [internals] };
+};
