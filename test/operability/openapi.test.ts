@@ -118,7 +118,7 @@ describe('the OpenAPI document', () => {
     expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders']);
     expect(errorCodes(placeOrder, '503')).toEqual(expect.arrayContaining(['overloaded', 'service_unavailable']));
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
-    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'unsupported_payment_method']);
+    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'order_total_too_large', 'unsupported_payment_method']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
     expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable']);
     expect(placeOrder.responses['201'].content['application/json'].schema).toEqual({
