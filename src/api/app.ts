@@ -19,12 +19,16 @@ import type { DocsDeps } from './routes/docs';
 import { docsRoutes } from './routes/docs';
 import type { OpsDeps } from './routes/ops';
 import { opsRoutes } from './routes/ops';
+import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
+import { inflightGate } from './inflight-gate';
 import { productRoutes } from './routes/products';
 import { webhookRoutes } from './routes/webhooks';
 
 /** What the API's route handlers are given. */
-export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps & DocsDeps;
+export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps &
+  DocsDeps &
+  OrderRouteDeps;
 
 /** Every operation of the API, in mounting order: the router and the OpenAPI document are both built from it. */
 export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
@@ -51,6 +55,8 @@ export function apiRouter(deps: ApiDeps): Router {
     registry: metrics.registry,
     readiness: () => checkReadiness(deps.orm, deps.temporal.connection),
     openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),
+    // One per router, i.e. per API process: the cap is on this process's work.
+    placementGate: inflightGate(deps.config.MAX_INFLIGHT_PLACEMENTS),
   });
 }
 

@@ -80,6 +80,8 @@ describe('the OpenAPI document', () => {
           ? [{ paymentSignature: [] }]
           : path === '/webhooks/stripe'
             ? [{ stripeSignature: [] }]
+            : path.startsWith('/orders')
+              ? [{ customerToken: [] }, { adminToken: [] }]
             : [];
       expect({ route, security: op.security }).toEqual({ route, security: expected });
       // Stripe expects a 400 for a bad signature; everything else refuses a caller with 401.
@@ -106,13 +108,18 @@ describe('the OpenAPI document', () => {
       $ref: '#/components/schemas/PlaceOrderRequest',
     });
     expect(document.components?.schemas?.PlaceOrderRequest).toMatchObject({
-      required: ['customerId', 'customerEmail', 'items', 'payment'],
+      // customerId and customerEmail default to the token's subject and email claim.
+      required: ['items', 'payment'],
       additionalProperties: false,
     });
     const errorCodes = (op: any, status: string) =>
       op.responses[status].content['application/json'].schema.properties.error.enum;
     const placeOrder = operation('post', '/orders');
-    expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '400', '409', '413', '415', '422', '500', '503']);
+    expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '202', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503']);
+    expect(errorCodes(placeOrder, '401')).toEqual(['unauthorized']);
+    expect(errorCodes(placeOrder, '403')).toEqual(['forbidden']);
+    expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders']);
+    expect(errorCodes(placeOrder, '503')).toEqual(expect.arrayContaining(['overloaded', 'service_unavailable']));
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
     expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'order_total_too_large', 'unsupported_payment_method']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);

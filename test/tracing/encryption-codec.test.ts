@@ -4,6 +4,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfig } from '../../src/config';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, PayloadDecryptionError } from '../../src/temporal/encryption-codec';
 import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '../../src/temporal/encryption-keys';
+import { PRODUCTION_SAFE_ENV } from '../harness/production-env';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const text = (p: Payload) => Buffer.from(p.data ?? []).toString('utf8');
@@ -85,6 +86,6 @@ describe('PAYLOAD_ENCRYPTION_KEYS', () => {
     expect(loadConfig({}).PAYLOAD_ENCRYPTION_KEYS[0].id).toBe('dev');
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PAYLOAD_ENCRYPTION_KEYS: NODE_ENV=production refuses the development/);
     expect(() => loadConfig({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEYS: `k1:${b64()},${DEV_ENCRYPTION_KEYS}` })).toThrow(/PAYLOAD_ENCRYPTION_KEYS/);
-    expect(loadConfig({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEYS: `k1:${b64()}` }).PAYLOAD_ENCRYPTION_KEYS[0].id).toBe('k1');
+    expect(loadConfig({ ...PRODUCTION_SAFE_ENV, PAYLOAD_ENCRYPTION_KEYS: `k1:${b64()}` }).PAYLOAD_ENCRYPTION_KEYS[0].id).toBe('k1');
   });
 });
