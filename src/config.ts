@@ -138,6 +138,9 @@ export const configSchema = z.object({
   TEMPORAL_TLS_CA: pemOrFile.optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+  // --- payload encryption switch (to measure its cost): off stores Temporal payloads in clear text
+  /** on (default) | off: off is for benchmarks and local experiments only, refused with NODE_ENV=production. */
+  PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
 }).superRefine((config, ctx) => {
   // Production rules: a secret with a public default is no secret.
   if (config.NODE_ENV === 'production' && includesDevKey(config.PAYLOAD_ENCRYPTION_KEYS)) {
@@ -145,6 +148,13 @@ export const configSchema = z.object({
       code: 'custom',
       path: ['PAYLOAD_ENCRYPTION_KEYS'],
       message: 'NODE_ENV=production refuses the development encryption key; set your own (`openssl rand -base64 32`)',
+    });
+  }
+  if (config.NODE_ENV === 'production' && config.PAYLOAD_ENCRYPTION === 'off') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PAYLOAD_ENCRYPTION'],
+      message: 'NODE_ENV=production refuses PAYLOAD_ENCRYPTION=off: customer data would sit in Temporal history in clear text',
     });
   }
   // A client certificate is useless without its key, and the other way round.
