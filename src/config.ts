@@ -150,12 +150,23 @@ export const configSchema = z.object({
   MAX_OPEN_ORDERS_PER_CUSTOMER: positiveInt(5),
   PLACEMENT_DEADLINE: duration('5s'),
   MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
+
+  // --- payload encryption switch (to measure its cost): off stores Temporal payloads in clear text
+  /** on (default) | off: off is for benchmarks and local experiments only, refused with NODE_ENV=production. */
+  PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
 }).superRefine((config, ctx) => {
   // A JWKS alone would accept any provider's tokens for any audience: issuer and audience pin them to ours.
   if (config.AUTH_JWKS_URL !== undefined) {
     for (const variable of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
       if (config[variable] === undefined) ctx.addIssue({ code: 'custom', path: [variable], message: 'required when AUTH_JWKS_URL is set' });
     }
+  }
+  if (config.NODE_ENV === 'production' && config.PAYLOAD_ENCRYPTION === 'off') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PAYLOAD_ENCRYPTION'],
+      message: 'NODE_ENV=production refuses PAYLOAD_ENCRYPTION=off: customer data would sit in Temporal history in clear text',
+    });
   }
   // A client certificate is useless without its key, and the other way round.
   if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
