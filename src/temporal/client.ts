@@ -16,10 +16,7 @@ export function createTemporalClient(
 ): Client {
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const { dataConverter, interceptors } = temporalClientOptions(config);
-  return new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter,
-    interceptors: { ...interceptors, workflow: [...(interceptors?.workflow ?? []), ...workflowInterceptors] },
-  });
+  const own = interceptors?.workflow;
+  const workflow = [...(Array.isArray(own) ? own : []), ...workflowInterceptors];
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: { ...interceptors, workflow } });
 }
