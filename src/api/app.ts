@@ -1,11 +1,15 @@
 import type Router from '@koa/router';
+import type { Client } from '@temporalio/client';
 import Koa from 'koa';
+import type { Config } from '../config';
+import type { Orm } from '../db/orm';
+import type { Logger } from '../logger';
 import { checkReadiness } from '../readiness';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
+import type { PaymentProvider } from '../payments/payment-provider';
 import { createPaymentProvider } from '../payments/provider-factory';
 import { jsonBody } from './body';
-import type { ApiDeps } from './deps';
 import type { ApiRoute } from './define-route';
 import { routerFor } from './define-route';
 import { errorMiddleware } from './error-middleware';
@@ -24,6 +28,18 @@ import { orderRoutes } from './routes/orders';
 import { inflightGate } from './inflight-gate';
 import { productRoutes } from './routes/products';
 import { webhookRoutes } from './routes/webhooks';
+
+/** What the HTTP layer needs from the outside world; injected so tests can build an app on real parts. */
+export interface ApiDeps {
+  config: Config;
+  orm: Orm;
+  temporal: Client;
+  logger: Logger;
+  /** The process's metrics (GET /metrics); createApp makes a private set when none is given (tests). */
+  metrics?: ApiMetrics;
+  /** Which payment methods the configured provider takes; its adapter from config when omitted. */
+  paymentMethods?: Pick<PaymentProvider, 'acceptsPaymentMethod'>;
+}
 
 /** What the API's route handlers are given. */
 export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps &
