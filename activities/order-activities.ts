@@ -145,9 +145,10 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     async voidOrRefundOrderPayments(orderId, paymentId) {
       // By order, not by id: a charge whose creation answer was lost is found too, and an order with no charge
       // (the request never reached the provider) has nothing to undo.
-      const held = await payments.listPayments(orderId);
+      // Only this order's charges: a provider's search may answer more (or, like Stripe's search index, lag behind a
+      // charge created seconds ago), so the saga's own payment is looked up by id when the list lacks it.
+      const held = (await payments.listPayments(orderId)).filter((p) => p.orderId === orderId || p.id === paymentId);
       if (paymentId !== undefined && !held.some((p) => p.id === paymentId)) {
-        // A provider's search may lag behind its writes (Stripe's does): the saga's own payment is asked for by id.
         const own = await payments.getPayment(paymentId);
         if (!own) throw paymentNotFound(paymentId);
         held.push(own);

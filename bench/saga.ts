@@ -9,6 +9,7 @@ import { Client as PgClient } from 'pg';
 import type { ServiceSpec, TemporalPersistence } from '../devtools/launcher';
 import { launch, System, systemServices } from '../devtools/launcher';
 import { ensureTemporalCli, PROJECT_ROOT } from '../devtools/temporal-cli';
+import { ORDER_LIMITS_OFF } from '../devtools/limits-off';
 import { describeMachine } from '../devtools/machine';
 import type { LegContext, LegResult } from './lib/legs';
 import { runCeilingLeg, runOursLeg } from './lib/legs';
@@ -32,7 +33,7 @@ const DYNAMIC_CONFIG = env.BENCH_TEMPORAL_DYNAMIC_CONFIG === undefined ? undefin
  * The saga legs measure the saga, not admission control: their APIs never shed or answer 202 (the overload leg
  * measures those, on an API of its own with the production settings).
  */
-const SAGA_API_ENV = { MAX_INFLIGHT_PLACEMENTS: '1000000', PLACEMENT_DEADLINE: '10m' };
+const SAGA_API_ENV = { ...ORDER_LIMITS_OFF, MAX_INFLIGHT_PLACEMENTS: '1000000', PLACEMENT_DEADLINE: '10m' };
 const OVERLOAD_API = 'api-overload';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);

@@ -4,9 +4,10 @@
  * Exits 1 when an order ends other than documented (scripts/demo/scenarios.ts), 2 when the system is not reachable.
  *
  * It reads the same environment as the system: API_URL (default http://127.0.0.1:$PORT), PAYMENT_PROVIDER_URL (the
- * simulator), ADMIN_TOKEN, AUTH_JWT_SECRET (customer tokens, when set), and PAYMENT_TIMEOUT, CANCEL_WINDOW and
+ * simulator), ADMIN_TOKEN, AUTH_JWT_SECRET (it signs each customer's token, like `npm run token`), and PAYMENT_TIMEOUT, CANCEL_WINDOW and
  * SIM_SLOW_MS to know which stages it can wait for; DEMO_MAX_WAIT (default 60s) is the longest timer it waits for.
  */
+import { signCustomerToken } from '../src/auth/development-token';
 import { loadConfigOrExit, parseDuration } from '../src/config';
 import { formatDemoTable, runDemo } from './demo/run';
 
@@ -35,7 +36,8 @@ async function main(): Promise<number> {
     apiUrl,
     simulatorUrl,
     adminToken: config.ADMIN_TOKEN,
-    authJwtSecret: process.env.AUTH_JWT_SECRET || undefined,
+    // Signed with AUTH_JWT_SECRET (the development secret when unset), as `npm run token` signs.
+    customerToken: (customerId) => signCustomerToken(config, { customerId }),
     timings,
     log: (line) => console.log(line),
   });

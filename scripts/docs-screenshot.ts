@@ -1,7 +1,9 @@
 // `npm run docs:screenshot`: screenshots of the Temporal Web UI for the README's "Tracing a saga", against a running
 // `npm start`. Places demo orders through the API, then opens the saga of one of them (history and User Metadata
-// tabs) and the workflow list filtered by OrderStatus in Debian's Chromium, driven by playwright-core (both
-// installed here when missing).
+// tabs), the same history as it is stored (ciphertext, the codec server's answers replaced by the payloads it was
+// sent) and decoded, and the workflow list filtered by OrderStatus, in Debian's Chromium driven by playwright-core
+// (both installed here when missing). The API and Web UI addresses come from the environment (PORT,
+// TEMPORAL_UI_URL, CODEC_PORT), as for the services.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +30,7 @@ const OUT_DIR = path.join(ROOT, 'docs');
 
 const config = loadConfigOrExit();
 const api = `http://127.0.0.1:${config.PORT}`;
+const uiOrigin = new URL(config.TEMPORAL_UI_URL).origin;
 const admin = { authorization: `Bearer ${config.ADMIN_TOKEN}` };
 
 function ensureChromium(): void {
@@ -109,6 +112,27 @@ async function placeDemoOrders(): Promise<{ paid: any; declined: any }> {
   return { paid: await settled(paid.id, ['PAID', 'COMPLETED']), declined: await settled(declined.id, ['CANCELLED']) };
 }
 
+/** What a Web UI without a codec server shows: every payload as it is, i.e. the decode call answers its own body. */
+function identityCodecAnswer(request: Playwright.Request): { status: number; headers: Record<string, string>; body?: string } {
+  const headers = {
+    'access-control-allow-origin': uiOrigin,
+    'access-control-allow-credentials': 'true',
+    'access-control-allow-headers': request.headers()['access-control-request-headers'] ?? '*',
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'content-type': 'application/json',
+  };
+  if (request.method() === 'OPTIONS') return { status: 204, headers };
+  return { status: 200, headers, body: request.postData() ?? '{"payloads":[]}' };
+}
+
+/** A screenshot of the open saga: its input at the top, the start of its event history below. */
+async function shootInput(page: Playwright.Page, file: string): Promise<void> {
+  await page.waitForTimeout(1500); // let the payloads decode and the timeline finish drawing
+  const shot = path.join(OUT_DIR, file);
+  await page.screenshot({ path: shot });
+  console.log(`wrote ${path.relative(ROOT, shot)}`);
+}
+
 async function main() {
   await waitFor(`the API at ${api} (is \`npm start\` running?)`, async () =>
     (await fetch(`${api}/readyz`)).ok ? true : undefined,
@@ -145,6 +169,20 @@ async function main() {
     const metadataShot = path.join(OUT_DIR, 'temporal-ui-order-metadata.png');
     await page.screenshot({ path: metadataShot });
     console.log(`wrote ${path.relative(ROOT, metadataShot)}`);
+
+    // One history twice: as Temporal stores it (no codec: the codec server's decode answers are replaced by the
+    // payloads the UI sent, so it shows ciphertext) and through the codec server.
+    await page.setViewportSize({ width: 1440, height: 1100 });
+    await page.route('**/codec/decode', (route) => route.fulfill(identityCodecAnswer(route.request())));
+    await page.goto(paid.temporalUiUrl, { waitUntil: 'load' });
+    // The Web UI shows raw metadata base64-encoded: "YmluYXJ5L2VuY3J5cHRlZA==" is "binary/encrypted".
+    await page.getByText('YmluYXJ5L2VuY3J5cHRlZA').first().waitFor({ timeout: 30_000 });
+    await shootInput(page, 'temporal-ui-order-encrypted.png');
+    await page.unroute('**/codec/decode');
+    await page.goto(paid.temporalUiUrl, { waitUntil: 'load' });
+    await page.getByText('Reserve stock (row locks)').first().waitFor({ timeout: 30_000 });
+    await page.getByText('demo@example.com').first().waitFor({ timeout: 30_000 });
+    await shootInput(page, 'temporal-ui-order-decoded.png');
 
     // The list, filtered the way an engineer looks for sagas in one state.
     const ui = config.TEMPORAL_UI_URL.replace(/\/$/, '');

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_WEBHOOK_SECRET, productionProblems } from './production-rules';
 import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from './catalog/limits';
-import { DEV_ENCRYPTION_KEYS, includesDevKey, parseEncryptionKeys } from './temporal/encryption-keys';
+import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from './temporal/encryption-keys';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { stripeProductionProblems } from './payments/stripe/stripe-settings';
 import { pemOrFile } from './temporal/pem';
 
 /**
@@ -59,7 +59,7 @@ export const configSchema = z.object({
 
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
-  ADMIN_TOKEN: z.string().min(8).default('dev-admin-token'),
+  ADMIN_TOKEN: z.string().min(8).default(DEVELOPMENT_ADMIN_TOKEN),
   PUBLIC_BASE_URL: z.url().optional(),
   REQUEST_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
 
@@ -77,7 +77,7 @@ export const configSchema = z.object({
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),
   NOTIFY_MAX_ATTEMPTS: positiveInt(10),
-  PAYMENT_WEBHOOK_SECRET: z.string().min(8).default('whsec_dev_secret_change_me'),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
 
   PAYMENT_PROVIDER_URL: z.url().default('http://127.0.0.1:4010'),
   NOTIFIER_URL: z.url().default('http://127.0.0.1:4010'),
@@ -138,13 +138,34 @@ export const configSchema = z.object({
   TEMPORAL_TLS_CA: pemOrFile.optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+
+  // --- customer tokens, order limits and overload answers
+  /** HS256 secret for customer tokens. Unset: a development secret outside production, HS256 off in production. */
+  AUTH_JWT_SECRET: z.string().min(1).optional(),
+  /** An OIDC provider's JWKS (RS256/ES256 tokens); needs AUTH_ISSUER and AUTH_AUDIENCE. */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  ORDER_RATE_LIMIT_PER_MINUTE: positiveInt(5),
+  MAX_OPEN_ORDERS_PER_CUSTOMER: positiveInt(5),
+  PLACEMENT_DEADLINE: duration('5s'),
+  MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
+
+  // --- payload encryption switch (to measure its cost): off stores Temporal payloads in clear text
+  /** on (default) | off: off is for benchmarks and local experiments only, refused with NODE_ENV=production. */
+  PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
 }).superRefine((config, ctx) => {
-  // Production rules: a secret with a public default is no secret.
-  if (config.NODE_ENV === 'production' && includesDevKey(config.PAYLOAD_ENCRYPTION_KEYS)) {
+  // A JWKS alone would accept any provider's tokens for any audience: issuer and audience pin them to ours.
+  if (config.AUTH_JWKS_URL !== undefined) {
+    for (const variable of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+      if (config[variable] === undefined) ctx.addIssue({ code: 'custom', path: [variable], message: 'required when AUTH_JWKS_URL is set' });
+    }
+  }
+  if (config.NODE_ENV === 'production' && config.PAYLOAD_ENCRYPTION === 'off') {
     ctx.addIssue({
       code: 'custom',
-      path: ['PAYLOAD_ENCRYPTION_KEYS'],
-      message: 'NODE_ENV=production refuses the development encryption key; set your own (`openssl rand -base64 32`)',
+      path: ['PAYLOAD_ENCRYPTION'],
+      message: 'NODE_ENV=production refuses PAYLOAD_ENCRYPTION=off: customer data would sit in Temporal history in clear text',
     });
   }
   // A client certificate is useless without its key, and the other way round.
@@ -158,15 +179,19 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
-  constructor(readonly issues: { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'),
-    );
+  constructor(
+    readonly issues: { variable: string; message: string }[],
+    title = 'Invalid configuration:',
+  ) {
+    super(title + '\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
 
-/** Parses the environment once; throws a ConfigError naming every bad variable. */
+/**
+ * Parses the environment once; throws a ConfigError naming every bad variable. With NODE_ENV=production it also
+ * refuses every setting src/production-rules.ts lists as unsafe (development secrets, no token verification).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty string means "unset" so that `FOO= npm start` falls back to the default.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -176,9 +201,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
     );
   }
-  const production = stripeProductionProblems(result.data);
-  if (production.length > 0) throw new ConfigError(production);
-  return result.data;
+  const config = result.data;
+  if (config.NODE_ENV === 'production') {
+    const problems = productionProblems(config);
+    if (problems.length > 0) throw new ConfigError(problems, 'Unsafe settings for NODE_ENV=production:');
+    return config;
+  }
+  // Locally, customer tokens work out of the box (`npm run token`); production has no such fallback.
+  return { ...config, AUTH_JWT_SECRET: config.AUTH_JWT_SECRET ?? DEVELOPMENT_AUTH_JWT_SECRET };
 }
 
 /** For entry points: parse or print the problem and exit non-zero, without a stack trace. */

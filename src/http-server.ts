@@ -1,5 +1,15 @@
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type Koa from 'koa';
+
+/**
+ * How long a client may take, so that slow or idle clients cannot hold sockets (and memory) for long: all headers
+ * within 10 s (a "slowloris" sending one byte at a time is cut off), the whole request within 30 s (bodies are at
+ * most REQUEST_BODY_LIMIT_BYTES), an idle keep-alive connection is closed after 5 s. Answers may take longer (a
+ * cancel waits for its compensation): these bound what the client sends, not what the server does.
+ */
+export const SERVER_TIMEOUTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+export type ServerTimeouts = typeof SERVER_TIMEOUTS;
 
 /**
  * Listens, and returns a close() that stops accepting, lets in-flight requests finish, then closes idle
@@ -9,8 +19,19 @@ export async function listen(
   app: Koa,
   port: number,
   host = '0.0.0.0',
+  timeouts: ServerTimeouts = SERVER_TIMEOUTS,
 ): Promise<{ server: Server; port: number; address: string; close: () => Promise<void> }> {
-  const server = app.listen(port, host);
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      // Node checks the two timeouts above on this interval (30 s by default, which would triple them).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
+    },
+    app.callback(),
+  );
+  server.listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

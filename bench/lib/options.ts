@@ -34,6 +34,8 @@
  *   --reserve-seconds 3               per run of the reserve leg
  *   --env KEY=VALUE                   a setting for every process of the stack (repeatable), e.g.
  *                                     --env PAYLOAD_ENCRYPTION_KEYS=… --env OTEL_EXPORTER_OTLP_ENDPOINT=http://…
+ *                                     (encryption off: --env NODE_ENV=development --env PAYLOAD_ENCRYPTION=off,
+ *                                     since the stack runs with NODE_ENV=production, which refuses it)
  *   --products 20                     products the orders draw from (ample stock)
  *   --output bench/results/latest     writes <output>.json and <output>.md
  *   --quick                           a smoke check: every leg a few seconds (duration 3, runs 1, warm-up 2,

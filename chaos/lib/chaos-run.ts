@@ -2,6 +2,7 @@ import { Client as PgClient } from 'pg';
 import { SETTLED_STATUSES } from '../../workflows/order/state-machine';
 import type { System, TemporalPersistence } from '../../devtools/launcher';
 import { launch, systemServices } from '../../devtools/launcher';
+import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
 import type { DriverStats } from './driver';
 import { OrderDriver } from './driver';
 import type { FaultCounts } from './faults';
@@ -81,7 +82,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     temporal: { persist: true, persistence: options.persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
-    env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10' },
+    env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10', ...ORDER_LIMITS_OFF },
     log,
   });
   const temporal = await stack.client();
@@ -125,7 +126,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       },
       log,
     );
-    const driver = new OrderDriver(stack.apiUrl, log);
+    // Orders are placed and cancelled as support staff would: the admin token names any customer.
+    const driver = new OrderDriver(stack.apiUrl, log, admin);
     const placementStarted = Date.now();
     faults.start();
     // An operator receives deliveries and writes off damaged stock while orders flow.

@@ -32,6 +32,8 @@ export class OrderDriver {
   constructor(
     private readonly apiUrl: string,
     private readonly log: (message: string) => void,
+    /** Authorization for the order routes. */
+    private readonly auth: Record<string, string>,
   ) {}
 
   /** Places every order (at most `concurrency` requests in flight) and waits for their replays and cancels. */
@@ -72,7 +74,7 @@ export class OrderDriver {
 
   /** One POST /orders, retried through outages when it carries a key; answers the final exchange. */
   private async send(order: PlannedOrder): Promise<Exchange | undefined> {
-    const headers: Record<string, string> = order.idempotencyKey ? { 'idempotency-key': order.idempotencyKey } : {};
+    const headers: Record<string, string> = { ...this.auth, ...(order.idempotencyKey ? { 'idempotency-key': order.idempotencyKey } : {}) };
     const deadline = Date.now() + RETRY_BUDGET_MS;
     for (let attempt = 0; ; attempt++) {
       const res = await exchange(`${this.apiUrl}/orders`, { body: order.body, headers, timeoutMs: 60_000 });
@@ -113,7 +115,7 @@ export class OrderDriver {
   private async cancel(orderId: string): Promise<void> {
     const deadline = Date.now() + RETRY_BUDGET_MS;
     for (let attempt = 0; ; attempt++) {
-      const res = await exchange(`${this.apiUrl}/orders/${orderId}/cancel`, { body: { reason: 'chaos: customer changed their mind' }, timeoutMs: 90_000 });
+      const res = await exchange(`${this.apiUrl}/orders/${orderId}/cancel`, { body: { reason: 'chaos: customer changed their mind' }, headers: this.auth, timeoutMs: 90_000 });
       if ((res.ok && res.status < 500) || Date.now() > deadline) {
         this.count(this.stats.cancels, res.ok ? `${res.status}${res.status === 200 ? ` ${res.body?.status}` : ` ${res.body?.error}`}` : `no answer (${res.error})`);
         return;

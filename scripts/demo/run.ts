@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { DemoTimings, Scenario, Stage } from './scenarios';
 import { DEMO_SCENARIOS, TERMINAL, expectedStages } from './scenarios';
 
@@ -6,8 +6,8 @@ export interface DemoOptions {
   apiUrl: string;
   simulatorUrl: string;
   adminToken: string;
-  /** When set, each /orders call carries a customer JWT (HS256, `sub` = customer id) signed with it. */
-  authJwtSecret?: string;
+  /** A bearer token for this customer (`sub` = customer id): every /orders call carries the customer's own. */
+  customerToken: (customerId: string) => Promise<string>;
   timings: DemoTimings;
   /** How long a non-final expected status must hold before it counts as settled. */
   settleMs?: number;
@@ -26,13 +26,6 @@ export interface DemoRow {
 }
 
 const describeStage = (s: Stage | undefined) => (s ? `${s.status}${s.reason ? ` (${s.reason})` : ''}` : '—');
-
-/** A customer bearer token, as the API's customer authentication expects it. */
-export function customerJwt(secret: string, customerId: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
-  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: customerId, iat: nowSeconds, exp: nowSeconds + 3600 })}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
 
 async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const res = await fetch(url, {
@@ -62,8 +55,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoRow[]> {
   const log = options.log ?? (() => undefined);
   const run = randomBytes(4).toString('hex');
   const settleMs = options.settleMs ?? 2_000;
-  const customerHeaders = (customerId: string): Record<string, string> =>
-    options.authJwtSecret ? { authorization: `Bearer ${customerJwt(options.authJwtSecret, customerId)}` } : {};
+  const customerHeaders = async (customerId: string): Promise<Record<string, string>> => ({
+    authorization: `Bearer ${await options.customerToken(customerId)}`,
+  });
 
   const product = await call(`${options.apiUrl}/admin/products`, {
     headers: { authorization: `Bearer ${options.adminToken}` },
@@ -102,7 +96,7 @@ interface Play extends DemoOptions {
   customerId: string;
   key: string;
   productId: string;
-  customerHeaders: (customerId: string) => Record<string, string>;
+  customerHeaders: (customerId: string) => Promise<Record<string, string>>;
   settleMs: number;
   deadlineMs: number;
 }
@@ -121,7 +115,8 @@ async function playScenario(scenario: Scenario, p: Play): Promise<DemoRow> {
     temporalUiUrl,
   });
 
-  const headers = { 'idempotency-key': p.key, ...p.customerHeaders(p.customerId) };
+  const readHeaders = await p.customerHeaders(p.customerId);
+  const headers = { 'idempotency-key': p.key, ...readHeaders };
   const placed = await call(`${p.apiUrl}/orders`, {
     headers,
     body: {
@@ -137,7 +132,6 @@ async function playScenario(scenario: Scenario, p: Play): Promise<DemoRow> {
   }
   if (placed.status !== 201) return row(String(placed.status), String(placed.body?.error ?? placed.body), false);
   const orderUrl = `${p.apiUrl}/orders/${placed.body.id}`;
-  const readHeaders = p.customerHeaders(p.customerId);
 
   let order = placed.body;
   let cancelled = false;

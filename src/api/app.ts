@@ -1,11 +1,15 @@
 import type Router from '@koa/router';
+import type { Client } from '@temporalio/client';
 import Koa from 'koa';
+import type { Config } from '../config';
+import type { Orm } from '../db/orm';
+import type { Logger } from '../logger';
 import { checkReadiness } from '../readiness';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
+import type { PaymentProvider } from '../payments/payment-provider';
 import { createPaymentProvider } from '../payments/provider-factory';
 import { jsonBody } from './body';
-import type { ApiDeps } from './deps';
 import type { ApiRoute } from './define-route';
 import { routerFor } from './define-route';
 import { errorMiddleware } from './error-middleware';
@@ -19,12 +23,28 @@ import type { DocsDeps } from './routes/docs';
 import { docsRoutes } from './routes/docs';
 import type { OpsDeps } from './routes/ops';
 import { opsRoutes } from './routes/ops';
+import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
+import { inflightGate } from './inflight-gate';
 import { productRoutes } from './routes/products';
 import { webhookRoutes } from './routes/webhooks';
 
+/** What the HTTP layer needs from the outside world; injected so tests can build an app on real parts. */
+export interface ApiDeps {
+  config: Config;
+  orm: Orm;
+  temporal: Client;
+  logger: Logger;
+  /** The process's metrics (GET /metrics); createApp makes a private set when none is given (tests). */
+  metrics?: ApiMetrics;
+  /** Which payment methods the configured provider takes; its adapter from config when omitted. */
+  paymentMethods?: Pick<PaymentProvider, 'acceptsPaymentMethod'>;
+}
+
 /** What the API's route handlers are given. */
-export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps & DocsDeps;
+export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps &
+  DocsDeps &
+  OrderRouteDeps;
 
 /** Every operation of the API, in mounting order: the router and the OpenAPI document are both built from it. */
 export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
@@ -51,6 +71,8 @@ export function apiRouter(deps: ApiDeps): Router {
     registry: metrics.registry,
     readiness: () => checkReadiness(deps.orm, deps.temporal.connection),
     openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),
+    // One per router, i.e. per API process: the cap is on this process's work.
+    placementGate: inflightGate(deps.config.MAX_INFLIGHT_PLACEMENTS),
   });
 }
 

@@ -1,6 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Context } from 'koa';
+import { bearerToken } from '../auth/bearer';
+import { customerAuthenticator } from '../auth/caller';
+import type { VerifyCustomerToken } from '../auth/customer-token';
+import { createCustomerTokenVerifier } from '../auth/customer-token';
+import { secretTokenMatcher } from '../auth/secret-token';
 import type { Config } from '../config';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeEvent } from '../payments/stripe/stripe-webhook-events';
 import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
@@ -31,7 +35,36 @@ export interface AuthScheme<P> {
 
 const authScheme = <P>(scheme: AuthScheme<P>) => scheme;
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+/**
+ * One verifier per configuration, shared by every route that checks customer tokens: the identity provider's key
+ * set is then fetched and cached once per process, not once per route.
+ */
+const verifiers = new WeakMap<Config, VerifyCustomerToken>();
+function customerTokens(config: Config): VerifyCustomerToken {
+  let verify = verifiers.get(config);
+  if (!verify) verifiers.set(config, (verify = createCustomerTokenVerifier(config)));
+  return verify;
+}
+
+const CUSTOMER_SECURITY = {
+  customerToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      '`Authorization: Bearer <JWT>`: HS256 signed with AUTH_JWT_SECRET, or RS256/ES256 from the identity provider at ' +
+      'AUTH_JWKS_URL (issuer AUTH_ISSUER, audience AUTH_AUDIENCE). `sub` is the customer id, `email` (optional) the ' +
+      'customer\'s email; `exp` is required; 60 s of clock skew are allowed. Locally: `npm run token -- <customerId> [email]`.',
+  },
+} satisfies Record<string, SecuritySchemeObject>;
+
+const ADMIN_SECURITY = {
+  adminToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: '`Authorization: Bearer <ADMIN_TOKEN>` (config ADMIN_TOKEN; `dev-admin-token` locally)',
+  },
+} satisfies Record<string, SecuritySchemeObject>;
 
 /**
  * The schemes routes can name. A new one is one entry here: its principal type follows from `authenticate`.
@@ -52,11 +85,10 @@ export const AUTH_SCHEMES = {
    */
   admin: authScheme({
     authenticate: ({ config }) => {
-      if (config.ADMIN_TOKEN.length === 0) throw new Error('the admin token must not be empty');
-      const expected = sha256(config.ADMIN_TOKEN);
+      const isAdminToken = secretTokenMatcher(config.ADMIN_TOKEN);
       return (ctx) => {
-        const match = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
-        if (!match || !timingSafeEqual(sha256(match[1]), expected)) {
+        const token = bearerToken(ctx.get('authorization'));
+        if (token === undefined || !isAdminToken(token)) {
           ctx.set('WWW-Authenticate', 'Bearer realm="admin"');
           throw new HttpError(401, 'unauthorized', 'a valid admin bearer token is required');
         }
@@ -65,15 +97,26 @@ export const AUTH_SCHEMES = {
     },
     // The Authorization header is described by the scheme rather than as a parameter: OpenAPI ignores header
     // parameters named Authorization, and tools (Swagger UI's "Authorize" button) read security schemes.
-    securitySchemes: {
-      adminToken: {
-        type: 'http',
-        scheme: 'bearer',
-        description: '`Authorization: Bearer <ADMIN_TOKEN>` (config ADMIN_TOKEN; `dev-admin-token` locally)',
-      },
-    },
+    securitySchemes: ADMIN_SECURITY,
     security: [{ adminToken: [] }],
     errors: ['unauthorized'],
+  }),
+
+  /** Customers: `Authorization: Bearer <JWT>` (src/auth/customer-token.ts); the principal names the customer. */
+  customer: authScheme({
+    authenticate: ({ config }) => customerAuthenticator({ verifyCustomer: customerTokens(config) }),
+    securitySchemes: CUSTOMER_SECURITY,
+    security: [{ customerToken: [] }],
+    errors: ['unauthorized', 'service_unavailable'],
+  }),
+
+  /** A customer's token, or the admin token (support staff act on any customer's orders). */
+  customerOrAdmin: authScheme({
+    authenticate: ({ config }) =>
+      customerAuthenticator({ verifyCustomer: customerTokens(config), isAdminToken: secretTokenMatcher(config.ADMIN_TOKEN) }),
+    securitySchemes: { ...CUSTOMER_SECURITY, ...ADMIN_SECURITY },
+    security: [{ customerToken: [] }, { adminToken: [] }],
+    errors: ['unauthorized', 'service_unavailable'],
   }),
 
   /** The payment provider: an HMAC-SHA256 of the raw body in the Payment-Signature header, checked before parsing. */

@@ -8,7 +8,7 @@ import { AUTH_SCHEMES } from './auth';
 import type { ErrorCode } from './error-codes';
 import { BODY_ERRORS, ERROR_CODES } from './error-codes';
 import { REQUEST_ID_HEADER, SANE_REQUEST_ID } from './request-id';
-import { parseRequest } from './validate';
+import { parseRequest } from './error-middleware';
 
 declare module 'koa' {
   interface DefaultState {

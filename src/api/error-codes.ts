@@ -8,9 +8,15 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, meaning: 'the body is not valid JSON' },
   invalid_encoding: { status: 400, meaning: 'the body is not valid UTF-8, or holds a string that is not well-formed Unicode' },
   invalid_stripe_signature: { status: 400, meaning: 'the Stripe-Signature header is missing, wrong or older than 5 minutes (Stripe expects a 400)' },
-  unauthorized: { status: 401, meaning: 'missing or wrong `Authorization: Bearer <ADMIN_TOKEN>`' },
+  unauthorized: {
+    status: 401,
+    meaning:
+      'missing, malformed, expired or not yet valid bearer token (a customer JWT or the ADMIN_TOKEN), bad signature, ' +
+      '`alg: none`, wrong issuer or audience, no `sub`; the answer carries `WWW-Authenticate: Bearer`',
+  },
   invalid_signature: { status: 401, meaning: 'the Payment-Signature header is missing, wrong or older than 5 minutes' },
   insufficient_funds: { status: 402, meaning: 'the payment method cannot cover the amount' },
+  forbidden: { status: 403, meaning: "the body's (or the query's) customerId is not the token's subject" },
   not_found: { status: 404, meaning: 'no such resource' },
   method_not_allowed: { status: 405, meaning: 'the path exists, but not with this method' },
   sku_taken: { status: 409, meaning: 'another product has this SKU' },
@@ -40,8 +46,22 @@ export const ERROR_CODES = {
     status: 422,
     meaning: "the configured payment provider does not take this `payment.token` (the README's token table); nothing was reserved",
   },
+  rate_limited: {
+    status: 429,
+    meaning:
+      'more than ORDER_RATE_LIMIT_PER_MINUTE new orders in 60 s for this customer or email; `Retry-After` says when ' +
+      'to retry, `RateLimit-Policy` / `RateLimit` describe the quotas; nothing was reserved',
+  },
+  too_many_open_orders: {
+    status: 429,
+    meaning: 'MAX_OPEN_ORDERS_PER_CUSTOMER orders already await payment; pay or cancel one (see `Retry-After`); nothing was reserved',
+  },
   internal_error: { status: 500, meaning: 'an unexpected error (logged with the request id)' },
   not_implemented: { status: 501, meaning: 'the method is not implemented' },
+  overloaded: {
+    status: 503,
+    meaning: 'this server has MAX_INFLIGHT_PLACEMENTS placements in flight; retry after `Retry-After` seconds; nothing was reserved',
+  },
   service_unavailable: { status: 503, meaning: 'a dependency is not answering; retry shortly' },
   not_ready: { status: 503, meaning: 'PostgreSQL or Temporal does not answer; details name which' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
+import { ServiceError } from '@temporalio/client';
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import type { Logger } from '../logger';
 import { statusOf } from './error-codes';
-import { isDependencyUnavailable } from './unavailable';
 
 /** An error that already knows its HTTP status (request-shape problems raised at the boundary). */
 export class HttpError extends Error {
@@ -25,6 +25,23 @@ export function errorBody(code: string, message: string, details?: unknown) {
 /** Turns a zod error into the `details` list clients get: where, and what was wrong. */
 export function zodDetails(error: z.ZodError) {
   return error.issues.map((issue) => ({ path: issue.path.join('.'), code: issue.code, message: issue.message }));
+}
+
+/**
+ * Parses one part of a request (body, query, params, headers) once, at the boundary.
+ * Failures are 400 `validation_failed` with the zod issues, prefixed by the part's name.
+ */
+export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, part: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HttpError(
+      400,
+      'validation_failed',
+      `the request ${part} is not valid`,
+      zodDetails(result.error).map((d) => ({ ...d, path: d.path ? `${part}.${d.path}` : part })),
+    );
+  }
+  return result.data;
 }
 
 export function errorMiddleware(logger: Logger): Middleware {
@@ -70,4 +87,29 @@ export function errorMiddleware(logger: Logger): Middleware {
 function isClientError(err: unknown): err is { status: number; code?: string; expose?: boolean; message: string } {
   const status = (err as { status?: unknown })?.status;
   return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+// gRPC status codes that mean "the server is not there right now", not "the request was wrong".
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+// PostgreSQL: connection failures (class 08), shutdown in progress (57P01–57P03), too many connections (53300).
+const PG_UNAVAILABLE = /^(08...|57P0[1-3]|53300)$/;
+const NODE_CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/**
+ * True when a request failed because PostgreSQL or Temporal could not be reached (a restart, an outage): the client
+ * should retry, so the API answers 503 rather than 500. With an Idempotency-Key, the retry is safe.
+ */
+function isDependencyUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (e instanceof ServiceError || (e as { name?: string }).name === 'ServiceError') {
+      const grpc = (e as { cause?: { code?: unknown } }).cause?.code;
+      if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_DEADLINE_EXCEEDED) return true;
+    }
+    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
+    if (typeof code === 'string' && (PG_UNAVAILABLE.test(code) || NODE_CONNECT_ERRORS.has(code))) return true;
+    if (/Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test((e as Error).message ?? '')) return true;
+  }
+  return false;
 }

@@ -1,32 +1,25 @@
 import type { Product } from './entities';
 
-/** A product as every catalog endpoint answers it. */
-export interface ProductJson {
-  id: string;
-  sku: string;
-  name: string;
-  priceCents: number;
-  currency: string;
-  onHand: number;
-  reserved: number;
+/** A product as every catalog endpoint answers it: the row's public columns, timestamps as ISO strings. */
+export type ProductJson = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | 'currency' | 'onHand' | 'reserved' | 'active'> & {
   /** What can still be ordered: onHand - reserved. */
   available: number;
-  active: boolean;
   createdAt: string;
   updatedAt: string;
-}
+};
 
 export function toProductJson(product: Product): ProductJson {
+  const { id, sku, name, priceCents, currency, onHand, reserved, active } = product;
   return {
-    id: product.id,
-    sku: product.sku,
-    name: product.name,
-    priceCents: product.priceCents,
-    currency: product.currency,
-    onHand: product.onHand,
-    reserved: product.reserved,
-    available: product.onHand - product.reserved,
-    active: product.active,
+    id,
+    sku,
+    name,
+    priceCents,
+    currency,
+    onHand,
+    reserved,
+    available: onHand - reserved,
+    active,
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
   };

@@ -4,8 +4,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import Koa from 'koa';
 import { z } from 'zod';
 import { jsonBody } from '../api/body';
-import { errorMiddleware, HttpError } from '../api/error-middleware';
-import { parseRequest } from '../api/validate';
+import { errorMiddleware, HttpError, parseRequest } from '../api/error-middleware';
 import type { Logger } from '../logger';
 import { PayloadDecryptionError } from '../temporal/encryption-codec';
 

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { createMetricsRegistry } from './registry';
 
 /** What `POST /orders` ended as; a fixed set, so the label never grows with traffic. */
-export type PlacementResult = 'accepted' | 'replayed' | 'rejected' | 'conflict' | 'invalid' | 'error';
+export type PlacementResult = 'accepted' | 'deferred' | 'replayed' | 'rejected' | 'conflict' | 'limited' | 'shed' | 'invalid' | 'error';
 /** A webhook's outcome: the saga's delivery result, or why it was refused. */
 export type WebhookResult =
   'signalled' | 'refund_started' | 'ignored' | 'duplicate' | 'invalid_signature' | 'invalid' | 'unknown_order' | 'error';
@@ -28,7 +28,7 @@ export function createApiMetrics(registry: Registry = createMetricsRegistry('api
     }),
     ordersPlaced: new Counter({
       name: 'orders_placed_total',
-      help: 'POST /orders answers by result: accepted, replayed (same Idempotency-Key and body), rejected (stock, product, currency), conflict (key reused), invalid (400), error (5xx)',
+      help: 'POST /orders answers by result: accepted, deferred (202 after PLACEMENT_DEADLINE), replayed (same Idempotency-Key and body), rejected (stock, product, currency), conflict (key reused), limited (429), shed (503 overloaded), invalid (4xx), error (5xx)',
       labelNames: ['result'],
       registers: [registry],
     }),

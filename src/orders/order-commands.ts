@@ -4,6 +4,8 @@ import { DomainError, NotFoundError } from '../errors';
 import { cancelOrderUpdate, NOT_CANCELLABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
 import { isCancellable } from '../../workflows/order/state-machine';
 import { findOrder } from './order-queries';
+import type { OrderActor } from './ownership';
+import { maySee } from './ownership';
 import type { OrderJson, OrderViewConfig } from './order-view';
 import { toOrderJson } from './order-view';
 import { isClosedWorkflow, updateRefusal } from './temporal-errors';
@@ -15,9 +17,9 @@ export interface OrderCommandDeps {
   config: OrderViewConfig;
 }
 
-async function currentOrder(deps: OrderCommandDeps, orderId: string): Promise<OrderJson> {
+async function currentOrder(deps: OrderCommandDeps, orderId: string, actor?: OrderActor): Promise<OrderJson> {
   const found = await findOrder(deps.orm.em.fork(), orderId);
-  if (!found) throw new NotFoundError('order', orderId);
+  if (!found || (actor && !maySee(actor, found.order))) throw new NotFoundError('order', orderId);
   return toOrderJson(found.order, found.history, deps.config);
 }
 
@@ -27,10 +29,11 @@ function notCancellable(status: string) {
 
 /**
  * Cancels through the saga's `cancelOrder` update, which answers once compensation is done (void + release before
- * payment, refund + restock after). An already cancelled order answers 200 unchanged.
+ * payment, refund + restock after). An already cancelled order answers 200 unchanged. Someone else's order is
+ * not found, for a customer.
  */
-export async function cancelOrder(deps: OrderCommandDeps, orderId: string, reason?: string): Promise<OrderJson> {
-  const before = await currentOrder(deps, orderId);
+export async function cancelOrder(deps: OrderCommandDeps, orderId: string, actor: OrderActor, reason?: string): Promise<OrderJson> {
+  const before = await currentOrder(deps, orderId, actor);
   if (before.status === 'CANCELLED') return before;
   if (!isCancellable(before.status)) throw notCancellable(before.status);
   try {

@@ -1,6 +1,5 @@
-import type { ApiDeps } from '../api/deps';
-import { HttpError } from '../api/error-middleware';
-import { parseRequest } from '../api/validate';
+import type { ApiDeps } from '../api/app';
+import { HttpError, parseRequest } from '../api/error-middleware';
 import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../payments/webhook-event';
 import { deliverPaymentEvent } from './payment-webhooks';
 import type { Handled } from './webhook-inbox';

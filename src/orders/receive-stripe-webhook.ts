@@ -1,7 +1,6 @@
 import type Stripe from 'stripe';
-import type { ApiDeps } from '../api/deps';
-import { HttpError } from '../api/error-middleware';
-import { parseRequest } from '../api/validate';
+import type { ApiDeps } from '../api/app';
+import { HttpError, parseRequest } from '../api/error-middleware';
 import { sagaEventFromStripe } from '../payments/stripe/stripe-webhook-events';
 import { webhookEventSchema } from '../payments/webhook-event';
 import { OrderSchema } from './entities';

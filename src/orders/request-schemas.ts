@@ -11,15 +11,20 @@ export const idempotencyKeySchema = z
 /** Node lower-cases header names; the OpenAPI document names the header as clients write it (Idempotency-Key). */
 export const placeOrderHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
 
-// Printable characters only: customer ids end up in logs, search attributes and workflow summaries. The class is
-// Unicode's Cc (C0, DEL, C1) spelt without the `u` flag: the OpenAPI generator copies the pattern but not its flags.
+export const customerEmailSchema = z.email().max(254);
+
+// Printable characters only: customer ids (a token's `sub` too) end up in logs, search attributes and workflow
+// summaries. The class is Unicode's Cc (C0, DEL, C1) spelt without the `u` flag: the OpenAPI generator copies the
+// pattern but not its flags.
 // eslint-disable-next-line no-control-regex -- naming the control characters is the point
-const customerId = z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f-\x9f]+$/, 'no control characters');
+export const customerIdSchema = z.string().trim().min(1).max(100).regex(/^[^\x00-\x1f\x7f-\x9f]+$/, 'no control characters');
 
 export const placeOrderBodySchema = z
   .strictObject({
-    customerId,
-    customerEmail: z.email().max(254),
+    // Both default to the token's: `sub`, and the `email` claim when it has one. A customerId other than the
+    // token's subject is refused (403); support staff (admin token) must name the customer.
+    customerId: customerIdSchema.optional(),
+    customerEmail: customerEmailSchema.optional(),
     items: z
       .array(z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(1).max(1000) }))
       .min(1)
@@ -34,7 +39,8 @@ export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
 export const orderIdParamsSchema = z.object({ id: z.uuid() });
 
 export const listOrdersQuerySchema = z.strictObject({
-  customerId,
+  // A customer's own by default; the admin token names whose.
+  customerId: customerIdSchema.optional(),
   status: z.enum(ORDER_STATUSES).optional(),
   limit: z.string().regex(/^\d{1,3}$/, 'expected an integer from 1 to 100').transform(Number).pipe(z.int().min(1).max(100)).default(20),
   cursor: keysetCursorSchema.optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../../workflows/order/definitions';
+import { ORDER_REASONS, REASON_PREFIXES } from '../../workflows/order/state-machine';
 import type { OrderJson } from './order-view';
 
 /**
@@ -8,6 +9,14 @@ import type { OrderJson } from './order-view';
  */
 
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601, UTC');
+
+/** `compensation_failed:<step,…>` or `step_failed:<activity>`: the reasons that name what failed. */
+export const PREFIXED_REASON_PATTERN = `^(${REASON_PREFIXES.join('|')})[A-Za-z0-9_,]+$`;
+
+/** The saga's one reason vocabulary (workflows/order/state-machine.ts), as the API documents it. */
+export const orderReasonSchema = z
+  .union([z.enum(ORDER_REASONS), z.string().regex(new RegExp(PREFIXED_REASON_PATTERN))])
+  .describe('one of the listed reasons, or a prefixed one naming what failed: compensation_failed:<step,…>, step_failed:<activity>');
 
 export const orderItemJsonSchema = z.object({
   productId: z.uuid(),
@@ -30,8 +39,8 @@ export const orderJsonSchema = z.object({
     status: z.string().describe('not_requested | pending | succeeded | failed | voided | refunded'),
     providerPaymentId: z.string().optional(),
   }),
-  failureReason: z.string().optional().describe('why the order was rejected, cancelled or needs attention'),
-  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: timestamp, reason: z.string().optional() })),
+  failureReason: orderReasonSchema.optional().describe('why the order was rejected, cancelled or needs attention: the most precise cause known'),
+  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: timestamp, reason: orderReasonSchema.optional() })),
   workflowId: z.string().describe('the Temporal workflow running this order: order-{id}'),
   temporalUiUrl: z.url().describe("the order's saga in the Temporal Web UI"),
   traceId: z.string().nullable().describe('the OpenTelemetry trace id of the request that placed the order; null when tracing was off'),

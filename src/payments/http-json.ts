@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export interface ProviderErrorInit {
   /** The provider's error code (`not_voidable`, `idempotency_key_reused`…) or ours (`timeout`, `network_error`…). */
@@ -72,6 +72,16 @@ export class JsonHttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.fetchFn = options.fetch ?? fetch;
+  }
+
+  /** GET `collection?orderId=…`: the `{ items }` list both providers answer, each item validated by `item`. */
+  async listByOrder<T>(collection: string, orderId: string, item: z.ZodType<T>): Promise<T[]> {
+    const list = await this.request({
+      method: 'GET',
+      path: `${collection}?orderId=${encodeURIComponent(orderId)}`,
+      response: z.object({ items: z.array(item) }),
+    });
+    return list.items;
   }
 
   async request<T>(req: JsonRequest<T>): Promise<T> {

@@ -34,7 +34,6 @@ export class NotifierError extends ProviderHttpError {
   }
 }
 
-const notificationList = z.object({ items: z.array(notificationRecordSchema) });
 
 export class HttpNotifier implements Notifier {
   private readonly http: JsonHttpClient;
@@ -54,12 +53,7 @@ export class HttpNotifier implements Notifier {
     return { id: record.id };
   }
 
-  async list(orderId: string): Promise<NotificationRecord[]> {
-    const list = await this.http.request({
-      method: 'GET',
-      path: `/v1/notifications?orderId=${encodeURIComponent(orderId)}`,
-      response: notificationList,
-    });
-    return list.items;
+  list(orderId: string): Promise<NotificationRecord[]> {
+    return this.http.listByOrder('/v1/notifications', orderId, notificationRecordSchema);
   }
 }

@@ -17,7 +17,6 @@ export const paymentSchema = z.object({
   failureReason: z.string().optional(),
 });
 
-const paymentList = z.object({ items: z.array(paymentSchema) });
 
 /** The adapter for the bundled payment simulator (src/simulator), over its HTTP API. */
 export class SimulatorPaymentProvider implements PaymentProvider {
@@ -55,13 +54,8 @@ export class SimulatorPaymentProvider implements PaymentProvider {
     }
   }
 
-  async listPayments(orderId: string): Promise<Payment[]> {
-    const list = await this.http.request({
-      method: 'GET',
-      path: `/v1/payments?orderId=${encodeURIComponent(orderId)}`,
-      response: paymentList,
-    });
-    return list.items;
+  listPayments(orderId: string): Promise<Payment[]> {
+    return this.http.listByOrder('/v1/payments', orderId, paymentSchema);
   }
 
   voidPayment(id: string): Promise<Payment> {

@@ -7,6 +7,7 @@ import { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { sqlWithoutLiterals } from './sql-statement';
 
 /**
  * OpenTelemetry tracing for one process. Off unless started: without OTEL_EXPORTER_OTLP_ENDPOINT no SDK is loaded
@@ -56,7 +57,11 @@ export function startTracing(options: StartTracingOptions): Tracing {
     : new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint!.replace(/\/+$/, '')}/v1/traces` }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register(); // AsyncLocalStorage context, W3C trace-context propagation
-  const pg = new PgInstrumentation({ requireParentSpan: true });
+  const pg = new PgInstrumentation({
+    requireParentSpan: true,
+    // The statement without its inlined values: they may be personal data (see sqlWithoutLiterals).
+    requestHook: (span, { query }) => span.setAttribute('db.statement', sqlWithoutLiterals(query.text)),
+  });
   const unregister = registerInstrumentations({ instrumentations: [pg, new UndiciInstrumentation({ requireParentforSpans: true })] });
   if (options.loadedModules?.pg) {
     for (const definition of pg.getModuleDefinitions()) {

@@ -11,7 +11,7 @@ import { activeTracing } from '../telemetry/tracing';
 import { temporalDataConverter } from './data-converter';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 
-type EncryptionConfig = Pick<Config, 'PAYLOAD_ENCRYPTION_KEYS'>;
+type EncryptionConfig = Pick<Config, 'PAYLOAD_ENCRYPTION_KEYS'> & Partial<Pick<Config, 'PAYLOAD_ENCRYPTION'>>;
 
 /**
  * What every Temporal client of the project adds to its connection: the encrypting data converter and, when tracing

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { reserveStock } from '../../src/catalog/stock';
 import type { Orm } from '../../src/db/orm';
-import type { RunningApi } from '../harness/api';
-import { startApi } from '../harness/api';
+import { inProcessApi } from '../harness/api';
 import { testConfig, uniqueId } from '../harness/env';
-import { request } from '../harness/http';
 import { ledgerTotal, newOrderId, stockSnapshot } from './fixtures';
 
 const ADMIN_TOKEN = 'catalog-test-admin-token';
@@ -13,20 +11,20 @@ const INT_MAX = 2 ** 31 - 1;
 describe('catalog HTTP API', () => {
   const config = testConfig({ ADMIN_TOKEN });
   let orm: Orm;
-  let server: RunningApi;
+  let api: Awaited<ReturnType<typeof inProcessApi>>;
 
   beforeAll(async () => {
-    server = await startApi({ config });
-    orm = server.orm;
+    api = await inProcessApi({ config });
+    orm = api.orm;
   });
   afterAll(async () => {
-    await server.close();
+    await api.close();
   });
 
   const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const admin = (method: string, path: string, body?: unknown, headers: Record<string, string> = asAdmin) =>
-    request(`${server.url}${path}`, { method, body, headers });
-  const get = (path: string) => request(`${server.url}${path}`);
+    api.request(path, { method, body, headers });
+  const get = (path: string) => api.request(path);
 
   const validProduct = () => ({ sku: uniqueId('sku'), name: 'Espresso cup', priceCents: 1299, currency: 'EUR', stock: 7 });
   async function createViaApi(overrides: Record<string, unknown> = {}) {
@@ -143,7 +141,7 @@ describe('catalog HTTP API', () => {
     it('answers 400 for a missing body, an array body and malformed JSON', async () => {
       expectValidationError(await admin('POST', '/admin/products'), 'body');
       expectValidationError(await admin('POST', '/admin/products', [validProduct()]), 'body');
-      const malformed = await request(`${server.url}/admin/products`, {
+      const malformed = await api.request('/admin/products', {
         method: 'POST',
         headers: { ...asAdmin, 'content-type': 'application/json' },
         rawBody: '{"sku":',

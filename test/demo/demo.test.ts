@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SIMULATOR_TOKEN_TABLE } from '../../src/payments/simulator-tokens';
 import { formatDemoTable, runDemo } from '../../scripts/demo/run';
+import { signCustomerToken } from '../../src/auth/development-token';
 import { DEMO_SCENARIOS, expectedStages } from '../../scripts/demo/scenarios';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';
@@ -19,7 +20,7 @@ describe('npm run demo', () => {
 
   it('places one order per scenario and each ends as documented', async () => {
     const timings = { paymentTimeoutMs: 120_000, cancelWindowMs: 3_000, slowMs: 500, horizonMs: 20_000 };
-    const rows = await runDemo({ apiUrl: stack.api, simulatorUrl: stack.simulatorUrl, adminToken: stack.config.ADMIN_TOKEN, timings, settleMs: 1_000 });
+    const rows = await runDemo({ apiUrl: stack.api, simulatorUrl: stack.simulatorUrl, adminToken: stack.config.ADMIN_TOKEN, customerToken: (customerId) => signCustomerToken(stack.config, { customerId }), timings, settleMs: 1_000 });
     const table = formatDemoTable(rows);
     expect({ failed: rows.filter((r) => !r.ok), table }).toEqual({ failed: [], table });
     expect(rows.map((r) => [r.token, r.status])).toEqual([

@@ -1,6 +1,7 @@
 import type { RunningApi } from '../harness/api';
 import { startApi, unreachablePostgres, unreachableTemporal } from '../harness/api';
 import { request } from '../harness/http';
+import { customerAuth } from '../harness/tokens';
 
 describe('health endpoints', () => {
   let api: RunningApi;
@@ -64,6 +65,7 @@ describe('health endpoints', () => {
     const other = await startApi({ config: api.config, orm: api.orm, temporal: deadTemporal });
     try {
       const res = await request(`${other.url}/orders`, {
+        headers: await customerAuth(api.config, 'c'),
         body: {
           customerId: 'c',
           customerEmail: 'c@example.com',

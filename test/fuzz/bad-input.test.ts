@@ -4,7 +4,7 @@ import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';
 import type { BadRequest, FuzzContext } from './cases';
-import { adminCases, cancelCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
+import { adminCases, cancelCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
 import type { RawResponse } from './raw-http';
 import { rawRequest } from './raw-http';
 
@@ -62,6 +62,10 @@ describe('bad-input storm', () => {
     };
   }
 
+  /** The same requests, made by the customer who owns the fuzz orders (so they reach validation, not 401). */
+  const asCustomer = (cases: fc.Arbitrary<BadRequest>) =>
+    cases.map((c) => ({ ...c, headers: { authorization: `Bearer ${ctx.customerToken}`, ...c.headers } }));
+
   async function storm(cases: fc.Arbitrary<BadRequest>, numRuns = RUNS_PER_FAMILY) {
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
@@ -83,8 +87,10 @@ describe('bad-input storm', () => {
       SIM_WEBHOOK_DELAY_MS: '20',
     });
     const products = [await stack.createProduct({ stock: 10 }), await stack.createProduct({ stock: 3 })];
+    const customer = await stack.as('fuzz-customer');
     const order = (quantity: number) =>
       request(`${stack.api}/orders`, {
+        headers: customer,
         body: { customerId: 'fuzz-customer', customerEmail: 'fuzz@example.com', items: [{ productId: products[1].id, quantity }], payment: { token: 'tok_visa' } },
       });
     // A finished order of each kind, for the endpoints that take an order id.
@@ -100,6 +106,7 @@ describe('bad-input storm', () => {
       rejectedOrderId: rejected.headers.get('location')!.split('/').pop()!,
       existingSku: (await request(`${stack.api}/products/${products[0].id}`)).body.sku,
       adminToken: stack.config.ADMIN_TOKEN,
+      customerToken: customer.authorization.slice('Bearer '.length),
       webhookSecret: stack.config.PAYMENT_WEBHOOK_SECRET,
       stripeWebhookSecret: stack.config.STRIPE_WEBHOOK_SECRET,
       bodyLimit: BODY_LIMIT,
@@ -112,16 +119,20 @@ describe('bad-input storm', () => {
   });
 
   it('POST /orders: missing, mistyped, out-of-range and unknown fields, bad JSON, wrong content types, bad keys, oversized bodies', async () => {
-    await storm(placeOrderCases(ctx), 260);
+    await storm(asCustomer(placeOrderCases(ctx)), 260);
   }, 120_000);
 
   it('GET /orders and GET /orders/:id: bad queries and ids', async () => {
-    await storm(listOrdersCases());
-    await storm(orderByIdCases());
+    await storm(asCustomer(listOrdersCases()));
+    await storm(asCustomer(orderByIdCases()));
   }, 120_000);
 
   it('POST /orders/:id/cancel: unknown orders, malformed bodies, finished orders', async () => {
-    await storm(cancelCases(ctx));
+    await storm(asCustomer(cancelCases(ctx)));
+  }, 120_000);
+
+  it('order routes without a customer token, or with one that must not be accepted: 401', async () => {
+    await storm(customerAuthCases(ctx));
   }, 120_000);
 
   it('POST /webhooks/payments: missing, wrong, stale, future and replayed signatures; signed but malformed bodies', async () => {

@@ -7,7 +7,8 @@ import type { Orm } from '../../src/db/orm';
 import { ormOptions } from '../../src/db/orm';
 import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig, testLogger, testOrm } from './env';
-import { serve } from './http';
+import type { Answer, RequestOptions } from './http';
+import { inProcess, serve } from './http';
 
 export interface RunningApi {
   url: string;
@@ -36,6 +37,30 @@ export async function startApi(options: { config?: Config; orm?: Orm; temporal?:
       await server.close();
       if (!options.temporal) await temporal.connection.close();
       if (!options.orm) await orm.close();
+    },
+  };
+}
+
+/**
+ * The API called in-process (no port), over the test database and the harness's Temporal server: `request(path)`
+ * answers like the HTTP one. close() closes what it opened.
+ */
+export async function inProcessApi(options: { config?: Config } = {}): Promise<{
+  request: (path: string, init?: RequestOptions) => Promise<Answer>;
+  config: Config;
+  orm: Orm;
+  close(): Promise<void>;
+}> {
+  const config = options.config ?? testConfig();
+  const orm = await testOrm(config);
+  const temporal = createTemporalClient(config);
+  return {
+    request: inProcess(createApp({ config, orm, temporal, logger: testLogger() })),
+    config,
+    orm,
+    async close() {
+      await temporal.connection.close();
+      await orm.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../src/config';
+import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
 import { loadConfig } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
 import { initOrm } from '../../src/db/orm';
@@ -11,8 +12,11 @@ import { createLogger } from '../../src/logger';
  * Temporal dev server. Every test gets its own task queue and random ids so tests never see each other's work.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...overrides });
+  // The limit tests set the limits through `overrides`. Tests assert 201s: on two shared cores a placement can take
+  // longer than the 5 s PLACEMENT_DEADLINE, so the deadline's own tests set it.
+  return loadConfig({ ...ORDER_LIMITS_OFF, PLACEMENT_DEADLINE: '60s', ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...overrides });
 }
+
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID()}`;
 export const uniqueTaskQueue = () => uniqueId('tq');

@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import supertest from 'supertest';
 import { listen } from '../../src/http-server';
 
 export interface RunningServer {
@@ -12,11 +13,14 @@ export async function serve(app: Koa): Promise<RunningServer> {
   return { url: `http://127.0.0.1:${http.port}`, close: http.close };
 }
 
+export type RequestOptions = { method?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string };
+export type Answer = { status: number; body: any; headers: Headers };
+
 /** fetch + JSON parse, keeping status and headers, for readable assertions. */
 export async function request(
   url: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+  init: RequestOptions = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.rawBody;
   if (init.body !== undefined) {
@@ -24,12 +28,31 @@ export async function request(
     headers['content-type'] ??= 'application/json';
   }
   const res = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-  const text = await res.text();
-  let parsed: unknown = text;
+  return { status: res.status, body: parseText(await res.text()), headers: res.headers };
+}
+
+/** JSON when it parses; otherwise the text itself, so a failing assertion shows it. */
+function parseText(text: string | undefined): unknown {
   try {
-    parsed = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    /* not JSON: keep the text so the assertion shows it */
+    return text;
   }
-  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * The same `request` against a Koa app called in-process (app.callback(), no socket): for API tests in which a
+ * listening port is not the point. Paths are relative to the app's root.
+ */
+export function inProcess(app: Koa): (path: string, init?: RequestOptions) => Promise<Answer> {
+  const agent = supertest(app.callback());
+  return async (path, init = {}) => {
+    const method = (init.method ?? (init.body === undefined && init.rawBody === undefined ? 'GET' : 'POST')).toLowerCase();
+    let req = (agent as unknown as Record<string, (p: string) => supertest.Test>)[method](path);
+    for (const [name, value] of Object.entries(init.headers ?? {})) req = req.set(name, value);
+    if (init.body !== undefined) req = req.send(init.body as object);
+    else if (init.rawBody !== undefined) req = req.send(init.rawBody);
+    const res = await req;
+    return { status: res.status, body: parseText(res.text), headers: new Headers(res.headers as Record<string, string>) };
+  };
 }

@@ -12,6 +12,7 @@ import { testConfig, testLogger, testOrm, uniqueId, uniqueTaskQueue } from './en
 import type { RunningServer } from './http';
 import { request, serve } from './http';
 import { startTestWorker } from './temporal';
+import { customerAuth } from './tokens';
 
 export interface Stack {
   config: Config;
@@ -21,6 +22,8 @@ export interface Stack {
   orm: Orm;
   temporal: Client;
   admin: Record<string, string>;
+  /** Headers of a request made by this customer (a customer token for them). */
+  as(customerId: string, email?: string): Promise<Record<string, string>>;
   /** Creates an active product with the given stock; unique sku per call. */
   createProduct(input?: { stock?: number; priceCents?: number; currency?: string }): Promise<{ id: string; priceCents: number }>;
   product(id: string): Promise<{ onHand: number; reserved: number; available: number }>;
@@ -79,6 +82,7 @@ export async function startStack(
     orm,
     temporal,
     admin,
+    as: (customerId, email) => customerAuth(config, customerId, email),
     async createProduct({ stock = 100, priceCents = 1250, currency = 'EUR' } = {}) {
       const res = await request(`${apiServer.url}/admin/products`, {
         headers: admin,
@@ -95,7 +99,7 @@ export async function startStack(
       const deadline = Date.now() + timeoutMs;
       let last: any;
       while (Date.now() < deadline) {
-        last = (await request(`${apiServer.url}/orders/${id}`)).body;
+        last = (await request(`${apiServer.url}/orders/${id}`, { headers: admin })).body;
         if (done(last)) return last;
         await new Promise((r) => setTimeout(r, 100));
       }

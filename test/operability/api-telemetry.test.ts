@@ -7,6 +7,7 @@ import { signWebhookPayload } from '../../src/payments/webhook-signature';
 import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig, testOrm } from '../harness/env';
 import type { RunningServer } from '../harness/http';
+import { customerAuth } from '../harness/tokens';
 import { request, serve } from '../harness/http';
 import { metricValue } from './metrics-text';
 
@@ -75,7 +76,7 @@ describe('API request telemetry', () => {
   it('names the order on every log line of a request about one (orderId and workflowId)', async () => {
     const orderId = '00000000-0000-4000-8000-0000000000ee';
     lines.length = 0;
-    await request(`${server.url}/orders/${orderId}`, { headers: { 'x-request-id': 'about-an-order' } });
+    await request(`${server.url}/orders/${orderId}`, { headers: { ...(await customerAuth(config, 'c1')), 'x-request-id': 'about-an-order' } });
     const body = JSON.stringify({
       id: 'evt_log',
       type: 'payment.failed',
@@ -109,7 +110,7 @@ describe('API request telemetry', () => {
   });
 
   it('counts order placements and webhooks by result', async () => {
-    const invalid = await request(`${server.url}/orders`, { body: { customerId: 'c1' } });
+    const invalid = await request(`${server.url}/orders`, { body: { customerId: 'c1' }, headers: await customerAuth(config, 'c1') });
     expect(invalid.status).toBe(400);
     const unsigned = await request(`${server.url}/webhooks/payments`, {
       body: { id: 'evt_1', type: 'payment.succeeded' },

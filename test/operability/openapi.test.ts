@@ -4,6 +4,9 @@ import type { OpenApiDocument } from '../../src/api/openapi/document';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { testConfig, testLogger } from '../harness/env';
 import { validateOpenApi } from './openapi-validator';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ORDER_REASONS, REASON_PREFIXES } from '../../workflows/order/state-machine';
 
 // Routers are built without I/O: fakes stand in for the database and Temporal, which these tests never reach.
 const config = testConfig();
@@ -77,6 +80,8 @@ describe('the OpenAPI document', () => {
           ? [{ paymentSignature: [] }]
           : path === '/webhooks/stripe'
             ? [{ stripeSignature: [] }]
+            : path.startsWith('/orders')
+              ? [{ customerToken: [] }, { adminToken: [] }]
             : [];
       expect({ route, security: op.security }).toEqual({ route, security: expected });
       // Stripe expects a 400 for a bad signature; everything else refuses a caller with 401.
@@ -103,15 +108,20 @@ describe('the OpenAPI document', () => {
       $ref: '#/components/schemas/PlaceOrderRequest',
     });
     expect(document.components?.schemas?.PlaceOrderRequest).toMatchObject({
-      required: ['customerId', 'customerEmail', 'items', 'payment'],
+      // customerId and customerEmail default to the token's subject and email claim.
+      required: ['items', 'payment'],
       additionalProperties: false,
     });
     const errorCodes = (op: any, status: string) =>
       op.responses[status].content['application/json'].schema.properties.error.enum;
     const placeOrder = operation('post', '/orders');
-    expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '400', '409', '413', '415', '422', '500', '503']);
+    expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '202', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503']);
+    expect(errorCodes(placeOrder, '401')).toEqual(['unauthorized']);
+    expect(errorCodes(placeOrder, '403')).toEqual(['forbidden']);
+    expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders']);
+    expect(errorCodes(placeOrder, '503')).toEqual(expect.arrayContaining(['overloaded', 'service_unavailable']));
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
-    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'unsupported_payment_method']);
+    expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'order_total_too_large', 'unsupported_payment_method']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
     expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable']);
     expect(placeOrder.responses['201'].content['application/json'].schema).toEqual({
@@ -170,5 +180,60 @@ describe('GET /openapi.json and GET /docs', () => {
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ error: 'not_found' });
     }
+  });
+});
+
+describe("the order's reasons in the OpenAPI document and the README", () => {
+  const document = apiOpenApiDocument();
+  const operation = (method: string, path: string) =>
+    (document.paths as Record<string, Record<string, any>>)[path]?.[method];
+  const resolve = (schema: any): any =>
+    schema?.$ref ? resolve((document.components?.schemas as any)[schema.$ref.split('/').pop()]) : schema;
+  const orderSchema = () =>
+    resolve(operation('get', '/orders/{id}').responses['200'].content['application/json'].schema);
+  /** The enum and the pattern of a reason property, whatever the union's spelling (anyOf / oneOf). */
+  const vocabulary = (schema: any) => {
+    const options: any[] = (schema.anyOf ?? schema.oneOf ?? [schema]).map(resolve);
+    return {
+      enum: options.flatMap((o) => o.enum ?? []),
+      patterns: options.flatMap((o) => (o.pattern ? [o.pattern] : [])),
+    };
+  };
+
+  it('declares failureReason and every history reason as the vocabulary enum, with a pattern for the prefixed forms', () => {
+    const order = orderSchema();
+    const history = resolve(resolve(order.properties.history).items).properties.reason;
+    for (const property of [resolve(order.properties.failureReason), resolve(history)]) {
+      const { enum: values, patterns } = vocabulary(property);
+      expect([...values].sort()).toEqual([...ORDER_REASONS].sort());
+      expect(patterns).toHaveLength(1);
+      const pattern = new RegExp(patterns[0]);
+      expect(
+        ['compensation_failed:release_stock,void_or_refund_payment', 'step_failed:reserveOrderStock'].every((r) =>
+          pattern.test(r),
+        ),
+      ).toBe(true);
+      expect(['payment_declined_by_bank', 'step_failed:', 'compensation_failed'].some((r) => pattern.test(r))).toBe(
+        false,
+      );
+    }
+  });
+
+  it("the README's reason table documents every reason of the vocabulary, and no other", () => {
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const table = readme.split('<!-- order-reasons')[1]?.split('<!-- /order-reasons -->')[0] ?? '';
+    // The reason columns (history reason, failureReason) of each row: every code written in backticks.
+    const codes = table
+      .split('\n')
+      .filter((line) => line.startsWith('|') && !line.startsWith('| ---'))
+      .slice(1) // the header row
+      .flatMap((line) => line.split('|').slice(2, 4))
+      .flatMap((cell) => [...cell.matchAll(/`([a-z_]+:?)(?:<[^`>]+>)?`/g)].map((m) => m[1]));
+    const documented = new Set(codes);
+    const undocumented = ORDER_REASONS.filter((r) => !documented.has(r) && !documented.has(`${r}:`));
+    expect(undocumented).toEqual([]);
+    expect(REASON_PREFIXES.filter((p) => !documented.has(p))).toEqual([]);
+    const known = new Set<string>([...ORDER_REASONS, ...REASON_PREFIXES]);
+    expect([...documented].filter((code) => !known.has(code))).toEqual([]);
   });
 });

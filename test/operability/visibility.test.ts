@@ -35,7 +35,7 @@ describe('finding an order saga through Temporal visibility', () => {
     expect(productJsonSchema.safeParse(await stack.product(product.id)).error).toBeUndefined();
 
     const res = await request(`${stack.api}/orders`, {
-      headers: { 'idempotency-key': `vis-${randomUUID()}`, 'x-request-id': 'visibility-test' },
+      headers: { ...stack.admin, 'idempotency-key': `vis-${randomUUID()}`, 'x-request-id': 'visibility-test' },
       body: {
         customerId: `cust-${randomUUID()}`,
         customerEmail: 'vis@example.com',

@@ -13,13 +13,15 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
   });
 
   const place = async (productId: string, token: string, quantity = 2) => {
+    const customerId = `cust-${randomUUID()}`;
     const res = await request(`${stack.api}/orders`, {
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'c@example.com', items: [{ productId, quantity }], payment: { token } },
+      headers: await stack.as(customerId, 'c@example.com'),
+      body: { items: [{ productId, quantity }], payment: { token } },
     });
     expect(res.status).toBe(201);
     return res.body;
   };
-  const cancel = (id: string, body: unknown = { reason: 'changed my mind' }) => request(`${stack.api}/orders/${id}/cancel`, { body });
+  const cancel = (id: string, body: unknown = { reason: 'changed my mind' }) => request(`${stack.api}/orders/${id}/cancel`, { headers: stack.admin, body });
 
   it('before payment: 200 once compensated — payment voided, stock released; again → 200 unchanged', async () => {
     const product = await stack.createProduct({ stock: 5 });
@@ -58,6 +60,7 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
   it('a REJECTED order is not cancellable (409)', async () => {
     const product = await stack.createProduct({ stock: 1 });
     const res = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 3 }], payment: { token: 'tok_visa' } },
     });
     const id = res.headers.get('location')!.split('/').pop()!;
@@ -74,7 +77,7 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
     const bad = await cancel(order.id, { reason: 42 });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('validation_failed');
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('AWAITING_PAYMENT');
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('AWAITING_PAYMENT');
     await cancel(order.id);
   });
 });
@@ -91,10 +94,11 @@ describe('cancelling a COMPLETED order', () => {
   it('is 409 not_cancellable, and nothing changes', async () => {
     const product = await stack.createProduct({ stock: 3 });
     const placed = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
     });
     await stack.waitForOrder(placed.body.id, (o) => o.status === 'COMPLETED');
-    const res = await request(`${stack.api}/orders/${placed.body.id}/cancel`, { body: {} });
+    const res = await request(`${stack.api}/orders/${placed.body.id}/cancel`, { headers: stack.admin, body: {} });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('not_cancellable');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 2, reserved: 0 });

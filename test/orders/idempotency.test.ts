@@ -18,7 +18,9 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
     items: [{ productId, quantity }],
     payment: { token: 'tok_visa' },
   });
-  const post = (b: unknown, key?: string) => request(`${stack.api}/orders`, { body: b, headers: key ? { 'idempotency-key': key } : {} });
+  /** Placed by the body's customer, with their token. */
+  const post = async (b: { customerId: string }, key?: string) =>
+    request(`${stack.api}/orders`, { body: b, headers: { ...(await stack.as(b.customerId)), ...(key ? { 'idempotency-key': key } : {}) } });
   /** Units this product has given to orders, reserved or already sold (the saga may have committed by now). */
   const taken = async (productId: string, initialStock: number) => {
     const p = await stack.product(productId);
@@ -83,7 +85,7 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
     expect(await taken(product.id, 50)).toBe(2);
     const [orderId] = [...ids];
     expect(await charges(orderId)).toHaveLength(1);
-    const listed = await request(`${stack.api}/orders?customerId=cust-idem&limit=100`);
+    const listed = await request(`${stack.api}/orders?customerId=cust-idem&limit=100`, { headers: await stack.as('cust-idem') });
     expect(listed.body.items.filter((o: any) => o.id === orderId)).toHaveLength(1);
   });
 

@@ -18,6 +18,7 @@ describe('money safety end to end', () => {
 
   const place = async (productId: string, token: string, quantity = 1) =>
     request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'money@example.com', items: [{ productId, quantity }], payment: { token } },
     });
   const simulatorPayment = async (id: string) => (await request(`${stack.simulatorUrl}/v1/payments/${id}`)).body;
@@ -52,9 +53,9 @@ describe('money safety end to end', () => {
     expect(res.status).toBe(200);
     // the query is answered after the signal was handled
     expect(await sagaState(order.id)).toMatchObject({ status: 'AWAITING_PAYMENT', paymentId: order.payment.providerPaymentId });
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('AWAITING_PAYMENT');
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('AWAITING_PAYMENT');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 1 });
-    await request(`${stack.api}/orders/${order.id}/cancel`, { body: {} });
+    await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
   });
 
   it('a second charge for an order awaiting payment is refunded at the provider and does not pay the order', async () => {
@@ -67,7 +68,7 @@ describe('money safety end to end', () => {
     expect(second.status).toBe(202);
     expect((await refundedAtSimulator(second.body.id)).status).toBe('refunded');
     expect(await sagaState(order.id)).toMatchObject({ status: 'AWAITING_PAYMENT' });
-    const cancelled = await request(`${stack.api}/orders/${order.id}/cancel`, { body: {} });
+    const cancelled = await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', payment: { status: 'voided' } });
   });
 
@@ -78,7 +79,7 @@ describe('money safety end to end', () => {
     expect(res.body).toMatchObject({ error: 'order_total_too_large', message: expect.any(String) });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
     const id = res.headers.get('location')!.split('/').pop()!;
-    expect((await request(`${stack.api}/orders/${id}`)).body).toMatchObject({ status: 'REJECTED', failureReason: 'order_total_too_large' });
+    expect((await request(`${stack.api}/orders/${id}`, { headers: stack.admin })).body).toMatchObject({ status: 'REJECTED', failureReason: 'order_total_too_large' });
   });
 
   it('cancelling a PAID order’s workflow through Temporal refunds it and puts the stock back on hand', async () => {

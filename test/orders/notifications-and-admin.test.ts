@@ -16,6 +16,7 @@ describe('notifications that keep failing', () => {
   it('are recorded FAILED (listed by GET /admin/notifications?status=failed) and do not fail the order', async () => {
     const product = await stack.createProduct({ stock: 2 });
     const placed = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'n@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
     });
     expect(placed.status).toBe(201);
@@ -46,6 +47,7 @@ describe('POST /admin/orders/:id/retry-compensation', () => {
   it('requires the admin token, and is 409 for an order with no failed compensation', async () => {
     const product = await stack.createProduct({ stock: 2 });
     const placed = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'r@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_no_webhook' } },
     });
     const url = `${stack.api}/admin/orders/${placed.body.id}/retry-compensation`;
@@ -54,7 +56,7 @@ describe('POST /admin/orders/:id/retry-compensation', () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('not_retryable');
     expect((await request(`${stack.api}/admin/orders/${randomUUID()}/retry-compensation`, { method: 'POST', headers: stack.admin })).status).toBe(404);
-    await request(`${stack.api}/orders/${placed.body.id}/cancel`, { body: {} });
+    await request(`${stack.api}/orders/${placed.body.id}/cancel`, { headers: stack.admin, body: {} });
   });
 });
 
@@ -83,9 +85,10 @@ describe('a compensation that fails: NEEDS_ATTENTION, then an operator retries i
   it('the order waits in NEEDS_ATTENTION with its stock released; the retry voids the payment and cancels it', async () => {
     const product = await stack.createProduct({ stock: 3 });
     const placed = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'ops@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token: 'tok_no_webhook' } },
     });
-    const cancelled = await request(`${stack.api}/orders/${placed.body.id}/cancel`, { body: {} });
+    const cancelled = await request(`${stack.api}/orders/${placed.body.id}/cancel`, { headers: stack.admin, body: {} });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'NEEDS_ATTENTION', failureReason: 'customer_cancelled' });
     expect(cancelled.body.history.at(-1).reason).toBe('compensation_failed:void_or_refund_payment');

@@ -14,8 +14,9 @@ describe('order saga end to end: each payment outcome', () => {
     await stack?.close();
   });
 
-  const place = (productId: string, token: string, quantity = 2, customerId = `cust-${randomUUID()}`) =>
+  const place = async (productId: string, token: string, quantity = 2, customerId = `cust-${randomUUID()}`) =>
     request(`${stack.api}/orders`, {
+      headers: await stack.as(customerId),
       body: { customerId, customerEmail: 'buyer@example.com', items: [{ productId, quantity }], payment: { token } },
     });
   const terminal = (o: any) => isSettled(o?.status);
@@ -100,7 +101,7 @@ describe('order saga end to end: each payment outcome', () => {
       details: [{ productId: product.id, requested: 2, available: 1 }],
     });
     const orderId = res.headers.get('location')!.split('/').pop()!;
-    expect((await request(`${stack.api}/orders/${orderId}`)).body).toMatchObject({ status: 'REJECTED', failureReason: 'insufficient_stock' });
+    expect((await request(`${stack.api}/orders/${orderId}`, { headers: stack.admin })).body).toMatchObject({ status: 'REJECTED', failureReason: 'insufficient_stock' });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 1, reserved: 0 });
   });
 
@@ -112,6 +113,7 @@ describe('order saga end to end: each payment outcome', () => {
     const eur = await stack.createProduct({ currency: 'EUR' });
     const usd = await stack.createProduct({ currency: 'USD' });
     const mixed = await request(`${stack.api}/orders`, {
+      headers: await stack.as('c'),
       body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }], payment: { token: 'tok_visa' } },
     });
     expect(mixed.status).toBe(422);
@@ -124,7 +126,7 @@ describe('order saga end to end: each payment outcome', () => {
     const customerId = `cust-${randomUUID()}`;
     for (const token of ['tok_mastercard', 'pm_card_visa']) {
       const res = await request(`${stack.api}/orders`, {
-        headers: { 'idempotency-key': `unsupported-${token}` },
+        headers: { ...(await stack.as(customerId)), 'idempotency-key': `unsupported-${token}` },
         body: { customerId, customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token } },
       });
       expect(res.status).toBe(422);
@@ -132,6 +134,6 @@ describe('order saga end to end: each payment outcome', () => {
       expect(res.headers.get('location')).toBeNull();
     }
     expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
-    expect((await request(`${stack.api}/orders?customerId=${customerId}`)).body.items).toEqual([]);
+    expect((await request(`${stack.api}/orders?customerId=${customerId}`, { headers: stack.admin })).body.items).toEqual([]);
   });
 });

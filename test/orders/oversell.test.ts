@@ -17,6 +17,7 @@ describe('50 concurrent orders on a product with 10 in stock', () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
         request(`${stack.api}/orders`, {
+          headers: stack.admin,
           body: { customerId: `cust-${randomUUID()}`, customerEmail: 'x@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
         }),
       ),

@@ -35,6 +35,7 @@ describe('POST /webhooks/payments', () => {
   async function awaitingOrder(token = 'tok_no_webhook') {
     const product = await stack.createProduct({ stock: 5, priceCents: 1500 });
     const res = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'w@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token } },
     });
     expect(res.status).toBe(201);
@@ -57,8 +58,8 @@ describe('POST /webhooks/payments', () => {
     const kept = await inbox(body.id);
     expect(kept.length).toBeGreaterThanOrEqual(4);
     for (const row of kept) expect(row).toMatchObject({ outcome: 'invalid_signature', signature_valid: false });
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('AWAITING_PAYMENT');
-    await request(`${stack.api}/orders/${order.id}/cancel`, { body: {} });
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('AWAITING_PAYMENT');
+    await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
   });
 
   const inbox = (eventId: string) =>
@@ -126,6 +127,7 @@ describe('late payment successes', () => {
   const placeVisa = async (token = 'tok_visa') => {
     const product = await stack.createProduct({ stock: 5, priceCents: 800 });
     const res = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'late@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token } },
     });
     expect(res.status).toBe(201);
@@ -141,7 +143,7 @@ describe('late payment successes', () => {
     await stack.simulator.webhooks.idle();
     const payment = await request(`${stack.simulatorUrl}/v1/payments/${order.payment.providerPaymentId}`);
     expect(payment.body.status).toBe('succeeded');
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('PAID');
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('PAID');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 4, reserved: 0 });
   });
 

@@ -54,6 +54,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
   async function placeOrder(paymentMethod = 'pm_card_visa', priceCents = 2500) {
     const product = await stack.createProduct({ stock: 5, priceCents });
     const res = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 's@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: paymentMethod } },
     });
     expect(res.status).toBe(201);
@@ -81,7 +82,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
     expect(await inbox(event.id)).toEqual([{ outcome: 'signalled', deliveries: 2, signature_valid: true, event_type: 'payment_intent.succeeded', order_id: order.id }]);
 
     // Cancelling the paid order refunds it through the adapter (a Refund at stripe-mock); charge.refunded confirms it.
-    const cancelled = await request(`${stack.api}/orders/${order.id}/cancel`, { body: {} });
+    const cancelled = await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
     expect(cancelled.status).toBe(200);
     const refunded = await stack.waitForOrder(order.id, (o) => o.status === 'REFUNDED');
     expect(refunded.payment.status).toBe('refunded');
@@ -102,7 +103,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
       await post(payload, 't=abc,v1=zz'),
     ];
     for (const res of refused) expect(res).toMatchObject({ status: 400, body: { error: 'invalid_stripe_signature', message: expect.any(String) } });
-    expect((await request(`${stack.api}/orders/${order.id}`)).body.status).toBe('AWAITING_PAYMENT');
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('AWAITING_PAYMENT');
     const rows = await inbox(event.id);
     expect(rows).toHaveLength(5);
     for (const row of rows) expect(row).toMatchObject({ outcome: 'invalid_signature', signature_valid: false });
@@ -110,7 +111,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
     // The real delivery of that event id is still handled.
     expect(await send(event)).toMatchObject({ status: 200, body: { received: true } });
     await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
-    await request(`${stack.api}/orders/${order.id}/cancel`, { body: {} });
+    await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
   });
 
   it('payment_intent.payment_failed takes the decline path with the decline reason', async () => {
@@ -135,6 +136,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
   it('zero-decimal currencies: a JPY order is paid by an event of the same yen amount', async () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 1500, currency: 'JPY' });
     const res = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: `cust-${randomUUID()}`, customerEmail: 'y@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token: 'pm_card_jp' } },
     });
     expect(res.status).toBe(201);

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '../../src/config';
+import { PRODUCTION_SAFE_ENV } from '../harness/production-env';
 
 describe('Stripe settings in production', () => {
-  const live = { NODE_ENV: 'production', PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: `sk_live_${'a1B2'.repeat(12)}`, STRIPE_WEBHOOK_SECRET: `whsec_${'Zx9'.repeat(12)}` };
+  const live = { ...PRODUCTION_SAFE_ENV, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: `sk_live_${'a1B2'.repeat(12)}`, STRIPE_WEBHOOK_SECRET: `whsec_${'Zx9'.repeat(12)}` };
   const problems = (env: Record<string, string>) => {
     try {
       loadConfig(env);
@@ -19,7 +20,7 @@ describe('Stripe settings in production', () => {
   });
 
   it('refuses the shipped defaults and placeholders, naming the variable', () => {
-    expect(problems({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'stripe' })).toEqual(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+    expect(problems({ ...PRODUCTION_SAFE_ENV, PAYMENT_PROVIDER: 'stripe' })).toEqual(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
     expect(problems({ ...live, STRIPE_SECRET_KEY: 'sk_live_short' })).toEqual(['STRIPE_SECRET_KEY']);
     expect(problems({ ...live, STRIPE_WEBHOOK_SECRET: 'whsec_dev_stripe_secret_change_me' })).toEqual(['STRIPE_WEBHOOK_SECRET']);
     expect(problems({ ...live, STRIPE_WEBHOOK_SECRET: 'not-a-signing-secret-at-all-really' })).toEqual(['STRIPE_WEBHOOK_SECRET']);
@@ -27,7 +28,7 @@ describe('Stripe settings in production', () => {
   });
 
   it('leaves the Stripe settings alone when the simulator is the provider, and outside production', () => {
-    expect(problems({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'simulator' })).toEqual([]);
+    expect(problems({ ...PRODUCTION_SAFE_ENV, PAYMENT_PROVIDER: 'simulator' })).toEqual([]);
     expect(problems({ NODE_ENV: 'development', PAYMENT_PROVIDER: 'stripe' })).toEqual([]);
   });
 });

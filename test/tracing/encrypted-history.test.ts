@@ -53,6 +53,7 @@ describe('order payloads in Temporal are encrypted; the codec server decodes the
     const email = `secret-${randomUUID().slice(0, 8)}@example.com`;
     const token = 'tok_visa'; // the simulator's test card that pays
     const placed = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: 'cust-codec', customerEmail: email, items: [{ productId: product.id, quantity: 1 }], payment: { token } },
     });
     expect(placed.status).toBe(201);

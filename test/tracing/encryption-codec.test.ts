@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfig } from '../../src/config';
+import { temporalDataConverter } from '../../src/temporal/data-converter';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, PayloadDecryptionError } from '../../src/temporal/encryption-codec';
 import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '../../src/temporal/encryption-keys';
+import { PRODUCTION_SAFE_ENV } from '../harness/production-env';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const text = (p: Payload) => Buffer.from(p.data ?? []).toString('utf8');
@@ -85,6 +87,16 @@ describe('PAYLOAD_ENCRYPTION_KEYS', () => {
     expect(loadConfig({}).PAYLOAD_ENCRYPTION_KEYS[0].id).toBe('dev');
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PAYLOAD_ENCRYPTION_KEYS: NODE_ENV=production refuses the development/);
     expect(() => loadConfig({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEYS: `k1:${b64()},${DEV_ENCRYPTION_KEYS}` })).toThrow(/PAYLOAD_ENCRYPTION_KEYS/);
-    expect(loadConfig({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEYS: `k1:${b64()}` }).PAYLOAD_ENCRYPTION_KEYS[0].id).toBe('k1');
+    expect(loadConfig({ ...PRODUCTION_SAFE_ENV, PAYLOAD_ENCRYPTION_KEYS: `k1:${b64()}` }).PAYLOAD_ENCRYPTION_KEYS[0].id).toBe('k1');
+  });
+
+  it('turns encryption off only outside production', () => {
+    const off = loadConfig({ PAYLOAD_ENCRYPTION: 'off' });
+    const converter = temporalDataConverter(off);
+    expect(converter.payloadCodecs ?? []).toHaveLength(0);
+    expect(temporalDataConverter(loadConfig({})).payloadCodecs).toHaveLength(1);
+    expect(() => loadConfig({ NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEYS: `k1:${b64()}`, PAYLOAD_ENCRYPTION: 'off' })).toThrow(
+      /PAYLOAD_ENCRYPTION: NODE_ENV=production refuses PAYLOAD_ENCRYPTION=off/,
+    );
   });
 });

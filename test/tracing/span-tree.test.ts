@@ -33,6 +33,7 @@ describe('one trace per order', () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 1500 });
     exporter.reset();
     const placed = await request(`${stack.api}/orders`, {
+      headers: stack.admin,
       body: { customerId: 'cust-trace', customerEmail: 'trace@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
     });
     expect(placed.status).toBe(201);

@@ -422,7 +422,7 @@ export class OrderSaga {
     const total = s.payment.totalCents > 0 ? `${s.payment.totalCents} ${s.payment.currency} minor units` : 'not priced yet';
     return [
       `**Status:** ${s.status}${s.failureReason ? ` (${s.failureReason})` : ''}`,
-      `**Customer:** ${input.customerId} <${input.customerEmail}>`,
+      `**Customer:** ${input.customerId}`, // the id only: the email is personal data, kept out of the Web UI
       `**Total:** ${total}`,
       `**Payment:** ${s.paymentStatus}${s.payment.paymentId ? ` (${s.payment.paymentId})` : ''}`,
       `**Items:** ${input.items.map((i) => `${i.quantity} × ${i.productId}`).join(', ')}`,

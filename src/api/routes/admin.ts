@@ -12,6 +12,14 @@ import { defineRoute, json } from '../define-route';
 import { Order, orderIdOf } from './orders';
 import { Product, productIdParams } from './products';
 
+/** What every change to one existing product (`/admin/products/{id}/…`) declares alike: it answers the product. */
+const productChange = {
+  auth: 'admin' as const,
+  tags: ['catalog'],
+  resource: 'product',
+  responses: { 200: json('The product', Product) },
+};
+
 /** Operator endpoints (admin bearer token): the catalog's writes, stuck orders and sent notifications. */
 export const adminRoutes = [
   defineRoute({
@@ -33,30 +41,24 @@ export const adminRoutes = [
   }),
 
   defineRoute({
+    ...productChange,
     method: 'patch',
     path: '/admin/products/{id}',
     operationId: 'updateProduct',
-    auth: 'admin',
-    tags: ['catalog'],
     summary: "Change a product's name, price or active flag",
     request: { params: productIdParams, body: updateProductBody },
-    resource: 'product',
-    responses: { 200: json('The product', Product) },
     errors: ['service_unavailable'],
     handler: async ({ params, body }, _ctx, { orm }: { orm: Orm }) =>
       toProductJson(await updateProduct(orm.em.fork(), params.id, body)),
   }),
 
   defineRoute({
+    ...productChange,
     method: 'post',
     path: '/admin/products/{id}/stock-adjustments',
     operationId: 'adjustStock',
-    auth: 'admin',
-    tags: ['catalog'],
     summary: 'Add or remove stock on hand',
     request: { params: productIdParams, body: stockAdjustmentBody },
-    resource: 'product',
-    responses: { 200: json('The product', Product) },
     errors: ['insufficient_stock', 'service_unavailable'],
     handler: async ({ params, body }, _ctx, { orm }: { orm: Orm }) =>
       toProductJson(await adjustStock(orm.em.fork(), params.id, body.delta, body.reason)),

@@ -7,7 +7,7 @@ import type { ApiMetrics, PlacementResult, WebhookResult } from '../../metrics/a
 import { WEBHOOK_EVENT_TYPES } from '../../payments/webhook-event';
 import type { Delivery } from '../../orders/payment-webhooks';
 import { logRequestAsAboutOrder } from '../../orders/log-fields';
-import { PlacementRejected } from '../../orders/placement';
+import { PlacementRefused, PlacementRejected } from '../../orders/placement';
 
 declare module 'koa' {
   interface DefaultState {
@@ -16,13 +16,15 @@ declare module 'koa' {
     /** The saga's event type a provider's event was mapped to (Stripe's types are not the saga's). */
     webhookEventType?: string;
     /** The order `POST /orders` answered with, and whether the answer repeated an earlier one; read by countPlacements(). */
-    placement?: { orderId: string; status: string; replayed: boolean };
+    placement?: { orderId: string; status: string; replayed: boolean; decided?: boolean };
   }
 }
 
 function placementResult(err: unknown): PlacementResult {
   if (err instanceof PlacementRejected) return err.replayed ? 'replayed' : 'rejected';
   if (err instanceof DomainError && err.code === 'idempotency_key_reused') return 'conflict';
+  if (err instanceof PlacementRefused) return err.code === 'overloaded' ? 'shed' : 'limited';
+  if (err instanceof DomainError && err.code !== 'service_unavailable') return 'invalid';
   if (err instanceof HttpError && err.status < 500) return 'invalid';
   return 'error';
 }
@@ -38,7 +40,7 @@ export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logge
       await next();
       const placement = ctx.state.placement;
       if (!placement) throw new Error('POST /orders answered without recording its placement');
-      const result: PlacementResult = placement.replayed ? 'replayed' : 'accepted';
+      const result: PlacementResult = placement.replayed ? 'replayed' : placement.decided === false ? 'deferred' : 'accepted';
       metrics.ordersPlaced.inc({ result });
       logRequestAsAboutOrder(ctx, placement.orderId);
       requestLogger(ctx, logger).info({ result, status: placement.status }, 'order placed');

@@ -9,7 +9,7 @@ import type { WebhookProvider } from '../../orders/webhook-inbox';
 import { readEnvelope, recordMalformed, recordUnverified } from '../../orders/webhook-inbox';
 import type { ApiMetrics } from '../../metrics/api-metrics';
 import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../payments/webhook-event';
-import type { ApiDeps } from '../deps';
+import type { ApiDeps } from '../app';
 import { defineRoute, json } from '../define-route';
 import { HttpError } from '../error-middleware';
 import { requestLogger } from '../request-id';

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { parseRequest } from '../../api/validate';
+import { parseRequest } from '../../api/error-middleware';
 import { NotFoundError } from '../../errors';
 import type { SimulatorErrorCode } from './errors';
 import { SIMULATOR_ERROR_STATUS } from './errors';
