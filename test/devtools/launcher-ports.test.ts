@@ -11,6 +11,7 @@ describe('launcher port plan', () => {
   it('gives every instance ports of its own, after the first instance’s', async () => {
     const plan = await planPorts(systemServices({ workers: 2, apiInstances: 3 }), fromSettings());
     expect(Object.fromEntries(plan)).toEqual({
+      'codec-server': { CODEC_PORT: 8888 },
       simulator: { SIMULATOR_PORT: 4010 },
       'worker-1': { WORKER_METRICS_PORT: 9464, WORKER_SDK_METRICS_PORT: 9465 },
       'worker-2': { WORKER_METRICS_PORT: 9466, WORKER_SDK_METRICS_PORT: 9467 },
@@ -37,8 +38,8 @@ describe('launcher port plan', () => {
   it('picks distinct free ports when asked to', async () => {
     const plan = await planPorts(systemServices({ workers: 2, apiInstances: 2 }));
     const ports = [...plan.values()].flatMap((p) => Object.values(p));
-    expect(ports).toHaveLength(7);
-    expect(new Set(ports).size).toBe(7);
+    expect(ports).toHaveLength(8); // codec server, simulator, 2 workers × 2, 2 APIs
+    expect(new Set(ports).size).toBe(8);
     expect(ports.every((p) => p > 0)).toBe(true);
   });
 });

@@ -55,13 +55,13 @@ if (unavailable) {
     }
   });
 
-  it('publishes only the API on the network (a port range, so `--scale api=N` never clashes); Temporal and its UI on 127.0.0.1 only', () => {
+  it('publishes only the API on the network (a port range, so `--scale api=N` never clashes); Temporal, its UI and the codec server on 127.0.0.1 only', () => {
     const { services } = config();
     const published = Object.entries(services).flatMap(([name, service]) =>
       ((service.ports ?? []) as { host_ip?: string; published: string; target: number }[]).map((port) => ({ name, ...port })),
     );
     expect(published.filter((port) => port.host_ip !== '127.0.0.1')).toEqual([expect.objectContaining({ name: 'api', published: '3000-3009', target: 3000 })]);
-    expect(published.filter((port) => port.host_ip === '127.0.0.1').map((port) => port.name).sort()).toEqual(['temporal', 'temporal-ui']);
+    expect(published.filter((port) => port.host_ip === '127.0.0.1').map((port) => port.name).sort()).toEqual(['codec-server', 'temporal', 'temporal-ui']);
     for (const name of ['postgres', 'simulator', 'worker', 'migrate']) expect({ name, ports: services[name].ports }).toEqual({ name, ports: undefined });
   });
 
