@@ -121,7 +121,7 @@ async function playScenario(scenario: Scenario, p: Play): Promise<DemoRow> {
     headers,
     body: {
       customerId: p.customerId,
-      customerEmail: 'demo@example.com',
+      customerEmail: `${p.customerId}@example.com`, // one customer and one email per order: the per-customer and per-email limits apply
       items: [{ productId: p.productId, quantity: 1 }],
       payment: { token: scenario.token },
     },
