@@ -1,45 +1,23 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { findGo, onPath, TOOLS_DIR } from './temporal-cli';
+import { ensureGoTool } from './temporal-cli';
 
 /** Stripe's API mock, pinned: it answers the Stripe API from fixtures (stateless) and validates every request. */
 export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock@v0.203.0';
 
-/**
- * Finds stripe-mock: STRIPE_MOCK, then .tools/, then PATH. When there is none it builds the pinned release with
- * `go install` into .tools/ (seconds with a warm Go cache). Without Go it stops with instructions.
- */
-export function ensureStripeMock(log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): string {
-  const fromEnv = process.env.STRIPE_MOCK;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`STRIPE_MOCK points at ${fromEnv}, which does not exist`);
-    return fromEnv;
-  }
-  const local = path.join(TOOLS_DIR, 'stripe-mock');
-  if (existsSync(local)) return local;
-  const inPath = onPath('stripe-mock');
-  if (inPath) return inPath;
-
-  const go = findGo();
-  if (!go) {
-    throw new Error(
-      [
-        'No stripe-mock found (looked at $STRIPE_MOCK, .tools/stripe-mock and PATH) and no Go toolchain to build one.',
-        'Get it one of these ways, then run again:',
-        '  - a package manager: `brew install stripe/stripe-mock/stripe-mock`',
-        '  - Go 1.21+: `GOBIN=$PWD/.tools go install ' + STRIPE_MOCK_MODULE + '`',
-      ].join('\n'),
-    );
-  }
-  log(`Building stripe-mock (${STRIPE_MOCK_MODULE}) into .tools/…`);
-  execFileSync(go, ['install', STRIPE_MOCK_MODULE], {
-    env: { ...process.env, GOBIN: TOOLS_DIR, GOFLAGS: '-mod=mod' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (!existsSync(local)) throw new Error(`go install finished but ${local} is missing`);
-  return local;
+/** stripe-mock (STRIPE_MOCK, .tools/stripe-mock, PATH, or built). */
+export function ensureStripeMock(log?: (msg: string) => void): string {
+  return ensureGoTool(
+    {
+      binary: 'stripe-mock',
+      envVar: 'STRIPE_MOCK',
+      module: STRIPE_MOCK_MODULE,
+      label: 'stripe-mock',
+      goVersion: '1.21',
+      otherWays: ['a package manager: `brew install stripe/stripe-mock/stripe-mock`'],
+    },
+    log,
+  );
 }
 
 export interface RunningStripeMock {

@@ -20,42 +20,75 @@ export function onPath(name: string): string | undefined {
   return result.status === 0 && found ? found : undefined;
 }
 
+/** A command-line tool the project pins and, when it is nowhere to be found, builds with `go install`. */
+export interface GoTool {
+  /** Its binary's name, in .tools/ and on PATH. */
+  binary: string;
+  /** The environment variable that names a binary to use instead. */
+  envVar: string;
+  /** The pinned `module/path@version` that `go install` builds. */
+  module: string;
+  /** What it is, for messages: e.g. "the Temporal CLI". */
+  label: string;
+  /** Other ways to get it, one line each, for the message shown when Go is missing too. */
+  otherWays: string[];
+  /** Go version its go.mod asks for, for that message. */
+  goVersion: string;
+}
+
 /**
- * Finds a `temporal` CLI: TEMPORAL_CLI, then PATH, then .tools/. When there is none it builds the pinned release
- * with `go install` into .tools/ (minutes the first time; Go's cache makes it seconds after). Without Go it stops
- * with instructions.
+ * Finds a pinned tool: its env var, then .tools/, then PATH. When there is none it builds the pinned release with
+ * `go install` into .tools/ (minutes the first time; Go's cache makes it seconds after). Without Go it stops with
+ * instructions.
  */
-export function ensureTemporalCli(log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): string {
-  const fromEnv = process.env.TEMPORAL_CLI;
+export function ensureGoTool(tool: GoTool, log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): string {
+  const fromEnv = process.env[tool.envVar];
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI points at ${fromEnv}, which does not exist`);
+    if (!existsSync(fromEnv)) throw new Error(`${tool.envVar} points at ${fromEnv}, which does not exist`);
     return fromEnv;
   }
-  const local = path.join(TOOLS_DIR, 'temporal');
+  const local = path.join(TOOLS_DIR, tool.binary);
   if (existsSync(local)) return local;
-  const inPath = onPath('temporal');
+  const inPath = onPath(tool.binary);
   if (inPath) return inPath;
 
   const go = findGo();
   if (!go) {
     throw new Error(
       [
-        'No Temporal CLI found (looked at $TEMPORAL_CLI, PATH and .tools/temporal) and no Go toolchain to build one.',
-        'Get the CLI one of these ways, then run again:',
-        '  - a package manager: `brew install temporal`',
-        '  - a release binary from https://github.com/temporalio/cli/releases, on PATH or at .tools/temporal',
-        '  - Go 1.23+: `GOBIN=$PWD/.tools go install ' + TEMPORAL_CLI_MODULE + '`',
-        '  - or run the whole stack in containers: `docker compose up`',
+        `No ${tool.label} found (looked at $${tool.envVar}, .tools/${tool.binary} and PATH) and no Go toolchain to build one.`,
+        'Get it one of these ways, then run again:',
+        ...tool.otherWays.map((way) => `  - ${way}`),
+        `  - Go ${tool.goVersion}+: \`GOBIN=$PWD/.tools go install ${tool.module}\``,
       ].join('\n'),
     );
   }
-  log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/ — the first build takes a few minutes…`);
-  execFileSync(go, ['install', TEMPORAL_CLI_MODULE], {
+  log(`Building ${tool.label} (${tool.module}) into .tools/ — the first build takes a few minutes…`);
+  execFileSync(go, ['install', tool.module], {
     env: { ...process.env, GOBIN: TOOLS_DIR, GOFLAGS: '-mod=mod' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (!existsSync(local)) throw new Error(`go install finished but ${local} is missing`);
   return local;
+}
+
+/** The Temporal CLI (TEMPORAL_CLI, .tools/temporal, PATH, or built). */
+export function ensureTemporalCli(log?: (msg: string) => void): string {
+  return ensureGoTool(
+    {
+      binary: 'temporal',
+      envVar: 'TEMPORAL_CLI',
+      module: TEMPORAL_CLI_MODULE,
+      label: 'the Temporal CLI',
+      goVersion: '1.23',
+      otherWays: [
+        'a package manager: `brew install temporal`',
+        'a release binary from https://github.com/temporalio/cli/releases, on PATH or at .tools/temporal',
+        'or run the whole stack in containers: `docker compose up`',
+      ],
+    },
+    log,
+  );
 }
 
 /** The Go toolchain, when there is one (PATH, or where the official tarball installs it). */
