@@ -28,8 +28,12 @@ export interface OrderActivityDeps {
   metrics?: WorkerMetrics;
 }
 
-/** One refund per payment, whoever asks (the saga's compensation or the late-webhook refund workflow). */
-const refundKey = (paymentId: string) => `refund:${paymentId}`;
+/**
+ * One refund per payment, whoever asks (the saga's compensation or the late-webhook refund workflow). A refund the
+ * provider reported failed is asked for again under a new key (attempt 2, 3…): the old key would only replay the
+ * failed refund's answer.
+ */
+const refundKey = (paymentId: string, attempt = 1) => (attempt > 1 ? `refund:${paymentId}:${attempt}` : `refund:${paymentId}`);
 
 /**
  * The order saga's activities. Every one is idempotent (Temporal retries them), forks its own EntityManager,
@@ -41,11 +45,11 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
   const reservationSlot = pLimit(config.RESERVATION_CONCURRENCY);
 
   /** Refunds a succeeded payment; only the provider's answer `refunded` counts as proof that the money went back. */
-  async function refund(orderId: string, payment: Payment): Promise<{ status: string }> {
+  async function refund(orderId: string, payment: Payment, attempt?: number): Promise<{ status: string }> {
     if (payment.status === 'refunded') return { status: 'refunded' };
     let refunded: Payment;
     try {
-      refunded = await payments.refundPayment(payment.id, refundKey(payment.id));
+      refunded = await payments.refundPayment(payment.id, refundKey(payment.id, attempt));
     } catch (err) {
       throw toActivityFailure(err, 'refund_failed');
     }
@@ -58,8 +62,8 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
   }
 
   /** Makes sure a payment can never take money, or gives it back: void when pending, refund when succeeded. */
-  async function voidOrRefund(orderId: string, payment: Payment): Promise<{ status: string }> {
-    if (payment.status === 'succeeded' || payment.status === 'refunded') return refund(orderId, payment);
+  async function voidOrRefund(orderId: string, payment: Payment, refundAttempt?: number): Promise<{ status: string }> {
+    if (payment.status === 'succeeded' || payment.status === 'refunded') return refund(orderId, payment, refundAttempt);
     if (payment.status !== 'pending') return { status: payment.status }; // failed or voided: nothing was charged
     try {
       return { status: (await payments.voidPayment(payment.id)).status };
@@ -68,7 +72,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       if (!(err instanceof PaymentProviderError && err.code === 'not_voidable')) throw toActivityFailure(err, 'compensation_rejected');
       const current = await payments.getPayment(payment.id);
       if (!current) throw paymentNotFound(payment.id);
-      if (current.status === 'succeeded' || current.status === 'refunded') return refund(orderId, current);
+      if (current.status === 'succeeded' || current.status === 'refunded') return refund(orderId, current, refundAttempt);
       return { status: current.status };
     }
   }
@@ -142,7 +146,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       return voidOrRefund(orderId, payment);
     },
 
-    async voidOrRefundOrderPayments(orderId, paymentId) {
+    async voidOrRefundOrderPayments(orderId, paymentId, refundAttempt) {
       // By order, not by id: a charge whose creation answer was lost is found too, and an order with no charge
       // (the request never reached the provider) has nothing to undo.
       // Only this order's charges: a provider's search may answer more (or, like Stripe's search index, lag behind a
@@ -155,7 +159,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       }
       let own = paymentId === undefined ? 'not_requested' : 'unknown';
       for (const payment of held) {
-        const { status } = await voidOrRefund(orderId, payment);
+        const { status } = await voidOrRefund(orderId, payment, refundAttempt);
         if (payment.id === paymentId || (paymentId === undefined && held.length === 1)) own = status;
       }
       return { status: own };

@@ -6,7 +6,7 @@ import { createMetricsRegistry } from './registry';
 export type PlacementResult = 'accepted' | 'deferred' | 'replayed' | 'rejected' | 'conflict' | 'limited' | 'shed' | 'invalid' | 'error';
 /** A webhook's outcome: the saga's delivery result, or why it was refused. */
 export type WebhookResult =
-  'signalled' | 'refund_started' | 'ignored' | 'duplicate' | 'invalid_signature' | 'invalid' | 'unknown_order' | 'error';
+  'signalled' | 'refund_started' | 'needs_attention' | 'ignored' | 'duplicate' | 'invalid_signature' | 'invalid' | 'unknown_order' | 'error';
 
 export interface ApiMetrics {
   registry: Registry;

@@ -95,3 +95,26 @@ export async function markPaymentRefunded(em: EntityManager, orderId: string, pa
     [orderId, paymentId],
   );
 }
+
+/**
+ * The provider reports that the refund of the order's own payment failed after its saga closed the order as
+ * CANCELLED or REFUNDED: the order moves to NEEDS_ATTENTION (`refund_failed`, payment back to `succeeded`), with its
+ * history row next in sequence. True when the order was moved; false when it is in no such state (already flagged,
+ * or it never claimed a refund).
+ */
+export async function flagRefundFailed(em: EntityManager, orderId: string, paymentId: string): Promise<boolean> {
+  const rows = await em.getConnection().execute<{ id: string }[]>(
+    `WITH target AS (
+       SELECT id, status_seq + 1 AS seq FROM orders
+       WHERE id = ? AND provider_payment_id = ? AND status IN ('CANCELLED', 'REFUNDED') AND payment_status = 'refunded'
+       FOR UPDATE),
+     history AS (
+       INSERT INTO order_history (order_id, seq, status, reason) SELECT id, seq, 'NEEDS_ATTENTION', 'refund_failed' FROM target)
+     UPDATE orders o SET status = 'NEEDS_ATTENTION', status_seq = t.seq, failure_reason = 'refund_failed',
+       payment_status = 'succeeded', updated_at = now()
+     FROM target t WHERE o.id = t.id
+     RETURNING o.id`,
+    [orderId, paymentId],
+  );
+  return rows.length > 0;
+}

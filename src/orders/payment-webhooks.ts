@@ -11,9 +11,12 @@ import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../wor
 import { endedUnpaid } from '../../workflows/order/state-machine';
 import type { refundLatePaymentWorkflow } from '../../workflows/refund';
 import { OrderSchema } from './entities';
+import { flagRefundFailed } from './order-store';
 import { isClosedWorkflow } from './temporal-errors';
 
-export type Delivery = 'signalled' | 'refund_started' | 'ignored';
+/** What the service did with a verified payment event. */
+export const DELIVERIES = ['signalled', 'refund_started', 'needs_attention', 'ignored'] as const;
+export type Delivery = (typeof DELIVERIES)[number];
 
 /** What delivering a payment event uses. */
 export interface PaymentEventDeps {
@@ -27,7 +30,9 @@ export interface PaymentEventDeps {
  * Hands a verified webhook to the order's saga as a signal (the saga ignores duplicates by event id, and refunds a
  * success for any payment but its own). When the saga has already closed, a success for an order that ended
  * unpaid, or for a payment that is not the order's own, starts a refund workflow (`refund-{paymentId}`, so it runs
- * once however often the provider redelivers); anything else late is acknowledged and ignored.
+ * once however often the provider redelivers); a refund of the order's own payment that failed after the order was
+ * cancelled or refunded puts the order in NEEDS_ATTENTION (`refund_failed`); anything else late is acknowledged and
+ * ignored.
  */
 export async function deliverPaymentEvent(deps: PaymentEventDeps, event: WebhookEvent): Promise<Delivery> {
   const { orderId, paymentId } = event.data;
@@ -55,6 +60,11 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
   // payment than the one its saga made, is refunded. refund-{paymentId} runs once per payment, and its activity asks
   // the provider first, so an already refunded payment is left alone.
   const strayPayment = paymentId !== order.providerPaymentId;
+  if (event.type === 'payment.refund_failed') {
+    // The order claims the money went back, and the provider says it did not: no claim stands without proof.
+    deps.logger.error({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'refund failed after the order closed');
+    return !strayPayment && (await flagRefundFailed(deps.orm.em.fork(), order.id, paymentId)) ? 'needs_attention' : 'ignored';
+  }
   if (event.type !== 'payment.succeeded' || !(endedUnpaid(order.status) || strayPayment)) return 'ignored';
   deps.logger.warn({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'late payment success: refunding');
   try {

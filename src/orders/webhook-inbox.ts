@@ -2,13 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { HttpError } from '../api/error-middleware';
 import { DomainError } from '../errors';
+import type { Delivery } from './payment-webhooks';
+import { DELIVERIES } from './payment-webhooks';
 
 /** Who sent the webhook: the route it came in by. */
 export type WebhookProvider = 'simulator' | 'stripe';
 
-/** What became of a delivery. The first three are final: a redelivery of such an event is answered from the inbox. */
-export type InboxOutcome = 'signalled' | 'refund_started' | 'ignored' | 'received' | 'order_not_found' | 'malformed' | 'invalid_signature';
-const FINAL: ReadonlySet<InboxOutcome> = new Set(['signalled', 'refund_started', 'ignored']);
+/** What became of a delivery. The deliveries are final: a redelivery of such an event is answered from the inbox. */
+export type InboxOutcome = Delivery | 'received' | 'order_not_found' | 'malformed' | 'invalid_signature';
+const FINAL: ReadonlySet<InboxOutcome> = new Set(DELIVERIES);
 
 /** Event ids and types kept in the inbox: printable ASCII (no NUL, which PostgreSQL text refuses), 1–255 long. */
 const inboxText = z.string().regex(/^[\x20-\x7e]{1,255}$/);
@@ -73,7 +75,7 @@ async function settle(em: EntityManager, id: string, outcome: InboxOutcome, orde
 
 /** What a handled event came to, and for which order. */
 export interface Handled {
-  outcome: Extract<InboxOutcome, 'signalled' | 'refund_started' | 'ignored'>;
+  outcome: Delivery;
   orderId?: string;
 }
 

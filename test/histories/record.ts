@@ -1,8 +1,8 @@
 // Records the event histories of the order saga's main paths into test/histories/, for the replay test
 // (test/workflows/replay.test.ts). Run it after an intended change to workflow code: `npm run histories:record`.
 // It starts its own Temporal dev server (the project's pinned CLI) and uses in-memory activities.
-// Histories of earlier saga code (test/histories/v1-*.json) are kept as they are: sagas they stand for must keep
-// replaying, so they are never re-recorded.
+// Histories of earlier saga code (test/histories/v1-*.json, v2-*.json) are kept as they are: sagas they stand for
+// must keep replaying, so they are never re-recorded.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,8 +69,25 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
     drive: async (h) => {
       await h.signal(paymentEventSignal, success());
       await until(h, 'PAID');
-      // after an operator's cancel the saga does not wait for the refund's webhook: it ends once refunded
+      // the operator's cancel refunds; the refund's webhook confirms it in the history
       await h.cancel();
+      await until(h, 'REFUNDED');
+      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
+    },
+  },
+  {
+    name: 'refund-failed-then-retried',
+    fake: () => fakeOrderActivities(),
+    input: { cancelWindowMs: 60_000 },
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success());
+      await until(h, 'PAID');
+      await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
+      await h.signal(paymentEventSignal, success({ type: 'payment.refund_failed', reason: 'expired_or_canceled_card' }));
+      await until(h, 'NEEDS_ATTENTION');
+      await h.executeUpdate(retryCompensationUpdate);
+      await until(h, 'REFUNDED');
+      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
     },
   },
   {

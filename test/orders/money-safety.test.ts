@@ -36,20 +36,20 @@ describe('money safety end to end', () => {
     }
   }
 
-  it('a correctly signed success naming another payment id leaves the order unpaid', async () => {
-    const product = await stack.createProduct({ stock: 3, priceCents: 700 });
-    const order = (await place(product.id, 'tok_no_webhook')).body;
-    const raw = JSON.stringify({
-      id: `evt_${randomUUID()}`,
-      type: 'payment.succeeded',
-      createdAt: new Date().toISOString(),
-      data: { paymentId: `pay_${randomUUID()}`, orderId: order.id, amountCents: 700, currency: 'EUR' },
-    });
-    const res = await request(`${stack.api}/webhooks/payments`, {
+  /** A webhook as the provider signs it. */
+  async function postWebhook(event: { id?: string; type: string; data: Record<string, unknown> }) {
+    const raw = JSON.stringify({ id: `evt_${randomUUID()}`, createdAt: new Date().toISOString(), ...event });
+    return request(`${stack.api}/webhooks/payments`, {
       rawBody: raw,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'payment-signature': signWebhookPayload(stack.config.PAYMENT_WEBHOOK_SECRET, raw, Math.floor(Date.now() / 1000)) },
     });
+  }
+
+  it('a correctly signed success naming another payment id leaves the order unpaid', async () => {
+    const product = await stack.createProduct({ stock: 3, priceCents: 700 });
+    const order = (await place(product.id, 'tok_no_webhook')).body;
+    const res = await postWebhook({ type: 'payment.succeeded', data: { paymentId: `pay_${randomUUID()}`, orderId: order.id, amountCents: 700, currency: 'EUR' } });
     expect(res.status).toBe(200);
     // the query is answered after the signal was handled
     expect(await sagaState(order.id)).toMatchObject({ status: 'AWAITING_PAYMENT', paymentId: order.payment.providerPaymentId });
@@ -95,6 +95,26 @@ describe('money safety end to end', () => {
     ]);
     expect((await simulatorPayment(order.payment.providerPaymentId)).status).toBe('refunded');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+
+  it('a refund the provider reports failed after the order closed puts the order in NEEDS_ATTENTION, once', async () => {
+    const product = await stack.createProduct({ stock: 2, priceCents: 1300 });
+    const order = (await place(product.id, 'tok_visa')).body;
+    await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
+    await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
+    await stack.waitForOrder(order.id, (o) => o.history.some((h: any) => h.reason === 'refund_confirmed'));
+    await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).result();
+
+    const paymentId = order.payment.providerPaymentId;
+    const failed = { id: `evt_${randomUUID()}`, type: 'payment.refund_failed', data: { paymentId, orderId: order.id, amountCents: 1300, currency: 'EUR', reason: 'expired_or_canceled_card' } };
+    const otherPayments = { ...failed, id: `evt_${randomUUID()}`, data: { ...failed.data, paymentId: `pay_${randomUUID()}` } };
+    expect((await postWebhook(otherPayments)).status).toBe(200);
+    expect((await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body.status).toBe('REFUNDED');
+    expect((await postWebhook(failed)).status).toBe(200);
+    expect((await postWebhook(failed)).status).toBe(200); // redelivered
+    const flagged = (await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body;
+    expect(flagged).toMatchObject({ status: 'NEEDS_ATTENTION', failureReason: 'refund_failed', payment: { status: 'succeeded' } });
+    expect(flagged.history.filter((h: any) => h.reason === 'refund_failed')).toEqual([expect.objectContaining({ status: 'NEEDS_ATTENTION' })]);
   });
 
   it('cancelling an order awaiting payment through Temporal voids and releases', async () => {

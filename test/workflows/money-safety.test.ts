@@ -146,6 +146,31 @@ describe('order saga money safety', () => {
       expect(statusesOf(fake)).not.toContain('REFUNDED');
       expect(fake.statuses.at(-1)).toMatchObject({ status: 'NEEDS_ATTENTION', reason: 'compensation_failed:void_or_refund_payment', failureReason: 'customer_cancelled' });
     });
+
+    it('a refund the provider later reports failed withdraws REFUNDED until an operator’s retry refunds anew', async () => {
+      const fake = fakeOrderActivities();
+      await runSaga(client, fake, { cancelWindowMs: 60_000 }, async (handle) => {
+        await handle.signal(paymentEventSignal, paymentSucceeded());
+        await fake.reached('PAID');
+        expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{}] })).toEqual({ outcome: 'refunded', status: 'REFUNDED' });
+        // the refund of another payment failing concerns this order in no way
+        await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.refund_failed', paymentId: 'pay_other', reason: 'expired_or_canceled_card' }));
+        await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.refund_failed', reason: 'expired_or_canceled_card' }));
+        await fake.reached('NEEDS_ATTENTION', 'refund_failed');
+        expect(await handle.query(orderStateQuery)).toMatchObject({ status: 'NEEDS_ATTENTION', paymentStatus: 'succeeded', pendingCompensations: ['refund_payment'] });
+        // nothing is refunded again until an operator says so; the retry asks the provider for a new refund
+        expect(countOf(fake, 'voidOrRefundOrderPayments')).toBe(1);
+        await handle.executeUpdate(retryCompensationUpdate);
+        await fake.called('voidOrRefundOrderPayments', 2);
+        await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.refunded' }));
+        expect(await handle.result()).toMatchObject({ status: 'REFUNDED', paymentStatus: 'refunded' });
+      });
+      const refunds = fake.calls.filter((c) => c.name === 'voidOrRefundOrderPayments').map((c) => c.args[2]);
+      expect(refunds).toEqual([undefined, 2]);
+      expect(statusesOf(fake)).toEqual(['RESERVED', 'AWAITING_PAYMENT', 'PAID', 'REFUNDED', 'NEEDS_ATTENTION', 'REFUNDED', 'REFUNDED']);
+      expect(fake.statuses.at(-3)).toMatchObject({ reason: 'refund_failed', failureReason: 'refund_failed', paymentStatus: 'succeeded' });
+      expect(fake.statuses.at(-1)).toMatchObject({ reason: 'refund_confirmed' });
+    });
   });
 
   describe('reconciliation before timing out', () => {

@@ -80,9 +80,9 @@ export interface OrderActivities {
    * or refunded (succeeded), so it is harmless when no charge was ever created, and complete when one was created
    * by a request whose answer was lost. Answers the status of `paymentId` (the saga's own payment, when it knows
    * it). Fails, non-retryably, when the provider cannot prove the money went back (`payment_not_found`,
-   * `refund_failed`).
+   * `refund_failed`). `refundAttempt` (2, 3…): the provider reported an earlier refund failed, so ask for a new one.
    */
-  voidOrRefundOrderPayments(orderId: string, paymentId?: string): Promise<{ status: string }>;
+  voidOrRefundOrderPayments(orderId: string, paymentId?: string, refundAttempt?: number): Promise<{ status: string }>;
   /** Reconciliation: the provider's view of one payment. */
   checkPayment(paymentId: string): Promise<PaymentCheck>;
   /** With `paid`, the PAID status is written right after the sale is committed. */

@@ -22,6 +22,11 @@ export class CompensationStack {
     this.pending.push(compensation);
   }
 
+  /** What is pending waits for an operator's retry (its step was found undone after the fact), as if it had failed. */
+  awaitOperator(): void {
+    this.failed = this.pending.map((c) => c.name);
+  }
+
   /** A later step made this compensation meaningless (a committed sale has no reservation left to release). */
   retire(name: string): void {
     this.pending = this.pending.filter((c) => c.name !== name);

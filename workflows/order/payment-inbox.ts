@@ -20,6 +20,7 @@ export type InboxVerdict =
   | { action: 'outcome'; outcome: PaymentOutcome }
   | { action: 'refund'; paymentId: string }
   | { action: 'refund_confirmed' }
+  | { action: 'refund_failed'; reason: string }
   | { action: 'ignore' };
 
 /**
@@ -32,6 +33,9 @@ export function classifyPaymentEvent(event: PaymentEvent, binding: PaymentBindin
   switch (event.type) {
     case 'payment.refunded':
       return own ? { action: 'refund_confirmed' } : { action: 'ignore' };
+    case 'payment.refund_failed':
+      // The refund of the saga's own payment did not go through: the money is still the merchant's.
+      return own ? { action: 'refund_failed', reason: event.reason ?? 'refund_failed' } : { action: 'ignore' };
     case 'payment.failed':
       // The first decisive event wins; a failure of another payment changes nothing for this order.
       return own && !decided ? { action: 'outcome', outcome: { kind: 'failed', reason: declineReason(event.reason) } } : { action: 'ignore' };

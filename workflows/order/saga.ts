@@ -6,6 +6,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   TemporalFailure,
   ParentClosePolicy,
   setCurrentDetails,
@@ -44,6 +45,8 @@ interface SagaState {
   payment: PaymentBinding;
   outcome?: PaymentOutcome;
   refundConfirmed: boolean;
+  /** The provider's reason, when it reported that the refund of the saga's own payment failed. */
+  refundFailure?: string;
   placement?: Exclude<PlacementResult, { outcome: 'idempotency_key_reused' }>;
   placementAnswers: number;
   cancelRequested: boolean;
@@ -52,6 +55,9 @@ interface SagaState {
   refunding: boolean;
   retryRequested: boolean;
 }
+
+/** Marks sagas that wait for the refund confirmation after a Temporal cancel (see awaitRefundConfirmation). */
+const REFUND_WAIT_AFTER_CANCEL = 'order-saga-refund-wait-after-cancel';
 
 /** How the wait for the payment ended. */
 type PaymentVerdict = { kind: 'paid' } | { kind: 'unpaid'; reason: EndReason } | { kind: 'mismatch'; event: PaymentEvent };
@@ -310,28 +316,59 @@ export class OrderSaga {
   /**
    * Runs every compensation left. One that still fails after its retries is never dropped: the order waits in
    * NEEDS_ATTENTION until an operator retries it. A Temporal cancel while waiting runs them once more and, if
-   * they still fail, leaves the order in NEEDS_ATTENTION (false).
+   * they still fail, leaves the order in NEEDS_ATTENTION (false). `attention`: the order already needs an operator
+   * for that reason, so the compensations wait for a retry before they run.
    */
-  private async compensateUntilDone(reason: string): Promise<boolean> {
-    while (!(await this.compensations.run())) {
-      await this.setStatus('NEEDS_ATTENTION', { reason: compensationFailed(this.compensations.failed), failureReason: reason });
+  private async compensateUntilDone(reason: string, attention?: string): Promise<boolean> {
+    let done = attention === undefined ? await this.compensations.run() : false;
+    while (!done) {
+      const payment = attention === undefined ? {} : { paymentStatus: this.s.paymentStatus };
+      await this.setStatus('NEEDS_ATTENTION', { reason: attention ?? compensationFailed(this.compensations.failed), failureReason: attention ?? reason, ...payment });
+      attention = undefined;
       const wasCancelled = this.s.operatorCancelled;
       await condition(() => this.s.retryRequested || (this.s.operatorCancelled && !wasCancelled));
       const retried = this.s.retryRequested;
       this.s.retryRequested = false;
-      if (!retried && !(await this.compensations.run())) return false;
+      done = await this.compensations.run();
+      if (!retried && !done) return false;
     }
     this.compensations.failed = [];
     return true;
   }
 
-  /** A refund is claimed once the provider answered `refunded`; its `payment.refunded` webhook confirms it in the history. */
+  /**
+   * A refund is claimed once the provider answered `refunded`; its `payment.refunded` webhook confirms it in the
+   * history. When the provider reports instead that the refund failed, the claim is withdrawn: the order needs an
+   * operator, whose retry asks the provider for a new refund; the order ends as it was once that one is answered.
+   */
   private async awaitRefundConfirmation(): Promise<void> {
-    if (this.s.paymentStatus !== 'refunded') return;
-    const confirmed = await condition(() => this.s.refundConfirmed || this.s.operatorCancelled, this.input.paymentTimeoutMs, {
-      summary: 'Wait for the refund confirmation',
-    });
-    if (confirmed && this.s.refundConfirmed) await this.setStatus(this.s.status, { reason: 'refund_confirmed', paymentStatus: 'refunded' });
+    const { orderId } = this.input;
+    // A Temporal cancel that caused the refund waits for its confirmation too; only a further cancel stops the wait.
+    // (Sagas that began before this rule stop at once: replay must see the same commands.)
+    const cancelledBefore = this.s.operatorCancelled && patched(REFUND_WAIT_AFTER_CANCEL);
+    for (let attempt = 2; this.s.paymentStatus === 'refunded'; attempt++) {
+      const stopped = () => this.s.operatorCancelled && !cancelledBefore;
+      const settled = await condition(() => this.s.refundConfirmed || this.s.refundFailure !== undefined || stopped(), this.input.paymentTimeoutMs, {
+        summary: 'Wait for the refund confirmation',
+      });
+      if (settled && this.s.refundConfirmed) return await this.setStatus(this.s.status, { reason: 'refund_confirmed', paymentStatus: 'refunded' });
+      if (this.s.refundFailure === undefined) return;
+
+      log.error('the provider reports that the refund failed', { orderId, paymentId: this.s.payment.paymentId, reason: this.s.refundFailure });
+      const ended = { status: this.s.status, failureReason: this.s.failureReason ?? null };
+      this.s.refundFailure = undefined;
+      this.s.paymentStatus = 'succeeded';
+      const paymentId = this.s.payment.paymentId;
+      this.compensations.push({
+        name: 'refund_payment',
+        run: async () => {
+          this.s.paymentStatus = (await act.voidOrRefundOrderPayments(orderId, paymentId, attempt)).status;
+        },
+      });
+      this.compensations.awaitOperator();
+      if (!(await this.compensateUntilDone('refund_failed', 'refund_failed'))) return;
+      await this.setStatus(ended.status, { failureReason: ended.failureReason, paymentStatus: this.s.paymentStatus });
+    }
   }
 
   // ---- payment events -----------------------------------------------------------------------------------------
@@ -346,6 +383,7 @@ export class OrderSaga {
     const verdict = classifyPaymentEvent(event, this.s.payment, this.s.outcome);
     if (verdict.action === 'outcome') this.s.outcome = verdict.outcome;
     else if (verdict.action === 'refund_confirmed') this.s.refundConfirmed = true;
+    else if (verdict.action === 'refund_failed') this.s.refundFailure = verdict.reason;
     else if (verdict.action === 'refund') this.startRefund(verdict.paymentId);
   }
 

@@ -20,7 +20,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
  * Allowed moves. A status may also be written again (a history row with the same status, e.g. `refund_confirmed`).
- * NEEDS_ATTENTION is left when an operator's retry of the failed compensations succeeds.
+ * NEEDS_ATTENTION is left when an operator's retry of the failed compensations succeeds. CANCELLED and REFUNDED
+ * move on only when the provider reports afterwards that the refund they rest on failed (`refund_failed`): the
+ * money is back with the merchant, so the order needs an operator again.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['RESERVED', 'REJECTED', 'CANCELLED', 'NEEDS_ATTENTION'],
@@ -29,8 +31,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   PAID: ['COMPLETED', 'REFUNDED', 'NEEDS_ATTENTION'],
   COMPLETED: [],
   REJECTED: [],
-  CANCELLED: [],
-  REFUNDED: [],
+  CANCELLED: ['NEEDS_ATTENTION'],
+  REFUNDED: ['NEEDS_ATTENTION'],
   NEEDS_ATTENTION: ['CANCELLED', 'REFUNDED'],
 };
 
@@ -38,7 +40,10 @@ export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return from === to || ORDER_TRANSITIONS[from].includes(to);
 }
 
-/** Statuses after which the saga does nothing more on its own. NEEDS_ATTENTION waits for an operator. */
+/**
+ * Statuses after which the saga does nothing more on its own (short of a refund failure reported later).
+ * NEEDS_ATTENTION waits for an operator.
+ */
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED'];
 /** Done, or stuck until an operator acts: what stops the saga-duration clock and what "settled" means. */
 export const SETTLED_STATUSES: readonly OrderStatus[] = [...TERMINAL_STATUSES, 'NEEDS_ATTENTION'];
@@ -72,7 +77,7 @@ export const CANCEL_REASONS = [
   'cancelled_by_operator',
 ] as const;
 /** Why an order needs an operator (besides a failed compensation, `compensation_failed:<step>`). */
-export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed'] as const;
+export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed', 'refund_failed'] as const;
 /** History rows that record a fact without changing the status. */
 export const NOTE_REASONS = ['refund_confirmed'] as const;
 /** Written by earlier versions of the saga; still found in stored orders. */
