@@ -25,6 +25,10 @@ import type { ShapeResult } from './lib/shape';
 import { runShapeLeg, SAGA_KINDS } from './lib/shape';
 import { benchDatabaseUrl, formatReserveTable, runReserveComparison } from './reserve';
 import { processMemoryMiB } from './lib/proc';
+import { costSetting, costSettingEnv } from './lib/cost-settings';
+import { costRows, costTable, otlpLines } from './lib/cost-table';
+import type { OtlpSink, OtlpSinkStats } from './lib/otlp-sink';
+import { startOtlpSink } from './lib/otlp-sink';
 
 const env = process.env;
 /** Unset: the dev server flags `npm start` uses (DEV_SERVER_DYNAMIC_CONFIG); "none": none at all (the "before"). */
@@ -38,24 +42,24 @@ const OVERLOAD_API = 'api-overload';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const describeLeg = (r: LegResult) =>
-  `${r.kind.padEnd(7)} ${r.kind === 'ours' ? `${r.variant} ` : ''}C=${String(r.concurrency).padStart(2)}: ${r.sagasPerSecond.toFixed(1)} sagas/s, placement p50 ${r.placement.p50.toFixed(1)} ms` +
+  `${r.setting ? `${r.setting} ` : ''}${r.kind.padEnd(7)} ${r.kind === 'ours' ? `${r.variant} ` : ''}C=${String(r.concurrency).padStart(2)}: ${r.sagasPerSecond.toFixed(1)} sagas/s, placement p50 ${r.placement.p50.toFixed(1)} ms` +
   (r.failed ? `, ${r.failed} failed (${r.firstError})` : '');
 
 /** The API that places a variant's orders: the product's API for the product's workflow type, else one of its own. */
 const apiFor = (variant: string) => (variant === PRODUCT_WORKFLOW_TYPE ? 'api' : `api-${variant}`);
 
 /** The processes of one bench stack: the system (with the bench worker), plus an API per other variant and the overload API. */
-function benchServices(o: BenchOptions, config: StackConfiguration): ServiceSpec[] {
+function benchServices(o: BenchOptions, config: StackConfiguration, env: Record<string, string>): ServiceSpec[] {
   const services = systemServices({
     workers: config.workers,
     workerEntry: 'bench/ceiling/worker.ts',
-    env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' }, api: { ...SAGA_API_ENV, ...o.env } },
+    env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' }, api: { ...SAGA_API_ENV, ...env } },
   });
   const api = services.find((s) => s.name === 'api')!;
   for (const variant of o.variants.filter((v) => v !== PRODUCT_WORKFLOW_TYPE)) {
-    services.push({ ...api, name: apiFor(variant), entry: 'bench/variants/api.ts', env: { ...SAGA_API_ENV, ...o.env, BENCH_ORDER_WORKFLOW_TYPE: variant } });
+    services.push({ ...api, name: apiFor(variant), entry: 'bench/variants/api.ts', env: { ...SAGA_API_ENV, ...env, BENCH_ORDER_WORKFLOW_TYPE: variant } });
   }
-  if (o.legs.includes('overload')) services.push({ ...api, name: OVERLOAD_API, env: { ...o.env } });
+  if (o.legs.includes('overload')) services.push({ ...api, name: OVERLOAD_API, env: { ...env } });
   return services;
 }
 
@@ -76,6 +80,16 @@ interface StackResults {
   startToPollingMs: number[];
   postgres: string;
   settings: BenchResults['settings'];
+  /** A traced --compare setting: what its OTLP sink received. */
+  otlp?: OtlpSinkStats;
+}
+
+/** --env, and with --compare the setting's own (a traced setting exports to a sink started for its stack). */
+async function stackEnv(o: BenchOptions, config: StackConfiguration): Promise<{ env: Record<string, string>; sink?: OtlpSink }> {
+  if (!config.setting) return { env: o.env };
+  const setting = costSetting(config.setting);
+  const sink = setting.tracing ? await startOtlpSink() : undefined;
+  return { env: { ...o.env, ...costSettingEnv(setting, sink?.url) }, sink };
 }
 
 async function benchOneStack(o: BenchOptions, config: StackConfiguration, databaseUrl: string): Promise<StackResults> {
@@ -83,19 +97,23 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
   const shape: ShapeResult[] = [];
   const overload: OverloadResult[] = [];
   if (config.shards !== undefined) process.env.TEMPORAL_HISTORY_SHARDS = String(config.shards);
-  log(`${describeConfiguration(config)}: starting the stack (database ${new URL(databaseUrl).pathname.slice(1)})…`);
+  const { env: stackSettings, sink } = await stackEnv(o, config);
+  log(`${describeConfiguration(config)}: starting the stack (database ${new URL(databaseUrl).pathname.slice(1)}${sink ? `, spans to ${sink.url}` : ''})…`);
   const stack = await launch({
     name: 'bench',
     databaseUrl,
     recreateDatabase: true,
     // The bench's worker: the production worker with the ceiling workflow beside the product's (bench/ceiling/).
-    services: benchServices(o, config),
+    services: benchServices(o, config, stackSettings),
     ports: 'free',
     temporal: { persistence: config.persistence as TemporalPersistence, dynamicConfig: DYNAMIC_CONFIG },
-    env: { PAYMENT_TIMEOUT: o.paymentTimeout, CANCEL_WINDOW: o.cancelWindow, ...o.env },
+    env: { PAYMENT_TIMEOUT: o.paymentTimeout, CANCEL_WINDOW: o.cancelWindow, ...stackSettings },
     logs: 'files',
     workflowBundle: { build: 'bench/ceiling/workflows' },
     log,
+  }).catch(async (err: unknown) => {
+    await sink?.close();
+    throw err;
   });
   const db = new PgClient({ connectionString: databaseUrl, application_name: 'bench-driver' });
   const temporal = await stack.client();
@@ -156,8 +174,12 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
   } finally {
     await db.end().catch(() => undefined);
     await temporal.connection.close().catch(() => undefined);
+    // Stopping flushes the services' span buffers: count the sink only afterwards.
     await stack.stop();
+    await sink?.close();
   }
+  const otlp = sink?.stats();
+  if (otlp) log(`OTLP sink: ${otlp.spans} spans in ${otlp.batches} batches (${Object.entries(otlp.byService).map(([name, n]) => `${name} ${n}`).join(', ')})`);
   const c = stack.config;
   return {
     legs,
@@ -179,6 +201,7 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       LOG_LEVEL: c.LOG_LEVEL,
       ...o.env,
     },
+    otlp,
   };
 }
 
@@ -225,6 +248,13 @@ async function main(): Promise<void> {
     shape: stacks.flatMap((s) => s.shape),
     overload: stacks.flatMap((s) => s.overload),
     reserve,
+    cost: o.compare.length
+      ? {
+          factors: o.compare,
+          rows: costRows(o.compare, saga),
+          otlp: stacks.flatMap((s) => (s.otlp ? [{ ...s.config, ...s.otlp }] : [])),
+        }
+      : undefined,
     worker: {
       rssPeakMiB: Math.max(0, ...legs.filter((l) => l.kind === 'ours').map((l) => l.workerRssPeakMiB)),
       vmHwmMiB: stacks[0]?.vmHwmMiB,
@@ -236,6 +266,7 @@ async function main(): Promise<void> {
   writeFileSync(`${output}.json`, JSON.stringify(results, null, 2) + '\n');
   writeFileSync(`${output}.md`, renderMarkdown(results));
   if (saga.length) console.log(`\nSagas end to end vs the ceiling\n\n${sagaTable(saga)}\n\nCPU-seconds per order\n\n${cpuTable(saga)}`);
+  if (results.cost) console.log(`\nWhat ${results.cost.factors.join(' and ')} cost\n\n${costTable(results.cost.rows)}${results.cost.otlp.length ? `\n\nOTLP sink\n${otlpLines(results.cost.otlp).join('\n')}` : ''}`);
   if (results.shape.length) console.log(`\nSaga shape per kind\n\n${shapeTable(results.shape)}\n\nCPU-seconds per saga of each kind\n\n${shapeCpuTable(results.shape)}`);
   if (results.overload.length) console.log(`\nOverload\n\n${overloadTable(results.overload)}`);
   if (reserve) console.log(`\nReservation vs pgbench\n\n${formatReserveTable(reserve.rows)}`);

@@ -16,12 +16,9 @@ import { randomOrderBody } from './products';
 import type { LatencySummary } from './stats';
 import { runClosedLoopFor, summarize } from './stats';
 
-export interface LegResult {
+/** Where it ran (StackConfiguration): the Temporal persistence mode, worker processes, history shards, --compare setting. */
+export interface LegResult extends StackConfiguration {
   kind: 'ours' | 'ceiling';
-  /** Where it ran: the Temporal persistence mode, worker processes, history shards (postgres mode). */
-  persistence: string;
-  workers: number;
-  shards?: number;
   /** ours: the workflow type the orders were placed with (--variants); ceiling: ceilingWorkflow. */
   variant: string;
   concurrency: number;
@@ -89,13 +86,10 @@ async function runLeg(
   const elapsed = (performance.now() - started) / 1000;
   if (kind === 'ours') await sleep(ctx.oursSettleMs);
   const { cpu, workerRssPeakMiB } = meter.finish();
-  const { persistence, workers, shards } = ctx.configuration;
   const orders = placement.length + failed;
   return {
     kind,
-    persistence,
-    workers,
-    shards,
+    ...ctx.configuration,
     variant,
     concurrency,
     orders,

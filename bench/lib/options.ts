@@ -35,7 +35,13 @@
  *   --env KEY=VALUE                   a setting for every process of the stack (repeatable), e.g.
  *                                     --env PAYLOAD_ENCRYPTION_KEYS=… --env OTEL_EXPORTER_OTLP_ENDPOINT=http://…
  *                                     (encryption off: --env NODE_ENV=development --env PAYLOAD_ENCRYPTION=off,
- *                                     since the stack runs with NODE_ENV=production, which refuses it)
+ *                                     since the stack runs with NODE_ENV=production, which refuses it; --compare
+ *                                     does this for you)
+ *   --compare encryption,tracing      what payload encryption and tracing cost: one stack per setting (encryption off,
+ *                                     the defaults, tracing on; all with NODE_ENV=development, which allows clear-text
+ *                                     payloads), the same legs on each (default: saga only), then a table of sagas/s
+ *                                     and POST /orders p50 per setting with its ratio to the factor turned off. Tracing
+ *                                     exports to an OTLP/HTTP sink inside the bench, which counts the spans it receives
  *   --products 20                     products the orders draw from (ample stock)
  *   --output bench/results/latest     writes <output>.json and <output>.md
  *   --quick                           a smoke check: every leg a few seconds (duration 3, runs 1, warm-up 2,
@@ -49,6 +55,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { TEMPORAL_MODES } from '../../devtools/launcher/temporal';
+import type { CostFactor } from './cost-settings';
+import { COMPARED_SETTINGS, COST_FACTORS, costSettings } from './cost-settings';
 
 export const ALL_LEGS = ['saga', 'ceiling', 'shape', 'overload', 'reserve'] as const;
 export type LegName = (typeof ALL_LEGS)[number];
@@ -71,6 +79,8 @@ export interface BenchOptions {
   overloadSeconds: number;
   reserveSeconds: number;
   env: Record<string, string>;
+  /** --compare: one stack per setting these factors need (see cost.ts); empty: one stack per configuration. */
+  compare: CostFactor[];
   products: number;
   output: string;
   quick: boolean;
@@ -101,6 +111,7 @@ function positiveInt(name: string, value: string): number {
 /** Parses argv (after the script name); `env` supplies TEMPORAL_PERSISTENCE and WORKERS defaults. */
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const quick = argv.includes('--quick');
+  let legsGiven = false;
   const o: BenchOptions = {
     persistence: [env.TEMPORAL_PERSISTENCE || 'dev'],
     workers: env.WORKERS ? positiveInts('workers', env.WORKERS) : [1],
@@ -118,6 +129,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     overloadSeconds: quick ? 5 : 20,
     reserveSeconds: quick ? 1 : 3,
     env: {},
+    compare: [],
     products: 20,
     output: 'bench/results/latest',
     quick,
@@ -160,6 +172,14 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         const unknown = legs.filter((l) => !(ALL_LEGS as readonly string[]).includes(l));
         if (unknown.length || legs.length === 0) throw new UsageError(`--legs: unknown leg(s) ${unknown.join(', ') || '(none given)'}; known: ${ALL_LEGS.join(', ')}`);
         o.legs = legs as LegName[];
+        legsGiven = true;
+        break;
+      }
+      case 'compare': {
+        const factors = list(value);
+        const unknown = factors.filter((f) => !(COST_FACTORS as readonly string[]).includes(f));
+        if (unknown.length || factors.length === 0) throw new UsageError(`--compare: unknown factor(s) ${unknown.join(', ') || '(none given)'}; known: ${COST_FACTORS.join(', ')}`);
+        o.compare = factors as CostFactor[];
         break;
       }
       case 'variants':
@@ -200,6 +220,12 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         throw new UsageError(`unknown option --${name} (see --help)`);
     }
   }
+  if (o.compare.length) {
+    if (!legsGiven) o.legs = ['saga'];
+    if (!o.legs.includes('saga')) throw new UsageError('--compare reads its table off the saga leg: add saga to --legs');
+    const clash = COMPARED_SETTINGS.filter((key) => key in o.env);
+    if (clash.length) throw new UsageError(`--compare sets ${clash.join(', ')} itself: drop --env ${clash.join(', ')}`);
+  }
   const known = Object.keys(TEMPORAL_MODES);
   const unsupported = o.persistence.filter((m) => !known.includes(m));
   if (unsupported.length) {
@@ -210,20 +236,27 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   return o;
 }
 
-/** One stack of a bench run: which Temporal, how many workers, how many history shards (postgres only). */
+/**
+ * One stack of a bench run: which Temporal, how many workers, how many history shards (postgres only), and with
+ * --compare which setting (see cost.ts).
+ */
 export interface StackConfiguration {
   persistence: string;
   workers: number;
   /** undefined: the mode has no shard setting (the dev server has one shard). */
   shards?: number;
+  /** --compare only: the setting's name (`encryption-off`, `default`, `tracing-on`). */
+  setting?: string;
 }
 
-/** Every combination asked for; shards multiply only the postgres mode. */
+/** Every combination asked for; shards multiply only the postgres mode, settings every stack kind. */
 export function stackConfigurations(o: BenchOptions): StackConfiguration[] {
-  return o.persistence.flatMap((persistence) =>
+  const kinds = o.persistence.flatMap((persistence) =>
     o.workers.flatMap((workers) => (persistence === 'postgres' ? o.shards.map((shards) => ({ persistence, workers, shards })) : [{ persistence, workers }])),
   );
+  if (o.compare.length === 0) return kinds;
+  return kinds.flatMap((kind) => costSettings(o.compare).map((s) => ({ ...kind, setting: s.name })));
 }
 
 export const describeConfiguration = (c: StackConfiguration) =>
-  `${c.persistence}, ${c.workers} worker${c.workers > 1 ? 's' : ''}${c.shards ? `, ${c.shards} shard${c.shards > 1 ? 's' : ''}` : ''}`;
+  `${c.persistence}, ${c.workers} worker${c.workers > 1 ? 's' : ''}${c.shards ? `, ${c.shards} shard${c.shards > 1 ? 's' : ''}` : ''}${c.setting ? `, ${c.setting}` : ''}`;

@@ -9,11 +9,9 @@ import { LegMeter } from './meter';
 import { randomOrderBody } from './products';
 import type { LatencySummary } from './stats';
 import { summarize } from './stats';
+import type { StackConfiguration } from './options';
 
-export interface OverloadResult {
-  persistence: string;
-  workers: number;
-  shards?: number;
+export interface OverloadResult extends StackConfiguration {
   /** Concurrent customers, each placing one order after another (a new customer every time). */
   customers: number;
   seconds: number;
@@ -101,11 +99,8 @@ export async function runOverloadLeg(ctx: LegContext, apiService: string, custom
   const count = (...statuses: string[]) => statuses.reduce((n, s) => n + (byStatus[s] ?? 0), 0);
   const latency = Object.fromEntries([...latencies].map(([s, l]) => [s, summarize(l)]));
   latency.all = summarize([...latencies.values()].flat());
-  const { persistence, workers, shards } = ctx.configuration;
   return {
-    persistence,
-    workers,
-    shards,
+    ...ctx.configuration,
     customers,
     seconds: elapsed,
     answers: latency.all.count,

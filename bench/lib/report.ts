@@ -9,6 +9,8 @@ import { describeConfiguration } from './options';
 import type { OverloadResult } from './overload';
 import type { ShapeResult } from './shape';
 import { mean } from './stats';
+import type { CostRow, OtlpReceived } from './cost-table';
+import { costTable, otlpLines } from './cost-table';
 
 export interface BenchResults {
   benchmark: 'saga';
@@ -28,13 +30,12 @@ export interface BenchResults {
   shape: ShapeResult[];
   overload: OverloadResult[];
   reserve?: ReserveComparison;
+  /** --compare: each factor's baseline and factor-on rows, and what the OTLP sink received from each traced stack. */
+  cost?: { factors: string[]; rows: CostRow[]; otlp: OtlpReceived[] };
   worker: { rssPeakMiB: number; vmHwmMiB?: number; startToPollingMs: number[] };
 }
 
-export interface SagaRow {
-  persistence: string;
-  workers: number;
-  shards?: number;
+export interface SagaRow extends StackConfiguration {
   /** The workflow type of ours (--variants). */
   variant: string;
   concurrency: number;
@@ -58,18 +59,19 @@ function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
   return out;
 }
 
-const sameStack = (a: StackConfiguration, b: StackConfiguration) => a.persistence === b.persistence && a.workers === b.workers && a.shards === b.shards;
+const sameStack = (a: StackConfiguration, b: StackConfiguration) => a.persistence === b.persistence && a.workers === b.workers && a.shards === b.shards && a.setting === b.setting;
+const stackOf = (l: LegResult): StackConfiguration => ({ persistence: l.persistence, workers: l.workers, shards: l.shards, setting: l.setting });
 
 /** One row per configuration × variant × concurrency: the runs of each side pooled (means of the per-run figures). */
 export function summarizeSaga(legs: LegResult[]): SagaRow[] {
   const keys = new Map<string, { config: StackConfiguration; variant: string; concurrency: number }>();
   for (const l of legs.filter((x) => x.kind === 'ours')) {
-    const config = { persistence: l.persistence, workers: l.workers, shards: l.shards };
+    const config = stackOf(l);
     keys.set(JSON.stringify([config, l.variant, l.concurrency]), { config, variant: l.variant, concurrency: l.concurrency });
   }
   // Ceiling legs without an ours leg beside them still get a row.
   for (const l of legs.filter((x) => x.kind === 'ceiling')) {
-    const config = { persistence: l.persistence, workers: l.workers, shards: l.shards };
+    const config = stackOf(l);
     if (![...keys.values()].some((k) => sameStack(k.config, config) && k.concurrency === l.concurrency))
       keys.set(JSON.stringify([config, '–', l.concurrency]), { config, variant: '–', concurrency: l.concurrency });
   }
@@ -300,6 +302,17 @@ export function renderMarkdown(results: BenchResults): string {
           '',
           overloadTable(results.overload),
           '',
+        ]
+      : []),
+    ...(results.cost
+      ? [
+          `## What ${results.cost.factors.join(' and ')} cost`,
+          '',
+          'One stack per setting, the same legs on each, all with NODE_ENV=development (production refuses clear-text payloads); each factor is compared off (the baseline) and on with everything else at its default (payloads encrypted, no tracing). Tracing on exports every span over OTLP/HTTP to a sink inside the bench process, which answers at once (its CPU counts as the driver’s). Stacks run one after another, so the ratios also carry whatever else the machine did meanwhile.',
+          '',
+          costTable(results.cost.rows),
+          '',
+          ...(results.cost.otlp.length ? ['Spans the OTLP sink received (warm-up and every run):', '', ...otlpLines(results.cost.otlp), ''] : []),
         ]
       : []),
     ...(results.reserve

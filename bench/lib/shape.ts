@@ -7,6 +7,7 @@ import { placeOrderAs } from './legs';
 import type { CpuBreakdown } from './meter';
 import { LegMeter, perSaga } from './meter';
 import { mean, runClosedLoop } from './stats';
+import type { StackConfiguration } from './options';
 
 /** temporal.api.enums.v1.EventType values (the client's histories carry them as numbers). */
 const EventType = { WORKFLOW_TASK_COMPLETED: 7, ACTIVITY_TASK_SCHEDULED: 10, MARKER_RECORDED: 25 } as const;
@@ -38,10 +39,7 @@ export interface HistoryShape {
   otherMarkers: number;
 }
 
-export interface ShapeResult {
-  persistence: string;
-  workers: number;
-  shards?: number;
+export interface ShapeResult extends StackConfiguration {
   variant: string;
   sagaKind: SagaKind;
   /** Sagas placed; `completed` of them closed with the kind's final status, and their histories were read. */
@@ -127,11 +125,8 @@ export async function runShapeLeg(ctx: LegContext, kind: SagaKind, sagas: number
   const { cpu } = meter.finish();
   const shapes = await Promise.all(workflowIds.map((id) => readShape(ctx.temporal, id)));
   const avg = (key: keyof HistoryShape) => mean(shapes.map((s) => s[key]));
-  const { persistence, workers, shards } = ctx.configuration;
   return {
-    persistence,
-    workers,
-    shards,
+    ...ctx.configuration,
     variant,
     sagaKind: kind,
     sagas,
