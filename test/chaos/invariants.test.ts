@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client as PgClient } from 'pg';
 import { prepareDatabase } from '../../devtools/launcher/database';
-import { MONEY, checkInvariants } from '../../chaos/lib/invariants';
+import { MONEY, answersAgree, checkInvariants } from '../../chaos/lib/invariants';
 
 /**
  * The invariant checker must fail loudly: on a consistent state it finds nothing, and each kind of breach planted in
@@ -177,5 +177,15 @@ describe('invariant checker', () => {
     const subjects = new Set(expected.map(([subject]) => subject).concat(paidWithRefundedStray, cancelledRefunded));
     const found = (await check()).violations.filter((v) => subjects.has(v.subject)).map((v): [string, string] => [v.subject, v.invariant]);
     expect(found.sort()).toEqual(expected.sort());
+  });
+});
+
+describe('answers to one idempotency key', () => {
+  it('agree when they share one final status; a provisional 202 may precede it', () => {
+    expect(answersAgree([201, 201])).toBe(true);
+    expect(answersAgree([202, 201])).toBe(true);
+    expect(answersAgree([202, 409])).toBe(true);
+    expect(answersAgree([201, 409])).toBe(false);
+    expect(answersAgree([202, 201, 409])).toBe(false);
   });
 });
