@@ -130,9 +130,8 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       follower: new OrderFollower(db),
       temporal,
       driverBackendPids: rows.map((r) => r.pid),
-      foldCeilingStatusWrites: env.BENCH_CEILING_FOLDED === '1',
       apiFor,
-      oursSettleMs: stack.config.CANCEL_WINDOW + 1000,
+      settleMs: stack.config.CANCEL_WINDOW + 1000,
     };
     const saga = o.legs.includes('saga');
     const ceiling = o.legs.includes('ceiling');

@@ -5,7 +5,7 @@ export function createCeilingActivities(): CeilingActivities {
   return {
     async ceilingRecord() {},
     async ceilingReserve() {
-      return { totalCents: 1 };
+      return { totalCents: 2500 };
     },
     async ceilingRequestPayment(id) {
       return { paymentId: `pay_${id}` };

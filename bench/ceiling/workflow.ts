@@ -1,68 +1,80 @@
-import { condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, patched, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { LOCAL_STEPS, localNotificationOptions } from '../../workflows/order/activities-proxy';
+import { ORDER_SAGA_V2 } from '../../workflows/order/workflow';
 import { OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
 
 /**
- * The engine's ceiling for the order saga (bench/saga.ts): the same Temporal shape with the business removed.
- * One update-with-start answered after the same steps, the same number and kind of activities (local for the
- * bookkeeping writes, regular for the rest, all no-ops), the same search-attribute upserts, one signal standing
- * in for the payment webhook. The benchmark compares the real saga's throughput and latency against this.
- * It ends once the confirmation "notification" is done, which is the point the benchmark follows the saga to.
+ * The engine's ceiling for the order saga (bench/saga.ts): a paid order of the current saga (workflows/order/saga.ts)
+ * in Temporal terms, with the business removed. The same commands in the same workflow tasks: the version marker,
+ * the same local activities with the same options (each doing nothing), one search-attribute upsert per status
+ * change, the update-with-start answered after the payment request, the payment wait (a signal stands in for the
+ * webhook), the notification beside the cancellation window's timer, then COMPLETED. test/bench/ceiling-shape.test.ts
+ * keeps its history the shape of a paid saga's (events, workflow tasks, activity tasks, local activities).
  */
 export interface CeilingActivities {
-  ceilingRecord(step: string): Promise<void>;
+  /** Stands in for createOrderRecord and for recordOrderStatus (the endings' status write). */
+  ceilingRecord(id: string, status: string): Promise<void>;
+  /** reserveOrderStock, which writes RESERVED itself. */
   ceilingReserve(id: string): Promise<{ totalCents: number }>;
+  /** requestPayment, which writes AWAITING_PAYMENT itself. */
   ceilingRequestPayment(id: string): Promise<{ paymentId: string }>;
+  /** commitOrderStock, which writes PAID itself. */
   ceilingCommit(id: string): Promise<void>;
   ceilingNotify(id: string): Promise<void>;
 }
 
+/** The saga's own settings, so its timers are the saga's too. */
 export interface CeilingInput {
   id: string;
+  paymentTimeoutMs: number;
   cancelWindowMs: number;
-  /**
-   * What-if (BENCH_CEILING_FOLDED=1): the status writes after reserve, payment request and commit folded into
-   * those activities instead of local activities of their own — what restructuring the saga that way would save.
-   */
-  foldStatusWrites?: boolean;
+  notifyMaxAttempts: number;
 }
 
 export const ceilingPlaceUpdate = defineUpdate<{ outcome: 'accepted' }>('ceilingPlace');
 export const ceilingPaidSignal = defineSignal('ceilingPaid');
 
-// The saga's timeouts, so a retry or a slow step would behave the same way.
-const local = proxyLocalActivities<CeilingActivities>({ startToCloseTimeout: '10s' });
-const db = proxyActivities<CeilingActivities>({ startToCloseTimeout: '10s' });
-const provider = proxyActivities<CeilingActivities>({ startToCloseTimeout: '15s' });
+const record = proxyLocalActivities<CeilingActivities>(LOCAL_STEPS.createOrderRecord).ceilingRecord;
+const recordStatus = proxyLocalActivities<CeilingActivities>(LOCAL_STEPS.recordOrderStatus).ceilingRecord;
+const reserve = proxyLocalActivities<CeilingActivities>(LOCAL_STEPS.reserveOrderStock).ceilingReserve;
+const requestPayment = proxyLocalActivities<CeilingActivities>(LOCAL_STEPS.requestPayment).ceilingRequestPayment;
+const commit = proxyLocalActivities<CeilingActivities>(LOCAL_STEPS.commitOrderStock).ceilingCommit;
 
 export async function ceilingWorkflow(input: CeilingInput): Promise<void> {
-  let placed = false;
+  // orderWorkflow's version dispatch: a marker and its TemporalChangeVersion upsert in the first workflow task.
+  patched(ORDER_SAGA_V2);
+  const notify = proxyLocalActivities<CeilingActivities>(localNotificationOptions(input.notifyMaxAttempts)).ceilingNotify;
+  let accepted = false;
   let paid = false;
   setHandler(ceilingPlaceUpdate, async () => {
-    await condition(() => placed);
+    await condition(() => accepted);
     return { outcome: 'accepted' as const };
   });
   setHandler(ceilingPaidSignal, () => {
     paid = true;
   });
 
-  const status = async (next: string) => {
-    if (!input.foldStatusWrites) await local.ceilingRecord(next);
-    upsertSearchAttributes([{ key: OrderStatusKey, value: next }]);
-  };
+  let totalCents = 0;
+  // The saga's statusWritten: one upsert per change, the total riding along once priced.
+  const statusWritten = (status: string) =>
+    upsertSearchAttributes([{ key: OrderStatusKey, value: status }, ...(totalCents > 0 ? [{ key: OrderTotalCentsKey, value: totalCents }] : [])]);
 
-  await local.ceilingRecord('PENDING'); // createOrderRecord
-  const { totalCents } = await db.ceilingReserve(input.id);
-  upsertSearchAttributes([{ key: OrderTotalCentsKey, value: totalCents }]);
-  await status('RESERVED');
-  await provider.ceilingRequestPayment(input.id);
-  await status('AWAITING_PAYMENT');
-  placed = true;
+  await record(input.id, 'PENDING');
+  ({ totalCents } = await reserve(input.id));
+  statusWritten('RESERVED');
+  await requestPayment(input.id);
+  statusWritten('AWAITING_PAYMENT');
+  accepted = true; // the saga's accepted(): the placement is answered from here
 
-  await condition(() => paid, '15m');
-  await db.ceilingCommit(input.id);
-  await status('PAID');
-  const notified = db.ceilingNotify(input.id);
-  // The saga's cancellation window starts here too; the ceiling does not wait it out.
-  void condition(() => false, input.cancelWindowMs);
-  await notified;
+  await condition(() => paid, input.paymentTimeoutMs, { summary: 'Wait for the payment webhook' });
+  await commit(input.id);
+  statusWritten('PAID');
+
+  // The confirmation runs beside the cancellation window, which the ceiling waits out like the saga (nobody cancels).
+  const confirmation = notify(input.id);
+  await condition(() => false, input.cancelWindowMs, { summary: 'Cancellation window' });
+  await confirmation;
+
+  await recordStatus(input.id, 'COMPLETED');
+  statusWritten('COMPLETED');
 }

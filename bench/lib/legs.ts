@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { ceilingWorkflow, CeilingInput } from '../ceiling/workflow';
-import { ceilingPaidSignal, ceilingPlaceUpdate } from '../ceiling/workflow';
-import { CustomerIdKey, OrderIdKey, OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
+import { payCeiling, placeCeiling } from '../ceiling/client';
+import type { CeilingInput } from '../ceiling/workflow';
 import type { System } from '../../devtools/launcher';
 import { exchange, sleep } from '../../chaos/lib/http';
 import type { BenchCustomer } from './customers';
@@ -46,15 +44,14 @@ export interface LegContext {
   temporal: Client;
   /** PostgreSQL backends that belong to the driver, not to the system under test. */
   driverBackendPids: number[];
-  /** BENCH_CEILING_FOLDED: run the ceiling's what-if shape (see CeilingInput.foldStatusWrites). */
-  foldCeilingStatusWrites: boolean;
   /** The API service that places orders of a workflow type (see benchServices). */
   apiFor: (variant: string) => string;
   /**
-   * How long an ours leg keeps measuring CPU after its last saga was followed to PAID: the CANCEL_WINDOW and a
-   * second, so that every saga's completion step is counted in its own leg and none spills into the next one.
+   * How long a leg keeps measuring CPU after its last saga was followed to PAID + confirmation: the CANCEL_WINDOW and
+   * a second, so that every saga's completion step (the ceiling's too) is counted in its own leg and none spills into
+   * the next one.
    */
-  oursSettleMs: number;
+  settleMs: number;
 }
 
 async function runLeg(
@@ -84,7 +81,7 @@ async function runLeg(
     }
   });
   const elapsed = (performance.now() - started) / 1000;
-  if (kind === 'ours') await sleep(ctx.oursSettleMs);
+  await sleep(ctx.settleMs);
   const { cpu, workerRssPeakMiB } = meter.finish();
   const orders = placement.length + failed;
   return {
@@ -140,34 +137,17 @@ export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number
 /**
  * The engine's ceiling: the no-op workflow of the same shape (bench/ceiling/workflow.ts), started the way the API starts
  * a saga (update-with-start, the same policies and search attributes), signalled as the webhook would, and followed
- * to its end (its confirmation step).
+ * to the same point as ours: the workflow task that handled the signal (PAID + confirmation) has completed. Like the
+ * saga, it then completes once CANCEL_WINDOW has run out.
  */
 export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: number): Promise<LegResult> {
+  const { TEMPORAL_TASK_QUEUE, PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS } = ctx.stack.config;
   return runLeg('ceiling', 'ceilingWorkflow', ctx, concurrency, seconds, async () => {
-    const id = randomUUID();
-    const workflowId = `ceiling-${id}`;
-    const input: CeilingInput = { id, cancelWindowMs: ctx.stack.config.CANCEL_WINDOW, foldStatusWrites: ctx.foldCeilingStatusWrites };
+    const input: CeilingInput = { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS };
     const t0 = performance.now();
-    await ctx.temporal.workflow.executeUpdateWithStart(ceilingPlaceUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof ceilingWorkflow>('ceilingWorkflow', {
-        workflowId,
-        taskQueue: ctx.stack.config.TEMPORAL_TASK_QUEUE,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OrderIdKey, value: id },
-          { key: CustomerIdKey, value: 'bench-customer' },
-          { key: OrderStatusKey, value: 'PENDING' },
-          { key: OrderTotalCentsKey, value: 0 },
-        ],
-        staticSummary: `Ceiling ${id.slice(0, 8)}`,
-      }),
-    });
+    await placeCeiling(ctx.temporal, TEMPORAL_TASK_QUEUE, input);
     const placedMs = performance.now() - t0;
-    const handle = ctx.temporal.workflow.getHandle<typeof ceilingWorkflow>(workflowId);
-    await handle.signal(ceilingPaidSignal);
-    await handle.result();
+    await payCeiling(ctx.temporal, input.id);
     return { placedMs, doneMs: performance.now() - t0 };
   });
 }

@@ -5,7 +5,8 @@
  * Legs (--legs, comma-separated, default saga,ceiling,shape,overload,reserve):
  *   saga      tok_visa orders through POST /orders, closed loop at each --concurrency, followed to PAID +
  *             confirmation: sagas/s, POST latency, CPU-s per saga by process, worker peak RSS. Once per --variants.
- *   ceiling   the no-op workflow of the same shape (bench/ceiling/workflow.ts) at the same C on the same stack.
+ *   ceiling   the no-op workflow of a paid saga's shape (bench/ceiling/workflow.ts) at the same C on the same stack,
+ *             followed to the same point (PAID + confirmation).
  *   shape     per saga kind (paid, declined, timeout, cancelled, refunded): --shape-sagas orders of that kind, each
  *             followed until its workflow closes; events, workflow tasks, activity tasks and local activities read
  *             from the histories, CPU-s per saga by process and for the machine. Once per --variants.
@@ -26,7 +27,8 @@
  *   --variants orderWorkflow[,T2]     workflow types the saga and shape legs place orders with; the first is the
  *                                     product's (started by the API as built); each other type T gets an API that
  *                                     starts T instead (bench/variants/api.ts) and must be registered by the
- *                                     bench worker (bench/ceiling/workflows.ts)
+ *                                     bench worker (bench/ceiling/workflows.ts); legacyOrderWorkflow is the
+ *                                     earlier (v1) saga, so orderWorkflow,legacyOrderWorkflow compares the two
  *   --shape-sagas 40                  orders per saga kind in the shape leg (placed 8 at a time)
  *   --payment-timeout 10s             PAYMENT_TIMEOUT of the stack (the timeout kind waits it out)
  *   --cancel-window 5s                CANCEL_WINDOW of the stack (paid sagas complete after it; refunds cancel within it)
@@ -50,8 +52,7 @@
  *
  * Environment: BENCH_DATABASE_URL (default: DATABASE_URL's server, database order_saga_bench),
  * BENCH_TEMPORAL_DYNAMIC_CONFIG="key=value;key=value" or "none" (default: npm start's dev-server flags),
- * BENCH_CEILING_FOLDED=1 (a what-if ceiling, see bench/ceiling/workflow.ts), and any service setting
- * (WORKER_MAX_CONCURRENT_ACTIVITIES, DATABASE_POOL_MAX, …), which the services inherit.
+ * and any service setting (WORKER_MAX_CONCURRENT_ACTIVITIES, DATABASE_POOL_MAX, …), which the services inherit.
  */
 import { readFileSync } from 'node:fs';
 import { TEMPORAL_MODES } from '../../devtools/launcher/temporal';

@@ -16,12 +16,13 @@ function quietRuntime() {
   Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'ERROR') ?? 'ERROR') });
 }
 
-export async function startTestWorker(options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>) {
+/** `workflowsPath`: other workflows than the product's (the bench's), bundled when the worker is created. */
+export async function startTestWorker(options: Omit<WorkerOptions, 'connection' | 'workflowBundle'>) {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
-    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+    ...(options.workflowsPath ? {} : { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } }),
     // Encrypted payloads and (when a test started tracing) tracing interceptors, as the real worker has.
     ...temporalWorkerOptions(testConfig()),
     ...options,

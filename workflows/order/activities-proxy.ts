@@ -65,20 +65,30 @@ export const { restockOrder } = step(COMPENSATION, 'Restock refunded items');
  * by order). Cancellation waits for the attempt in flight, like the forward steps above.
  */
 const LOCAL_RETRY_THRESHOLD = '10s';
-const localStep = (options: ActivityOptions, summary: string) =>
-  proxyLocalActivities<OrderActivities>({
-    startToCloseTimeout: options.startToCloseTimeout,
-    retry: options.retry,
-    localRetryThreshold: LOCAL_RETRY_THRESHOLD,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    summary,
-  });
+const localStep = (options: ActivityOptions, summary: string): LocalActivityOptions => ({
+  startToCloseTimeout: options.startToCloseTimeout,
+  retry: options.retry,
+  localRetryThreshold: LOCAL_RETRY_THRESHOLD,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  summary,
+});
+/**
+ * The options of each local activity of the current saga. The bench's no-op ceiling workflow
+ * (bench/ceiling/workflow.ts) runs its stand-ins with these same options, so it mirrors the saga step for step.
+ */
+export const LOCAL_STEPS = {
+  createOrderRecord: { ...BOOKKEEPING, summary: 'Record the order (PENDING)' },
+  recordOrderStatus: { ...BOOKKEEPING, summary: 'Record the order status' },
+  reserveOrderStock: localStep(DATABASE, 'Reserve stock (row locks) → RESERVED'),
+  requestPayment: localStep(PAYMENT_REQUEST, 'Request payment from the provider → AWAITING_PAYMENT'),
+  commitOrderStock: localStep(DATABASE, 'Commit reserved stock (sale) → PAID'),
+} satisfies Record<string, LocalActivityOptions>;
 export const local = {
-  createOrderRecord: proxyLocalActivities<OrderActivities>({ ...BOOKKEEPING, summary: 'Record the order (PENDING)' }).createOrderRecord,
-  recordOrderStatus: proxyLocalActivities<OrderActivities>({ ...BOOKKEEPING, summary: 'Record the order status' }).recordOrderStatus,
-  reserveOrderStock: localStep(DATABASE, 'Reserve stock (row locks) → RESERVED').reserveOrderStock,
-  requestPayment: localStep(PAYMENT_REQUEST, 'Request payment from the provider → AWAITING_PAYMENT').requestPayment,
-  commitOrderStock: localStep(DATABASE, 'Commit reserved stock (sale) → PAID').commitOrderStock,
+  createOrderRecord: proxyLocalActivities<OrderActivities>(LOCAL_STEPS.createOrderRecord).createOrderRecord,
+  recordOrderStatus: proxyLocalActivities<OrderActivities>(LOCAL_STEPS.recordOrderStatus).recordOrderStatus,
+  reserveOrderStock: proxyLocalActivities<OrderActivities>(LOCAL_STEPS.reserveOrderStock).reserveOrderStock,
+  requestPayment: proxyLocalActivities<OrderActivities>(LOCAL_STEPS.requestPayment).requestPayment,
+  commitOrderStock: proxyLocalActivities<OrderActivities>(LOCAL_STEPS.commitOrderStock).commitOrderStock,
 };
 
 /**
@@ -86,13 +96,17 @@ export const local = {
  * them (no task of their own), retried NOTIFY_MAX_ATTEMPTS times, and recorded FAILED by the activity when out of
  * attempts; they never fail the order.
  */
-export function localNotificationStep(maxAttempts: number) {
-  return proxyLocalActivities<OrderActivities>({
+export function localNotificationOptions(maxAttempts: number): LocalActivityOptions {
+  return {
     startToCloseTimeout: '10s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: maxAttempts },
     localRetryThreshold: LOCAL_RETRY_THRESHOLD,
     summary: 'Notify the customer',
-  }).sendNotification;
+  };
+}
+
+export function localNotificationStep(maxAttempts: number) {
+  return proxyLocalActivities<OrderActivities>(localNotificationOptions(maxAttempts)).sendNotification;
 }
 
 /** Notifications retry NOTIFY_MAX_ATTEMPTS times (from config, so built per saga) and never fail the order. */

@@ -1,0 +1,66 @@
+import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { CustomerIdKey, OrderIdKey, OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
+import type { CeilingInput, ceilingWorkflow } from './workflow';
+import { ceilingPaidSignal, ceilingPlaceUpdate } from './workflow';
+
+/** How a driver (the bench's ceiling leg, the shape test) runs the ceiling workflow: placed as the API places an order, paid as the webhook pays it. */
+
+export const ceilingWorkflowId = (id: string) => `ceiling-${id}`;
+
+/**
+ * Starts the ceiling the way the API starts a saga (update-with-start, the same policies and search attributes) and
+ * resolves with the update's answer, given after the payment request like the saga's placement.
+ */
+export async function placeCeiling(client: Client, taskQueue: string, input: CeilingInput): Promise<void> {
+  await client.workflow.executeUpdateWithStart(ceilingPlaceUpdate, {
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof ceilingWorkflow>('ceilingWorkflow', {
+      workflowId: ceilingWorkflowId(input.id),
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: OrderIdKey, value: input.id },
+        { key: CustomerIdKey, value: 'bench-customer' },
+        { key: OrderStatusKey, value: 'PENDING' },
+        { key: OrderTotalCentsKey, value: 0 },
+      ],
+      staticSummary: `Ceiling ${input.id.slice(0, 8)}`,
+    }),
+  });
+}
+
+/** Signals the payment as the webhook would and resolves once the ceiling has committed and sent its confirmation. */
+export async function payCeiling(client: Client, id: string): Promise<void> {
+  const workflowId = ceilingWorkflowId(id);
+  await client.workflow.getHandle(workflowId).signal(ceilingPaidSignal);
+  await untilSignalHandled(client, workflowId, ceilingPaidSignal.name);
+}
+
+const { EventType } = temporal.api.enums.v1;
+
+/**
+ * Resolves once a workflow task has completed after the workflow received `signalName`: everything that task did
+ * (its local activities, upserts and timers) is then in the history. Long-polls the history (each call returns as
+ * soon as new events are written), so it adds no workflow task, query or event to the workflow it follows.
+ */
+async function untilSignalHandled(client: Client, workflowId: string, signalName: string): Promise<void> {
+  let nextPageToken: Uint8Array | undefined;
+  let signalled = false;
+  for (;;) {
+    const page = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId },
+      waitNewEvent: true,
+      nextPageToken,
+    });
+    for (const e of page.history?.events ?? []) {
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && e.workflowExecutionSignaledEventAttributes?.signalName === signalName) signalled = true;
+      else if (signalled && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) return;
+    }
+    if (!page.nextPageToken?.length) throw new Error(`workflow ${workflowId} closed before a workflow task followed its ${signalName} signal`);
+    nextPageToken = page.nextPageToken;
+  }
+}
