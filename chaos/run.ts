@@ -14,7 +14,7 @@ import { describeMachine } from '../devtools/machine';
 import { System } from '../devtools/launcher';
 import { loadLauncherSettings } from '../devtools/launcher/settings';
 import { loadConfig } from '../src/config';
-import { PROJECT_ROOT } from '../devtools/temporal-cli';
+import { PROJECT_ROOT } from '../devtools/project-root';
 import { runChaos } from './lib/chaos-run';
 import { chaosMarkdown, formatChaosSummary } from './lib/summary';
 

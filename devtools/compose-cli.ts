@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findGo, TOOLS_DIR } from './temporal-cli';
+import { findGo, TOOLS_DIR } from './go-tools';
 
 /** Pinned Docker Compose v2, used only to check docker-compose.yml (`config -q`); no Docker engine is needed. */
 export const COMPOSE_MODULE = 'github.com/docker/compose/v2';

@@ -1,22 +1,24 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { ensureGoTool } from './temporal-cli';
+import { ensureGoTool } from './go-tools';
 
 /** Stripe's API mock, pinned: it answers the Stripe API from fixtures (stateless) and validates every request. */
-export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock@v0.203.0';
+export const STRIPE_MOCK_VERSION = 'v0.203.0';
 
 /** stripe-mock (STRIPE_MOCK, .tools/stripe-mock, PATH, or built). */
 export function ensureStripeMock(log?: (msg: string) => void): string {
   return ensureGoTool(
     {
+      label: 'stripe-mock',
+      pkg: 'github.com/stripe/stripe-mock',
+      version: STRIPE_MOCK_VERSION,
       binary: 'stripe-mock',
       envVar: 'STRIPE_MOCK',
-      module: STRIPE_MOCK_MODULE,
-      label: 'stripe-mock',
+      pathName: 'stripe-mock',
       goVersion: '1.21',
       otherWays: ['a package manager: `brew install stripe/stripe-mock/stripe-mock`'],
     },
-    log,
+    { log },
   );
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
@@ -9,7 +9,8 @@ import type { Config } from '../src/config';
 import type { TemporalConnectionOptions } from '../src/temporal/connection';
 import { ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { answers, waitUntil } from './launcher/ports';
-import { findGo, TOOLS_DIR } from './temporal-cli';
+import type { GoTool } from './go-tools';
+import { ensureGoTool } from './go-tools';
 
 /**
  * The Temporal server on PostgreSQL, as production runs it, for `TEMPORAL_PERSISTENCE=postgres`: the pinned server,
@@ -20,17 +21,32 @@ export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 /** The Web UI server the pinned CLI embeds (its go.mod), so the UI is the one engineers know from the dev server. */
 export const TEMPORAL_UI_SERVER_VERSION = 'v2.42.1';
 
-export interface GoTool {
-  /** File name in .tools/ (carries the version, so a new pin rebuilds). */
-  binary: string;
-  pkg: string;
-  version: string;
-}
-
+/**
+ * Found in .tools/ only, under names that carry the version (so a new pin rebuilds): Go installs each as `server` or
+ * `sql`, names that say nothing on PATH.
+ */
 export const CLUSTER_TOOLS = {
-  server: { binary: `temporal-server-${TEMPORAL_SERVER_VERSION}`, pkg: 'go.temporal.io/server/cmd/server', version: TEMPORAL_SERVER_VERSION },
-  sqlTool: { binary: `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`, pkg: 'go.temporal.io/server/cmd/tools/sql', version: TEMPORAL_SERVER_VERSION },
-  uiServer: { binary: `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`, pkg: 'github.com/temporalio/ui-server/v2/cmd/server', version: TEMPORAL_UI_SERVER_VERSION },
+  server: {
+    label: 'the Temporal server',
+    pkg: 'go.temporal.io/server/cmd/server',
+    version: TEMPORAL_SERVER_VERSION,
+    binary: `temporal-server-${TEMPORAL_SERVER_VERSION}`,
+    goVersion: '1.23',
+  },
+  sqlTool: {
+    label: "the Temporal server's SQL schema tool",
+    pkg: 'go.temporal.io/server/cmd/tools/sql',
+    version: TEMPORAL_SERVER_VERSION,
+    binary: `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`,
+    goVersion: '1.23',
+  },
+  uiServer: {
+    label: 'the Temporal Web UI server',
+    pkg: 'github.com/temporalio/ui-server/v2/cmd/server',
+    version: TEMPORAL_UI_SERVER_VERSION,
+    binary: `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`,
+    goVersion: '1.23',
+  },
 } satisfies Record<string, GoTool>;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -51,35 +67,6 @@ export type ClusterSettings = z.infer<typeof clusterSettingsSchema>;
 
 type Log = (msg: string) => void;
 const stderrLog: Log = (m) => process.stderr.write(m + '\n');
-
-/**
- * The tool's binary in .tools/, built with `go install` when missing (minutes the first time; seconds once Go's
- * build cache is warm). Both Temporal binaries are called `server`, so each is built into a scratch GOBIN and moved.
- */
-export function ensureGoTool(tool: GoTool, log: Log = stderrLog): string {
-  const target = path.join(TOOLS_DIR, tool.binary);
-  if (existsSync(target)) return target;
-  const go = findGo();
-  if (!go) {
-    throw new Error(
-      `${tool.binary} is missing and there is no Go toolchain to build it. Install Go 1.23+ and run again, or build it yourself: ` +
-        `GOBIN=/tmp/bin go install ${tool.pkg}@${tool.version} && mv /tmp/bin/${path.basename(tool.pkg)} ${target}`,
-    );
-  }
-  log(`Building ${tool.pkg}@${tool.version} into .tools/ — a few minutes the first time…`);
-  mkdirSync(TOOLS_DIR, { recursive: true });
-  const gobin = mkdtempSync(path.join(TOOLS_DIR, '.build-'));
-  try {
-    execFileSync(go, ['install', `${tool.pkg}@${tool.version}`], {
-      env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    renameSync(path.join(gobin, path.basename(tool.pkg)), target);
-  } finally {
-    rmSync(gobin, { recursive: true, force: true });
-  }
-  return target;
-}
 
 /** Every port the server listens on; all on 127.0.0.1. */
 export interface ClusterPorts {
@@ -326,9 +313,9 @@ function writePrivate(file: string, content: string): void {
  * server and the Web UI (the caller supervises them), which then need `waitForCluster`.
  */
 export function prepareTemporalCluster(options: ClusterOptions, log: Log = stderrLog): PreparedCluster {
-  const server = ensureGoTool(CLUSTER_TOOLS.server, log);
-  const sqlTool = ensureGoTool(CLUSTER_TOOLS.sqlTool, log);
-  const uiServer = options.uiPort ? ensureGoTool(CLUSTER_TOOLS.uiServer, log) : undefined;
+  const server = ensureGoTool(CLUSTER_TOOLS.server, { log });
+  const sqlTool = ensureGoTool(CLUSTER_TOOLS.sqlTool, { log });
+  const uiServer = options.uiPort ? ensureGoTool(CLUSTER_TOOLS.uiServer, { log }) : undefined;
   setupClusterSchemas(sqlTool, options, log);
 
   const configDir = path.join(options.dataDir, 'config');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { launch, System, systemServices } from '../devtools/launcher';
 import { loadLauncherSettings } from '../devtools/launcher/settings';
-import { PROJECT_ROOT } from '../devtools/temporal-cli';
+import { PROJECT_ROOT } from '../devtools/project-root';
 
 const log = (message: string) => process.stdout.write(`${'start'.padEnd(10)}| ${message}\n`);
 

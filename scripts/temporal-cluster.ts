@@ -6,8 +6,9 @@
 //   --build-only   only build the binaries (what `npm test` does before jest, so the build never eats a test's time)
 import path from 'node:path';
 import { startPostgresCluster } from '../devtools/launcher/temporal-postgres';
-import { CLUSTER_TOOLS, ensureGoTool } from '../devtools/temporal-cluster';
-import { PROJECT_ROOT } from '../devtools/temporal-cli';
+import { ensureGoTool } from '../devtools/go-tools';
+import { PROJECT_ROOT } from '../devtools/project-root';
+import { CLUSTER_TOOLS } from '../devtools/temporal-cluster';
 import { loadConfigOrExit } from '../src/config';
 
 if (process.argv.includes('--build-only')) {

@@ -189,19 +189,24 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Environment variables through a schema; throws a ConfigError naming every bad variable. An empty string means
+ * "unset", so that `FOO= npm start` falls back to the default.
+ */
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })));
+  }
+  return result.data;
+}
+
+/**
  * Parses the environment once; throws a ConfigError naming every bad variable. With NODE_ENV=production it also
  * refuses every setting src/production-rules.ts lists as unsafe (development secrets, no token verification).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty string means "unset" so that `FOO= npm start` falls back to the default.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = configSchema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
-    );
-  }
-  const config = result.data;
+  const config = parseEnv(configSchema, env);
   if (config.NODE_ENV === 'production') {
     const problems = productionProblems(config);
     if (problems.length > 0) throw new ConfigError(problems, 'Unsafe settings for NODE_ENV=production:');

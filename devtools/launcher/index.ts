@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../src/config';
 import { configSchema, loadConfig } from '../../src/config';
 import { temporalClientOptions } from '../../src/temporal/options';
-import { PROJECT_ROOT } from '../temporal-cli';
+import { PROJECT_ROOT } from '../project-root';
 import { prepareDatabase } from './database';
 import { answers, freePort, httpOk, waitUntil } from './ports';
 import type { ProcessExit } from './process';

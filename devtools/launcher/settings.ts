@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../src/config';
+import { parseEnv } from '../../src/config';
 import { clusterSettingsSchema } from '../temporal-cluster';
 import { TEMPORAL_MODES } from './temporal';
 
@@ -23,12 +23,5 @@ export const launcherSettingsSchema = z.object({
 export type LauncherSettings = z.infer<typeof launcherSettingsSchema>;
 
 export function loadLauncherSettings(env: NodeJS.ProcessEnv = process.env): LauncherSettings {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = launcherSettingsSchema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
-    );
-  }
-  return result.data;
+  return parseEnv(launcherSettingsSchema, env);
 }

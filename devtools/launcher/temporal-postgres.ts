@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import { parseEnv } from '../../src/config';
 import type { ClusterOptions } from '../temporal-cluster';
 import { clusterPortsFor, clusterSettingsSchema, MAX_CLUSTER_PORT, prepareTemporalCluster, visibilityDatabase, waitForCluster } from '../temporal-cluster';
 import { freePortInRange } from './ports';
@@ -49,7 +50,7 @@ async function dropClusterDatabases(databaseUrl: string, database: string): Prom
  * `<application database>_temporal`. On free ports (runs beside `npm start`), the server takes its own ports.
  */
 export const startPostgresCluster: TemporalStarter = async (options) => {
-  const settings = clusterSettingsSchema.parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)));
+  const settings = parseEnv(clusterSettingsSchema, process.env);
   if (!options.database) throw new Error('TEMPORAL_PERSISTENCE=postgres needs the database the system runs on');
   const port = Number(options.address.split(':').pop());
   const ports = port + 10 <= MAX_CLUSTER_PORT && port > 300 ? clusterPortsFor(port) : await freeClusterPorts();

@@ -151,6 +151,11 @@ export function json(description: string, schema: z.ZodType, headers?: z.ZodObje
   };
 }
 
+/** A success answer that is not JSON (a page, a script, metrics text): a string of the given media type. */
+export function text(description: string, mediaType: string): ResponseConfig {
+  return { description, content: { [mediaType]: { schema: z.string() } } };
+}
+
 const errorBodySchema = z
   .object({
     error: z.string().describe('a stable machine-readable code'),

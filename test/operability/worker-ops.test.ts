@@ -6,8 +6,8 @@ import { createWorkerMetrics } from '../../src/metrics/worker-metrics';
 import { checkReadiness } from '../../src/readiness';
 import { createWorkerOpsApp, fetchSdkMetrics } from '../../src/worker/ops-app';
 import { testConfig, testLogger, testOrm } from '../harness/env';
-import type { RunningServer } from '../harness/http';
-import { request, serve } from '../harness/http';
+import type { AppRequest } from '../harness/http';
+import { inProcess } from '../harness/http';
 
 // The worker's HTTP side (WORKER_METRICS_PORT): /healthz, /readyz over PostgreSQL and the worker's own Temporal
 // connection, and /metrics with the Temporal SDK's exporter output appended.
@@ -17,7 +17,7 @@ describe('worker metrics and health endpoints', () => {
   let connection: NativeConnection;
   let sdk: ReturnType<typeof createServer>;
   let sdkPort: number;
-  let server: RunningServer;
+  let ops: AppRequest;
   const metrics = createWorkerMetrics();
 
   beforeAll(async () => {
@@ -31,7 +31,7 @@ describe('worker metrics and health endpoints', () => {
     );
     await new Promise<void>((resolve) => sdk.listen(0, '127.0.0.1', resolve));
     sdkPort = (sdk.address() as AddressInfo).port;
-    server = await serve(
+    ops = inProcess(
       createWorkerOpsApp({
         logger: testLogger(),
         registry: metrics.registry,
@@ -41,15 +41,14 @@ describe('worker metrics and health endpoints', () => {
     );
   });
   afterAll(async () => {
-    await server?.close();
     await new Promise((resolve) => sdk?.close(resolve));
     await connection?.close();
     await orm?.close();
   });
 
   it('GET /healthz and GET /readyz (PostgreSQL and Temporal answer)', async () => {
-    expect(await request(`${server.url}/healthz`)).toMatchObject({ status: 200, body: { status: 'ok' } });
-    const ready = await request(`${server.url}/readyz`);
+    expect(await ops('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const ready = await ops('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready', checks: { postgres: { ok: true }, temporal: { ok: true } } });
   });
@@ -63,19 +62,14 @@ describe('worker metrics and health endpoints', () => {
         checks: { postgres: { ok: true }, temporal: { ok: false, error: 'no answer within 2000 ms' } },
       }),
     });
-    const other = await serve(app);
-    try {
-      const res = await request(`${other.url}/readyz`);
-      expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ error: 'not_ready', message: 'not answering: temporal' });
-    } finally {
-      await other.close();
-    }
+    const res = await inProcess(app)('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error: 'not_ready', message: 'not answering: temporal' });
   });
 
   it('GET /metrics: the business metrics, then the SDK exporter output', async () => {
     metrics.ordersFinished.inc({ status: 'COMPLETED' });
-    const res = await request(`${server.url}/metrics`);
+    const res = await ops('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = res.body as string;
@@ -90,6 +84,6 @@ describe('worker metrics and health endpoints', () => {
   });
 
   it('unknown paths are JSON 404s', async () => {
-    expect(await request(`${server.url}/orders`)).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await ops('/orders')).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 });

@@ -10,6 +10,17 @@ function event(orderId: string, paymentId: string, amountCents: number, type = '
   return { id: `evt_${randomUUID()}`, type, createdAt: new Date().toISOString(), data: { paymentId, orderId, amountCents, currency } };
 }
 
+/** A one-unit order of a new product (5 in stock) by a new customer, placed by support staff: answered 201. */
+async function placeOne(stack: Stack, token: string, priceCents: number, customerEmail: string) {
+  const product = await stack.createProduct({ stock: 5, priceCents });
+  const res = await request(`${stack.api}/orders`, {
+    headers: stack.admin,
+    body: { customerId: `cust-${randomUUID()}`, customerEmail, items: [{ productId: product.id, quantity: 1 }], payment: { token } },
+  });
+  expect(res.status).toBe(201);
+  return { order: res.body, product };
+}
+
 describe('POST /webhooks/payments', () => {
   let stack: Stack;
   let secret: string;
@@ -32,15 +43,7 @@ describe('POST /webhooks/payments', () => {
     return { raw, signature: signWebhookPayload(key, raw, t) };
   };
 
-  async function awaitingOrder(token = 'tok_no_webhook') {
-    const product = await stack.createProduct({ stock: 5, priceCents: 1500 });
-    const res = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'w@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token } },
-    });
-    expect(res.status).toBe(201);
-    return { order: res.body, product };
-  }
+  const awaitingOrder = (token = 'tok_no_webhook') => placeOne(stack, token, 1500, 'w@example.com');
 
   it('401 invalid_signature for a missing, wrong-secret, stale or tampered signature', async () => {
     const { order } = await awaitingOrder();
@@ -124,15 +127,7 @@ describe('late payment successes', () => {
     await stack?.close();
   });
 
-  const placeVisa = async (token = 'tok_visa') => {
-    const product = await stack.createProduct({ stock: 5, priceCents: 800 });
-    const res = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'late@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token } },
-    });
-    expect(res.status).toBe(201);
-    return { order: res.body, product };
-  };
+  const placeVisa = (token = 'tok_visa') => placeOne(stack, token, 800, 'late@example.com');
 
   it('a webhook delayed past PAYMENT_TIMEOUT: the saga asks the provider, finds the charge succeeded, and carries on as paid', async () => {
     blocked = true;

@@ -3,8 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { codecCorsOrigins, createCodecServerApp } from '../../src/codec-server/app';
 import { AesGcmPayloadCodec } from '../../src/temporal/encryption-codec';
-import type { RunningServer } from '../harness/http';
-import { request, serve } from '../harness/http';
+import type { AppRequest } from '../harness/http';
+import { inProcess, request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';
 import { testLogger } from '../harness/env';
@@ -27,7 +27,7 @@ function texts(value: unknown, skip: Set<string>, out: string[] = []): string[] 
 describe('order payloads in Temporal are encrypted; the codec server decodes them', () => {
   const TOKEN = 'codec-test-token-0123456789';
   let stack: Stack;
-  let codec: RunningServer;
+  let codec: AppRequest;
   let raw: Client;
   beforeAll(async () => {
     stack = await startStack({ PAYMENT_TIMEOUT: '10s', CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
@@ -37,13 +37,12 @@ describe('order payloads in Temporal are encrypted; the codec server decodes the
       corsOrigins: codecCorsOrigins({ TEMPORAL_UI_URL: 'http://127.0.0.1:8233' }),
       authToken: TOKEN,
     });
-    codec = await serve(app);
+    codec = inProcess(app);
     // What anyone with Web UI or CLI access sees: a client with no codec.
     raw = new Client({ connection: await Connection.connect({ address: stack.config.TEMPORAL_ADDRESS }), namespace: stack.config.TEMPORAL_NAMESPACE });
   });
   afterAll(async () => {
     await raw?.connection.close();
-    await codec?.close();
     await stack?.close();
   });
 
@@ -70,7 +69,7 @@ describe('order payloads in Temporal are encrypted; the codec server decodes the
 
     const started = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!.workflowExecutionStartedEventAttributes!;
     const decode = (headers: Record<string, string>) =>
-      request(`${codec.url}/codec/decode`, {
+      codec('/codec/decode', {
         body: { payloads: started.input!.payloads!.map(asJson) },
         headers: { 'x-namespace': stack.config.TEMPORAL_NAMESPACE, ...headers },
       });
@@ -86,15 +85,15 @@ describe('order payloads in Temporal are encrypted; the codec server decodes the
 
     // …and back: what /codec/encode returns, /codec/decode reads.
     const auth = { authorization: `Bearer ${TOKEN}` };
-    const encoded = await request(`${codec.url}/codec/encode`, { body: { payloads: decoded.body.payloads }, headers: auth });
+    const encoded = await codec('/codec/encode', { body: { payloads: decoded.body.payloads }, headers: auth });
     expect(encoded.status).toBe(200);
     expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    const again = await request(`${codec.url}/codec/decode`, { body: encoded.body, headers: auth });
+    const again = await codec('/codec/decode', { body: encoded.body, headers: auth });
     expect(again.body.payloads).toEqual(decoded.body.payloads);
   });
 
   it('answers the Web UI: CORS preflight with credentials, and refusals as JSON errors', async () => {
-    const preflight = await fetch(`${codec.url}/codec/decode`, {
+    const preflight = await codec('/codec/decode', {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace,authorization' },
     });
@@ -104,17 +103,17 @@ describe('order payloads in Temporal are encrypted; the codec server decodes the
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toEqual(expect.stringContaining('x-namespace'));
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toEqual(expect.stringContaining('authorization'));
 
-    const stranger = await fetch(`${codec.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const stranger = await codec('/codec/decode', { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
 
     const auth = { authorization: `Bearer ${TOKEN}`, origin: 'http://127.0.0.1:8233' };
-    const bad = await request(`${codec.url}/codec/decode`, { body: { payloads: 'nope' }, headers: auth });
+    const bad = await codec('/codec/decode', { body: { payloads: 'nope' }, headers: auth });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: 'validation_failed' });
     expect(bad.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
 
     const foreign = await new AesGcmPayloadCodec([{ id: 'elsewhere', key: Buffer.alloc(32, 7) }]).encode([defaultPayloadConverter.toPayload('x')]);
-    const unknown = await request(`${codec.url}/codec/decode`, { body: { payloads: foreign.map(asJson) }, headers: auth });
+    const unknown = await codec('/codec/decode', { body: { payloads: foreign.map(asJson) }, headers: auth });
     expect(unknown.status).toBe(422);
     expect(unknown.body).toMatchObject({ error: 'undecodable_payload', message: expect.stringContaining('"elsewhere"') });
   });

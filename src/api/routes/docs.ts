@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { defineRoute, json } from '../define-route';
+import { defineRoute, json, text } from '../define-route';
 
 /**
  * The interactive API reference: Swagger UI from the swagger-ui-dist package (no CDN: the page must work offline),
@@ -73,8 +73,6 @@ export function docsAsset(asset: (typeof DOCS_ASSETS)[number], ctx: Context): un
 export interface DocsDeps {
   openApiDocument: () => unknown;
 }
-
-const text = (description: string, mediaType: string) => ({ description, content: { [mediaType]: { schema: z.string() } } });
 
 export const docsRoutes = [
   defineRoute({

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ReadinessReport } from '../../readiness';
-import { defineRoute, json, routerFor } from '../define-route';
+import { defineRoute, json, routerFor, text } from '../define-route';
 
 /** What the operability routes need; the API and the worker's ops port both serve them. */
 export interface OpsDeps {
@@ -19,8 +19,6 @@ const readinessChecks = z.object({ postgres: check, temporal: check }).meta({ id
 type Fits<Actual, Documented> = Actual extends Documented ? true : never;
 const checksAreDocumented: Fits<ReadinessReport['checks'], z.infer<typeof readinessChecks>> = true;
 void checksAreDocumented;
-
-const text = (description: string, mediaType: string) => ({ description, content: { [mediaType]: { schema: z.string() } } });
 
 export const opsRoutes = [
   // Liveness: the process answers. Nothing external is consulted, so a database outage does not restart us.

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { text } from '../../api/define-route';
 import { DOCS_ASSETS, docsAsset, docsPage } from '../../api/routes/docs';
 import type { AnySimulatorRoute } from '../http/route';
 import { json, simulatorRoute } from '../http/route';
 
-const text = (description: string, mediaType: string) => ({ description, content: { [mediaType]: { schema: z.string() } } });
 const PAGE = docsPage('order-saga payment simulator');
 
 /** The simulator's reference: its OpenAPI document and the same Swagger UI page the API serves. */
