@@ -1,7 +1,9 @@
 /**
- * `npm run chaos`: M orders of every kind (default 300) while the worker is SIGKILLed every few seconds, the API,
- * Temporal (TEMPORAL_PERSISTENCE: dev server or the server on PostgreSQL) and PostgreSQL are restarted; then the
- * invariant checker. Exits 1 on any violation.
+ * `npm run chaos`: M orders of every kind (default 300) while a worker is SIGKILLed every few seconds, an API
+ * instance, Temporal and PostgreSQL are restarted; then the invariant checker. Exits 1 on any violation, and on
+ * TEMPORAL_PERSISTENCE=postgres when an order's workflow is not in the Temporal database.
+ *
+ * The system as `npm start` runs it: TEMPORAL_PERSISTENCE (dev | postgres), WORKERS, API_INSTANCES (launcher settings).
  *
  * Knobs (environment): CHAOS_ORDERS=300  CHAOS_CONCURRENCY=12  CHAOS_PLACEMENT_SECONDS=90  CHAOS_KILL_EVERY_MS=3000-6000
  * CHAOS_MAX_WORKER_KILLS (unlimited)  CHAOS_RESTART_POSTGRES=1 (restarts the machine's cluster: tell whoever shares it)
@@ -33,9 +35,12 @@ async function main(): Promise<number> {
   System.stopOnSignals(log);
   const restartPostgres = env.CHAOS_RESTART_POSTGRES !== '0';
   const startedAt = new Date().toISOString();
+  const settings = loadLauncherSettings();
   const summary = await runChaos({
     databaseUrl: databaseUrl(),
-    persistence: loadLauncherSettings().TEMPORAL_PERSISTENCE,
+    persistence: settings.TEMPORAL_PERSISTENCE,
+    workers: settings.WORKERS,
+    apiInstances: settings.API_INSTANCES,
     orders: Number(env.CHAOS_ORDERS ?? 300),
     concurrency: Number(env.CHAOS_CONCURRENCY ?? 12),
     placementMs: Number(env.CHAOS_PLACEMENT_SECONDS ?? 90) * 1000,

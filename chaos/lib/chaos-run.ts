@@ -11,6 +11,8 @@ import { exchange, sleep } from './http';
 import type { InvariantReport } from './invariants';
 import { checkInvariants } from './invariants';
 import { planOrders, seededRandom } from './plan';
+import type { TemporalRows } from './temporal-rows';
+import { countPersistedOrderWorkflows, persistenceViolations } from './temporal-rows';
 
 export interface ChaosOptions {
   databaseUrl: string;
@@ -33,6 +35,9 @@ export interface ChaosOptions {
   seed: number;
   /** Which Temporal runs under the system (TEMPORAL_PERSISTENCE); default the dev server. */
   persistence?: TemporalPersistence;
+  /** Worker processes and API instances (WORKERS, API_INSTANCES); default one each. */
+  workers?: number;
+  apiInstances?: number;
   /** A prebuilt workflow bundle (the jest harness has one); otherwise one is built. */
   workflowBundlePath?: string;
   log: (message: string) => void;
@@ -50,6 +55,10 @@ export interface ChaosSummary {
   temporalArgs: string[];
   /** How Temporal ran (TEMPORAL_PERSISTENCE): `dev`, or `postgres (… history shards, database …)`. */
   temporalMode: string;
+  workers: number;
+  apiInstances: number;
+  /** postgres only: the order workflows found as rows in the Temporal server's database. */
+  temporalRows?: TemporalRows;
   report: InvariantReport;
   workDir: string;
 }
@@ -61,25 +70,32 @@ const STOCK_PER_ORDER = 0.2;
 const WALLET_BALANCES = [0, 500, 1500, 3000, 6000];
 
 /**
- * One chaos run: the stack as processes (Temporal persisted to SQLite so it can be restarted), orders of every kind
- * placed while workers are SIGKILLed and the API, Temporal and (optionally) PostgreSQL are restarted; then it waits
- * for every order to finish and runs the invariant checker. The simulator is never restarted: it holds the charges.
+ * One chaos run: the stack as processes (Temporal persisted to SQLite or PostgreSQL so it can be restarted), orders
+ * of every kind placed through every API instance while workers are SIGKILLed and an API instance, Temporal and
+ * (optionally) PostgreSQL are restarted; then it waits for every order to finish and runs the invariant checker
+ * (on PostgreSQL persistence, also: every order's workflow is in the Temporal database). The simulator is never
+ * restarted: it holds the charges.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const started = Date.now();
   const { log } = options;
   const random = seededRandom(options.seed);
+  const persistence = options.persistence ?? 'dev';
+  const workers = options.workers ?? 1;
+  const apiInstances = options.apiInstances ?? 1;
   const stack = await launch({
     name: 'chaos',
     databaseUrl: options.databaseUrl,
     recreateDatabase: true,
     services: systemServices({
+      workers,
+      apiInstances,
       // Outages are long by webhook standards: let the provider keep retrying for a few minutes.
       env: { simulator: { SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1', SIM_WEBHOOK_DELAY_MS: '300', SIM_WEBHOOK_MAX_ATTEMPTS: '15' } },
     }),
     ports: 'free',
     // Persisted (the dev server's SQLite in the work directory, or PostgreSQL), so Temporal restarts without losing workflows.
-    temporal: { persist: true, persistence: options.persistence },
+    temporal: { persist: true, persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
     env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10', ...ORDER_LIMITS_OFF },
@@ -88,7 +104,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const temporal = await stack.client();
   let clean = false;
   try {
-    log(`stack up: API ${stack.apiUrl}, simulator ${stack.simulatorUrl}, Temporal ${stack.temporalAddress}, logs in ${stack.workDir}`);
+    log(`stack up: API ${stack.apiUrls.join(', ')}, ${workers} worker(s), simulator ${stack.simulatorUrl}, Temporal ${stack.temporalAddress}, logs in ${stack.workDir}`);
     const admin = { authorization: `Bearer ${stack.config.ADMIN_TOKEN}` };
     const products: string[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
@@ -127,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       log,
     );
     // Orders are placed and cancelled as support staff would: the admin token names any customer.
-    const driver = new OrderDriver(stack.apiUrl, log, admin);
+    const driver = new OrderDriver(stack.apiUrls, log, admin);
     const placementStarted = Date.now();
     faults.start();
     // An operator receives deliveries and writes off damaged stock while orders flow.
@@ -148,6 +164,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     await waitUntilSettled(options.databaseUrl, temporal, options.settleTimeoutMs, log);
     const settleSeconds = (Date.now() - settleStarted) / 1000;
     const report = await checkInvariants({ databaseUrl: options.databaseUrl, simulatorUrl: stack.simulatorUrl, temporal, observed: driver.observations });
+    const temporalDatabase = stack.temporal!.database;
+    const temporalRows = temporalDatabase ? await countPersistedOrderWorkflows(options.databaseUrl, temporalDatabase) : undefined;
+    if (temporalRows) report.violations.push(...persistenceViolations(temporalRows));
     clean = report.violations.length === 0;
     const byToken: Record<string, number> = {};
     for (const o of plan) byToken[o.token] = (byToken[o.token] ?? 0) + 1;
@@ -168,6 +187,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       timeline: faults.timeline,
       temporalArgs: stack.temporal!.args,
       temporalMode: stack.temporal!.mode,
+      workers,
+      apiInstances,
+      temporalRows,
       report,
       workDir: stack.workDir,
     };
@@ -175,7 +197,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     await temporal.connection.close().catch(() => undefined);
     // The logs and Temporal's SQLite file are kept only when there is something to explain.
     await stack.stop({ removeWorkDir: clean });
-    if (!clean) log(`logs and Temporal's SQLite file kept in ${stack.workDir}`);
+    if (!clean) log(`logs${persistence === 'dev' ? " and Temporal's SQLite file" : ''} kept in ${stack.workDir}`);
   }
 }
 

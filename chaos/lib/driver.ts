@@ -1,15 +1,19 @@
 import type { ClientObservations } from './invariants';
-import type { Exchange } from './http';
+import type { Exchange, ExchangeInit } from './http';
 import { exchange, sleep } from './http';
 import type { PlannedOrder } from './plan';
 
 export interface DriverStats {
   /** Final answers by HTTP status (and error code), first requests, copies and replays alike. */
   answers: Record<string, number>;
+  /** Answers (any status below 500) by API instance (`API 1`, …): the round robin spreads requests over all of them. */
+  answeredBy: Record<string, number>;
   /** Requests that got no answer (connection refused or reset, timeout) and were retried with their key. */
   retried: number;
   /** Requests without a key that failed in a way that leaves the outcome unknown (they are not retried). */
   unknownOutcome: number;
+  /** Retries sent to another API instance than the one that gave no answer (several instances only). */
+  failovers: number;
   replays: number;
   concurrentCopies: number;
   cancels: Record<string, number>;
@@ -19,18 +23,25 @@ export interface DriverStats {
 /** How long one request keeps being retried through outages before the client gives up. */
 const RETRY_BUDGET_MS = 120_000;
 
+/** The API answered (a 5xx is no answer: the instance or what it depends on is down). */
+const answered = (res: Exchange): boolean => res.ok && res.status < 500;
+
 /**
- * The customers of a chaos run: places the planned orders at their times through the API, retries with the same
- * Idempotency-Key when an answer does not come (outages are the point), replays some requests on purpose, and
- * cancels some orders. It records what the API answered, for the invariant checker.
+ * The customers of a chaos run: places the planned orders at their times through the API instances (round robin),
+ * retries with the same Idempotency-Key when an answer does not come (outages are the point), on the next instance
+ * when there are several, as a load balancer would; replays some requests on purpose, and cancels some orders. It
+ * records what the API answered, for the invariant checker.
  */
 export class OrderDriver {
   readonly observations: ClientObservations = { keyed: new Map(), acknowledged: new Set() };
-  readonly stats: DriverStats = { answers: {}, retried: 0, unknownOutcome: 0, replays: 0, concurrentCopies: 0, cancels: {}, stockAdjustments: 0 };
+  readonly stats: DriverStats = { answers: {}, answeredBy: {}, retried: 0, unknownOutcome: 0, failovers: 0, replays: 0, concurrentCopies: 0, cancels: {}, stockAdjustments: 0 };
   private readonly background: Promise<void>[] = [];
+  /** The round robin: the instance the next request goes to first. */
+  private nextInstance = 0;
 
   constructor(
-    private readonly apiUrl: string,
+    /** Every API instance's base URL. */
+    private readonly apiUrls: string[],
     private readonly log: (message: string) => void,
     /** Authorization for the order routes. */
     private readonly auth: Record<string, string>,
@@ -72,28 +83,46 @@ export class OrderDriver {
     }
   }
 
+  /**
+   * One request through the API instances: first to the round robin's next instance; a failure that `retry` allows
+   * is tried again on the next instance at once, and after every instance failed in turn, after a growing pause
+   * (with a single instance: the same one, after the pause). Answers the final exchange.
+   */
+  private async deliver(path: string, init: ExchangeInit, retry: (res: Exchange, attempt: number) => boolean): Promise<Exchange> {
+    const instances = this.apiUrls.length;
+    let at = this.nextInstance;
+    this.nextInstance = (this.nextInstance + 1) % instances;
+    for (let attempt = 1; ; attempt++) {
+      const res = await exchange(`${this.apiUrls[at]}${path}`, init);
+      if (answered(res)) {
+        this.count(this.stats.answeredBy, `API ${at + 1}`);
+        return res;
+      }
+      if (!retry(res, attempt)) return res;
+      at = (at + 1) % instances;
+      if (instances > 1) this.stats.failovers++;
+      if (attempt % instances === 0) await sleep(Math.min(5000, 250 * 2 ** (attempt / instances - 1)));
+    }
+  }
+
   /** One POST /orders, retried through outages when it carries a key; answers the final exchange. */
   private async send(order: PlannedOrder): Promise<Exchange | undefined> {
     const headers: Record<string, string> = { ...this.auth, ...(order.idempotencyKey ? { 'idempotency-key': order.idempotencyKey } : {}) };
     const deadline = Date.now() + RETRY_BUDGET_MS;
-    for (let attempt = 0; ; attempt++) {
-      const res = await exchange(`${this.apiUrl}/orders`, { body: order.body, headers, timeoutMs: 60_000 });
-      const answered = res.ok && res.status < 500;
-      if (answered) {
-        this.record(order, res);
-        return res;
-      }
+    const res = await this.deliver('/orders', { body: order.body, headers, timeoutMs: 60_000 }, (failed) => {
       // Without a key only a refused connection is safe to retry: anything else may have started a saga.
-      const retryable = order.idempotencyKey !== undefined || (!res.ok && res.refused);
-      if (!retryable || Date.now() > deadline) {
-        if (res.ok) this.count(this.stats.answers, `${res.status} ${res.body?.error ?? ''}`.trim());
-        else this.count(this.stats.answers, `no answer (${res.error})`);
-        if (order.idempotencyKey === undefined) this.stats.unknownOutcome++;
-        return res;
-      }
-      this.stats.retried++;
-      await sleep(Math.min(5000, 250 * 2 ** attempt));
+      const again = (order.idempotencyKey !== undefined || (!failed.ok && failed.refused)) && Date.now() <= deadline;
+      if (again) this.stats.retried++;
+      return again;
+    });
+    if (res.ok && answered(res)) {
+      this.record(order, res);
+      return res;
     }
+    if (res.ok) this.count(this.stats.answers, `${res.status} ${res.body?.error ?? ''}`.trim());
+    else this.count(this.stats.answers, `no answer (${res.error})`);
+    if (order.idempotencyKey === undefined) this.stats.unknownOutcome++;
+    return res;
   }
 
   private record(order: PlannedOrder, res: Extract<Exchange, { ok: true }>): void {
@@ -114,24 +143,20 @@ export class OrderDriver {
   /** The customer's cancel: 200 or 409 not_cancellable are answers; outages are retried (a cancel is idempotent). */
   private async cancel(orderId: string): Promise<void> {
     const deadline = Date.now() + RETRY_BUDGET_MS;
-    for (let attempt = 0; ; attempt++) {
-      const res = await exchange(`${this.apiUrl}/orders/${orderId}/cancel`, { body: { reason: 'chaos: customer changed their mind' }, headers: this.auth, timeoutMs: 90_000 });
-      if ((res.ok && res.status < 500) || Date.now() > deadline) {
-        this.count(this.stats.cancels, res.ok ? `${res.status}${res.status === 200 ? ` ${res.body?.status}` : ` ${res.body?.error}`}` : `no answer (${res.error})`);
-        return;
-      }
-      await sleep(Math.min(5000, 250 * 2 ** attempt));
-    }
+    const init = { body: { reason: 'chaos: customer changed their mind' }, headers: this.auth, timeoutMs: 90_000 };
+    const res = await this.deliver(`/orders/${orderId}/cancel`, init, () => Date.now() <= deadline);
+    this.count(this.stats.cancels, res.ok ? `${res.status}${res.status === 200 ? ` ${res.body?.status}` : ` ${res.body?.error}`}` : `no answer (${res.error})`);
   }
 
-  /** An operator's stock adjustment (a ledger ADJUSTMENT row); not retried, since a lost answer may have applied. */
+  /**
+   * An operator's stock adjustment (a ledger ADJUSTMENT row): retried only where the request surely never arrived
+   * (connection refused), once on each other instance, since a lost answer may have applied.
+   */
   async adjustStock(productId: string, delta: number, adminToken: string): Promise<void> {
-    const res = await exchange(`${this.apiUrl}/admin/products/${productId}/stock-adjustments`, {
-      body: { delta, reason: 'chaos: delivery or write-off' },
-      headers: { authorization: `Bearer ${adminToken}` },
-    });
+    const init = { body: { delta, reason: 'chaos: delivery or write-off' }, headers: { authorization: `Bearer ${adminToken}` } };
+    const res = await this.deliver(`/admin/products/${productId}/stock-adjustments`, init, (failed, attempt) => !failed.ok && failed.refused && attempt < this.apiUrls.length);
     this.stats.stockAdjustments++;
-    if (!res.ok || res.status >= 500) this.log(`stock adjustment of ${productId} got no answer (${res.ok ? res.status : res.error})`);
+    if (!answered(res)) this.log(`stock adjustment of ${productId} got no answer (${res.ok ? res.status : res.error})`);
   }
 
   private count(into: Record<string, number>, key: string): void {

@@ -4,10 +4,10 @@ import type { System } from '../../devtools/launcher';
 import { sleep } from './http';
 
 export interface FaultPlan {
-  /** A worker is SIGKILLed every `min`–`max` ms (and a new one started). */
+  /** A worker (one of the running ones, picked at random) is SIGKILLed every `min`–`max` ms, and replaced. */
   workerKillEveryMs: [number, number];
   maxWorkerKills: number;
-  /** Offsets from the start of the run; undefined skips that fault. */
+  /** Offsets from the start of the run; undefined skips that fault. The API restart hits one instance at random. */
   apiRestartAtMs?: number;
   temporalRestartAtMs?: number;
   /** Restarts the machine's PostgreSQL cluster, which other users of it notice: the full run only. */
@@ -30,7 +30,8 @@ export interface FaultCounts {
 
 /**
  * Breaks things while the orders flow: one loop, so faults never overlap (a worker is never being started while
- * Temporal is down on purpose), and it keeps a worker running whatever happened to the last one.
+ * Temporal is down on purpose), and it brings back every worker and API instance, whatever happened to it. With
+ * several instances a fault hits one of them while the others keep working: that is what a cluster must survive.
  */
 export class FaultInjector {
   readonly counts: FaultCounts = { workerKills: 0, workerDeaths: 0, workerStartFailures: 0, apiRestarts: 0, apiDeaths: 0, temporalRestarts: 0, postgresRestarts: 0 };
@@ -51,12 +52,12 @@ export class FaultInjector {
     this.loop = this.run();
   }
 
-  /** Stops injecting, and makes sure a worker and the API run again before returning. */
+  /** Stops injecting, and makes sure every worker and API instance runs again before returning. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
-    await this.ensureWorker();
-    await this.ensureApi();
+    await this.ensureWorkers();
+    await this.ensureApis();
   }
 
   private note(message: string): void {
@@ -87,8 +88,8 @@ export class FaultInjector {
         await this.killWorker();
         killAt = nextKill();
       }
-      await this.ensureWorker();
-      await this.ensureApi();
+      await this.ensureWorkers();
+      await this.ensureApis();
       await sleep(200);
     }
   }
@@ -98,37 +99,63 @@ export class FaultInjector {
     if (!this.stack.process('simulator')?.running) throw new Error('the payment simulator died: its charges are gone, the run cannot be checked');
   }
 
-  /** An API that died on its own (not by our SIGKILL) is replaced, and counted. */
-  private async ensureApi(): Promise<void> {
+  /** Instance indexes of a service, 0 … n − 1. */
+  private indexes(name: string): number[] {
+    return Array.from({ length: this.stack.instances(name) }, (_, i) => i);
+  }
+
+  /** One of the instances of a service that run now, picked with the run's seeded random; undefined when none runs. */
+  private pickRunning(name: string): number | undefined {
+    const running = this.indexes(name).filter((i) => this.stack.process(name, i)?.running);
+    return running.length ? running[Math.floor(this.plan.random() * running.length)] : undefined;
+  }
+
+  /** An API instance that died on its own (not by our SIGKILL) is replaced, and counted. */
+  private async ensureApis(): Promise<void> {
     this.checkSimulator();
-    const api = this.stack.process('api');
-    if (api?.running) return;
-    this.counts.apiDeaths++;
-    this.note(`API died by itself (${JSON.stringify(await api?.exited)}); replacing it`);
-    await this.stack.start('api');
+    for (const index of this.indexes('api')) {
+      const api = this.stack.process('api', index);
+      if (api?.running) continue;
+      this.counts.apiDeaths++;
+      this.note(`${api?.name ?? 'API'} died by itself (${JSON.stringify(await api?.exited)}); replacing it`);
+      await this.stack.start('api', index);
+    }
   }
 
   private async killWorker(): Promise<void> {
-    const worker = this.stack.process('worker');
-    if (!worker?.running) return;
+    const index = this.pickRunning('worker');
+    if (index === undefined) return;
+    const worker = this.stack.process('worker', index)!;
     this.killedPids.add(worker.pid);
-    await this.stack.kill('worker');
+    await this.stack.kill('worker', index);
     this.counts.workerKills++;
-    this.note(`SIGKILL worker (#${this.counts.workerKills})`);
+    this.note(`SIGKILL ${worker.name} (#${this.counts.workerKills})${this.othersRunning('worker', index)}`);
   }
 
-  /** Starts a worker when none runs, retrying while Temporal or PostgreSQL are not back yet. */
-  private async ensureWorker(): Promise<void> {
-    const worker = this.stack.process('worker');
+  /** "; worker-2 keeps polling": which instances go on serving while one is down (nothing with a single one). */
+  private othersRunning(name: string, down: number): string {
+    const others = this.indexes(name)
+      .filter((i) => i !== down && this.stack.process(name, i)?.running)
+      .map((i) => this.stack.process(name, i)!.name);
+    return others.length ? `; ${others.join(', ')} ${others.length > 1 ? 'keep' : 'keeps'} ${name === 'api' ? 'serving' : 'polling'}` : '';
+  }
+
+  /** Starts every worker instance that does not run, retrying while Temporal or PostgreSQL are not back yet. */
+  private async ensureWorkers(): Promise<void> {
+    for (const index of this.indexes('worker')) await this.ensureWorker(index);
+  }
+
+  private async ensureWorker(index: number): Promise<void> {
+    const worker = this.stack.process('worker', index);
     if (worker?.running) return;
     if (worker && !this.killedPids.has(worker.pid)) {
       this.counts.workerDeaths++;
-      this.note(`worker died by itself (${JSON.stringify(await worker.exited)}); replacing it`);
+      this.note(`${worker.name} died by itself (${JSON.stringify(await worker.exited)}); replacing it`);
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const ms = await this.stack.startWorker();
-        this.note(`new worker polling after ${ms.toFixed(0)} ms`);
+        const ms = await this.stack.startWorker(index);
+        this.note(`new ${this.stack.process('worker', index)!.name} polling after ${ms.toFixed(0)} ms`);
         return;
       } catch (err) {
         this.counts.workerStartFailures++;
@@ -139,12 +166,15 @@ export class FaultInjector {
     }
   }
 
+  /** SIGKILLs one API instance (picked at random among several) and starts it again; the others keep serving. */
   private async restartApi(): Promise<void> {
-    this.note('SIGKILL API');
-    await this.stack.kill('api');
-    await this.stack.start('api');
+    const index = this.pickRunning('api') ?? 0;
+    const name = this.stack.process('api', index)?.name ?? 'API';
+    this.note(`SIGKILL ${name}${this.othersRunning('api', index)}`);
+    await this.stack.kill('api', index);
+    await this.stack.start('api', index);
     this.counts.apiRestarts++;
-    this.note('API ready again');
+    this.note(`${name} ready again`);
   }
 
   private async restartTemporal(): Promise<void> {

@@ -3,11 +3,15 @@ export type Exchange =
   | { ok: true; status: number; body: any; headers: Headers }
   | { ok: false; refused: boolean; error: string };
 
+export interface ExchangeInit {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
 /** fetch with a JSON body and a timeout that never throws: chaos expects failures and records them. */
-export async function exchange(
-  url: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<Exchange> {
+export async function exchange(url: string, init: ExchangeInit = {}): Promise<Exchange> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   try {

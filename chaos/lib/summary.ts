@@ -1,5 +1,6 @@
 import type { ChaosSummary } from './chaos-run';
 import { formatReport } from './invariants';
+import { formatTemporalRows } from './temporal-rows';
 
 const list = (record: Record<string, number>) =>
   Object.entries(record)
@@ -10,14 +11,19 @@ const list = (record: Record<string, number>) =>
 /** The chaos run in plain text (printed, and the body of chaos/results/latest.md). */
 export function formatChaosSummary(s: ChaosSummary): string {
   const f = s.faults;
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   return [
-    `Temporal: ${s.temporalMode}; seed ${s.seed}; ${s.durationSeconds.toFixed(0)} s in all (placement ${s.placementSeconds.toFixed(0)} s, settling ${s.settleSeconds.toFixed(0)} s)`,
+    // temporalMode: `dev`, or `postgres (4 history shards, database …)`.
+    `Temporal persistence: ${s.temporalMode === 'dev' ? 'dev (the Temporal dev server, SQLite)' : s.temporalMode}; ${plural(s.workers, 'worker')}, ${plural(s.apiInstances, 'API instance')}`,
+    `seed ${s.seed}; ${s.durationSeconds.toFixed(0)} s in all (placement ${s.placementSeconds.toFixed(0)} s, settling ${s.settleSeconds.toFixed(0)} s)`,
     '',
     `faults survived: ${f.workerKills} worker SIGKILLs, ${f.apiRestarts} API restart(s), ${f.temporalRestarts} Temporal restart(s), ${f.postgresRestarts} PostgreSQL restart(s)` +
       ` (workers that died on their own: ${f.workerDeaths}; worker starts that had to be retried: ${f.workerStartFailures}; APIs that died on their own: ${f.apiDeaths})`,
     `planned: ${s.planned.orders} orders (${list(s.planned.byToken)}); ${s.planned.keyed} with an Idempotency-Key, ${s.driver.concurrentCopies} concurrent copies, ${s.planned.replays} replays, ${s.planned.cancels} cancels`,
     `POST /orders answers: ${list(s.driver.answers)}; retried after no answer: ${s.driver.retried}; unknown outcome (no key): ${s.driver.unknownOutcome}`,
+    `answers by API instance: ${list(s.driver.answeredBy)}; retries sent to another instance: ${s.driver.failovers}`,
     `cancel answers: ${list(s.driver.cancels)}; stock adjustments: ${s.driver.stockAdjustments}`,
+    ...(s.temporalRows ? [formatTemporalRows(s.temporalRows)] : []),
     '',
     formatReport(s.report),
   ].join('\n');

@@ -134,6 +134,11 @@ export class System {
     return this.url('simulator');
   }
 
+  /** How many instances of a service the system runs (WORKERS, API_INSTANCES); index them 0 … n − 1. */
+  instances(name: string): number {
+    return this.spec(name).instances;
+  }
+
   /** The latest process of a service instance, running or not (undefined when never started). */
   process(name: string, index = 0): ManagedProcess | undefined {
     return this.running.get(name)?.[index];

@@ -100,6 +100,7 @@ export const startPostgresCluster: TemporalStarter = async (options) => {
     mode: `postgres (${settings.TEMPORAL_HISTORY_SHARDS} history shards, database ${database})`,
     address,
     namespace: options.namespace,
+    database,
     uiUrl: cluster.ui?.url,
     args: [cluster.server.command, ...cluster.server.args],
     pids: () => [server, ui].filter((p) => p?.running).map((p) => p!.pid),

@@ -36,6 +36,8 @@ export interface TemporalServer {
   readonly namespace: string;
   /** The Web UI, when there is one. */
   readonly uiUrl?: string;
+  /** The PostgreSQL database holding its executions and histories, in modes that persist there. */
+  readonly database?: string;
   /** How it was started (command-line arguments), for reports. */
   readonly args: string[];
   /** The processes it runs (none when the launcher found a server already running), e.g. for CPU figures. */

@@ -2,18 +2,21 @@ import { runChaos } from '../../chaos/lib/chaos-run';
 import { formatChaosSummary } from '../../chaos/lib/summary';
 
 /**
- * The short chaos run of `npm run chaos` (chaos/lib/chaos-run.ts), as a test: ~60 orders of every kind while the
- * worker is SIGKILLed 3 times and the API and the Temporal dev server are restarted — on a stack of separate
- * processes with its own dev server, ports and database. Never PostgreSQL: other test runs share it.
+ * The short chaos run of `npm run chaos` (chaos/lib/chaos-run.ts), as a test, on a small cluster (2 workers, 2 API
+ * instances): ~60 orders of every kind spread over both APIs while a worker picked at random is SIGKILLed 3 times,
+ * one API instance is restarted while the other serves, and the Temporal dev server is restarted — on a stack of
+ * separate processes with its own dev server, ports and database. Never PostgreSQL: other test runs share it.
  */
 describe('chaos, short version', () => {
-  it('keeps every invariant through worker SIGKILLs and API and Temporal restarts', async () => {
+  it('keeps every invariant on 2 workers and 2 APIs through worker SIGKILLs and API and Temporal restarts', async () => {
     const databaseUrl = new URL(process.env.DATABASE_URL!);
     databaseUrl.pathname = `${databaseUrl.pathname}_chaos`;
     const log: string[] = [];
     const summary = await runChaos({
       databaseUrl: databaseUrl.toString(),
       orders: 60,
+      workers: 2,
+      apiInstances: 2,
       concurrency: 8,
       placementMs: 20_000,
       workerKillEveryMs: [4000, 6000],
@@ -33,5 +36,8 @@ describe('chaos, short version', () => {
     expect(summary.report.violations.length === 0 ? 'no violations' : report).toBe('no violations');
     expect(summary.faults).toMatchObject({ workerKills: 3, apiRestarts: 1, temporalRestarts: 1, postgresRestarts: 0 });
     expect(summary.report.orders).toBeGreaterThanOrEqual(60 - summary.driver.unknownOutcome);
+    // Both instances served (the round robin), and the restart took down one of them, not the service.
+    expect(Object.keys(summary.driver.answeredBy).sort()).toEqual(['API 1', 'API 2']);
+    expect(summary.timeline.filter((line) => /SIGKILL api-\d; api-\d keeps serving/.test(line))).toHaveLength(1);
   }, 300_000);
 });

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OrderDriver } from '../../chaos/lib/driver';
+import type { PlannedOrder } from '../../chaos/lib/plan';
+import { freePort } from '../../devtools/launcher/ports';
+
+/**
+ * The chaos driver against stand-in API instances: it spreads requests over every instance, and when one does not
+ * answer it goes on with another, keeping the retry rules the idempotency checks rely on (a keyed request is retried
+ * whatever happened; one without a key only when it surely never arrived).
+ */
+describe('chaos driver, several API instances', () => {
+  const servers: http.Server[] = [];
+
+  /** An API instance that answers every placement with `status` (201 with a fresh order id) and every cancel with 200. */
+  async function instance(status: number): Promise<{ url: string; placements: () => number }> {
+    let placements = 0;
+    const server = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/orders') {
+        placements++;
+        res.statusCode = status;
+        res.end(JSON.stringify(status === 201 ? { id: randomUUID(), status: 'RESERVED' } : { error: 'internal', message: 'down' }));
+      } else {
+        res.end(JSON.stringify({ status: 'CANCELLED' }));
+      }
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, placements: () => placements };
+  }
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+
+  const order = (index: number, keyed: boolean, cancel = false): PlannedOrder => ({
+    index,
+    atMs: 0,
+    token: 'tok_visa',
+    body: { customerId: `c-${index}`, customerEmail: `c-${index}@example.com`, items: [{ productId: 'p', quantity: 1 }], payment: { token: 'tok_visa' } },
+    idempotencyKey: keyed ? `k-${index}` : undefined,
+    concurrentCopies: 0,
+    cancelAfterMs: cancel ? 0 : undefined,
+  });
+
+  it('round-robins over the instances and sends a request that found one down to another', async () => {
+    const up = await instance(201);
+    const down = `http://127.0.0.1:${await freePort()}`; // nothing listens: connection refused
+    const driver = new OrderDriver([down, up.url], () => undefined, {});
+    const plan = [order(0, true, true), order(1, false, true), order(2, true), order(3, false)];
+    await driver.run(plan, 1);
+
+    expect(up.placements()).toBe(4);
+    expect(driver.stats.answers).toEqual({ '201': 4 });
+    expect(driver.stats.answeredBy).toEqual({ 'API 2': 6 }); // 4 placements and 2 cancels
+    // The round robin started every other request (3 of 6) on the instance that is down; each moved on once.
+    expect(driver.stats.failovers).toBe(3);
+    expect(driver.stats.cancels).toEqual({ '200 CANCELLED': 2 });
+    expect(driver.stats.unknownOutcome).toBe(0);
+    expect(driver.observations.acknowledged.size).toBe(4);
+    expect([...driver.observations.keyed.values()].map((k) => k.statuses)).toEqual([new Set([201]), new Set([201])]);
+  });
+
+  it('retries a keyed request that got a 5xx on the other instance, but not one without a key', async () => {
+    const failing = await instance(500);
+    const up = await instance(201);
+    const driver = new OrderDriver([failing.url, up.url], () => undefined, {});
+    // One at a time: the round robin starts orders 0 and 2 on the failing instance, order 1 on the other.
+    await driver.run([order(0, true), order(1, false), order(2, false)], 1);
+
+    // Order 0 (keyed) moved on and was answered; order 2 (no key) may have started a saga, so its 500 stands.
+    expect(driver.stats.answers).toEqual({ '201': 2, '500 internal': 1 });
+    expect(driver.stats.unknownOutcome).toBe(1);
+    expect(failing.placements()).toBe(2);
+    expect(up.placements()).toBe(2);
+  });
+});
