@@ -1,8 +1,4 @@
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type * as OpenTelemetryWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type {
   WorkflowInboundCallsInterceptor,
   WorkflowInterceptorsFactory,
@@ -20,12 +16,36 @@ import type {
  */
 const TRACE_HEADER = '_tracer-data';
 
+/**
+ * OpenTelemetry's workflow modules, loaded only by a traced saga. The sandbox runs the bundle's module code again for
+ * every workflow it starts, and OpenTelemetry's (api, core, sdk-trace-base, semantic conventions) is most of it: a
+ * static import made every saga pay for it, traced or not.
+ */
+function loadOpenTelemetry(): typeof OpenTelemetryWorkflow {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred require keeps untraced sagas free of it
+  return require('@temporalio/interceptors-opentelemetry/lib/workflow');
+}
+
 export const interceptors: WorkflowInterceptorsFactory = () => {
   let traced = false;
-  let otel: { inbound: OpenTelemetryInboundInterceptor; outbound: OpenTelemetryOutboundInterceptor; internals: OpenTelemetryInternalsInterceptor } | undefined;
+  let otel:
+    | {
+        inbound: OpenTelemetryWorkflow.OpenTelemetryInboundInterceptor;
+        outbound: OpenTelemetryWorkflow.OpenTelemetryOutboundInterceptor;
+        internals: OpenTelemetryWorkflow.OpenTelemetryInternalsInterceptor;
+      }
+    | undefined;
   // Built on first use only: it sets up a tracer provider and a context manager in the sandbox.
-  const tracing = () =>
-    (otel ??= { inbound: new OpenTelemetryInboundInterceptor(), outbound: new OpenTelemetryOutboundInterceptor(), internals: new OpenTelemetryInternalsInterceptor() });
+  const tracing = () => {
+    if (otel) return otel;
+    const otelWorkflow = loadOpenTelemetry();
+    otel = {
+      inbound: new otelWorkflow.OpenTelemetryInboundInterceptor(),
+      outbound: new otelWorkflow.OpenTelemetryOutboundInterceptor(),
+      internals: new otelWorkflow.OpenTelemetryInternalsInterceptor(),
+    };
+    return otel;
+  };
 
   const inbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {

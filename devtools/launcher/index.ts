@@ -14,6 +14,7 @@ import type { ProcessExit } from './process';
 import { ManagedProcess } from './process';
 import type { ServiceSpec } from './services';
 import { instanceName, planPorts } from './services';
+import { loadLauncherSettings } from './settings';
 import type { TemporalPersistence, TemporalServer } from './temporal';
 import { existingServer, splitAddress, TEMPORAL_MODES } from './temporal';
 
@@ -187,7 +188,7 @@ export class System {
       {
         name: label,
         command: process.execPath,
-        args: ['--import', 'tsx', spec.entry],
+        args: [...profilingFlags(label), '--import', 'tsx', spec.entry],
         cwd: PROJECT_ROOT,
         env: this.envFor(spec, index),
         output,
@@ -429,4 +430,12 @@ function parseStartupMs(line: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `--cpu-prof` flags when NODE_CPU_PROFILE_DIR asks for profiles (a flag NODE_OPTIONS refuses, so it goes here). */
+function profilingFlags(label: string): string[] {
+  const dir = loadLauncherSettings().NODE_CPU_PROFILE_DIR;
+  if (!dir) return [];
+  // One folder per service instance: node names the files by time and pid.
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, label)}`];
 }

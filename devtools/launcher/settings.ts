@@ -16,6 +16,11 @@ export const launcherSettingsSchema = z.object({
   WORKERS: count,
   /** API processes, on PORT, PORT + 1, …; they share Temporal and PostgreSQL. */
   API_INSTANCES: count,
+  /**
+   * A folder for V8 CPU profiles: every service runs with `--cpu-prof` and writes `<pid>.cpuprofile` there when it
+   * stops (`npm run profile:summary -- <folder>` reads them). Unset: no profiling.
+   */
+  NODE_CPU_PROFILE_DIR: z.string().min(1).optional(),
   /** TEMPORAL_PERSISTENCE=postgres: shards, database and the Web UI's codec server. */
   ...clusterSettingsSchema.shape,
 });
