@@ -19,7 +19,8 @@ locked AS (
   FOR UPDATE
 ),
 verdict AS (
-  SELECT count(l.id) = count(*) AND bool_and(l.active AND l.available >= r.quantity) AND count(DISTINCT l.currency) = 1 AS ok
+  SELECT count(l.id) = count(*) AND bool_and(l.active AND l.available >= r.quantity) AND count(DISTINCT l.currency) = 1
+         AND sum(l.price_cents::numeric * r.quantity) <= 99999999::numeric AS ok
   FROM requested r LEFT JOIN locked l ON l.id = r.product_id
 ),
 inserted AS (
