@@ -5,6 +5,7 @@ import type { Config } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
 import type { PaymentProvider } from '../../src/payments/payment-provider';
 import { SimulatorPaymentProvider } from '../../src/payments/simulator-payment-provider';
+import { signWebhookPayload } from '../../src/payments/webhook-signature';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/app';
 import { createSimulatorApp, simulatorOptionsFromConfig } from '../../src/simulator/app';
 import { createTemporalClient } from '../../src/temporal/client';
@@ -29,6 +30,8 @@ export interface Stack {
   product(id: string): Promise<{ onHand: number; reserved: number; available: number }>;
   /** Polls GET /orders/:id until `done` holds (or `timeoutMs` passes) and returns the last order. */
   waitForOrder(id: string, done: (order: any) => boolean, timeoutMs?: number): Promise<any>;
+  /** POSTs `event` to /webhooks/payments as the provider would: JSON, signed now with the webhook secret. */
+  postWebhook(event: unknown): ReturnType<typeof request>;
   /** The notification templates the simulator recorded for an order, once there are at least `atLeast` of them. */
   notificationTemplates(orderId: string, atLeast: number, timeoutMs?: number): Promise<string[]>;
   close(): Promise<void>;
@@ -104,6 +107,11 @@ export async function startStack(
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`order ${id} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.history)}`);
+    },
+    postWebhook(event) {
+      const raw = JSON.stringify(event);
+      const signature = signWebhookPayload(config.PAYMENT_WEBHOOK_SECRET, raw, Math.floor(Date.now() / 1000));
+      return request(`${apiServer.url}/webhooks/payments`, { rawBody: raw, method: 'POST', headers: { 'content-type': 'application/json', 'payment-signature': signature } });
     },
     async notificationTemplates(orderId, atLeast, timeoutMs = 10_000) {
       // Notifications are sent after the status is written, so a test that has seen the status polls for them.

@@ -24,6 +24,12 @@ type Fake = ReturnType<typeof fakeOrderActivities>;
 
 const success = paymentSucceeded;
 
+/** The provider's success arrives and the saga commits the sale. */
+async function paid(h: Handle) {
+  await h.signal(paymentEventSignal, success());
+  await until(h, 'PAID');
+}
+
 async function until(handle: Handle, status: string) {
   for (let i = 0; i < 200; i++) {
     if ((await handle.query(orderStateQuery)).status === status) return;
@@ -42,8 +48,7 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
     fake: () => fakeOrderActivities(),
     input: { cancelWindowMs: 60_000 },
     drive: async (h) => {
-      await h.signal(paymentEventSignal, success());
-      await until(h, 'PAID');
+      await paid(h);
       await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
       await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
     },
@@ -67,8 +72,7 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
     fake: () => fakeOrderActivities(),
     input: { cancelWindowMs: 60_000 },
     drive: async (h) => {
-      await h.signal(paymentEventSignal, success());
-      await until(h, 'PAID');
+      await paid(h);
       // the operator's cancel refunds; the refund's webhook confirms it in the history
       await h.cancel();
       await until(h, 'REFUNDED');
@@ -80,8 +84,7 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
     fake: () => fakeOrderActivities(),
     input: { cancelWindowMs: 60_000 },
     drive: async (h) => {
-      await h.signal(paymentEventSignal, success());
-      await until(h, 'PAID');
+      await paid(h);
       await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
       await h.signal(paymentEventSignal, success({ type: 'payment.refund_failed', reason: 'expired_or_canceled_card' }));
       await until(h, 'NEEDS_ATTENTION');

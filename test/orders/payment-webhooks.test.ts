@@ -176,12 +176,7 @@ describe('late payment successes', () => {
     await refund.result(); // the payment shows refunded inside the activity, a moment before the workflow closes
     expect((await refund.describe()).status.name).toBe('COMPLETED');
     // Delivering that success again does not start another refund.
-    const raw = JSON.stringify(event(order.id, stray.body.id, 800));
-    const again = await request(`${stack.api}/webhooks/payments`, {
-      rawBody: raw,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'payment-signature': signWebhookPayload(stack.config.PAYMENT_WEBHOOK_SECRET, raw, now()) },
-    });
+    const again = await stack.postWebhook(event(order.id, stray.body.id, 800));
     expect(again.status).toBe(200);
     const refunds = stack.temporal.workflow.list({ query: `WorkflowId = "refund-${stray.body.id}"` });
     let runs = 0;
