@@ -8,7 +8,7 @@ import { startStack } from '../harness/stack';
 import { metricValue } from './metrics-text';
 
 // What the Temporal Web UI shows comes from the visibility API: an order placed over HTTP must be findable there by
-// its search attributes, the way the README's "Tracing a saga" tells engineers to look for it.
+// its search attributes, the way docs/observability.md ("Finding sagas") tells operators to look for it.
 describe('finding an order saga through Temporal visibility', () => {
   let stack: Stack;
   beforeAll(async () => {
