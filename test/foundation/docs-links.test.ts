@@ -64,12 +64,15 @@ describe('the link checker', () => {
         '[in a fence](nowhere.md)',
         '```',
         '[outside](../elsewhere.md)',
+        'A code span that wraps: `[not a link](nowhere.md)',
+        'and goes on` before [a bad link](docs/page.md#missing).',
       ].join('\n'),
     );
     expect(brokenLinks(dir, 'README.md')).toEqual([
       { file: 'README.md', line: 3, target: 'docs/gone.md', problem: 'no such file' },
       { file: 'README.md', line: 3, target: 'docs/page.md#other-section', problem: 'no heading #other-section' },
       { file: 'README.md', line: 8, target: '../elsewhere.md', problem: 'points outside the repository' },
+      { file: 'README.md', line: 10, target: 'docs/page.md#missing', problem: 'no heading #missing' },
     ]);
   });
 });

@@ -72,13 +72,21 @@ export function anchorsOf(markdown: string): Set<string> {
   return anchors;
 }
 
-/** The link targets of a page with their line numbers: inline links, images and reference definitions. */
+/**
+ * The link targets of a page with their line numbers: inline links, images and reference definitions. Code (fenced
+ * blocks, and inline spans, which may wrap onto the next line of their paragraph) holds no links.
+ */
 export function linksOf(markdown: string): { target: string; line: number }[] {
-  return proseLines(markdown).flatMap(({ text, number }) => {
-    const prose = text.replace(/`[^`]*`/g, (code) => ' '.repeat(code.length));
-    const inline = [...prose.matchAll(/\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]);
-    const reference = [...prose.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/g)].map((m) => m[1]);
-    return [...inline, ...reference].map((target) => ({ target, line: number }));
+  const prose = new Map(proseLines(markdown).map(({ text, number }) => [number, text]));
+  const lines = markdown.split('\n').map((_, i) => prose.get(i + 1) ?? '');
+  const withoutCode = lines
+    .join('\n')
+    .replace(/`(?:[^`\n]|\n(?![ \t]*\n))*`/g, (code) => code.replace(/[^\n]/g, ' '))
+    .split('\n');
+  return withoutCode.flatMap((text, i) => {
+    const inline = [...text.matchAll(/\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]);
+    const reference = [...text.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/g)].map((m) => m[1]);
+    return [...inline, ...reference].map((target) => ({ target, line: i + 1 }));
   });
 }
 
