@@ -58,7 +58,7 @@ describe('the production build', () => {
   });
 
   it('registers no bench workflow: the production worker runs only the product workflows', () => {
-    expect(Object.keys(workflows).filter((name) => /ceiling|legacyOrderWorkflow/i.test(name))).toEqual([]);
+    expect(Object.keys(workflows).filter((name) => /ceiling/i.test(name))).toEqual([]);
     expect(inputs.filter((f) => /ceiling/i.test(f))).toEqual([]);
   });
 });
