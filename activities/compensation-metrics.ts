@@ -24,7 +24,6 @@ export function countCompensations(
     };
   return {
     ...activities,
-    cancelPayment: counted('cancel_payment', activities.cancelPayment),
     voidOrRefundOrderPayments: counted('cancel_payment', activities.voidOrRefundOrderPayments),
     releaseOrderStock: counted('release_stock', activities.releaseOrderStock),
     refundPayment: counted('refund_payment', activities.refundPayment),

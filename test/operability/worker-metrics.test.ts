@@ -90,7 +90,7 @@ describe('worker metrics from the order activities', () => {
     await act.voidOrRefundOrderPayments(orderId);
     failGetPayment = true;
     await expect(act.refundPayment(orderId, 'pay_x')).rejects.toThrow('provider down');
-    await expect(act.cancelPayment(orderId, 'pay_x')).rejects.toThrow('provider down');
+    await expect(act.voidOrRefundOrderPayments(orderId, 'pay_x')).rejects.toThrow('provider down');
     const out = await text();
     expect(metricValue(out, 'compensations_total', { step: 'release_stock', result: 'success' })).toBe(1);
     expect(metricValue(out, 'compensations_total', { step: 'restock', result: 'success' })).toBe(1);
