@@ -1,8 +1,9 @@
 import { CancellationScope, log } from '@temporalio/workflow';
+import type { CompensationStep } from './state-machine';
 
 export interface Compensation {
   /** Shown in the order's history as `compensation_failed:<name>` when it fails. */
-  name: string;
+  name: CompensationStep;
   run: () => Promise<unknown>;
 }
 
@@ -14,7 +15,7 @@ export interface Compensation {
 export class CompensationStack {
   private pending: Compensation[] = [];
   /** The compensations that failed on the last run, oldest first: what an operator's retry runs again. */
-  failed: string[] = [];
+  failed: CompensationStep[] = [];
 
   constructor(private readonly orderId: string) {}
 
@@ -28,7 +29,7 @@ export class CompensationStack {
   }
 
   /** A later step made this compensation meaningless (a committed sale has no reservation left to release). */
-  retire(name: string): void {
+  retire(name: CompensationStep): void {
     this.pending = this.pending.filter((c) => c.name !== name);
   }
 
