@@ -1,19 +1,18 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { OrderActivities } from './activity-types';
+import { BUSINESS_ERRORS } from './state-machine';
 
 /**
  * How the saga calls its activities: explicit timeouts and retry policies per kind of step, and a summary per step
  * so the Temporal Web UI's event history reads like the saga (“Reserve stock”, “Void or refund payment”, …).
  */
 
-/** Business outcomes: retrying them cannot help. */
-export const BUSINESS_ERRORS = ['insufficient_stock', 'unknown_product', 'currency_mismatch', 'validation_failed', 'order_total_too_large', 'payment_rejected'];
-
-// Database steps wait out a database outage: unlimited attempts, backoff capped at 5 s.
+// Database steps wait out a database outage: unlimited attempts, backoff capped at 5 s. A business outcome is never
+// retried (the activities raise it non-retryable; the policy says so too).
 const DATABASE: ActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', nonRetryableErrorTypes: BUSINESS_ERRORS },
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', nonRetryableErrorTypes: [...BUSINESS_ERRORS] },
 };
 // Short bookkeeping writes: no extra round trip through the server's task queue.
 const BOOKKEEPING: LocalActivityOptions = {
@@ -24,7 +23,7 @@ const BOOKKEEPING: LocalActivityOptions = {
 // The provider may be down for a while; after ~1 minute of trying, the order is given up as unpaid.
 const PAYMENT_REQUEST: ActivityOptions = {
   startToCloseTimeout: '15s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10, nonRetryableErrorTypes: BUSINESS_ERRORS },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10, nonRetryableErrorTypes: [...BUSINESS_ERRORS] },
 };
 // Compensations retry for a few minutes; one that still fails puts the order in NEEDS_ATTENTION for an operator.
 const COMPENSATION: ActivityOptions = {

@@ -68,6 +68,13 @@ export const REJECTION_REASONS = [
   'order_total_too_large',
   'unsupported_payment_method',
 ] as const;
+/** The provider refused a charge request for good (a 4xx): the activities' failure type; the order's reason is `payment_refused`. */
+export const PAYMENT_REJECTED = 'payment_rejected';
+/**
+ * The failure types of a business outcome, which no retry can change: a placement refused (the type is the
+ * rejection's reason) and a charge request the provider refused. Activities raise them as non-retryable failures.
+ */
+export const BUSINESS_ERRORS: readonly string[] = [...REJECTION_REASONS, PAYMENT_REJECTED];
 /** Why an accepted order was cancelled or refunded. */
 export const CANCEL_REASONS = [
   'payment_timeout',
