@@ -24,7 +24,7 @@ export class CompensationStack {
   }
 
   /** What is pending waits for an operator's retry (its step was found undone after the fact), as if it had failed. */
-  awaitOperator(): void {
+  holdForOperator(): void {
     this.failed = this.pending.map((c) => c.name);
   }
 

@@ -94,7 +94,7 @@ export class RefundConfirmation {
         order.paymentStatus = (await act.voidOrRefundOrderPayments(orderId, paymentId, attempt)).status;
       },
     });
-    compensations.awaitOperator();
+    compensations.holdForOperator();
     const attention = { reason: 'refund_failed', failureReason: 'refund_failed', paymentStatus: order.paymentStatus };
     if (!(await compensator.untilOperatorCompensates(attention, 'refund_failed'))) return false;
     await order.write(ended.status, { failureReason: ended.failureReason, paymentStatus: order.paymentStatus });
