@@ -7,7 +7,7 @@ import { createCustomerTokenVerifier } from '../auth/customer-token';
 import { secretTokenMatcher } from '../auth/secret-token';
 import type { Config } from '../config';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeEvent } from '../payments/stripe/stripe-webhook-events';
-import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
+import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
 import type { ErrorCode } from './error-codes';
 import { HttpError } from './error-middleware';
 

@@ -5,7 +5,7 @@ import type { Orm } from '../db/orm';
 import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
 import { isUuid } from '../uuid';
-import type { WebhookEvent } from '../payments/webhook-event';
+import type { WebhookEvent } from '../wire/webhook-event';
 import type { PaymentEvent } from '../../workflows/order/definitions';
 import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../workflows/order/definitions';
 import { endedUnpaid } from '../../workflows/order/state-machine';

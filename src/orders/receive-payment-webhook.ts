@@ -1,6 +1,6 @@
 import type { ApiDeps } from '../api/app';
 import { HttpError, parseRequest } from '../api/error-middleware';
-import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../payments/webhook-event';
+import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../wire/webhook-event';
 import { deliverPaymentEvent } from './payment-webhooks';
 import type { Handled } from './webhook-inbox';
 import { readEnvelope, throughInbox } from './webhook-inbox';

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { ApiDeps } from '../api/app';
 import { HttpError, parseRequest } from '../api/error-middleware';
 import { sagaEventFromStripe } from '../payments/stripe/stripe-webhook-events';
-import { webhookEventSchema } from '../payments/webhook-event';
+import { webhookEventSchema } from '../wire/webhook-event';
 import { OrderSchema } from './entities';
 import { deliverPaymentEvent } from './payment-webhooks';
 import type { WebhookReceipt } from './receive-payment-webhook';

@@ -1,4 +1,4 @@
-import { SIMULATOR_TOKENS } from '../../src/payments/simulator-tokens';
+import { SIMULATOR_TOKENS } from '../../src/wire/simulator-tokens';
 import { SIMULATOR_ERROR_STATUS } from '../../src/simulator/http/errors';
 import { request } from '../harness/http';
 import { validateOpenApi } from '../operability/openapi-validator';

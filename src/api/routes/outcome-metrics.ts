@@ -4,7 +4,7 @@ import { requestLogger } from '../request-id';
 import { DomainError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { ApiMetrics, PlacementResult, WebhookResult } from '../../metrics/api-metrics';
-import { WEBHOOK_EVENT_TYPES } from '../../payments/webhook-event';
+import { WEBHOOK_EVENT_TYPES } from '../../wire/webhook-event';
 import type { Delivery } from '../../orders/payment-webhooks';
 import { logRequestAsAboutOrder } from '../../orders/log-fields';
 import { PlacementRefused, PlacementRejected } from '../../orders/placement';

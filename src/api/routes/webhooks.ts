@@ -8,7 +8,7 @@ import { webhookAckJsonSchema } from '../../orders/response-schemas';
 import type { WebhookProvider } from '../../orders/webhook-inbox';
 import { readEnvelope, recordMalformed, recordUnverified } from '../../orders/webhook-inbox';
 import type { ApiMetrics } from '../../metrics/api-metrics';
-import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../payments/webhook-event';
+import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../wire/webhook-event';
 import type { ApiDeps } from '../app';
 import { defineRoute, json } from '../define-route';
 import { HttpError } from '../error-middleware';

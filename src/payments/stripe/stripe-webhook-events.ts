@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { WebhookEventType } from '../webhook-event';
+import type { WebhookEventType } from '../../wire/webhook-event';
 import { fromStripeAmount, fromStripeCurrency } from './stripe-amounts';
 import { declineReason } from './stripe-errors';
 

@@ -1,8 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { SIMULATOR_TOKEN_TABLE } from '../../payments/simulator-tokens';
-import { webhookEventSchema } from '../../payments/webhook-event';
-import { WEBHOOK_SIGNATURE_HEADER } from '../../payments/webhook-signature';
+import { SIMULATOR_TOKEN_TABLE } from '../../wire/simulator-tokens';
+import { webhookEventSchema } from '../../wire/webhook-event';
+import { WEBHOOK_SIGNATURE_HEADER } from '../../wire/webhook-signature';
 import type { AnySimulatorRoute } from './route';
 import { registerSimulatorRoute } from './route';
 
