@@ -3,7 +3,7 @@ import './start-tracing';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
-import { describeBinding, listen, onShutdownSignal } from '../http-server';
+import { describeBinding, listen, onShutdownSignal } from '../http/server';
 import { createLogger } from '../logger';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { createMetricsRegistry } from '../metrics/registry';

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { HttpError } from '../api/error-middleware';
-import { DomainError } from '../errors';
+import { DomainError, ValidationError } from '../errors';
 import type { Delivery } from './payment-webhooks';
 import { DELIVERIES } from './payment-webhooks';
 
@@ -84,7 +83,7 @@ export interface Handled {
  *  - a redelivery of an event already handled (signalled, refund started, ignored) is answered from the inbox,
  *    `handle` is not called;
  *  - otherwise `handle` runs (the saga ignores a duplicate signal, so two concurrent first deliveries are harmless)
- *    and its outcome is stored. An unknown order (404) or a malformed body (4xx) is stored as such and rethrown: the
+ *    and its outcome is stored. An unknown order (404) or a malformed event (400) is stored as such and rethrown: the
  *    provider retries, and the next delivery is handled afresh. Any other failure leaves the event `received`, so
  *    the provider's retry handles it too.
  */
@@ -105,7 +104,6 @@ export async function throughInbox(em: EntityManager, delivery: WebhookDelivery,
 
 function failedOutcome(err: unknown): InboxOutcome | undefined {
   if (err instanceof DomainError && err.code === 'not_found') return 'order_not_found';
-  if (err instanceof z.ZodError) return 'malformed';
-  if (err instanceof HttpError && err.status >= 400 && err.status < 500) return 'malformed';
+  if (err instanceof z.ZodError || err instanceof ValidationError) return 'malformed';
   return undefined;
 }

@@ -21,8 +21,9 @@ import {
 } from '../../orders/request-schemas';
 import { orderJsonSchema, orderPageJsonSchema } from '../../orders/response-schemas';
 import type { ApiMetrics } from '../../metrics/api-metrics';
-import { defineRoute, json } from '../define-route';
-import type { InflightGate } from '../inflight-gate';
+import { json } from '../../http/route';
+import { defineRoute } from '../route';
+import type { InflightGate } from '../../inflight-gate';
 import { countPlacements } from './outcome-metrics';
 
 // Components: named once, so the document says "Order" rather than repeating the shape in every answer.

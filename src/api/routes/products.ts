@@ -6,7 +6,8 @@ import { listProductsQuery } from '../../catalog/request-schemas';
 import type { Orm } from '../../db/orm';
 import { encodeKeysetCursor } from '../../db/keyset-cursor';
 import { NotFoundError } from '../../errors';
-import { defineRoute, json } from '../define-route';
+import { json } from '../../http/route';
+import { defineRoute } from '../route';
 
 // Components: named once, so the document says "Product" rather than repeating the shape in every answer.
 export const Product = productJsonSchema.meta({ id: 'Product' });

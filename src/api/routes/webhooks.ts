@@ -7,15 +7,17 @@ import { handleStripeEvent } from '../../orders/receive-stripe-webhook';
 import { webhookAckJsonSchema } from '../../orders/response-schemas';
 import type { WebhookProvider } from '../../orders/webhook-inbox';
 import { readEnvelope, recordMalformed, recordUnverified } from '../../orders/webhook-inbox';
+import type { PaymentEventDeps } from '../../orders/payment-webhooks';
+import { isRefusedRequest } from '../../http/errors';
+import { requestLogger } from '../../http/request-id';
+import { json } from '../../http/route';
 import type { ApiMetrics } from '../../metrics/api-metrics';
 import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../wire/webhook-event';
-import type { ApiDeps } from '../app';
-import { defineRoute, json } from '../define-route';
-import { HttpError } from '../error-middleware';
-import { requestLogger } from '../request-id';
+import { defineRoute } from '../route';
 import { countWebhooks } from './outcome-metrics';
 
-type Deps = ApiDeps & { metrics: ApiMetrics };
+/** What receiving a webhook uses: delivery to the saga, the inbox's database and the webhook counters. */
+type Deps = PaymentEventDeps & { metrics: Pick<ApiMetrics, 'webhooksReceived'> };
 
 const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
 const PaymentWebhookEvent = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
@@ -36,7 +38,7 @@ function keepRefusedDeliveries(deps: Deps, provider: WebhookProvider): Middlewar
     try {
       await next();
     } catch (err) {
-      if (err instanceof HttpError && err.status < 500) {
+      if (isRefusedRequest(err)) {
         const envelope = readEnvelope(ctx.request.body);
         const delivery = { provider, raw: ctx.request.rawBody ?? Buffer.alloc(0), eventId: envelope.id, eventType: envelope.type };
         const em = deps.orm.em.fork();
