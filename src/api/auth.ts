@@ -6,8 +6,9 @@ import type { Config } from '../config';
 import type { SecuritySchemeObject } from '../http/auth-scheme';
 import { authScheme, PUBLIC } from '../http/auth-scheme';
 import { HttpError } from '../http/errors';
-import { STRIPE_SIGNATURE_HEADER, verifyStripeEvent } from '../payments/stripe/stripe-webhook-events';
-import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
+import { verifySimulatorDelivery } from '../webhooks/simulator-verify';
+import { STRIPE_SIGNATURE_HEADER, verifyStripeDelivery } from '../webhooks/stripe-verify';
+import { WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
 import { customerAuthenticator } from './customer-auth';
 import type { ErrorCode } from './error-codes';
 
@@ -103,7 +104,7 @@ export const AUTH_SCHEMES = {
     authenticate: ({ config }) => (ctx) => {
       const raw = ctx.request.rawBody ?? Buffer.alloc(0);
       const signature = ctx.get(WEBHOOK_SIGNATURE_HEADER) || undefined;
-      if (!verifyWebhookSignature(config.PAYMENT_WEBHOOK_SECRET, signature, raw, Math.floor(Date.now() / 1000))) {
+      if (!verifySimulatorDelivery(raw, signature, config.PAYMENT_WEBHOOK_SECRET)) {
         throw new HttpError(401, 'invalid_signature', 'the Payment-Signature header is missing, wrong or stale');
       }
       return { kind: 'paymentProvider' as const };
@@ -127,7 +128,7 @@ export const AUTH_SCHEMES = {
    */
   stripeSignature: apiScheme({
     authenticate: ({ config }) => (ctx) => {
-      const event = verifyStripeEvent(ctx.request.rawBody ?? Buffer.alloc(0), ctx.get(STRIPE_SIGNATURE_HEADER) || undefined, config.STRIPE_WEBHOOK_SECRET);
+      const event = verifyStripeDelivery(ctx.request.rawBody ?? Buffer.alloc(0), ctx.get(STRIPE_SIGNATURE_HEADER) || undefined, config.STRIPE_WEBHOOK_SECRET);
       if (!event) throw new HttpError(400, 'invalid_stripe_signature', 'the Stripe-Signature header is missing, wrong or stale');
       return { kind: 'stripe' as const, event };
     },

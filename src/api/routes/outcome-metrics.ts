@@ -5,8 +5,8 @@ import { DomainError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { ApiMetrics, PlacementResult, WebhookResult } from '../../metrics/api-metrics';
 import { WEBHOOK_EVENT_TYPES } from '../../wire/webhook-event';
-import type { Delivery } from '../../orders/payment-webhooks';
-import { logRequestAsAboutOrder } from '../../orders/log-fields';
+import type { Delivery } from '../../webhooks/deliver';
+import { logRequestAsAboutOrder } from '../log-order';
 import { PlacementRefused, PlacementRejected } from '../../orders/placement';
 
 declare module 'koa' {

@@ -1,18 +1,10 @@
 import { ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../wire/webhook-event';
-import type { PaymentEventDeps } from './payment-webhooks';
-import { deliverPaymentEvent } from './payment-webhooks';
-import type { Handled } from './webhook-inbox';
-import { readEnvelope, throughInbox } from './webhook-inbox';
-
-export interface WebhookReceipt extends Handled {
-  eventId: string;
-  /** The saga's event type (`payment.succeeded`…), or the provider's own for an event the service ignores. */
-  type: string;
-  /** Answered from the inbox: this event had been handled before. */
-  duplicate: boolean;
-}
+import type { PaymentEventDeps } from './deliver';
+import { deliverPaymentEvent } from './deliver';
+import type { WebhookReceipt } from './inbox';
+import { readEnvelope, throughInbox } from './inbox';
 
 const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
 
@@ -22,7 +14,7 @@ const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
  * an unknown order is 404 (the provider retries); a malformed event of a known type is 400. `aboutOrder` learns
  * the order an event names before it is delivered (for the request's log lines).
  */
-export async function handlePaymentWebhook(deps: PaymentEventDeps, raw: Buffer, body: unknown, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
+export async function receiveSimulatorDelivery(deps: PaymentEventDeps, raw: Buffer, body: unknown, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(body);
   const delivery = { provider: 'simulator' as const, raw, eventId: envelope.id, eventType: envelope.type };
   const handled = await throughInbox(deps.orm.em.fork(), delivery, async () => {

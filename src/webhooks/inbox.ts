@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { DomainError, ValidationError } from '../errors';
-import type { Delivery } from './payment-webhooks';
-import { DELIVERIES } from './payment-webhooks';
+import type { Delivery } from './deliver';
+import { DELIVERIES } from './deliver';
 
 /** Who sent the webhook: the route it came in by. */
 export type WebhookProvider = 'simulator' | 'stripe';
@@ -76,6 +76,15 @@ async function settle(em: EntityManager, id: string, outcome: InboxOutcome, orde
 export interface Handled {
   outcome: Delivery;
   orderId?: string;
+}
+
+/** What receiving a verified delivery answers: what it came to, which event, and whether it was a redelivery. */
+export interface WebhookReceipt extends Handled {
+  eventId: string;
+  /** The saga's event type (`payment.succeeded`…), or the provider's own for an event the service ignores. */
+  type: string;
+  /** Answered from the inbox: this event had been handled before. */
+  duplicate: boolean;
 }
 
 /**

@@ -1,13 +1,13 @@
 import type Stripe from 'stripe';
 import { ValidationError } from '../errors';
 import { parseInput } from '../validation';
-import { sagaEventFromStripe } from '../payments/stripe/stripe-webhook-events';
+import { sagaEventFromStripe } from './stripe-map';
 import { webhookEventSchema } from '../wire/webhook-event';
-import { OrderSchema } from './entities';
-import type { PaymentEventDeps } from './payment-webhooks';
-import { deliverPaymentEvent } from './payment-webhooks';
-import type { WebhookReceipt } from './receive-payment-webhook';
-import { readEnvelope, throughInbox } from './webhook-inbox';
+import { OrderSchema } from '../orders/entities';
+import type { PaymentEventDeps } from './deliver';
+import { deliverPaymentEvent } from './deliver';
+import type { WebhookReceipt } from './inbox';
+import { readEnvelope, throughInbox } from './inbox';
 
 /**
  * A verified Stripe event (`POST /webhooks/stripe`). The types the saga acts on are mapped to its payment events
@@ -15,7 +15,7 @@ import { readEnvelope, throughInbox } from './webhook-inbox';
  * stored as ignored. An event for an order the service does not know (yet) is 404, so Stripe retries it; one that
  * names no order and matches none of ours belongs to someone else on the account, and is ignored.
  */
-export async function handleStripeEvent(deps: PaymentEventDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
+export async function receiveStripeDelivery(deps: PaymentEventDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(event);
   const mapped = sagaEventFromStripe(event);
   const handled = await throughInbox(deps.orm.em.fork(), { provider: 'stripe', raw, eventId: envelope.id, eventType: envelope.type }, async () => {
