@@ -2,7 +2,12 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import type { ErrorTable } from './errors';
 import { errorBodySchema, meaningIn, statusIn } from './errors';
-import type { Method, Params, Part } from './route';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** A route's path parameters: an object schema (each names a segment). */
+export type Params = z.ZodObject | undefined;
+/** Any other part of a request: query, headers, body. */
+export type Part = z.ZodType | undefined;
 
 /** What every operation of one document shares. */
 export interface OperationDocumentOptions<C extends string> {

@@ -7,7 +7,7 @@ import { parseInput } from '../validation';
 import type { AuthScheme, SecuritySchemeObject } from './auth-scheme';
 import type { ToolkitErrorCode } from './errors';
 import { BODY_ERRORS } from './errors';
-import type { OperationDocumentOptions } from './route-document';
+import type { Method, OperationDocumentOptions, Params, Part } from './route-document';
 import { registerOperation } from './route-document';
 
 declare module 'koa' {
@@ -17,10 +17,7 @@ declare module 'koa' {
   }
 }
 
-export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
-export type Params = z.ZodObject | undefined;
-export type Part = z.ZodType | undefined;
 
 /** The auth schemes an app's routes may name, by name. */
 export type AuthSchemes = Record<string, AuthScheme<any, any, string>>;
