@@ -8,7 +8,7 @@ import { authScheme, PUBLIC } from '../http/auth-scheme';
 import { HttpError } from '../http/errors';
 import { verifySimulatorDelivery } from '../webhooks/simulator-verify';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeDelivery } from '../webhooks/stripe-verify';
-import { WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
+import { PAYMENT_SIGNATURE_SECURITY_SCHEME, WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
 import { customerAuthenticator } from './customer-auth';
 import type { ErrorCode } from './error-codes';
 
@@ -109,15 +109,7 @@ export const AUTH_SCHEMES = {
       }
       return { kind: 'paymentProvider' as const };
     },
-    securitySchemes: {
-      paymentSignature: {
-        type: 'apiKey',
-        in: 'header',
-        name: 'Payment-Signature',
-        description:
-          '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with PAYMENT_WEBHOOK_SECRET; 5-minute tolerance',
-      },
-    },
+    securitySchemes: { paymentSignature: PAYMENT_SIGNATURE_SECURITY_SCHEME },
     security: [{ paymentSignature: [] }],
     errors: ['invalid_signature'],
   }),

@@ -10,7 +10,8 @@ export interface DocumentSpec<C extends string> extends Pick<OperationDocumentOp
   /** Every operation, in the document's order. */
   routes: readonly Route<never, C>[];
   errors: ErrorTable<C>;
-  info: DocumentObject['info'];
+  info: Omit<DocumentObject['info'], 'license'>;
+  /** Where clients reach the app; by default the server the document is served from. */
   servers?: DocumentObject['servers'];
   tags: DocumentObject['tags'];
   /** Adds what no route declares (the webhooks an app sends). */
@@ -18,6 +19,9 @@ export interface DocumentSpec<C extends string> extends Pick<OperationDocumentOp
   /** Components no operation names (those of webhooks: the generator does not collect components from webhooks). */
   schemas?: z.ZodType[];
 }
+
+/** The project's licence (package.json). */
+const LICENSE = { name: 'MIT', identifier: 'MIT' };
 
 /**
  * The OpenAPI 3.1 document of an app, generated from its route declarations (the zod schemas they parse requests
@@ -32,8 +36,8 @@ export function buildOpenApiDocument<C extends string>(spec: DocumentSpec<C>) {
   const schemas = (spec.schemas ?? []).map((schema) => ({ type: 'schema' as const, schema }));
   return new OpenApiGeneratorV31([...registry.definitions, ...schemas]).generateDocument({
     openapi: '3.1.0',
-    info: spec.info,
-    ...(spec.servers ? { servers: spec.servers } : {}),
+    info: { ...spec.info, license: LICENSE },
+    servers: spec.servers ?? [{ url: '/', description: 'the server this document is served from' }],
     tags: spec.tags,
   });
 }

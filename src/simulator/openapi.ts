@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { buildOpenApiDocument } from '../http/openapi';
 import type { Route } from '../http/route';
 import { SIMULATOR_TOKEN_TABLE } from '../wire/simulator-tokens';
 import { webhookEventSchema } from '../wire/webhook-event';
-import { WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
+import { PAYMENT_SIGNATURE_SECURITY_SCHEME, WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
 import type { SimulatorErrorCode } from './error-codes';
 import { SIMULATOR_ERROR_STATUS } from './error-codes';
 
@@ -46,7 +45,8 @@ export function simulatorDocument(routes: readonly Route<never, SimulatorErrorCo
       { name: 'operability', description: 'Health and this documentation' },
       { name: 'webhooks', description: 'What the simulator sends' },
     ],
-    extend: (registry) =>
+    extend: (registry) => {
+      registry.registerComponent('securitySchemes', 'paymentSignature', PAYMENT_SIGNATURE_SECURITY_SCHEME);
       registry.registerWebhook({
         method: 'post',
         path: 'paymentEvent',
@@ -56,14 +56,12 @@ export function simulatorDocument(routes: readonly Route<never, SimulatorErrorCo
         description:
           '`payment.succeeded`, `payment.failed` (reason `card_declined`, `insufficient_funds` or `voided`), ' +
           '`payment.refunded`. A redelivery carries the same event id. Any 2xx ends the delivery; anything else is retried.',
-        request: {
-          headers: z.object({
-            [WEBHOOK_SIGNATURE_HEADER]: z.string().describe('t=<unix seconds>,v1=<hex HMAC-SHA256>'),
-          }),
-          body: { required: true, content: { 'application/json': { schema: event } } },
-        },
+        // Signed like the API expects (the receiver checks it): the security of the receiving end.
+        security: [{ paymentSignature: [] }],
+        request: { body: { required: true, content: { 'application/json': { schema: event } } } },
         responses: { 200: { description: 'Received (any 2xx)' } },
-      }),
+      });
+    },
     schemas: [event],
   });
 }
