@@ -20,6 +20,12 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** `value` when a lookup found it; otherwise a NotFoundError naming what was looked for. */
+export function found<T>(value: T | null | undefined, what: string, id: string): T {
+  if (value === undefined || value === null) throw new NotFoundError(what, id);
+  return value;
+}
+
 /** Input that does not have the shape it must have; `details` lists each problem ({ path, code, message }). */
 export class ValidationError extends DomainError {
   constructor(message: string, details?: unknown) {

@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../errors';
+import { DomainError, found } from '../errors';
 import type { Logger } from '../logger';
 import type { SimulatorPayment } from '../wire/simulator-payment';
 import type { SimulatorToken } from '../wire/simulator-tokens';
@@ -206,9 +206,7 @@ export class PaymentService {
   }
 
   private require(id: string): SimulatedPayment {
-    const payment = this.payments.get(id);
-    if (!payment) throw new NotFoundError('payment', id);
-    return payment;
+    return found(this.payments.get(id), 'payment', id);
   }
 
   /** A copy in a stable key order, so callers can never mutate the ledger. */

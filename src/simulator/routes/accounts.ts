@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../errors';
+import { found } from '../../errors';
 import { json } from '../../http/route';
 import type { AccountStore } from '../accounts';
 import { answer, defineRoute } from '../route';
@@ -44,10 +44,6 @@ export const accountRoutes = [
     request: { params: customerParams },
     responses: { 200: json('The account', accountSchema) },
     errors: ['not_found'],
-    handler: ({ params }, ctx, { accounts }: AccountDeps) => {
-      const account = accounts.get(params.customerId);
-      if (!account) throw new NotFoundError('account', params.customerId);
-      answer(ctx, 200, account);
-    },
+    handler: ({ params }, ctx, { accounts }: AccountDeps) => answer(ctx, 200, found(accounts.get(params.customerId), 'account', params.customerId)),
   }),
 ];

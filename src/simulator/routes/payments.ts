@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../errors';
+import { found } from '../../errors';
 import { json } from '../../http/route';
 import { maybeInjectOutage } from '../fault-injection';
 import type { PaymentService } from '../payments';
@@ -67,11 +67,7 @@ export const paymentRoutes = [
     request: { params: paymentParams },
     responses: { 200: json('The payment', simulatedPaymentSchema) },
     errors: ['not_found'],
-    handler: ({ params }, ctx, { payments }: Deps) => {
-      const payment = payments.get(params.id);
-      if (!payment) throw new NotFoundError('payment', params.id);
-      answer(ctx, 200, payment);
-    },
+    handler: ({ params }, ctx, { payments }: Deps) => answer(ctx, 200, found(payments.get(params.id), 'payment', params.id)),
   }),
   defineRoute({
     method: 'post',
