@@ -5,10 +5,8 @@ import type { StackConfiguration } from './options';
 import { sameStack } from './options';
 import { mean } from './stats';
 
-/** The saga leg's rows: one per configuration × variant × concurrency, read by the report and the --compare table. */
+/** The saga leg's rows: one per configuration × concurrency, read by the report and the --compare table. */
 export interface SagaRow extends StackConfiguration {
-  /** The workflow type of ours (--variants). */
-  variant: string;
   concurrency: number;
   orders: number;
   oursSagasPerSecond: number[];
@@ -32,21 +30,16 @@ function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
 
 const stackOf = (l: LegResult): StackConfiguration => ({ persistence: l.persistence, workers: l.workers, shards: l.shards, setting: l.setting });
 
-/** One row per configuration × variant × concurrency: the runs of each side pooled (means of the per-run figures). */
+/** One row per configuration × concurrency: the runs of each side pooled (means of the per-run figures). */
 export function summarizeSaga(legs: LegResult[]): SagaRow[] {
-  const keys = new Map<string, { config: StackConfiguration; variant: string; concurrency: number }>();
-  for (const l of legs.filter((x) => x.kind === 'ours')) {
+  // Ceiling legs without an ours leg beside them get a row too.
+  const keys = new Map<string, { config: StackConfiguration; concurrency: number }>();
+  for (const l of legs) {
     const config = stackOf(l);
-    keys.set(JSON.stringify([config, l.variant, l.concurrency]), { config, variant: l.variant, concurrency: l.concurrency });
+    keys.set(JSON.stringify([config, l.concurrency]), { config, concurrency: l.concurrency });
   }
-  // Ceiling legs without an ours leg beside them still get a row.
-  for (const l of legs.filter((x) => x.kind === 'ceiling')) {
-    const config = stackOf(l);
-    if (![...keys.values()].some((k) => sameStack(k.config, config) && k.concurrency === l.concurrency))
-      keys.set(JSON.stringify([config, '–', l.concurrency]), { config, variant: '–', concurrency: l.concurrency });
-  }
-  return [...keys.values()].map(({ config, variant, concurrency }) => {
-    const ours = legs.filter((l) => l.kind === 'ours' && l.variant === variant && l.concurrency === concurrency && sameStack(l, config));
+  return [...keys.values()].map(({ config, concurrency }) => {
+    const ours = legs.filter((l) => l.kind === 'ours' && l.concurrency === concurrency && sameStack(l, config));
     const ceiling = legs.filter((l) => l.kind === 'ceiling' && l.concurrency === concurrency && sameStack(l, config));
     const pct = (ls: LegResult[], key: 'p50' | 'p95' | 'p99') => mean(ls.map((l) => l.placement[key]));
     const oursPost = { p50: pct(ours, 'p50'), p95: pct(ours, 'p95'), p99: pct(ours, 'p99') };
@@ -55,7 +48,6 @@ export function summarizeSaga(legs: LegResult[]): SagaRow[] {
     const ceilingRate = ceiling.map((l) => l.sagasPerSecond);
     return {
       ...config,
-      variant,
       concurrency,
       orders: mean(ours.map((l) => l.orders)),
       oursSagasPerSecond: oursRate,
