@@ -3,8 +3,8 @@ import type { VerifyCustomerToken } from '../auth/customer-token';
 import { createCustomerTokenVerifier } from '../auth/customer-token';
 import { secretTokenMatcher } from '../auth/secret-token';
 import type { Config } from '../config';
-import type { SecuritySchemeObject } from '../http/auth-scheme';
-import { authScheme, PUBLIC } from '../http/auth-scheme';
+import type { AuthScheme, SecuritySchemeObject } from '../http/auth-scheme';
+import { PUBLIC } from '../http/auth-scheme';
 import { HttpError } from '../http/errors';
 import { verifySimulatorDelivery } from '../webhooks/simulator-verify';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeDelivery } from '../webhooks/stripe-verify';
@@ -18,7 +18,7 @@ export interface AuthDeps {
 }
 
 /** A scheme of the API: it reads the configuration and refuses with the API's codes. */
-const apiScheme = <P>(scheme: Parameters<typeof authScheme<P, AuthDeps, ErrorCode>>[0]) => authScheme<P, AuthDeps, ErrorCode>(scheme);
+const apiScheme = <P>(scheme: AuthScheme<P, AuthDeps, ErrorCode>) => scheme;
 
 /**
  * One verifier per configuration, shared by every route that checks customer tokens: the identity provider's key

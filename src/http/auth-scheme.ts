@@ -19,7 +19,7 @@ export interface AuthScheme<P, D = unknown, C extends string = string> {
 }
 
 /** Types a scheme from its definition: its principal follows from `authenticate`. */
-export const authScheme = <P, D = unknown, C extends string = never>(scheme: AuthScheme<P, D, C>) => scheme;
+const authScheme = <P, D = unknown, C extends string = never>(scheme: AuthScheme<P, D, C>) => scheme;
 
 /** Anyone. */
 export const PUBLIC = authScheme({
