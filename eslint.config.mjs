@@ -8,6 +8,10 @@ import tseslint from 'typescript-eslint';
  * the tools around it; the tools depend inwards only; test code is imported by nothing but tests.
  */
 const PRODUCTION = ['./src', './workflows', './activities', './migrations', './mikro-orm.config.ts'];
+/** The domain: business rules and their stores, with no idea that HTTP exists. */
+const DOMAIN = ['./src/orders', './src/catalog', './src/payments', './src/auth', './src/webhooks'];
+/** The processes that answer HTTP (each composes the toolkit with its own routes). */
+const HTTP_APPS = ['./src/api', './src/simulator', './src/worker', './src/codec-server'];
 export const LAYER_ZONES = [
   { target: PRODUCTION, from: ['./test', './bench', './chaos', './scripts', './devtools'], message: 'Production code never imports tests, the bench, chaos runs, scripts or dev tools.' },
   // Only the worker (the composition root of activities) reaches activities/; domain code sits below them.
@@ -15,6 +19,12 @@ export const LAYER_ZONES = [
   { target: './devtools', from: ['./test', './bench', './chaos', './scripts'], message: 'Dev tools depend on production code only.' },
   { target: ['./bench', './chaos', './scripts'], from: './test', message: 'Test helpers and fakes belong to the tests.' },
   { target: './chaos', from: './bench', message: 'Chaos runs share tools through devtools/, not the bench.' },
+  // Inside src/: the domain knows nothing of HTTP; the HTTP toolkit serves every app and knows none of them.
+  { target: DOMAIN, from: [...HTTP_APPS, './src/http'], message: 'Domain code never imports the HTTP layer: throw a DomainError (src/errors.ts); the error middleware maps its code to a status.' },
+  { target: './src/http', from: [...DOMAIN, ...HTTP_APPS, './src/wire'], message: 'The HTTP toolkit (src/http) knows no app and no domain: they import it.' },
+  // The simulator plays the outside world: it shares wire formats with the product (src/wire), nothing else.
+  { target: './src/simulator', from: [...DOMAIN, './src/api', './src/worker', './src/codec-server', './workflows'], message: "The simulator imports the HTTP toolkit and the wire formats (src/wire), nothing of the product's domain." },
+  { target: './src/wire', from: ['./src', './workflows'], except: ['./wire'], message: 'src/wire is what the product and the simulator say to each other: it imports neither.' },
 ];
 
 export default tseslint.config(
@@ -34,6 +44,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The domain knows nothing of HTTP: not the toolkit (the zones above), nor the web framework under it.
+    files: DOMAIN.map((folder) => `${folder.slice(2)}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['koa', '@koa/router', 'raw-body'].map((name) => ({ name, message: 'Domain code never imports the HTTP layer.' })) }],
     },
   },
   {

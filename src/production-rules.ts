@@ -1,4 +1,6 @@
-import type { Config } from './config';
+import type { Config } from './config-schema';
+import type { ProductionRule } from './production-rule';
+import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_WEBHOOK_SECRET } from './development-defaults';
 import { STRIPE_PRODUCTION_RULES } from './payments/stripe/stripe-settings';
 import { includesDevKey } from './temporal/encryption-keys';
 
@@ -10,21 +12,10 @@ import { includesDevKey } from './temporal/encryption-keys';
  * undefined). A new secret or a new "must be configured" setting is one more entry.
  */
 
-/** The development values the repository ships: usable locally, printed in the README, so never a secret. */
-export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token';
-export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_dev_secret_change_me';
-export const DEVELOPMENT_AUTH_JWT_SECRET = 'dev-jwt-secret-for-local-tokens-only';
-
 const SHIPPED_SECRETS = new Set([DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_WEBHOOK_SECRET, DEVELOPMENT_AUTH_JWT_SECRET]);
 
 /** 32 characters: a random token of that length is beyond guessing, and HS256 wants at least 256 bits of key. */
 export const MIN_SECRET_LENGTH = 32;
-
-export interface ProductionRule {
-  variable: string;
-  /** What is wrong with the setting, or undefined when it is fine. */
-  check(config: Config): string | undefined;
-}
 
 /** A secret that must be set, not a shipped value, and long enough. `optional`: unset is acceptable. */
 export function secretRule(variable: keyof Config & string, options: { optional?: boolean } = {}): ProductionRule {

@@ -2,7 +2,7 @@
 import type { StackConfiguration } from './options';
 import { describeConfiguration } from './options';
 import type { OtlpSinkStats } from './otlp-sink';
-import type { SagaRow } from './report';
+import type { SagaRow } from './saga-rows';
 import type { CostFactor } from './cost-settings';
 import { COST_PAIRS } from './cost-settings';
 

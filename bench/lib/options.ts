@@ -238,6 +238,10 @@ export interface StackConfiguration {
   setting?: string;
 }
 
+/** Whether two results ran on the same stack (mode, workers, shards, setting). */
+export const sameStack = (a: StackConfiguration, b: StackConfiguration) =>
+  a.persistence === b.persistence && a.workers === b.workers && a.shards === b.shards && a.setting === b.setting;
+
 /** Every combination asked for; shards multiply only the postgres mode, settings every stack kind. */
 export function stackConfigurations(o: BenchOptions): StackConfiguration[] {
   const kinds = o.persistence.flatMap((persistence) =>

@@ -2,15 +2,15 @@ import type { ReserveComparison } from '../reserve';
 import { formatReserveTable } from '../reserve';
 import type { LegResult } from './legs';
 import type { MachineDescription } from '../../devtools/machine';
-import type { CpuBreakdown } from './meter';
 import { CPU_KEYS } from './meter';
 import type { StackConfiguration } from './options';
-import { describeConfiguration } from './options';
+import { describeConfiguration, sameStack } from './options';
 import type { OverloadResult } from './overload';
 import type { ShapeResult } from './shape';
 import { mean } from './stats';
 import type { CostRow, OtlpReceived } from './cost-table';
 import { costTable, otlpLines } from './cost-table';
+import type { SagaRow } from './saga-rows';
 
 export interface BenchResults {
   benchmark: 'saga';
@@ -33,65 +33,6 @@ export interface BenchResults {
   /** --compare: each factor's baseline and factor-on rows, and what the OTLP sink received from each traced stack. */
   cost?: { factors: string[]; rows: CostRow[]; otlp: OtlpReceived[] };
   worker: { rssPeakMiB: number; vmHwmMiB?: number; startToPollingMs: number[] };
-}
-
-export interface SagaRow extends StackConfiguration {
-  concurrency: number;
-  orders: number;
-  oursSagasPerSecond: number[];
-  ceilingSagasPerSecond: number[];
-  throughputRatio: number;
-  /** Means over the runs of each run's percentile. */
-  oursPost: { p50: number; p95: number; p99: number };
-  ceilingUpdateWithStart: { p50: number; p95: number; p99: number };
-  p50Ratio: number;
-  oursEndToEndP50: number;
-  ceilingEndToEndP50: number;
-  cpuPerOrder: { ours: CpuBreakdown; ceiling: CpuBreakdown };
-  failed: number;
-}
-
-function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
-  const out = {} as CpuBreakdown;
-  for (const key of CPU_KEYS) out[key] = mean(legs.map((l) => (l.cpu[key] ?? 0) / (l.orders - l.failed)));
-  return out;
-}
-
-const sameStack = (a: StackConfiguration, b: StackConfiguration) => a.persistence === b.persistence && a.workers === b.workers && a.shards === b.shards && a.setting === b.setting;
-const stackOf = (l: LegResult): StackConfiguration => ({ persistence: l.persistence, workers: l.workers, shards: l.shards, setting: l.setting });
-
-/** One row per configuration × concurrency: the runs of each side pooled (means of the per-run figures). */
-export function summarizeSaga(legs: LegResult[]): SagaRow[] {
-  // Ceiling legs without an ours leg beside them get a row too.
-  const keys = new Map<string, { config: StackConfiguration; concurrency: number }>();
-  for (const l of legs) {
-    const config = stackOf(l);
-    keys.set(JSON.stringify([config, l.concurrency]), { config, concurrency: l.concurrency });
-  }
-  return [...keys.values()].map(({ config, concurrency }) => {
-    const ours = legs.filter((l) => l.kind === 'ours' && l.concurrency === concurrency && sameStack(l, config));
-    const ceiling = legs.filter((l) => l.kind === 'ceiling' && l.concurrency === concurrency && sameStack(l, config));
-    const pct = (ls: LegResult[], key: 'p50' | 'p95' | 'p99') => mean(ls.map((l) => l.placement[key]));
-    const oursPost = { p50: pct(ours, 'p50'), p95: pct(ours, 'p95'), p99: pct(ours, 'p99') };
-    const ceilingUpdateWithStart = { p50: pct(ceiling, 'p50'), p95: pct(ceiling, 'p95'), p99: pct(ceiling, 'p99') };
-    const oursRate = ours.map((l) => l.sagasPerSecond);
-    const ceilingRate = ceiling.map((l) => l.sagasPerSecond);
-    return {
-      ...config,
-      concurrency,
-      orders: mean(ours.map((l) => l.orders)),
-      oursSagasPerSecond: oursRate,
-      ceilingSagasPerSecond: ceilingRate,
-      throughputRatio: mean(oursRate) / mean(ceilingRate),
-      oursPost,
-      ceilingUpdateWithStart,
-      p50Ratio: oursPost.p50 / ceilingUpdateWithStart.p50,
-      oursEndToEndP50: mean(ours.map((l) => l.endToEnd.p50)),
-      ceilingEndToEndP50: mean(ceiling.map((l) => l.endToEnd.p50)),
-      cpuPerOrder: { ours: meanCpuPerOrder(ours), ceiling: meanCpuPerOrder(ceiling) },
-      failed: [...ours, ...ceiling].reduce((n, l) => n + l.failed, 0),
-    };
-  });
 }
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');

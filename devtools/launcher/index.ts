@@ -15,12 +15,15 @@ import { ManagedProcess } from './process';
 import type { ServiceSpec } from './services';
 import { instanceName, planPorts } from './services';
 import { loadLauncherSettings } from './settings';
-import type { TemporalPersistence, TemporalServer } from './temporal';
-import { existingServer, splitAddress, TEMPORAL_MODES } from './temporal';
+import type { TemporalPersistence } from './temporal';
+import { existingServer, TEMPORAL_MODES } from './temporal';
+import type { TemporalServer } from './temporal-server';
+import { splitAddress } from './temporal-server';
 
 export type { ServiceSpec } from './services';
 export { planPorts, systemServices } from './services';
-export type { TemporalPersistence, TemporalServer, TemporalStarter } from './temporal';
+export type { TemporalPersistence } from './temporal';
+export type { TemporalServer, TemporalStarter } from './temporal-server';
 export { ManagedProcess } from './process';
 
 export interface LaunchOptions {

@@ -6,8 +6,7 @@ import type { ClusterOptions } from '../temporal-cluster';
 import { clusterPortsFor, clusterSettingsSchema, MAX_CLUSTER_PORT, prepareTemporalCluster, visibilityDatabase, waitForCluster } from '../temporal-cluster';
 import { freePortInRange } from './ports';
 import { ManagedProcess } from './process';
-// Types only: temporal.ts lists this mode among TEMPORAL_MODES, so a value import would be circular.
-import type { TemporalStarter } from './temporal';
+import type { TemporalStarter } from './temporal-server';
 
 /** Every port the server needs, free now, below the OS's ephemeral range (the server stores ports as smallint). */
 async function freeClusterPorts() {

@@ -1,4 +1,4 @@
-import type { SimulatorToken } from '../../src/payments/simulator-tokens';
+import type { SimulatorToken } from '../../src/wire/simulator-tokens';
 
 /**
  * What `npm run demo` does with each payment token, and how the order must end: the documented outcomes. The README's

@@ -3,31 +3,33 @@ import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
+import { jsonBody } from '../http/body';
+import type { DocsDeps } from '../http/docs-routes';
+import { docsRoutes } from '../http/docs-routes';
+import { errorMiddleware } from '../http/error-middleware';
+import type { OpenApiDocument } from '../http/openapi';
+import type { OpsDeps } from '../http/ops-routes';
+import { opsRoutes } from '../http/ops-routes';
+import { requestId } from '../http/request-id';
+import type { Route } from '../http/route';
+import { routerFor } from '../http/route';
+import { inflightGate } from '../inflight-gate';
 import type { Logger } from '../logger';
-import { checkReadiness } from '../readiness';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
 import type { PaymentProvider } from '../payments/payment-provider';
 import { createPaymentProvider } from '../payments/provider-factory';
-import { jsonBody } from './body';
-import type { ApiRoute } from './define-route';
-import { routerFor } from './define-route';
-import { errorMiddleware } from './error-middleware';
+import { checkReadiness } from '../readiness';
+import type { ErrorCode } from './error-codes';
+import { ERROR_CODES } from './error-codes';
+import { apiDocument } from './openapi';
 import { accessLog, httpMetrics } from './request-telemetry';
-import type { OpenApiDocument } from './openapi/document';
-import { buildOpenApiDocument } from './openapi/document';
-import { requestId } from './request-id';
-import { traceContext } from './trace-context';
 import { adminRoutes } from './routes/admin';
-import type { DocsDeps } from './routes/docs';
-import { docsRoutes } from './routes/docs';
-import type { OpsDeps } from './routes/ops';
-import { opsRoutes } from './routes/ops';
 import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
-import { inflightGate } from './inflight-gate';
 import { productRoutes } from './routes/products';
 import { webhookRoutes } from './routes/webhooks';
+import { traceContext } from './trace-context';
 
 /** What the HTTP layer needs from the outside world; injected so tests can build an app on real parts. */
 export interface ApiDeps {
@@ -47,9 +49,13 @@ export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonN
   OrderRouteDeps;
 
 /** Every operation of the API, in mounting order: the router and the OpenAPI document are both built from it. */
-export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
+export const API_ROUTES: readonly Route<ApiRouteDeps, ErrorCode>[] = [
   ...opsRoutes,
-  ...docsRoutes,
+  ...docsRoutes({
+    title: 'order-saga API',
+    page: { operationId: 'getApiReference', summary: 'Interactive API reference (Swagger UI)' },
+    asset: { operationId: 'getApiReferenceAsset', summary: 'A static file of the API reference page', resource: 'documentation file' },
+  }),
   ...productRoutes,
   ...orderRoutes,
   ...webhookRoutes,
@@ -57,7 +63,7 @@ export const API_ROUTES: readonly ApiRoute<ApiRouteDeps>[] = [
 ];
 
 export function apiOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
-  return buildOpenApiDocument(API_ROUTES, options);
+  return apiDocument(API_ROUTES, options);
 }
 
 /** The API's router over its dependencies. Building it does no I/O. */
@@ -80,7 +86,7 @@ export function apiRouter(deps: ApiDeps): Router {
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
-  app.silent = true; // errors are logged by errorMiddleware, once
+  app.silent = true; // errors are logged by the error middleware, once
   const metrics = deps.metrics ?? createApiMetrics();
 
   // Outermost first: the request id exists before anything logs, the request's span before its log lines; the access log and the duration histogram see
@@ -89,7 +95,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(traceContext());
   app.use(accessLog(deps.logger));
   app.use(httpMetrics(metrics));
-  app.use(errorMiddleware(deps.logger));
+  app.use(errorMiddleware(deps.logger, ERROR_CODES));
   app.use(jsonBody(deps.config.REQUEST_BODY_LIMIT_BYTES));
 
   const router = apiRouter({ ...deps, metrics });

@@ -1,39 +1,24 @@
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { Context } from 'koa';
 import { bearerToken } from '../auth/bearer';
-import { customerAuthenticator } from '../auth/caller';
 import type { VerifyCustomerToken } from '../auth/customer-token';
 import { createCustomerTokenVerifier } from '../auth/customer-token';
 import { secretTokenMatcher } from '../auth/secret-token';
 import type { Config } from '../config';
-import { STRIPE_SIGNATURE_HEADER, verifyStripeEvent } from '../payments/stripe/stripe-webhook-events';
-import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../payments/webhook-signature';
+import type { AuthScheme, SecuritySchemeObject } from '../http/auth-scheme';
+import { PUBLIC } from '../http/auth-scheme';
+import { HttpError } from '../http/errors';
+import { verifySimulatorDelivery } from '../webhooks/simulator-verify';
+import { STRIPE_SIGNATURE_HEADER, verifyStripeDelivery } from '../webhooks/stripe-verify';
+import { PAYMENT_SIGNATURE_SECURITY_SCHEME, WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
+import { customerAuthenticator } from './customer-auth';
 import type { ErrorCode } from './error-codes';
-import { HttpError } from './error-middleware';
-
-type SecuritySchemeObject = Parameters<OpenAPIRegistry['registerComponent']>[2];
 
 /** What an auth scheme may read when the routes are mounted (secrets, keys). */
 export interface AuthDeps {
   config: Config;
 }
 
-/**
- * One way of proving who calls a route. `P` is the principal the route's handler receives (and ctx.state.principal).
- * A route names its scheme (`auth: 'admin'`); everything else comes from here.
- */
-export interface AuthScheme<P> {
-  /** Built once per mounted route: checks the request and returns its principal, or throws (an HttpError 401/403). */
-  authenticate(deps: AuthDeps): (ctx: Context) => P | Promise<P>;
-  /** components.securitySchemes this scheme relies on (none for public routes). */
-  securitySchemes: Record<string, SecuritySchemeObject>;
-  /** The operation's `security`: alternatives, any one of which admits the caller; `[]` for public routes. */
-  security: Record<string, string[]>[];
-  /** What the scheme answers with when it refuses a request; added to every route using it. */
-  errors: readonly ErrorCode[];
-}
-
-const authScheme = <P>(scheme: AuthScheme<P>) => scheme;
+/** A scheme of the API: it reads the configuration and refuses with the API's codes. */
+const apiScheme = <P>(scheme: AuthScheme<P, AuthDeps, ErrorCode>) => scheme;
 
 /**
  * One verifier per configuration, shared by every route that checks customer tokens: the identity provider's key
@@ -71,19 +56,14 @@ const ADMIN_SECURITY = {
  */
 export const AUTH_SCHEMES = {
   /** Anyone. */
-  public: authScheme({
-    authenticate: () => () => ({ kind: 'anonymous' as const }),
-    securitySchemes: {},
-    security: [],
-    errors: [],
-  }),
+  public: PUBLIC,
 
   /**
    * Operators: `Authorization: Bearer <ADMIN_TOKEN>`. Both sides are hashed before timingSafeEqual: it needs equal
    * lengths, and comparing digests means neither the time taken nor an early length check tells a caller how much
    * of the token, or how long a token, it got right.
    */
-  admin: authScheme({
+  admin: apiScheme({
     authenticate: ({ config }) => {
       const isAdminToken = secretTokenMatcher(config.ADMIN_TOKEN);
       return (ctx) => {
@@ -103,7 +83,7 @@ export const AUTH_SCHEMES = {
   }),
 
   /** Customers: `Authorization: Bearer <JWT>` (src/auth/customer-token.ts); the principal names the customer. */
-  customer: authScheme({
+  customer: apiScheme({
     authenticate: ({ config }) => customerAuthenticator({ verifyCustomer: customerTokens(config) }),
     securitySchemes: CUSTOMER_SECURITY,
     security: [{ customerToken: [] }],
@@ -111,7 +91,7 @@ export const AUTH_SCHEMES = {
   }),
 
   /** A customer's token, or the admin token (support staff act on any customer's orders). */
-  customerOrAdmin: authScheme({
+  customerOrAdmin: apiScheme({
     authenticate: ({ config }) =>
       customerAuthenticator({ verifyCustomer: customerTokens(config), isAdminToken: secretTokenMatcher(config.ADMIN_TOKEN) }),
     securitySchemes: { ...CUSTOMER_SECURITY, ...ADMIN_SECURITY },
@@ -120,24 +100,16 @@ export const AUTH_SCHEMES = {
   }),
 
   /** The payment provider: an HMAC-SHA256 of the raw body in the Payment-Signature header, checked before parsing. */
-  paymentSignature: authScheme({
+  paymentSignature: apiScheme({
     authenticate: ({ config }) => (ctx) => {
       const raw = ctx.request.rawBody ?? Buffer.alloc(0);
       const signature = ctx.get(WEBHOOK_SIGNATURE_HEADER) || undefined;
-      if (!verifyWebhookSignature(config.PAYMENT_WEBHOOK_SECRET, signature, raw, Math.floor(Date.now() / 1000))) {
+      if (!verifySimulatorDelivery(raw, signature, config.PAYMENT_WEBHOOK_SECRET)) {
         throw new HttpError(401, 'invalid_signature', 'the Payment-Signature header is missing, wrong or stale');
       }
       return { kind: 'paymentProvider' as const };
     },
-    securitySchemes: {
-      paymentSignature: {
-        type: 'apiKey',
-        in: 'header',
-        name: 'Payment-Signature',
-        description:
-          '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with PAYMENT_WEBHOOK_SECRET; 5-minute tolerance',
-      },
-    },
+    securitySchemes: { paymentSignature: PAYMENT_SIGNATURE_SECURITY_SCHEME },
     security: [{ paymentSignature: [] }],
     errors: ['invalid_signature'],
   }),
@@ -146,9 +118,9 @@ export const AUTH_SCHEMES = {
    * Stripe: the Stripe-Signature header checked with Stripe's SDK on the raw body (STRIPE_WEBHOOK_SECRET, 300 s
    * tolerance). A refusal is 400, as Stripe documents. The principal carries the verified event.
    */
-  stripeSignature: authScheme({
+  stripeSignature: apiScheme({
     authenticate: ({ config }) => (ctx) => {
-      const event = verifyStripeEvent(ctx.request.rawBody ?? Buffer.alloc(0), ctx.get(STRIPE_SIGNATURE_HEADER) || undefined, config.STRIPE_WEBHOOK_SECRET);
+      const event = verifyStripeDelivery(ctx.request.rawBody ?? Buffer.alloc(0), ctx.get(STRIPE_SIGNATURE_HEADER) || undefined, config.STRIPE_WEBHOOK_SECRET);
       if (!event) throw new HttpError(400, 'invalid_stripe_signature', 'the Stripe-Signature header is missing, wrong or stale');
       return { kind: 'stripe' as const, event };
     },
@@ -164,14 +136,3 @@ export const AUTH_SCHEMES = {
     errors: ['invalid_stripe_signature'],
   }),
 };
-
-export type AuthName = keyof typeof AUTH_SCHEMES;
-/** The principal a route with scheme `A` runs as. */
-export type Principal<A extends AuthName> = Awaited<ReturnType<ReturnType<(typeof AUTH_SCHEMES)[A]['authenticate']>>>;
-
-declare module 'koa' {
-  interface DefaultState {
-    /** Who is calling: set by the route's auth scheme before its handler runs. */
-    principal?: Principal<AuthName>;
-  }
-}

@@ -1,6 +1,8 @@
+import type { ErrorTable } from '../http/errors';
+
 /**
  * The one table of the API's error codes: the HTTP status each answers with and what it means (the OpenAPI
- * document's wording). errorMiddleware maps a DomainError's code through it; a route declares the codes it can
+ * document's wording). The error middleware maps a DomainError's code through it; a route declares the codes it can
  * answer with by name, and its document entry gets the statuses from here.
  */
 export const ERROR_CODES = {
@@ -64,20 +66,6 @@ export const ERROR_CODES = {
   },
   service_unavailable: { status: 503, meaning: 'a dependency is not answering; retry shortly' },
   not_ready: { status: 503, meaning: 'PostgreSQL or Temporal does not answer; details name which' },
-} as const satisfies Record<string, { status: number; meaning: string }>;
+} as const satisfies ErrorTable;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-
-/** The status of a code, or undefined for a code the table does not know (a programming error: answered 500). */
-export function statusOf(code: string): number | undefined {
-  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode].status : undefined;
-}
-
-/** What any request with a JSON body can fail with (the body parser and the schema). */
-export const BODY_ERRORS: readonly ErrorCode[] = [
-  'invalid_json',
-  'invalid_encoding',
-  'validation_failed',
-  'payload_too_large',
-  'unsupported_media_type',
-];

@@ -2,7 +2,7 @@
 import './start-tracing';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
-import { describeBinding, listen, onShutdownSignal } from '../http-server';
+import { describeBinding, listen, onShutdownSignal } from '../http/server';
 import { createLogger } from '../logger';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { createMetricsRegistry } from '../metrics/registry';

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../logger';
 import type { ApiMetrics } from '../metrics/api-metrics';
-import { requestLogger } from './request-id';
+import { requestLogger } from '../http/request-id';
 
 /**
  * The pattern of the route that served this request (`/orders/:id`, set by defineRoute), never the raw URL: ids in

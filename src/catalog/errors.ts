@@ -1,6 +1,6 @@
 import { DomainError } from '../errors';
 
-// Catalog failures. The codes are part of the API (src/api/error-middleware.ts maps them to statuses): keep them.
+// Catalog failures. The codes are part of the API (src/api/error-codes.ts gives their statuses): keep them.
 
 export interface StockShortfall {
   productId: string;

@@ -1,6 +1,6 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError } from '../errors';
+import { found } from '../errors';
 import type { Product } from './entities';
 import { ProductSchema, StockMovementSchema } from './entities';
 import { InsufficientStockError, InvalidStockRequestError, SkuTakenError } from './errors';
@@ -101,7 +101,5 @@ export async function listActiveProducts(
 }
 
 async function lockProduct(em: EntityManager, id: string): Promise<Product> {
-  const product = isUuid(id) ? await em.findOne(ProductSchema, id, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-  if (!product) throw new NotFoundError('product', id);
-  return product;
+  return found(isUuid(id) ? await em.findOne(ProductSchema, id, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null, 'product', id);
 }

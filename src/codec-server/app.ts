@@ -3,10 +3,12 @@ import Router from '@koa/router';
 import type { PayloadCodec } from '@temporalio/common';
 import Koa from 'koa';
 import { z } from 'zod';
-import { jsonBody } from '../api/body';
-import { errorMiddleware, HttpError, parseRequest } from '../api/error-middleware';
+import { jsonBody } from '../http/body';
+import { errorMiddleware } from '../http/error-middleware';
+import { HttpError, TOOLKIT_ERRORS } from '../http/errors';
 import type { Logger } from '../logger';
 import { PayloadDecryptionError } from '../temporal/encryption-codec';
+import { parseInput } from '../validation';
 
 /**
  * Temporal's codec-server protocol: the Web UI (and `temporal … --codec-endpoint`) POSTs the payloads it shows to
@@ -87,7 +89,7 @@ export function createCodecServerApp(options: CodecServerOptions): Koa {
   for (const direction of ['encode', 'decode'] as const) {
     // Who may call: any caller with the bearer token when CODEC_AUTH_TOKEN is set; otherwise whoever reaches the port.
     router.post(`/codec/${direction}`, bearer(options.authToken), async (ctx) => {
-      const { payloads } = parseRequest(payloadsBody, ctx.request.body, 'body');
+      const { payloads } = parseInput(payloadsBody, ctx.request.body, 'body');
       try {
         const result = await options.codec[direction](payloads.map(fromJson));
         ctx.body = { payloads: result.map(toJson) };
@@ -99,7 +101,7 @@ export function createCodecServerApp(options: CodecServerOptions): Koa {
     });
   }
   app.use(cors(options.corsOrigins));
-  app.use(errorMiddleware(options.logger));
+  app.use(errorMiddleware(options.logger, TOOLKIT_ERRORS));
   app.use(jsonBody(options.bodyLimitBytes ?? 8 * 1024 * 1024));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../config';
-import { listen, onShutdownSignal } from '../http-server';
+import { listen, onShutdownSignal } from '../http/server';
 import { createLogger } from '../logger';
 import { AesGcmPayloadCodec } from '../temporal/encryption-codec';
 import { codecCorsOrigins, createCodecServerApp } from './app';

@@ -1,5 +1,5 @@
-import type { AdminPrincipal, CustomerPrincipal } from '../auth/caller';
-import { DomainError } from '../errors';
+import type { AdminPrincipal, CustomerPrincipal } from '../auth/principals';
+import { DomainError, ValidationError } from '../errors';
 
 /** Who acts on orders: a customer (their own orders only) or support staff with the admin token (any order). */
 export type OrderActor = CustomerPrincipal | AdminPrincipal;
@@ -41,6 +41,6 @@ function forbidden(message: string): DomainError {
   return new DomainError('forbidden', message);
 }
 
-function required(path: string, message: string): DomainError {
-  return new DomainError('validation_failed', message, [{ path, code: 'invalid_type', message: 'Required' }]);
+function required(path: string, message: string): ValidationError {
+  return new ValidationError(message, [{ path, code: 'invalid_type', message: 'Required' }]);
 }

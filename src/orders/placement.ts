@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
-import type { InflightGate } from '../api/inflight-gate';
+import type { InflightGate } from '../inflight-gate';
 import { withinDeadline } from '../deadline';
 import type { Logger } from '../logger';
 import { DomainError } from '../errors';

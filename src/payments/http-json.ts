@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeThrown, transportReason } from '../fetch-failure';
 
 export interface ProviderErrorInit {
   /** The provider's error code (`not_voidable`, `idempotency_key_reused`…) or ours (`timeout`, `network_error`…). */
@@ -123,7 +124,7 @@ export class JsonHttpClient {
   }
 
   private transportError(what: string, err: unknown): ProviderHttpError {
-    const { name } = describe(err);
+    const { name } = describeThrown(err);
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
     return this.makeError({
       code: timedOut ? 'timeout' : 'network_error',
@@ -147,25 +148,6 @@ export class JsonHttpClient {
       details: body.details,
     });
   }
-}
-
-/**
- * Name and message of a thrown value, read structurally: the timeout is a DOMException, which is not an
- * `instanceof Error` in every realm (jest's vm contexts, for one).
- */
-function describe(err: unknown): { name: string; message: string } {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown };
-  return {
-    name: typeof e.name === 'string' ? e.name : '',
-    message: typeof e.message === 'string' ? e.message : String(err),
-  };
-}
-
-/** fetch reports every connection problem as "fetch failed"; the useful part (ECONNREFUSED…) is its cause. */
-export function transportReason(err: unknown): string {
-  const { message } = describe(err);
-  const cause = (err as { cause?: unknown } | undefined)?.cause;
-  return cause === undefined ? message : `${message} (${describe(cause).message})`;
 }
 
 function parseJson(text: string): unknown {

@@ -1,17 +1,9 @@
-import { z } from 'zod';
+import type { NotificationRecord } from '../wire/notification-record';
+import { notificationRecordSchema } from '../wire/notification-record';
 import type { HttpClientOptions, ProviderErrorInit } from './http-json';
 import { JsonHttpClient, ProviderHttpError } from './http-json';
 
 /** The saga's view of the notification service (e-mail/SMS sender); the HTTP implementation talks to the simulator. */
-export const notificationRecordSchema = z.object({
-  id: z.string().min(1),
-  to: z.string(),
-  template: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
-
-export type NotificationRecord = z.infer<typeof notificationRecordSchema>;
 
 export interface SendNotificationInput {
   to: string;
@@ -33,7 +25,6 @@ export class NotifierError extends ProviderHttpError {
     this.name = 'NotifierError';
   }
 }
-
 
 export class HttpNotifier implements Notifier {
   private readonly http: JsonHttpClient;

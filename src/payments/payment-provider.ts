@@ -6,11 +6,7 @@ import { ProviderHttpError } from './http-json';
  * the bundled simulator, stripe/stripe-payment-provider.ts for Stripe) and all the saga's activities may rely on.
  * provider-factory.ts picks one from PAYMENT_PROVIDER; nothing else knows which one runs.
  */
-export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'voided', 'refunded'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-
-/** Reasons a payment ends `failed`, as the provider reports them (in `failureReason` and webhook `reason`). */
-export const PAYMENT_FAILURE_REASONS = ['card_declined', 'insufficient_funds', 'voided'] as const;
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'voided' | 'refunded';
 
 export interface Payment {
   /** The provider's id (`pay_…` at the simulator, `pi_…` at Stripe). */

@@ -1,22 +1,9 @@
-import { z } from 'zod';
+import { simulatorPaymentSchema } from '../wire/simulator-payment';
+import { isSimulatorToken } from '../wire/simulator-tokens';
 import type { HttpClientOptions } from './http-json';
 import { JsonHttpClient, pathSegment } from './http-json';
 import type { CreatePaymentInput, Payment, PaymentProvider } from './payment-provider';
-import { PAYMENT_STATUSES, PaymentProviderError } from './payment-provider';
-import { currencySchema, nonNegativeAmountCentsSchema } from './primitives';
-import { isSimulatorToken } from './simulator-tokens';
-
-/** A payment as the simulator's HTTP API answers it; validated so a misbehaving provider fails loudly here. */
-export const paymentSchema = z.object({
-  id: z.string().min(1),
-  status: z.enum(PAYMENT_STATUSES),
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
-  amountCents: nonNegativeAmountCentsSchema,
-  currency: currencySchema,
-  failureReason: z.string().optional(),
-});
-
+import { PaymentProviderError } from './payment-provider';
 
 /** The adapter for the bundled payment simulator (src/simulator), over its HTTP API. */
 export class SimulatorPaymentProvider implements PaymentProvider {
@@ -26,7 +13,7 @@ export class SimulatorPaymentProvider implements PaymentProvider {
     this.http = new JsonHttpClient('payment provider', options, (init) => new PaymentProviderError(init));
   }
 
-  /** The simulator takes exactly its test tokens (src/payments/simulator-tokens.ts). */
+  /** The simulator takes exactly its test tokens (src/wire/simulator-tokens.ts). */
   acceptsPaymentMethod(token: string): boolean {
     return isSimulatorToken(token);
   }
@@ -37,7 +24,7 @@ export class SimulatorPaymentProvider implements PaymentProvider {
       path: '/v1/payments',
       headers: { 'idempotency-key': idempotencyKey },
       body,
-      response: paymentSchema,
+      response: simulatorPaymentSchema,
     });
   }
 
@@ -46,7 +33,7 @@ export class SimulatorPaymentProvider implements PaymentProvider {
       return await this.http.request({
         method: 'GET',
         path: `/v1/payments/${pathSegment(id)}`,
-        response: paymentSchema,
+        response: simulatorPaymentSchema,
       });
     } catch (err) {
       if (err instanceof PaymentProviderError && err.status === 404) return undefined;
@@ -55,11 +42,11 @@ export class SimulatorPaymentProvider implements PaymentProvider {
   }
 
   listPayments(orderId: string): Promise<Payment[]> {
-    return this.http.listByOrder('/v1/payments', orderId, paymentSchema);
+    return this.http.listByOrder('/v1/payments', orderId, simulatorPaymentSchema);
   }
 
   voidPayment(id: string): Promise<Payment> {
-    return this.http.request({ method: 'POST', path: `/v1/payments/${pathSegment(id)}/void`, response: paymentSchema });
+    return this.http.request({ method: 'POST', path: `/v1/payments/${pathSegment(id)}/void`, response: simulatorPaymentSchema });
   }
 
   refundPayment(id: string, idempotencyKey: string): Promise<Payment> {
@@ -67,7 +54,7 @@ export class SimulatorPaymentProvider implements PaymentProvider {
       method: 'POST',
       path: `/v1/payments/${pathSegment(id)}/refunds`,
       headers: { 'idempotency-key': idempotencyKey },
-      response: paymentSchema,
+      response: simulatorPaymentSchema,
     });
   }
 }

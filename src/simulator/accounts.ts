@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../errors';
+import { DomainError, found } from '../errors';
 
 export interface Account {
   customerId: string;
@@ -47,8 +47,6 @@ export class AccountStore {
   }
 
   private require(customerId: string): Account {
-    const account = this.accounts.get(customerId);
-    if (!account) throw new NotFoundError('account', customerId);
-    return account;
+    return found(this.accounts.get(customerId), 'account', customerId);
   }
 }

@@ -1,19 +1,26 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import Koa from 'koa';
-import { jsonBody } from '../api/body';
 import type { Config } from '../config';
+import { jsonBody } from '../http/body';
+import type { DocsDeps } from '../http/docs-routes';
+import { docsRoutes } from '../http/docs-routes';
+import { errorMiddleware } from '../http/error-middleware';
+import type { OpenApiDocument } from '../http/openapi';
+import type { Route } from '../http/route';
+import { routerFor } from '../http/route';
 import type { Logger } from '../logger';
 import { AccountStore } from './accounts';
+import type { SimulatorErrorCode } from './error-codes';
+import { SIMULATOR_ERROR_STATUS } from './error-codes';
 import { NotificationStore } from './notifications';
+import { simulatorDocument } from './openapi';
 import { PaymentService } from './payments';
-import { buildSimulatorDocument } from './http/document';
-import { simulatorErrors } from './http/errors';
-import type { AnySimulatorRoute } from './http/route';
-import { mountSimulatorRoutes } from './http/route';
+import type { AccountDeps } from './routes/accounts';
 import { accountRoutes } from './routes/accounts';
-import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import type { NotificationRoutesDeps } from './routes/notifications';
 import { notificationRoutes } from './routes/notifications';
+import type { PaymentRoutesDeps } from './routes/payments';
 import { paymentRoutes } from './routes/payments';
 import { TimerSet } from './timers';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -79,22 +86,21 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
   };
 }
 
-/** The simulator's API (besides its documentation pages), in one list: the router and the document come from it. */
-export function simulatorRoutes(deps: {
-  accounts: AccountStore;
-  payments: PaymentService;
-  notifications: NotificationStore;
-  paymentFailRate: number;
-  notifyFailRate: number;
-  random: () => number;
-}): AnySimulatorRoute[] {
-  return [
-    ...healthRoutes(),
-    ...accountRoutes(deps.accounts),
-    ...paymentRoutes(deps),
-    ...notificationRoutes(deps),
-  ];
-}
+/** What the simulator's route handlers are given. */
+type SimulatorRouteDeps = AccountDeps & PaymentRoutesDeps & NotificationRoutesDeps & DocsDeps;
+
+/** Every operation of the simulator, in the document's order: the router and the document both come from it. */
+export const SIMULATOR_ROUTES: readonly Route<SimulatorRouteDeps, SimulatorErrorCode>[] = [
+  ...healthRoutes,
+  ...accountRoutes,
+  ...paymentRoutes,
+  ...notificationRoutes,
+  ...docsRoutes({
+    title: 'order-saga payment simulator',
+    page: { operationId: 'getDocsPage', summary: 'This reference, in Swagger UI' },
+    asset: { operationId: 'getDocsAsset', summary: 'A static file of the reference page' },
+  }),
+];
 
 /**
  * The payment provider + notification service simulator: a Koa app with in-memory state. main.ts serves it as its
@@ -133,22 +139,20 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
   });
   const notifications = new NotificationStore(now);
 
-  const routes = simulatorRoutes({
+  let document: OpenApiDocument | undefined;
+  const router = routerFor(SIMULATOR_ROUTES, {
     accounts,
     payments,
     notifications,
     paymentFailRate: options.paymentFailRate,
     notifyFailRate: options.notifyFailRate,
     random,
+    openApiDocument: () => (document ??= simulatorDocument(SIMULATOR_ROUTES)),
   });
-  let document: ReturnType<typeof buildSimulatorDocument> | undefined;
-  const all: AnySimulatorRoute[] = [...routes, ...docsRoutes(() => (document ??= buildSimulatorDocument(all)))];
-  const router = new Router();
-  mountSimulatorRoutes(router, all);
 
   const app = new Koa();
-  app.silent = true; // simulatorErrors logs unexpected errors once
-  app.use(simulatorErrors(logger));
+  app.silent = true; // the error middleware logs unexpected errors once
+  app.use(errorMiddleware(logger, SIMULATOR_ERROR_STATUS));
   app.use(jsonBody(options.bodyLimitBytes ?? 64 * 1024));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../config';
-import { describeBinding, listen, onShutdownSignal } from '../http-server';
+import { describeBinding, listen, onShutdownSignal } from '../http/server';
 import { createLogger } from '../logger';
 import { createSimulatorApp, simulatorOptionsFromConfig } from './app';
 

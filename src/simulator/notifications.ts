@@ -1,4 +1,4 @@
-import type { NotificationRecord } from '../payments/notifier';
+import type { NotificationRecord } from '../wire/notification-record';
 import { IdempotencyStore, fingerprint } from './idempotency';
 import { newId } from './ids';
 import type { SendNotificationBody } from './schemas';

@@ -1,19 +1,20 @@
-import { DomainError, NotFoundError } from '../errors';
+import { DomainError, found } from '../errors';
 import type { Logger } from '../logger';
-import type { Payment } from '../payments/payment-provider';
-import type { WebhookEvent, WebhookEventType } from '../payments/webhook-event';
+import type { SimulatorPayment } from '../wire/simulator-payment';
+import type { SimulatorToken } from '../wire/simulator-tokens';
+import { simulatorTokenSpec } from '../wire/simulator-tokens';
+import type { WebhookEvent, WebhookEventType } from '../wire/webhook-event';
 import type { AccountStore } from './accounts';
 import { IdempotencyStore, fingerprint } from './idempotency';
 import { newId } from './ids';
 import type { CreatePaymentBody } from './schemas';
 import type { TimerSet } from './timers';
-import { simulatorTokenSpec } from '../payments/simulator-tokens';
-import type { SettlementDelays, SimulatorToken } from './tokens';
+import type { SettlementDelays } from './tokens';
 import { sendsWebhook, settlementDelayMs } from './tokens';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 
-/** A payment as the simulator answers it: the provider-neutral Payment plus what this provider also returns. */
-export interface SimulatedPayment extends Payment {
+/** A payment as the simulator answers it: the payment resource plus what this provider also returns. */
+export interface SimulatedPayment extends SimulatorPayment {
   token: SimulatorToken;
   metadata?: CreatePaymentBody['metadata'];
   createdAt: string;
@@ -177,7 +178,7 @@ export class PaymentService {
     }
   }
 
-  private transition(payment: SimulatedPayment, status: Payment['status'], failureReason?: string): void {
+  private transition(payment: SimulatedPayment, status: SimulatorPayment['status'], failureReason?: string): void {
     payment.status = status;
     if (failureReason !== undefined) payment.failureReason = failureReason;
     payment.updatedAt = this.deps.now().toISOString();
@@ -205,9 +206,7 @@ export class PaymentService {
   }
 
   private require(id: string): SimulatedPayment {
-    const payment = this.payments.get(id);
-    if (!payment) throw new NotFoundError('payment', id);
-    return payment;
+    return found(this.payments.get(id), 'payment', id);
   }
 
   /** A copy in a stable key order, so callers can never mutate the ledger. */

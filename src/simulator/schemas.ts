@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { notificationRecordSchema } from '../payments/notifier';
-import { PAYMENT_FAILURE_REASONS, PAYMENT_STATUSES } from '../payments/payment-provider';
-import { paymentSchema } from '../payments/simulator-payment-provider';
-import { amountCentsSchema, currencySchema } from '../payments/primitives';
-import { SIMULATOR_TOKENS } from '../payments/simulator-tokens';
+import { amountCentsSchema, currencySchema } from '../wire/money';
+import { notificationRecordSchema } from '../wire/notification-record';
+import { SIMULATOR_FAILURE_REASONS, SIMULATOR_PAYMENT_STATUSES, simulatorPaymentSchema } from '../wire/simulator-payment';
+import { SIMULATOR_TOKENS } from '../wire/simulator-tokens';
 
 /**
  * Request schemas of the simulator's HTTP API. Bodies are strict (an unknown field is a 400), as real PSPs
@@ -62,10 +61,10 @@ export type SendNotificationBody = z.infer<typeof sendNotificationBody>;
 
 export const accountSchema = z.object({ customerId: z.string(), balanceCents: z.int().describe('integer minor units') }).meta({ id: 'Account' });
 
-export const simulatedPaymentSchema = paymentSchema
+export const simulatedPaymentSchema = simulatorPaymentSchema
   .extend({
-    status: z.enum(PAYMENT_STATUSES).describe('pending → succeeded | failed | voided; succeeded → refunded'),
-    failureReason: z.enum(PAYMENT_FAILURE_REASONS).optional().describe('set when the payment failed or was voided'),
+    status: z.enum(SIMULATOR_PAYMENT_STATUSES).describe('pending → succeeded | failed | voided; succeeded → refunded'),
+    failureReason: z.enum(SIMULATOR_FAILURE_REASONS).optional().describe('set when the payment failed or was voided'),
     token: z.enum(SIMULATOR_TOKENS),
     metadata: createPaymentBody.shape.metadata,
     createdAt: z.iso.datetime(),

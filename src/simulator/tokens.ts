@@ -1,9 +1,6 @@
-import type { WebhookEventType } from '../payments/webhook-event';
-import type { SimulatorToken } from '../payments/simulator-tokens';
-import { simulatorTokenSpec } from '../payments/simulator-tokens';
-
-export type { SimulatorToken } from '../payments/simulator-tokens';
-export { SIMULATOR_TOKENS } from '../payments/simulator-tokens';
+import type { WebhookEventType } from '../wire/webhook-event';
+import type { SimulatorToken } from '../wire/simulator-tokens';
+import { simulatorTokenSpec } from '../wire/simulator-tokens';
 
 export interface SettlementDelays {
   webhookDelayMs: number;

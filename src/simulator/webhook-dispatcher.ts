@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
-import { transportReason } from '../payments/http-json';
-import type { WebhookEvent } from '../payments/webhook-event';
-import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from '../payments/webhook-signature';
+import { transportReason } from '../fetch-failure';
+import type { WebhookEvent } from '../wire/webhook-event';
+import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from '../wire/webhook-signature';
 import type { TimerSet } from './timers';
 
 export interface WebhookDispatcherOptions {

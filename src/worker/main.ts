@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
-import { describeBinding, listen } from '../http-server';
+import { describeBinding, listen } from '../http/server';
 import { createLogger } from '../logger';
 import { createMetricsRegistry } from '../metrics/registry';
 import { createWorkerMetrics } from '../metrics/worker-metrics';

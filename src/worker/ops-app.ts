@@ -1,7 +1,8 @@
 import Koa from 'koa';
 import type { Registry } from 'prom-client';
-import { errorMiddleware } from '../api/error-middleware';
-import { opsRouter } from '../api/routes/ops';
+import { errorMiddleware } from '../http/error-middleware';
+import { TOOLKIT_ERRORS } from '../http/errors';
+import { opsRouter } from '../http/ops-routes';
 import type { Logger } from '../logger';
 import type { ReadinessReport } from '../readiness';
 
@@ -18,7 +19,7 @@ export interface WorkerOpsOptions {
 export function createWorkerOpsApp({ logger, registry, readiness, moreMetrics }: WorkerOpsOptions): Koa {
   const app = new Koa();
   app.silent = true;
-  app.use(errorMiddleware(logger));
+  app.use(errorMiddleware(logger, TOOLKIT_ERRORS));
   const router = opsRouter({ readiness, registry, moreMetrics });
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -5,7 +5,7 @@ import { costSetting, costSettingEnv } from '../../bench/lib/cost-settings';
 import { costRows } from '../../bench/lib/cost-table';
 import { parseBenchOptions, stackConfigurations, UsageError } from '../../bench/lib/options';
 import { startOtlpSink } from '../../bench/lib/otlp-sink';
-import type { SagaRow } from '../../bench/lib/report';
+import type { SagaRow } from '../../bench/lib/saga-rows';
 import { loadConfig } from '../../src/config';
 
 // `npm run bench -- --compare encryption,tracing`: the stacks it asks for, what each gets, and the sink that stands in

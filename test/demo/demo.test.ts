@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SIMULATOR_TOKEN_TABLE } from '../../src/payments/simulator-tokens';
+import { SIMULATOR_TOKEN_TABLE } from '../../src/wire/simulator-tokens';
 import { formatDemoTable, runDemo } from '../../scripts/demo/run';
 import { signCustomerToken } from '../../src/auth/development-token';
 import { DEMO_SCENARIOS, expectedStages } from '../../scripts/demo/scenarios';

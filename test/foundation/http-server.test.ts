@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import { describeBinding, listen } from '../../src/http-server';
+import { describeBinding, listen } from '../../src/http/server';
 
 describe('the start-up line names the address really bound', () => {
   it('listen() reports the bound address and port', async () => {

@@ -55,6 +55,15 @@ describe('layering rules', () => {
       "import { startStack } from '../test/harness/stack';\nexport const probe = startStack;\n",
     'src/orders/layering-allowed-probe.ts':
       "import { loadConfig } from '../config';\nexport const probe = loadConfig;\n",
+    'src/orders/layering-http-probe.ts': "import { HttpError } from '../http/errors';\nexport const probe = HttpError;\n",
+    'src/payments/layering-api-probe.ts': "import type { ApiDeps } from '../api/app';\nexport type Probe = ApiDeps;\n",
+    'src/webhooks/layering-koa-probe.ts': "import type { Context } from 'koa';\nexport type Probe = Context;\n",
+    'src/http/layering-probe.ts': "import { OrderSchema } from '../orders/entities';\nexport const probe = OrderSchema;\n",
+    'src/simulator/layering-probe.ts': "import { createPaymentProvider } from '../payments/provider-factory';\nexport const probe = createPaymentProvider;\n",
+    'src/wire/layering-probe.ts': "import { DomainError } from '../errors';\nexport const probe = DomainError;\n",
+    'src/simulator/layering-allowed-probe.ts':
+      "import { routeDeclarer } from '../http/route';\nimport { currencySchema } from '../wire/money';\nexport const probe = [routeDeclarer, currencySchema];\n",
+    'src/wire/layering-allowed-probe.ts': "import { currencySchema } from './money';\nexport const probe = currencySchema;\n",
   });
 
   it.each([
@@ -63,6 +72,11 @@ describe('layering rules', () => {
     ['activities/layering-probe.ts', 'activities → chaos/'],
     ['src/catalog/layering-probe.ts', 'domain code → activities/'],
     ['devtools/layering-probe.ts', 'devtools → test/'],
+    ['src/orders/layering-http-probe.ts', 'domain code → the HTTP toolkit'],
+    ['src/payments/layering-api-probe.ts', 'domain code → the API (a type too)'],
+    ['src/http/layering-probe.ts', 'the HTTP toolkit → domain code'],
+    ['src/simulator/layering-probe.ts', 'the simulator → the product\'s domain'],
+    ['src/wire/layering-probe.ts', 'the wire formats → the rest of src/'],
   ])('refuses %s (%s)', (file) => {
     expect(rules(results[file])).toContain('import-x/no-restricted-paths');
   });
@@ -72,7 +86,13 @@ describe('layering rules', () => {
     expect(results['workflows/layering-types-probe.ts']).toEqual([]);
   });
 
+  it('refuses the web framework in domain code', () => {
+    expect(rules(results['src/webhooks/layering-koa-probe.ts'])).toContain('no-restricted-imports');
+  });
+
   it('allows imports along the layers', () => {
     expect(results['src/orders/layering-allowed-probe.ts']).toEqual([]);
+    expect(results['src/simulator/layering-allowed-probe.ts']).toEqual([]);
+    expect(results['src/wire/layering-allowed-probe.ts']).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import Koa from 'koa';
-import { listen } from '../../src/http-server';
+import { listen } from '../../src/http/server';
 
 /** Opens a raw connection, sends `data`, and resolves with what the server sent and how long until it closed. */
 function rawExchange(port: number, data: string): Promise<{ received: string; closedAfterMs: number }> {

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import Stripe from 'stripe';
-import { signWebhookPayload } from '../../src/payments/webhook-signature';
+import { signWebhookPayload } from '../../src/wire/webhook-signature';
 import type { RawRequest } from './raw-http';
 
 /**

@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import supertest from 'supertest';
-import { listen } from '../../src/http-server';
+import { listen } from '../../src/http/server';
 
 export interface RunningServer {
   url: string;

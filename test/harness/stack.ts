@@ -5,7 +5,7 @@ import type { Config } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
 import type { PaymentProvider } from '../../src/payments/payment-provider';
 import { SimulatorPaymentProvider } from '../../src/payments/simulator-payment-provider';
-import { signWebhookPayload } from '../../src/payments/webhook-signature';
+import { signWebhookPayload } from '../../src/wire/webhook-signature';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/app';
 import { createSimulatorApp, simulatorOptionsFromConfig } from '../../src/simulator/app';
 import { createTemporalClient } from '../../src/temporal/client';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
-import { signWebhookPayload } from '../../src/payments/webhook-signature';
+import { signWebhookPayload } from '../../src/wire/webhook-signature';
 import type { InProcessApi } from '../harness/api';
 import { inProcessApi } from '../harness/api';
 import { testConfig } from '../harness/env';

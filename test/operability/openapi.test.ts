@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import { apiOpenApiDocument, apiRouter, createApp } from '../../src/api/app';
-import type { OpenApiDocument } from '../../src/api/openapi/document';
+import type { OpenApiDocument } from '../../src/http/openapi';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { testConfig, testLogger } from '../harness/env';
 import { validateOpenApi } from './openapi-validator';

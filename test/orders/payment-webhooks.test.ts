@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signWebhookPayload } from '../../src/payments/webhook-signature';
+import { signWebhookPayload } from '../../src/wire/webhook-signature';
 import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 import { startStack } from '../harness/stack';

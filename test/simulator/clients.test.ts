@@ -5,7 +5,7 @@ import { ProviderHttpError } from '../../src/payments/http-json';
 import { HttpNotifier, NotifierError } from '../../src/payments/notifier';
 import { PaymentProviderError } from '../../src/payments/payment-provider';
 import { SimulatorPaymentProvider } from '../../src/payments/simulator-payment-provider';
-import { SIMULATOR_TOKENS } from '../../src/payments/simulator-tokens';
+import { SIMULATOR_TOKENS } from '../../src/wire/simulator-tokens';
 import { uniqueId } from '../harness/env';
 import type { RunningSimulator, WebhookReceiver } from './helpers';
 import { forPayment, refusingUrl, startSimulator, startWebhookReceiver } from './helpers';

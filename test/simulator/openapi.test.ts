@@ -1,5 +1,5 @@
-import { SIMULATOR_TOKENS } from '../../src/payments/simulator-tokens';
-import { SIMULATOR_ERROR_STATUS } from '../../src/simulator/http/errors';
+import { SIMULATOR_TOKENS } from '../../src/wire/simulator-tokens';
+import { SIMULATOR_ERROR_STATUS } from '../../src/simulator/error-codes';
 import { request } from '../harness/http';
 import { validateOpenApi } from '../operability/openapi-validator';
 import type { RunningSimulator } from './helpers';

@@ -1,5 +1,5 @@
-import { webhookEventSchema } from '../../src/payments/webhook-event';
-import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/payments/webhook-signature';
+import { webhookEventSchema } from '../../src/wire/webhook-event';
+import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/wire/webhook-signature';
 import { createPaymentBody } from '../../src/simulator/schemas';
 import { uniqueId } from '../harness/env';
 import type { RunningSimulator, WebhookReceiver } from './helpers';

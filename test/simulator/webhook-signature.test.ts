@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signWebhookPayload, verifyWebhookSignature } from '../../src/payments/webhook-signature';
+import { signWebhookPayload, verifyWebhookSignature } from '../../src/wire/webhook-signature';
 
 describe('webhook signatures', () => {
   const secret = 'whsec_unit_test_secret';

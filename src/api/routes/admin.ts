@@ -8,7 +8,8 @@ import type { OrderCommandDeps } from '../../orders/order-commands';
 import { retryCompensation } from '../../orders/order-commands';
 import { notificationsQuerySchema, orderIdParamsSchema } from '../../orders/request-schemas';
 import { notificationJsonSchema } from '../../orders/response-schemas';
-import { defineRoute, json } from '../define-route';
+import { json } from '../../http/route';
+import { defineRoute } from '../route';
 import { Order, orderIdOf } from './orders';
 import { Product, productIdParams } from './products';
 

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Logger } from '../../logger';
 import { encodeKeysetCursor } from '../../db/keyset-cursor';
 import { NotFoundError } from '../../errors';
-import { logRequestAsAboutOrder } from '../../orders/log-fields';
 import type { OrderCommandDeps } from '../../orders/order-commands';
 import { cancelOrder } from '../../orders/order-commands';
 import { findOrder, listOrders } from '../../orders/order-queries';
@@ -21,8 +20,10 @@ import {
 } from '../../orders/request-schemas';
 import { orderJsonSchema, orderPageJsonSchema } from '../../orders/response-schemas';
 import type { ApiMetrics } from '../../metrics/api-metrics';
-import { defineRoute, json } from '../define-route';
-import type { InflightGate } from '../inflight-gate';
+import { json } from '../../http/route';
+import { defineRoute } from '../route';
+import type { InflightGate } from '../../inflight-gate';
+import { logRequestAsAboutOrder } from '../log-order';
 import { countPlacements } from './outcome-metrics';
 
 // Components: named once, so the document says "Order" rather than repeating the shape in every answer.

@@ -1,12 +1,12 @@
 import type { Middleware } from 'koa';
-import { HttpError } from '../error-middleware';
-import { requestLogger } from '../request-id';
+import { HttpError, isRefusedRequest } from '../../http/errors';
+import { requestLogger } from '../../http/request-id';
 import { DomainError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { ApiMetrics, PlacementResult, WebhookResult } from '../../metrics/api-metrics';
-import { WEBHOOK_EVENT_TYPES } from '../../payments/webhook-event';
-import type { Delivery } from '../../orders/payment-webhooks';
-import { logRequestAsAboutOrder } from '../../orders/log-fields';
+import { WEBHOOK_EVENT_TYPES } from '../../wire/webhook-event';
+import type { Delivery } from '../../webhooks/deliver';
+import { logRequestAsAboutOrder } from '../log-order';
 import { PlacementRefused, PlacementRejected } from '../../orders/placement';
 
 declare module 'koa' {
@@ -24,15 +24,14 @@ function placementResult(err: unknown): PlacementResult {
   if (err instanceof PlacementRejected) return err.replayed ? 'replayed' : 'rejected';
   if (err instanceof DomainError && err.code === 'idempotency_key_reused') return 'conflict';
   if (err instanceof PlacementRefused) return err.code === 'overloaded' ? 'shed' : 'limited';
-  if (err instanceof DomainError && err.code !== 'service_unavailable') return 'invalid';
-  if (err instanceof HttpError && err.status < 500) return 'invalid';
+  if ((err instanceof DomainError && err.code !== 'service_unavailable') || isRefusedRequest(err)) return 'invalid';
   return 'error';
 }
 
 /**
  * Wraps `POST /orders`: counts orders_placed_total{result} and logs the outcome; from then on the request's log lines
  * (the access log too) carry the order's id and workflow id.
- * Errors are rethrown untouched; errorMiddleware still answers them.
+ * Errors are rethrown untouched; the error middleware still answers them.
  */
 export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -59,7 +58,7 @@ export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logge
 function webhookResult(err: unknown): WebhookResult {
   if (err instanceof HttpError && err.code === 'invalid_signature') return 'invalid_signature';
   if (err instanceof DomainError && err.code === 'not_found') return 'unknown_order';
-  if (err instanceof HttpError && err.status < 500) return 'invalid';
+  if (isRefusedRequest(err)) return 'invalid';
   return 'error';
 }
 

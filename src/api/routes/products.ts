@@ -5,8 +5,9 @@ import { toProductJson } from '../../catalog/product-json';
 import { listProductsQuery } from '../../catalog/request-schemas';
 import type { Orm } from '../../db/orm';
 import { encodeKeysetCursor } from '../../db/keyset-cursor';
-import { NotFoundError } from '../../errors';
-import { defineRoute, json } from '../define-route';
+import { found } from '../../errors';
+import { json } from '../../http/route';
+import { defineRoute } from '../route';
 
 // Components: named once, so the document says "Product" rather than repeating the shape in every answer.
 export const Product = productJsonSchema.meta({ id: 'Product' });
@@ -43,10 +44,6 @@ export const productRoutes = [
     resource: 'product',
     responses: { 200: json('The product', Product) },
     errors: ['service_unavailable'],
-    handler: async ({ params: { id } }, _ctx, { orm }: { orm: Orm }) => {
-      const product = await findProduct(orm.em.fork(), id);
-      if (!product) throw new NotFoundError('product', id);
-      return toProductJson(product);
-    },
+    handler: async ({ params: { id } }, _ctx, { orm }: { orm: Orm }) => toProductJson(found(await findProduct(orm.em.fork(), id), 'product', id)),
   }),
 ];

@@ -1,21 +1,22 @@
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import { logRequestAsAboutOrder } from '../../orders/log-fields';
-import type { WebhookReceipt } from '../../orders/receive-payment-webhook';
-import { handlePaymentWebhook } from '../../orders/receive-payment-webhook';
-import { handleStripeEvent } from '../../orders/receive-stripe-webhook';
-import { webhookAckJsonSchema } from '../../orders/response-schemas';
-import type { WebhookProvider } from '../../orders/webhook-inbox';
-import { readEnvelope, recordMalformed, recordUnverified } from '../../orders/webhook-inbox';
+import { isRefusedRequest } from '../../http/errors';
+import { requestLogger } from '../../http/request-id';
+import { json } from '../../http/route';
 import type { ApiMetrics } from '../../metrics/api-metrics';
-import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../payments/webhook-event';
-import type { ApiDeps } from '../app';
-import { defineRoute, json } from '../define-route';
-import { HttpError } from '../error-middleware';
-import { requestLogger } from '../request-id';
+import { webhookAckJsonSchema } from '../../orders/response-schemas';
+import type { PaymentEventDeps } from '../../webhooks/deliver';
+import type { WebhookProvider, WebhookReceipt } from '../../webhooks/inbox';
+import { readEnvelope, recordMalformed, recordUnverified } from '../../webhooks/inbox';
+import { receiveSimulatorDelivery } from '../../webhooks/simulator-receive';
+import { receiveStripeDelivery } from '../../webhooks/stripe-receive';
+import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../wire/webhook-event';
+import { logRequestAsAboutOrder } from '../log-order';
+import { defineRoute } from '../route';
 import { countWebhooks } from './outcome-metrics';
 
-type Deps = ApiDeps & { metrics: ApiMetrics };
+/** What receiving a webhook uses: delivery to the saga, the inbox's database and the webhook counters. */
+type Deps = PaymentEventDeps & { metrics: Pick<ApiMetrics, 'webhooksReceived'> };
 
 const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
 const PaymentWebhookEvent = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
@@ -36,7 +37,7 @@ function keepRefusedDeliveries(deps: Deps, provider: WebhookProvider): Middlewar
     try {
       await next();
     } catch (err) {
-      if (err instanceof HttpError && err.status < 500) {
+      if (isRefusedRequest(err)) {
         const envelope = readEnvelope(ctx.request.body);
         const delivery = { provider, raw: ctx.request.rawBody ?? Buffer.alloc(0), eventId: envelope.id, eventType: envelope.type };
         const em = deps.orm.em.fork();
@@ -76,7 +77,7 @@ export const webhookRoutes = [
     responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
     errors: ['not_found', 'service_unavailable'],
     middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'simulator')],
-    handler: async ({ body }, ctx, deps: Deps) => acknowledge(ctx, deps, await handlePaymentWebhook(deps, ctx.request.rawBody ?? Buffer.alloc(0), body, (id) => logRequestAsAboutOrder(ctx, id))),
+    handler: async ({ body }, ctx, deps: Deps) => acknowledge(ctx, deps, await receiveSimulatorDelivery(deps, ctx.request.rawBody ?? Buffer.alloc(0), body, (id) => logRequestAsAboutOrder(ctx, id))),
   }),
 
   defineRoute({
@@ -94,6 +95,6 @@ export const webhookRoutes = [
     responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
     errors: ['not_found', 'service_unavailable'],
     middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'stripe')],
-    handler: async ({ principal }, ctx, deps: Deps) => acknowledge(ctx, deps, await handleStripeEvent(deps, ctx.request.rawBody ?? Buffer.alloc(0), principal.event, (id) => logRequestAsAboutOrder(ctx, id))),
+    handler: async ({ principal }, ctx, deps: Deps) => acknowledge(ctx, deps, await receiveStripeDelivery(deps, ctx.request.rawBody ?? Buffer.alloc(0), principal.event, (id) => logRequestAsAboutOrder(ctx, id))),
   }),
 ];

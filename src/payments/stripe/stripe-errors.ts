@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { transportReason } from '../http-json';
+import { transportReason } from '../../fetch-failure';
 import { PaymentProviderError } from '../payment-provider';
 
 /** Stripe's answer when an object is in the wrong state for the call (cancel a succeeded PaymentIntent, …). */

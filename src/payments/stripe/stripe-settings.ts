@@ -1,11 +1,10 @@
-import type { Config } from '../../config';
-import type { ProductionRule } from '../../production-rules';
+import type { Config } from '../../config-schema';
+import { DEVELOPMENT_STRIPE_SECRET_KEY, DEVELOPMENT_STRIPE_WEBHOOK_SECRET } from '../../development-defaults';
+import type { ProductionRule } from '../../production-rule';
 
 /** Stripe's secret keys are long random strings after their prefix; these lengths only rule out placeholders. */
 const SECRET_KEY = /^(sk|rk)_(live|test)_[0-9A-Za-z]{24,}$/;
 const WEBHOOK_SECRET = /^whsec_[0-9A-Za-z+/=]{24,}$/;
-const SHIPPED_SECRET_KEY = 'sk_test_stripemockonly';
-const SHIPPED_WEBHOOK_SECRET = 'whsec_dev_stripe_secret_change_me';
 
 const stripeChosen = (config: Pick<Config, 'PAYMENT_PROVIDER'>) => config.PAYMENT_PROVIDER === 'stripe';
 
@@ -18,14 +17,14 @@ export const STRIPE_PRODUCTION_RULES: readonly ProductionRule[] = [
   {
     variable: 'STRIPE_SECRET_KEY',
     check: (config) =>
-      stripeChosen(config) && (config.STRIPE_SECRET_KEY === SHIPPED_SECRET_KEY || !SECRET_KEY.test(config.STRIPE_SECRET_KEY))
+      stripeChosen(config) && (config.STRIPE_SECRET_KEY === DEVELOPMENT_STRIPE_SECRET_KEY || !SECRET_KEY.test(config.STRIPE_SECRET_KEY))
         ? 'set a Stripe secret key (sk_live_…, sk_test_…) or restricted key (rk_live_…, rk_test_…) from the Dashboard'
         : undefined,
   },
   {
     variable: 'STRIPE_WEBHOOK_SECRET',
     check: (config) =>
-      stripeChosen(config) && (config.STRIPE_WEBHOOK_SECRET === SHIPPED_WEBHOOK_SECRET || !WEBHOOK_SECRET.test(config.STRIPE_WEBHOOK_SECRET))
+      stripeChosen(config) && (config.STRIPE_WEBHOOK_SECRET === DEVELOPMENT_STRIPE_WEBHOOK_SECRET || !WEBHOOK_SECRET.test(config.STRIPE_WEBHOOK_SECRET))
         ? "set the webhook endpoint's signing secret (whsec_…) from the Dashboard"
         : undefined,
   },

@@ -1,49 +1,49 @@
-import { NotFoundError } from '../../errors';
+import { found } from '../../errors';
+import { json } from '../../http/route';
 import type { AccountStore } from '../accounts';
-import type { AnySimulatorRoute } from '../http/route';
-import { answer, json, simulatorRoute } from '../http/route';
+import { answer, defineRoute } from '../route';
 import { accountSchema, createAccountBody, customerParams, depositBody } from '../schemas';
 
-/** Customer wallets, charged by `tok_wallet` payments. */
-export function accountRoutes(accounts: AccountStore): AnySimulatorRoute[] {
-  return [
-    simulatorRoute({
-      method: 'post',
-      path: '/v1/accounts',
-      operationId: 'createAccount',
-      tag: 'accounts',
-      summary: "Open a customer's wallet (balance 0)",
-      body: createAccountBody,
-      responses: { 201: json('Opened', accountSchema) },
-      errors: ['already_exists'],
-      handler: (ctx, { body }) => answer(ctx, 201, accounts.create(body.customerId)),
-    }),
-    simulatorRoute({
-      method: 'post',
-      path: '/v1/accounts/{customerId}/deposits',
-      operationId: 'depositToAccount',
-      tag: 'accounts',
-      summary: 'Add money to a wallet',
-      params: customerParams,
-      body: depositBody,
-      responses: { 200: json('The account with its new balance', accountSchema) },
-      errors: ['not_found'],
-      handler: (ctx, { params, body }) => answer(ctx, 200, accounts.deposit(params.customerId, body.amountCents)),
-    }),
-    simulatorRoute({
-      method: 'get',
-      path: '/v1/accounts/{customerId}',
-      operationId: 'getAccount',
-      tag: 'accounts',
-      summary: "A wallet's balance",
-      params: customerParams,
-      responses: { 200: json('The account', accountSchema) },
-      errors: ['not_found'],
-      handler: (ctx, { params }) => {
-        const account = accounts.get(params.customerId);
-        if (!account) throw new NotFoundError('account', params.customerId);
-        answer(ctx, 200, account);
-      },
-    }),
-  ];
+export interface AccountDeps {
+  accounts: AccountStore;
 }
+
+/** Customer wallets, charged by `tok_wallet` payments. */
+export const accountRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/accounts',
+    operationId: 'createAccount',
+    auth: 'public',
+    tags: ['accounts'],
+    summary: "Open a customer's wallet (balance 0)",
+    request: { body: createAccountBody },
+    responses: { 201: json('Opened', accountSchema) },
+    errors: ['already_exists'],
+    handler: ({ body }, ctx, { accounts }: AccountDeps) => answer(ctx, 201, accounts.create(body.customerId)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/accounts/{customerId}/deposits',
+    operationId: 'depositToAccount',
+    auth: 'public',
+    tags: ['accounts'],
+    summary: 'Add money to a wallet',
+    request: { params: customerParams, body: depositBody },
+    responses: { 200: json('The account with its new balance', accountSchema) },
+    errors: ['not_found'],
+    handler: ({ params, body }, ctx, { accounts }: AccountDeps) => answer(ctx, 200, accounts.deposit(params.customerId, body.amountCents)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/accounts/{customerId}',
+    operationId: 'getAccount',
+    auth: 'public',
+    tags: ['accounts'],
+    summary: "A wallet's balance",
+    request: { params: customerParams },
+    responses: { 200: json('The account', accountSchema) },
+    errors: ['not_found'],
+    handler: ({ params }, ctx, { accounts }: AccountDeps) => answer(ctx, 200, found(accounts.get(params.customerId), 'account', params.customerId)),
+  }),
+];

@@ -1,19 +1,16 @@
 import { z } from 'zod';
-import type { AnySimulatorRoute } from '../http/route';
-import { json, simulatorRoute } from '../http/route';
+import { json } from '../../http/route';
+import { defineRoute } from '../route';
 
-export function healthRoutes(): AnySimulatorRoute[] {
-  return [
-    simulatorRoute({
-      method: 'get',
-      path: '/healthz',
-      operationId: 'getHealth',
-      tag: 'operability',
-      summary: 'Liveness: the process answers',
-      responses: { 200: json('Alive', z.object({ status: z.literal('ok') })) },
-      handler: (ctx) => {
-        ctx.body = { status: 'ok' };
-      },
-    }),
-  ];
-}
+export const healthRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    auth: 'public',
+    tags: ['operability'],
+    summary: 'Liveness: the process answers',
+    responses: { 200: json('Alive', z.object({ status: z.literal('ok') })) },
+    handler: () => ({ status: 'ok' }),
+  }),
+];

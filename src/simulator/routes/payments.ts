@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../errors';
+import { found } from '../../errors';
+import { json } from '../../http/route';
 import { maybeInjectOutage } from '../fault-injection';
-import type { AnySimulatorRoute } from '../http/route';
-import { answer, json, simulatorRoute } from '../http/route';
 import type { PaymentService } from '../payments';
+import { answer, defineRoute } from '../route';
 import { createPaymentBody, idempotencyHeaders, listByOrderQuery, paymentParams, simulatedPaymentSchema } from '../schemas';
 
 export interface PaymentRoutesDeps {
@@ -13,95 +13,94 @@ export interface PaymentRoutesDeps {
   random: () => number;
 }
 
+type Deps = Pick<PaymentRoutesDeps, 'payments'>;
+
 const replayed = z.object({
   'Idempotent-Replayed': z.literal('true').optional().describe('present when the answer repeats an earlier request with this key'),
 });
 
 /** Payments: created pending, settled by their token, voided or refunded; every change is reported by webhook. */
-export function paymentRoutes({ payments, paymentFailRate, random }: PaymentRoutesDeps): AnySimulatorRoute[] {
-  return [
-    simulatorRoute({
-      method: 'post',
-      path: '/v1/payments',
-      operationId: 'createPayment',
-      tag: 'payments',
-      summary: 'Create a payment (pending; its token decides the outcome)',
-      description:
-        'Answers 202 with the payment `pending`; the outcome is decided when it settles (see the tokens above) and ' +
-        'reported by webhook. The same Idempotency-Key answers the same payment (`Idempotent-Replayed: true`) and never ' +
-        'charges twice; with another body it is 409. SIM_PAYMENT_FAIL_RATE answers this share of requests 503 without ' +
-        'creating anything.',
-      headers: idempotencyHeaders,
-      body: createPaymentBody,
-      responses: {
-        202: json('Created, pending', simulatedPaymentSchema, replayed.extend({ Location: z.string().describe('/v1/payments/{id}') })),
-      },
-      errors: ['idempotency_key_reused', 'service_unavailable'],
-      handler: (ctx, { headers, body }) => {
-        // After validation, so bad input is always a 400; before any state change, so a 503 created nothing.
-        maybeInjectOutage(paymentFailRate, random, 'the payment service');
-        const { payment, replayed: again } = payments.create(body, headers['idempotency-key']);
-        ctx.set('Location', `/v1/payments/${payment.id}`);
-        answer(ctx, 202, payment, again);
-      },
-    }),
-    simulatorRoute({
-      method: 'get',
-      path: '/v1/payments',
-      operationId: 'listPayments',
-      tag: 'payments',
-      summary: 'Payments, oldest first; `orderId` keeps one order’s',
-      query: listByOrderQuery,
-      responses: { 200: json('Payments', z.object({ items: z.array(simulatedPaymentSchema) })) },
-      handler: (ctx, { query }) => answer(ctx, 200, { items: payments.list(query.orderId) }),
-    }),
-    simulatorRoute({
-      method: 'get',
-      path: '/v1/payments/{id}',
-      operationId: 'getPayment',
-      tag: 'payments',
-      summary: 'A payment, as it stands now',
-      params: paymentParams,
-      responses: { 200: json('The payment', simulatedPaymentSchema) },
-      errors: ['not_found'],
-      handler: (ctx, { params }) => {
-        const payment = payments.get(params.id);
-        if (!payment) throw new NotFoundError('payment', params.id);
-        answer(ctx, 200, payment);
-      },
-    }),
-    simulatorRoute({
-      method: 'post',
-      path: '/v1/payments/{id}/void',
-      operationId: 'voidPayment',
-      tag: 'payments',
-      summary: 'Void a pending payment: it can no longer succeed',
-      description:
-        'A pending payment becomes `voided` (`payment.failed` with reason `voided`); a voided or failed one is answered ' +
-        'unchanged. Money already taken is 409 `not_voidable`: refund it.',
-      params: paymentParams,
-      responses: { 200: json('The payment, voided (or already unable to take money)', simulatedPaymentSchema) },
-      errors: ['not_found', 'not_voidable'],
-      handler: (ctx, { params }) => answer(ctx, 200, payments.void(params.id)),
-    }),
-    simulatorRoute({
-      method: 'post',
-      path: '/v1/payments/{id}/refunds',
-      operationId: 'refundPayment',
-      tag: 'payments',
-      summary: 'Refund a succeeded payment in full',
-      description:
-        'The payment becomes `refunded` (`payment.refunded`; a tok_wallet payment is credited back). The same key ' +
-        'answers the same refund again; a refunded payment is answered unchanged, never credited twice. Anything not ' +
-        'succeeded is 409 `not_refundable`.',
-      params: paymentParams,
-      headers: idempotencyHeaders,
-      responses: { 200: json('The payment, refunded', simulatedPaymentSchema, replayed) },
-      errors: ['not_found', 'not_refundable'],
-      handler: (ctx, { params, headers }) => {
-        const { payment, replayed: again } = payments.refund(params.id, headers['idempotency-key']);
-        answer(ctx, 200, payment, again);
-      },
-    }),
-  ];
-}
+export const paymentRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/payments',
+    operationId: 'createPayment',
+    auth: 'public',
+    tags: ['payments'],
+    summary: 'Create a payment (pending; its token decides the outcome)',
+    description:
+      'Answers 202 with the payment `pending`; the outcome is decided when it settles (see the tokens above) and ' +
+      'reported by webhook. The same Idempotency-Key answers the same payment (`Idempotent-Replayed: true`) and never ' +
+      'charges twice; with another body it is 409. SIM_PAYMENT_FAIL_RATE answers this share of requests 503 without ' +
+      'creating anything.',
+    request: { headers: idempotencyHeaders, body: createPaymentBody },
+    responses: {
+      202: json('Created, pending', simulatedPaymentSchema, replayed.extend({ Location: z.string().describe('/v1/payments/{id}') })),
+    },
+    errors: ['idempotency_key_reused', 'service_unavailable'],
+    handler: ({ headers, body }, ctx, { payments, paymentFailRate, random }: PaymentRoutesDeps) => {
+      // After validation, so bad input is always a 400; before any state change, so a 503 created nothing.
+      maybeInjectOutage(paymentFailRate, random, 'the payment service');
+      const { payment, replayed: again } = payments.create(body, headers['idempotency-key']);
+      ctx.set('Location', `/v1/payments/${payment.id}`);
+      answer(ctx, 202, payment, again);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/payments',
+    operationId: 'listPayments',
+    auth: 'public',
+    tags: ['payments'],
+    summary: 'Payments, oldest first; `orderId` keeps one order’s',
+    request: { query: listByOrderQuery },
+    responses: { 200: json('Payments', z.object({ items: z.array(simulatedPaymentSchema) })) },
+    handler: ({ query }, ctx, { payments }: Deps) => answer(ctx, 200, { items: payments.list(query.orderId) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/payments/{id}',
+    operationId: 'getPayment',
+    auth: 'public',
+    tags: ['payments'],
+    summary: 'A payment, as it stands now',
+    request: { params: paymentParams },
+    responses: { 200: json('The payment', simulatedPaymentSchema) },
+    errors: ['not_found'],
+    handler: ({ params }, ctx, { payments }: Deps) => answer(ctx, 200, found(payments.get(params.id), 'payment', params.id)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/payments/{id}/void',
+    operationId: 'voidPayment',
+    auth: 'public',
+    tags: ['payments'],
+    summary: 'Void a pending payment: it can no longer succeed',
+    description:
+      'A pending payment becomes `voided` (`payment.failed` with reason `voided`); a voided or failed one is answered ' +
+      'unchanged. Money already taken is 409 `not_voidable`: refund it.',
+    request: { params: paymentParams },
+    responses: { 200: json('The payment, voided (or already unable to take money)', simulatedPaymentSchema) },
+    errors: ['not_found', 'not_voidable'],
+    handler: ({ params }, ctx, { payments }: Deps) => answer(ctx, 200, payments.void(params.id)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/payments/{id}/refunds',
+    operationId: 'refundPayment',
+    auth: 'public',
+    tags: ['payments'],
+    summary: 'Refund a succeeded payment in full',
+    description:
+      'The payment becomes `refunded` (`payment.refunded`; a tok_wallet payment is credited back). The same key ' +
+      'answers the same refund again; a refunded payment is answered unchanged, never credited twice. Anything not ' +
+      'succeeded is 409 `not_refundable`.',
+    request: { params: paymentParams, headers: idempotencyHeaders },
+    responses: { 200: json('The payment, refunded', simulatedPaymentSchema, replayed) },
+    errors: ['not_found', 'not_refundable'],
+    handler: ({ params, headers }, ctx, { payments }: Deps) => {
+      const { payment, replayed: again } = payments.refund(params.id, headers['idempotency-key']);
+      answer(ctx, 200, payment, again);
+    },
+  }),
+];

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
-import { HttpError } from './error-middleware';
+import { HttpError } from './errors';
 
 declare module 'koa' {
   interface Request {

@@ -1,10 +1,10 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
-import { SIMULATOR_TOKEN_TABLE } from '../../payments/simulator-tokens';
-import { webhookEventSchema } from '../../payments/webhook-event';
-import { WEBHOOK_SIGNATURE_HEADER } from '../../payments/webhook-signature';
-import type { AnySimulatorRoute } from './route';
-import { registerSimulatorRoute } from './route';
+import { buildOpenApiDocument } from '../http/openapi';
+import type { Route } from '../http/route';
+import { SIMULATOR_TOKEN_TABLE } from '../wire/simulator-tokens';
+import { webhookEventSchema } from '../wire/webhook-event';
+import { PAYMENT_SIGNATURE_SECURITY_SCHEME, WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
+import type { SimulatorErrorCode } from './error-codes';
+import { SIMULATOR_ERROR_STATUS } from './error-codes';
 
 const tokenTable = [
   '| token | what the simulator does |',
@@ -30,32 +30,13 @@ and SIM_SLOW_MS set when payments settle.
 
 Every error is \`{ error, message, details? }\`. No route needs credentials: the simulator is a development tool.`;
 
+const event = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
+
 /** The simulator's OpenAPI 3.1 document, generated from the same route declarations that serve the requests. */
-export function buildSimulatorDocument(routes: readonly AnySimulatorRoute[]) {
-  const registry = new OpenAPIRegistry();
-  for (const route of routes) registerSimulatorRoute(registry, route);
-
-
-  const event = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
-  registry.registerWebhook({
-    method: 'post',
-    path: 'paymentEvent',
-    operationId: 'paymentEvent',
-    tags: ['webhooks'],
-    summary: 'Sent to SIM_WEBHOOK_URL on every payment change',
-    description:
-      '`payment.succeeded`, `payment.failed` (reason `card_declined`, `insufficient_funds` or `voided`), ' +
-      '`payment.refunded`. A redelivery carries the same event id. Any 2xx ends the delivery; anything else is retried.',
-    request: {
-      headers: z.object({ [WEBHOOK_SIGNATURE_HEADER]: z.string().describe('t=<unix seconds>,v1=<hex HMAC-SHA256>') }),
-      body: { required: true, content: { 'application/json': { schema: event } } },
-    },
-    responses: { 200: { description: 'Received (any 2xx)' } },
-  });
-
-  // The event schema is listed as a definition too: the generator does not collect components from webhooks.
-  return new OpenApiGeneratorV31([...registry.definitions, { type: 'schema', schema: event }]).generateDocument({
-    openapi: '3.1.0',
+export function simulatorDocument(routes: readonly Route<never, SimulatorErrorCode>[]) {
+  return buildOpenApiDocument({
+    routes,
+    errors: SIMULATOR_ERROR_STATUS,
     info: { title: 'order-saga payment + notification simulator', version: '0.1.0', description: DESCRIPTION },
     tags: [
       { name: 'payments', description: 'Charges, voids, refunds' },
@@ -64,5 +45,23 @@ export function buildSimulatorDocument(routes: readonly AnySimulatorRoute[]) {
       { name: 'operability', description: 'Health and this documentation' },
       { name: 'webhooks', description: 'What the simulator sends' },
     ],
+    extend: (registry) => {
+      registry.registerComponent('securitySchemes', 'paymentSignature', PAYMENT_SIGNATURE_SECURITY_SCHEME);
+      registry.registerWebhook({
+        method: 'post',
+        path: 'paymentEvent',
+        operationId: 'paymentEvent',
+        tags: ['webhooks'],
+        summary: 'Sent to SIM_WEBHOOK_URL on every payment change',
+        description:
+          '`payment.succeeded`, `payment.failed` (reason `card_declined`, `insufficient_funds` or `voided`), ' +
+          '`payment.refunded`. A redelivery carries the same event id. Any 2xx ends the delivery; anything else is retried.',
+        // Signed like the API expects (the receiver checks it): the security of the receiving end.
+        security: [{ paymentSignature: [] }],
+        request: { body: { required: true, content: { 'application/json': { schema: event } } } },
+        responses: { 200: { description: 'Received (any 2xx)' } },
+      });
+    },
+    schemas: [event],
   });
 }

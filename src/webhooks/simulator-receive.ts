@@ -1,17 +1,10 @@
-import type { ApiDeps } from '../api/app';
-import { HttpError, parseRequest } from '../api/error-middleware';
-import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../payments/webhook-event';
-import { deliverPaymentEvent } from './payment-webhooks';
-import type { Handled } from './webhook-inbox';
-import { readEnvelope, throughInbox } from './webhook-inbox';
-
-export interface WebhookReceipt extends Handled {
-  eventId: string;
-  /** The saga's event type (`payment.succeeded`…), or the provider's own for an event the service ignores. */
-  type: string;
-  /** Answered from the inbox: this event had been handled before. */
-  duplicate: boolean;
-}
+import { ValidationError } from '../errors';
+import { parseInput } from '../validation';
+import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../wire/webhook-event';
+import type { PaymentEventDeps } from './deliver';
+import { deliverPaymentEvent } from './deliver';
+import type { WebhookReceipt } from './inbox';
+import { readEnvelope, throughInbox } from './inbox';
 
 const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
 
@@ -21,13 +14,13 @@ const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
  * an unknown order is 404 (the provider retries); a malformed event of a known type is 400. `aboutOrder` learns
  * the order an event names before it is delivered (for the request's log lines).
  */
-export async function handlePaymentWebhook(deps: ApiDeps, raw: Buffer, body: unknown, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
+export async function receiveSimulatorDelivery(deps: PaymentEventDeps, raw: Buffer, body: unknown, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(body);
   const delivery = { provider: 'simulator' as const, raw, eventId: envelope.id, eventType: envelope.type };
   const handled = await throughInbox(deps.orm.em.fork(), delivery, async () => {
     if (envelope.type !== undefined && envelope.id !== undefined && !KNOWN_TYPES.has(envelope.type)) return { outcome: 'ignored' };
-    const event = parseRequest(webhookEventSchema, body, 'body');
-    if (envelope.id === undefined) throw new HttpError(400, 'validation_failed', 'the event id must be 1–255 printable ASCII characters');
+    const event = parseInput(webhookEventSchema, body, 'body');
+    if (envelope.id === undefined) throw new ValidationError('the event id must be 1–255 printable ASCII characters');
     aboutOrder?.(event.data.orderId);
     return { outcome: await deliverPaymentEvent(deps, event), orderId: event.data.orderId };
   });

@@ -1,20 +1,9 @@
 import type { Context } from 'koa';
-import { HttpError } from '../api/error-middleware';
-import { bearerToken } from './bearer';
-import type { VerifyCustomerToken } from './customer-token';
-import { TokenKeysUnavailable, TokenRejected } from './errors';
-
-/** A customer, as a verified token names them. */
-export interface CustomerPrincipal {
-  kind: 'customer';
-  customerId: string;
-  email?: string;
-}
-
-/** Support staff, by the admin token. */
-export interface AdminPrincipal {
-  kind: 'admin';
-}
+import { bearerToken } from '../auth/bearer';
+import type { VerifyCustomerToken } from '../auth/customer-token';
+import { TokenKeysUnavailable, TokenRejected } from '../auth/errors';
+import type { AdminPrincipal, CustomerPrincipal } from '../auth/principals';
+import { HttpError } from '../http/errors';
 
 /** The realm named in WWW-Authenticate on customer routes. */
 const REALM = 'orders';

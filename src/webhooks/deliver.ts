@@ -5,14 +5,14 @@ import type { Orm } from '../db/orm';
 import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
 import { isUuid } from '../uuid';
-import type { WebhookEvent } from '../payments/webhook-event';
+import type { WebhookEvent } from '../wire/webhook-event';
 import type { PaymentEvent } from '../../workflows/order/definitions';
 import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../workflows/order/definitions';
 import { endedUnpaid } from '../../workflows/order/state-machine';
 import type { refundLatePaymentWorkflow } from '../../workflows/refund';
-import { OrderSchema } from './entities';
-import { flagRefundFailed } from './order-store';
-import { isClosedWorkflow } from './temporal-errors';
+import { OrderSchema } from '../orders/entities';
+import { flagRefundFailed } from '../orders/order-store';
+import { isClosedWorkflow } from '../orders/temporal-errors';
 
 /** What the service did with a verified payment event. */
 export const DELIVERIES = ['signalled', 'refund_started', 'needs_attention', 'ignored'] as const;

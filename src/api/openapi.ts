@@ -1,16 +1,15 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { ApiRoute } from '../define-route';
-import { registerRoutes } from '../define-route';
+import type { Route } from '../http/route';
+import { buildOpenApiDocument } from '../http/openapi';
+import { REQUEST_ID_HEADERS } from '../http/request-id';
+import type { ErrorCode } from './error-codes';
+import { ERROR_CODES } from './error-codes';
 
-/**
- * The OpenAPI 3.1 document of `routes`, generated from their declarations (the zod schemas they parse requests with,
- * their responses, auth schemes and error codes). Built on first request and kept: it only changes with the code.
- */
-export function buildOpenApiDocument(routes: readonly ApiRoute<never>[], options: { serverUrl?: string } = {}) {
-  const registry = new OpenAPIRegistry();
-  registerRoutes(registry, routes);
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
+/** The API's OpenAPI 3.1 document of `routes`; `serverUrl` is where clients reach it (PUBLIC_BASE_URL). */
+export function apiDocument(routes: readonly Route<never, ErrorCode>[], options: { serverUrl?: string } = {}) {
+  return buildOpenApiDocument({
+    routes,
+    errors: ERROR_CODES,
+    commonHeaders: REQUEST_ID_HEADERS,
     info: {
       title: 'order-saga API',
       version: '0.1.0',
@@ -29,5 +28,3 @@ export function buildOpenApiDocument(routes: readonly ApiRoute<never>[], options
     ],
   });
 }
-
-export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { HttpError } from '../api/error-middleware';
-import { DomainError } from '../errors';
-import type { Delivery } from './payment-webhooks';
-import { DELIVERIES } from './payment-webhooks';
+import { DomainError, ValidationError } from '../errors';
+import type { Delivery } from './deliver';
+import { DELIVERIES } from './deliver';
 
 /** Who sent the webhook: the route it came in by. */
 export type WebhookProvider = 'simulator' | 'stripe';
@@ -79,12 +78,21 @@ export interface Handled {
   orderId?: string;
 }
 
+/** What receiving a verified delivery answers: what it came to, which event, and whether it was a redelivery. */
+export interface WebhookReceipt extends Handled {
+  eventId: string;
+  /** The saga's event type (`payment.succeeded`…), or the provider's own for an event the service ignores. */
+  type: string;
+  /** Answered from the inbox: this event had been handled before. */
+  duplicate: boolean;
+}
+
 /**
  * Runs a verified event through the inbox, exactly once in effect:
  *  - a redelivery of an event already handled (signalled, refund started, ignored) is answered from the inbox,
  *    `handle` is not called;
  *  - otherwise `handle` runs (the saga ignores a duplicate signal, so two concurrent first deliveries are harmless)
- *    and its outcome is stored. An unknown order (404) or a malformed body (4xx) is stored as such and rethrown: the
+ *    and its outcome is stored. An unknown order (404) or a malformed event (400) is stored as such and rethrown: the
  *    provider retries, and the next delivery is handled afresh. Any other failure leaves the event `received`, so
  *    the provider's retry handles it too.
  */
@@ -105,7 +113,6 @@ export async function throughInbox(em: EntityManager, delivery: WebhookDelivery,
 
 function failedOutcome(err: unknown): InboxOutcome | undefined {
   if (err instanceof DomainError && err.code === 'not_found') return 'order_not_found';
-  if (err instanceof z.ZodError) return 'malformed';
-  if (err instanceof HttpError && err.status >= 400 && err.status < 500) return 'malformed';
+  if (err instanceof z.ZodError || err instanceof ValidationError) return 'malformed';
   return undefined;
 }

@@ -1,25 +1,7 @@
-import Stripe from 'stripe';
-import type { WebhookEventType } from '../webhook-event';
-import { fromStripeAmount, fromStripeCurrency } from './stripe-amounts';
-import { declineReason } from './stripe-errors';
-
-/** Stripe's header on webhook deliveries. */
-export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
-/** How old a signed delivery may be (Stripe's default, and what its docs recommend). */
-export const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
-
-/**
- * The event a Stripe delivery carries, when its Stripe-Signature header is a valid signature of exactly these bytes
- * with `secret`, made within the tolerance; undefined otherwise (missing, malformed, wrong or stale header).
- */
-export function verifyStripeEvent(raw: Buffer, header: string | undefined, secret: string): Stripe.Event | undefined {
-  if (!header) return undefined;
-  try {
-    return Stripe.webhooks.constructEvent(raw, header, secret, STRIPE_SIGNATURE_TOLERANCE_SECONDS);
-  } catch {
-    return undefined;
-  }
-}
+import type Stripe from 'stripe';
+import { fromStripeAmount, fromStripeCurrency } from '../payments/stripe/stripe-amounts';
+import { declineReason } from '../payments/stripe/stripe-errors';
+import type { WebhookEventType } from '../wire/webhook-event';
 
 /** A Stripe event in the saga's terms; `orderId` is missing when the object's metadata does not name one. */
 export interface MappedStripeEvent {

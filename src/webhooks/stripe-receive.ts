@@ -1,12 +1,13 @@
 import type Stripe from 'stripe';
-import type { ApiDeps } from '../api/app';
-import { HttpError, parseRequest } from '../api/error-middleware';
-import { sagaEventFromStripe } from '../payments/stripe/stripe-webhook-events';
-import { webhookEventSchema } from '../payments/webhook-event';
-import { OrderSchema } from './entities';
-import { deliverPaymentEvent } from './payment-webhooks';
-import type { WebhookReceipt } from './receive-payment-webhook';
-import { readEnvelope, throughInbox } from './webhook-inbox';
+import { ValidationError } from '../errors';
+import { parseInput } from '../validation';
+import { sagaEventFromStripe } from './stripe-map';
+import { webhookEventSchema } from '../wire/webhook-event';
+import { OrderSchema } from '../orders/entities';
+import type { PaymentEventDeps } from './deliver';
+import { deliverPaymentEvent } from './deliver';
+import type { WebhookReceipt } from './inbox';
+import { readEnvelope, throughInbox } from './inbox';
 
 /**
  * A verified Stripe event (`POST /webhooks/stripe`). The types the saga acts on are mapped to its payment events
@@ -14,15 +15,15 @@ import { readEnvelope, throughInbox } from './webhook-inbox';
  * stored as ignored. An event for an order the service does not know (yet) is 404, so Stripe retries it; one that
  * names no order and matches none of ours belongs to someone else on the account, and is ignored.
  */
-export async function handleStripeEvent(deps: ApiDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
+export async function receiveStripeDelivery(deps: PaymentEventDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(event);
   const mapped = sagaEventFromStripe(event);
   const handled = await throughInbox(deps.orm.em.fork(), { provider: 'stripe', raw, eventId: envelope.id, eventType: envelope.type }, async () => {
-    if (envelope.id === undefined) throw new HttpError(400, 'validation_failed', 'the event id must be 1–255 printable ASCII characters');
+    if (envelope.id === undefined) throw new ValidationError('the event id must be 1–255 printable ASCII characters');
     if (!mapped) return { outcome: 'ignored' };
     const orderId = mapped.orderId ?? (await orderOfPayment(deps, mapped.paymentId));
     if (!orderId) return { outcome: 'ignored' };
-    const sagaEvent = parseRequest(
+    const sagaEvent = parseInput(
       webhookEventSchema,
       {
         id: event.id,
@@ -39,7 +40,7 @@ export async function handleStripeEvent(deps: ApiDeps, raw: Buffer, event: Strip
 }
 
 /** The order whose saga created this PaymentIntent, for events whose object carries no order metadata. */
-async function orderOfPayment(deps: ApiDeps, paymentId: string): Promise<string | undefined> {
+async function orderOfPayment(deps: PaymentEventDeps, paymentId: string): Promise<string | undefined> {
   const order = await deps.orm.em.fork().findOne(OrderSchema, { providerPaymentId: paymentId }, { fields: ['id'] });
   return order?.id;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencySchema, nonNegativeAmountCentsSchema } from './primitives';
+import { currencySchema, nonNegativeAmountCentsSchema } from './money';
 
 /**
  * The body of a payment webhook, shared by the sender (the simulator) and the receiver (the API).

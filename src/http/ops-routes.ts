@@ -1,8 +1,11 @@
 import type Router from '@koa/router';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import type { ReadinessReport } from '../../readiness';
-import { defineRoute, json, routerFor, text } from '../define-route';
+import type { ReadinessReport } from '../readiness';
+import { PUBLIC } from './auth-scheme';
+import { json, routeDeclarer, routerFor, text } from './route';
+
+const defineRoute = routeDeclarer({ public: PUBLIC });
 
 /** What the operability routes need; the API and the worker's ops port both serve them. */
 export interface OpsDeps {

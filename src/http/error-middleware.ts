@@ -1,50 +1,18 @@
 import type { Middleware } from 'koa';
-import { ServiceError } from '@temporalio/client';
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import type { Logger } from '../logger';
-import { statusOf } from './error-codes';
-
-/** An error that already knows its HTTP status (request-shape problems raised at the boundary). */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
-export function errorBody(code: string, message: string, details?: unknown) {
-  return details === undefined ? { error: code, message } : { error: code, message, details };
-}
-
-/** Turns a zod error into the `details` list clients get: where, and what was wrong. */
-export function zodDetails(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.join('.'), code: issue.code, message: issue.message }));
-}
+import { zodDetails } from '../validation';
+import type { ErrorTable } from './errors';
+import { errorBody, HttpError, statusIn } from './errors';
 
 /**
- * Parses one part of a request (body, query, params, headers) once, at the boundary.
- * Failures are 400 `validation_failed` with the zod issues, prefixed by the part's name.
+ * Turns whatever a request ends with into a JSON answer: an HttpError keeps its status, a DomainError gets the
+ * status `table` gives its code, a ZodError is 400, a dependency that does not answer is 503 (retry), anything else
+ * a logged 500 without a stack trace. A path no route serves is 404, a method it does not serve 405 (501 where the
+ * table knows `not_implemented`, for methods no route anywhere uses).
  */
-export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, part: string): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new HttpError(
-      400,
-      'validation_failed',
-      `the request ${part} is not valid`,
-      zodDetails(result.error).map((d) => ({ ...d, path: d.path ? `${part}.${d.path}` : part })),
-    );
-  }
-  return result.data;
-}
-
-export function errorMiddleware(logger: Logger): Middleware {
+export function errorMiddleware(logger: Logger, table: ErrorTable): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -52,7 +20,9 @@ export function errorMiddleware(logger: Logger): Middleware {
         ctx.status = 404;
         ctx.body = errorBody('not_found', `no route for ${ctx.method} ${ctx.path}`);
       } else if (ctx.status === 405 || ctx.status === 501) {
-        ctx.body = errorBody(ctx.status === 405 ? 'method_not_allowed' : 'not_implemented', `${ctx.method} is not allowed on ${ctx.path}`);
+        const code = ctx.status === 501 && statusIn(table, 'not_implemented') === 501 ? 'not_implemented' : 'method_not_allowed';
+        ctx.status = code === 'not_implemented' ? 501 : 405;
+        ctx.body = errorBody(code, `${ctx.method} is not allowed on ${ctx.path}`);
       }
     } catch (err) {
       if (err instanceof HttpError) {
@@ -61,9 +31,9 @@ export function errorMiddleware(logger: Logger): Middleware {
       } else if (err instanceof z.ZodError) {
         ctx.status = 400;
         ctx.body = errorBody('validation_failed', 'the request is not valid', zodDetails(err));
-      } else if (err instanceof DomainError && statusOf(err.code) !== undefined) {
-        // A code missing from ERROR_CODES is a programming error: it falls through to 500 (and is logged).
-        ctx.status = statusOf(err.code)!;
+      } else if (err instanceof DomainError && statusIn(table, err.code) !== undefined) {
+        // A code missing from the table is a programming error: it falls through to 500 (and is logged).
+        ctx.status = statusIn(table, err.code)!;
         ctx.body = errorBody(err.code, err.message, err.details);
       } else if (isClientError(err)) {
         // Koa/http-errors raised by middleware (e.g. a malformed URL) carry their own 4xx status.
@@ -98,12 +68,13 @@ const NODE_CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 
 /**
  * True when a request failed because PostgreSQL or Temporal could not be reached (a restart, an outage): the client
- * should retry, so the API answers 503 rather than 500. With an Idempotency-Key, the retry is safe.
+ * should retry, so the answer is 503 rather than 500. With an Idempotency-Key, the retry is safe.
  */
 function isDependencyUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (e instanceof ServiceError || (e as { name?: string }).name === 'ServiceError') {
+    // Temporal's ServiceError, known by name: the toolkit serves apps that never load the Temporal client.
+    if ((e as { name?: string }).name === 'ServiceError') {
       const grpc = (e as { cause?: { code?: unknown } }).cause?.code;
       if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_DEADLINE_EXCEEDED) return true;
     }

@@ -12,6 +12,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const WEBHOOK_SIGNATURE_HEADER = 'payment-signature';
 export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
 
+/** The scheme as OpenAPI documents describe it: the API's receiving route, and the simulator's webhook. */
+export const PAYMENT_SIGNATURE_SECURITY_SCHEME = {
+  type: 'apiKey',
+  in: 'header',
+  name: 'Payment-Signature',
+  description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with PAYMENT_WEBHOOK_SECRET; 5-minute tolerance',
+} as const;
+
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 const UNIX_SECONDS = /^\d{1,12}$/;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
 import type { Logger } from '../logger';
 
 declare module 'koa' {
@@ -34,3 +35,15 @@ export function requestId(logger: Logger): Middleware {
 export function requestLogger(ctx: Context, fallback: Logger): Logger {
   return ctx.state.logger ?? fallback;
 }
+
+/** X-Request-Id as the document of an app that mounts requestId() describes it, on every operation and answer. */
+export const REQUEST_ID_HEADERS = {
+  request: z.object({
+    [REQUEST_ID_HEADER]: z
+      .string()
+      .regex(SANE_REQUEST_ID)
+      .optional()
+      .describe('Echoed back and logged with every line of this request; a missing or unusable one is replaced by a UUID'),
+  }),
+  response: z.object({ [REQUEST_ID_HEADER]: z.string().describe('The request id this request was logged under') }),
+};

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from './catalog/limits';
+import {
+  DEVELOPMENT_ADMIN_TOKEN,
+  DEVELOPMENT_STRIPE_SECRET_KEY,
+  DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
+  DEVELOPMENT_WEBHOOK_SECRET,
+} from './development-defaults';
+import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from './temporal/encryption-keys';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { pemOrFile } from './temporal/pem';
+
+/**
+ * A duration setting: a string such as "8s", "15m" or "250ms" (Temporal's duration strings, the format of the
+ * workflow timeouts), parsed once at start-up into milliseconds.
+ */
+export function parseDuration(text: string): number | undefined {
+  try {
+    const ms = msToNumber(text.trim() as Duration);
+    return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as "8s", "15m" or "250ms", got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const rate = z.coerce.number().min(0).max(1).default(0);
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true');
+
+/**
+ * Every environment variable the service reads, with working local defaults.
+ * `.env.example` documents each one; keep the two in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/order_saga'),
+  DATABASE_POOL_MAX: positiveInt(10),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('orders'),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+
+  PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  ADMIN_TOKEN: z.string().min(8).default(DEVELOPMENT_ADMIN_TOKEN),
+  PUBLIC_BASE_URL: z.url().optional(),
+  REQUEST_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
+
+  WORKER_METRICS_PORT: port(9464),
+  /** The Temporal SDK's Prometheus exporter, on loopback; the worker's /metrics includes it. 0 turns it off. */
+  WORKER_SDK_METRICS_PORT: port(9465),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
+  RESERVATION_CONCURRENCY: positiveInt(8),
+
+  // Bounded amounts: the largest order total accepted, in minor units (the API answers 422 order_total_too_large).
+  MAX_ORDER_TOTAL_CENTS: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_ORDER_TOTAL_CENTS),
+
+  PAYMENT_TIMEOUT: duration('15m'),
+  CANCEL_WINDOW: duration('30m'),
+  NOTIFY_MAX_ATTEMPTS: positiveInt(10),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
+
+  PAYMENT_PROVIDER_URL: z.url().default('http://127.0.0.1:4010'),
+  NOTIFIER_URL: z.url().default('http://127.0.0.1:4010'),
+
+  SIMULATOR_PORT: port(4010),
+  SIM_WEBHOOK_URL: z.url().default('http://127.0.0.1:3000/webhooks/payments'),
+  SIM_WEBHOOK_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  SIM_SLOW_MS: z.coerce.number().int().min(0).default(5000),
+  SIM_WEBHOOK_MAX_ATTEMPTS: positiveInt(8),
+  SIM_DUPLICATE_WEBHOOKS: flag,
+  SIM_SHUFFLE_WEBHOOKS: flag,
+  SIM_PAYMENT_FAIL_RATE: rate,
+  SIM_NOTIFY_FAIL_RATE: rate,
+
+  // Payment provider selection and the Stripe adapter (src/payments/stripe/).
+  PAYMENT_PROVIDER: z.enum(['simulator', 'stripe']).default('simulator'),
+  /** Secret or restricted API key. The default only works against stripe-mock; Stripe itself refuses it. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[0-9A-Za-z]+$/, 'expected a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…)')
+    .default(DEVELOPMENT_STRIPE_SECRET_KEY),
+  /** The signing secret of the webhook endpoint (`whsec_…`), from the Dashboard or `stripe listen`. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_STRIPE_WEBHOOK_SECRET),
+  /** Where the Stripe SDK sends API calls, as protocol://host:port (stripe-mock in tests); unset → api.stripe.com. */
+  STRIPE_API_BASE: z
+    .url()
+    .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'expected protocol://host[:port] with no path, e.g. http://127.0.0.1:12111')
+    .optional(),
+  // --- payload encryption, the codec server and tracing
+  /** `keyId:base64Key,…`, newest first: the first encrypts Temporal payloads, every one decrypts (key rotation). */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .default(DEV_ENCRYPTION_KEYS)
+    .transform((text, ctx) => {
+      const keys = parseEncryptionKeys(text);
+      if (typeof keys === 'string') {
+        ctx.addIssue({ code: 'custom', message: keys });
+        return z.NEVER;
+      }
+      return keys;
+    }),
+  CODEC_PORT: port(8888),
+  /** Loopback by default: the codec server hands decrypted payloads to whoever reaches it. */
+  CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, the codec server requires `Authorization: Bearer <token>`. */
+  CODEC_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Origins (comma-separated) whose pages may call the codec server; default: the origin of TEMPORAL_UI_URL. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  /** OTLP over HTTP (e.g. http://127.0.0.1:4318); unset, no tracing SDK is started. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Temporal cluster connection: TLS / mTLS and Temporal Cloud API keys (src/temporal/connection.ts)
+  /** TLS with the system's trusted roots even when no certificate below is set. */
+  TEMPORAL_TLS: flag,
+  /** Client certificate and key for mTLS, and the CA that signed the server's certificate: PEM text or a file path. */
+  TEMPORAL_TLS_CERT: pemOrFile.optional(),
+  TEMPORAL_TLS_KEY: pemOrFile.optional(),
+  TEMPORAL_TLS_CA: pemOrFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+
+  // --- customer tokens, order limits and overload answers
+  /** HS256 secret for customer tokens. Unset: a development secret outside production, HS256 off in production. */
+  AUTH_JWT_SECRET: z.string().min(1).optional(),
+  /** An OIDC provider's JWKS (RS256/ES256 tokens); needs AUTH_ISSUER and AUTH_AUDIENCE. */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  ORDER_RATE_LIMIT_PER_MINUTE: positiveInt(5),
+  MAX_OPEN_ORDERS_PER_CUSTOMER: positiveInt(5),
+  PLACEMENT_DEADLINE: duration('5s'),
+  MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
+
+  // --- payload encryption switch (to measure its cost): off stores Temporal payloads in clear text
+  /** on (default) | off: off is for benchmarks and local experiments only, refused with NODE_ENV=production. */
+  PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
+}).superRefine((config, ctx) => {
+  // A JWKS alone would accept any provider's tokens for any audience: issuer and audience pin them to ours.
+  if (config.AUTH_JWKS_URL !== undefined) {
+    for (const variable of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+      if (config[variable] === undefined) ctx.addIssue({ code: 'custom', path: [variable], message: 'required when AUTH_JWKS_URL is set' });
+    }
+  }
+  if (config.NODE_ENV === 'production' && config.PAYLOAD_ENCRYPTION === 'off') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PAYLOAD_ENCRYPTION'],
+      message: 'NODE_ENV=production refuses PAYLOAD_ENCRYPTION=off: customer data would sit in Temporal history in clear text',
+    });
+  }
+  // A client certificate is useless without its key, and the other way round.
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    const missing = config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    const other = missing === 'TEMPORAL_TLS_KEY' ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: `required when ${other} is set (mTLS needs both)` });
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { currencySchema, nonNegativeAmountCentsSchema } from './money';
+
+/** The statuses a payment has at the payment simulator: pending → succeeded | failed | voided; succeeded → refunded. */
+export const SIMULATOR_PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'voided', 'refunded'] as const;
+
+/** Reasons a payment ends `failed` at the simulator, as it reports them (in `failureReason` and webhook `reason`). */
+export const SIMULATOR_FAILURE_REASONS = ['card_declined', 'insufficient_funds', 'voided'] as const;
+
+/**
+ * A payment as the simulator's HTTP API answers it: what the simulator sends and what its client (the product's
+ * payment adapter) validates, so a misbehaving provider fails loudly at the client.
+ */
+export const simulatorPaymentSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(SIMULATOR_PAYMENT_STATUSES),
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  amountCents: nonNegativeAmountCentsSchema,
+  currency: currencySchema,
+  failureReason: z.string().optional(),
+});
+
+export type SimulatorPayment = z.infer<typeof simulatorPaymentSchema>;
