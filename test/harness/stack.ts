@@ -13,6 +13,7 @@ import { testConfig, testLogger, testOrm, uniqueId, uniqueTaskQueue } from './en
 import type { RunningServer } from './http';
 import { request, serve } from './http';
 import { startTestWorker } from './temporal';
+import { requireSystemTest } from './test-kind';
 import { customerAuth } from './tokens';
 
 export interface Stack {
@@ -51,6 +52,7 @@ export async function startStack(
   simulatorOverrides: Partial<SimulatorOptions> = {},
   options: StackOptions = {},
 ): Promise<Stack> {
+  requireSystemTest('startStack()');
   const taskQueue = uniqueTaskQueue();
   const base = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...overrides });
   const logger = testLogger();
