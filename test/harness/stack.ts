@@ -135,3 +135,30 @@ export async function startStack(
   };
   return stack;
 }
+
+/**
+ * The stack for the tests of the enclosing describe block: started in a beforeAll, closed in an afterAll. The
+ * returned object is the stack once started (inside tests and later hooks; before that, reading it throws).
+ * `overrides` may be a function, for settings known only once an earlier beforeAll ran (a mock's URL).
+ */
+export function useStack(
+  overrides: Record<string, string> | (() => Record<string, string>) = {},
+  simulatorOverrides: Partial<SimulatorOptions> = {},
+  options: StackOptions = {},
+): Stack {
+  let started: Stack | undefined;
+  beforeAll(async () => {
+    started = await startStack(typeof overrides === 'function' ? overrides() : overrides, simulatorOverrides, options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (property: string | symbol) => {
+    if (!started) throw new Error(`stack.${String(property)} read before the stack started (useStack starts it in beforeAll)`);
+    return started;
+  };
+  return new Proxy({} as Stack, {
+    get: (_target, property) => Reflect.get(current(property), property),
+    has: (_target, property) => Reflect.has(current(property), property),
+  });
+}
