@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { DriverException } from '@mikro-orm/core';
 import { DomainError } from '../src/errors';
 import { ProviderHttpError } from '../src/payments/http-json';
+import { PAYMENT_REJECTED } from '../workflows/order/state-machine';
 
 /**
  * Turns what an activity's dependencies throw into what Temporal should do with it:
@@ -12,7 +13,7 @@ import { ProviderHttpError } from '../src/payments/http-json';
  *    of retrying for ever;
  *  - anything else (network, 5xx, database down, deadlock) is rethrown as is, and Temporal retries it.
  */
-export function toActivityFailure(err: unknown, providerRejectionType = 'payment_rejected'): unknown {
+export function toActivityFailure(err: unknown, providerRejectionType = PAYMENT_REJECTED): unknown {
   if (isDeterministicDatabaseError(err)) {
     const { code } = err as DriverException;
     return ApplicationFailure.create({ type: DATABASE_REJECTED, message: `the database refused the statement (SQLSTATE ${code})`, details: [{ sqlState: code }], nonRetryable: true });

@@ -133,13 +133,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       return { paymentId: payment.id, status: payment.status };
     },
 
-    // A payment the provider does not know proves nothing: the compensation fails and the order needs an operator.
-    async cancelPayment(orderId, paymentId) {
-      const payment = await payments.getPayment(paymentId);
-      if (!payment) throw paymentNotFound(paymentId);
-      return voidOrRefund(orderId, payment);
-    },
-
+    // A payment the provider does not know proves nothing: the refund fails rather than claim anything.
     async refundPayment(orderId, paymentId) {
       const payment = await payments.getPayment(paymentId);
       if (!payment) throw paymentNotFound(paymentId);

@@ -13,9 +13,9 @@ import { ensureTemporalCli } from '../devtools/temporal-cli';
 import { ORDER_LIMITS_OFF } from '../devtools/limits-off';
 import { describeMachine } from '../devtools/machine';
 import type { LegContext, LegResult } from './lib/legs';
-import { runCeilingLeg, runOursLeg } from './lib/legs';
+import { runCeilingLeg, runOursLeg, SAGA_API } from './lib/legs';
 import type { BenchOptions, StackConfiguration } from './lib/options';
-import { describeConfiguration, parseBenchOptions, PRODUCT_WORKFLOW_TYPE, stackConfigurations, usage, UsageError } from './lib/options';
+import { describeConfiguration, parseBenchOptions, stackConfigurations, usage, UsageError } from './lib/options';
 import { OrderFollower } from './lib/order-follower';
 import type { OverloadResult } from './lib/overload';
 import { runOverloadLeg } from './lib/overload';
@@ -43,33 +43,19 @@ const OVERLOAD_API = 'api-overload';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const describeLeg = (r: LegResult) =>
-  `${r.setting ? `${r.setting} ` : ''}${r.kind.padEnd(7)} ${r.kind === 'ours' ? `${r.variant} ` : ''}C=${String(r.concurrency).padStart(2)}: ${r.sagasPerSecond.toFixed(1)} sagas/s, placement p50 ${r.placement.p50.toFixed(1)} ms` +
+  `${r.setting ? `${r.setting} ` : ''}${r.kind.padEnd(7)} C=${String(r.concurrency).padStart(2)}: ${r.sagasPerSecond.toFixed(1)} sagas/s, placement p50 ${r.placement.p50.toFixed(1)} ms` +
   (r.failed ? `, ${r.failed} failed (${r.firstError})` : '');
 
-/** The API that places a variant's orders: the product's API for the product's workflow type, else one of its own. */
-const apiFor = (variant: string) => (variant === PRODUCT_WORKFLOW_TYPE ? 'api' : `api-${variant}`);
-
-/** The processes of one bench stack: the system (with the bench worker), plus an API per other variant and the overload API. */
+/** The processes of one bench stack: the system (with the bench worker), plus the overload leg's API. */
 function benchServices(o: BenchOptions, config: StackConfiguration, env: Record<string, string>): ServiceSpec[] {
   const services = systemServices({
     workers: config.workers,
     workerEntry: 'bench/ceiling/worker.ts',
     env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' }, api: { ...SAGA_API_ENV, ...env } },
   });
-  const api = services.find((s) => s.name === 'api')!;
-  for (const variant of o.variants.filter((v) => v !== PRODUCT_WORKFLOW_TYPE)) {
-    services.push({ ...api, name: apiFor(variant), entry: 'bench/variants/api.ts', env: { ...SAGA_API_ENV, ...env, BENCH_ORDER_WORKFLOW_TYPE: variant } });
-  }
+  const api = services.find((s) => s.name === SAGA_API)!;
   if (o.legs.includes('overload')) services.push({ ...api, name: OVERLOAD_API, env: { ...env } });
   return services;
-}
-
-/** Every variant must be a workflow type the bench worker registers, or its orders would wait forever. */
-function checkVariants(o: BenchOptions): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const registered = Object.keys(require('./ceiling/workflows') as object);
-  const missing = o.variants.filter((v) => !registered.includes(v));
-  if (missing.length) throw new UsageError(`--variants ${missing.join(',')}: the bench worker registers only ${registered.join(', ')} (bench/ceiling/workflows.ts)`);
 }
 
 interface StackResults {
@@ -131,19 +117,18 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       follower: new OrderFollower(db),
       temporal,
       driverBackendPids: rows.map((r) => r.pid),
-      apiFor,
       settleMs: stack.config.CANCEL_WINDOW + 1000,
     };
     const saga = o.legs.includes('saga');
     const ceiling = o.legs.includes('ceiling');
     if ((saga || ceiling) && o.warmupSeconds > 0) {
       log(`stack up (worker polling ${stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);
-      if (saga) for (const variant of o.variants) log(describeLeg(await runOursLeg(ctx, 16, o.warmupSeconds, variant)));
+      if (saga) log(describeLeg(await runOursLeg(ctx, 16, o.warmupSeconds)));
       if (ceiling) log(describeLeg(await runCeilingLeg(ctx, 16, o.warmupSeconds)));
     }
     for (const concurrency of saga || ceiling ? o.concurrency : []) {
       for (let run = 0; run < o.runs; run++) {
-        const runs = [...(saga ? o.variants.map((v) => () => runOursLeg(ctx, concurrency, o.durationSeconds, v)) : []), ...(ceiling ? [() => runCeilingLeg(ctx, concurrency, o.durationSeconds)] : [])];
+        const runs = [...(saga ? [() => runOursLeg(ctx, concurrency, o.durationSeconds)] : []), ...(ceiling ? [() => runCeilingLeg(ctx, concurrency, o.durationSeconds)] : [])];
         for (const leg of runs) {
           const result = await leg();
           legs.push(result);
@@ -152,12 +137,10 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       }
     }
     if (o.legs.includes('shape')) {
-      for (const variant of o.variants) {
-        for (const kind of SAGA_KINDS) {
-          const result = await runShapeLeg(ctx, kind, o.shapeSagas, variant);
-          shape.push(result);
-          log(`shape ${variant} ${kind}: ${result.completed}/${result.sagas} ${result.finalStatus}, ${result.history.events.toFixed(1)} events, ${result.history.workflowTasks.toFixed(1)} workflow tasks, machine ${result.cpuPerSaga.machine.toFixed(3)} CPU-s/saga${result.firstError ? ` — ${result.firstError}` : ''}`);
-        }
+      for (const kind of SAGA_KINDS) {
+        const result = await runShapeLeg(ctx, kind, o.shapeSagas);
+        shape.push(result);
+        log(`shape ${kind}: ${result.completed}/${result.sagas} ${result.finalStatus}, ${result.history.events.toFixed(1)} events, ${result.history.workflowTasks.toFixed(1)} workflow tasks, machine ${result.cpuPerSaga.machine.toFixed(3)} CPU-s/saga${result.firstError ? ` — ${result.firstError}` : ''}`);
       }
     }
     if (o.legs.includes('overload')) {
@@ -212,7 +195,6 @@ async function main(): Promise<void> {
     return;
   }
   const o = parseBenchOptions(argv);
-  checkVariants(o);
   System.stopOnSignals(log);
   const started = performance.now();
   const machine = describeMachine();

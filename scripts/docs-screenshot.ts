@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Playwright from 'playwright-core';
 import { loadConfigOrExit } from '../src/config';
+import { orderWorkflowId } from '../workflows/order/definitions';
 
 const CHROMIUM = '/usr/bin/chromium';
 // No GPU, no sandbox (root in CI), and no background connections: the machine is offline, and Chromium's attempts to
@@ -190,7 +191,7 @@ async function main() {
     const listUrl = `${ui}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows?query=${encodeURIComponent(query)}`;
     await page.setViewportSize({ width: 1440, height: 800 });
     await page.goto(listUrl, { waitUntil: 'load' });
-    await page.getByText(`order-${paid.id}`).first().waitFor({ timeout: 30_000 });
+    await page.getByText(orderWorkflowId(paid.id)).first().waitFor({ timeout: 30_000 });
     const listShot = path.join(OUT_DIR, 'temporal-ui-orders-by-status.png');
     await page.screenshot({ path: listShot });
     console.log(`wrote ${path.relative(ROOT, listShot)} (${listUrl})`);

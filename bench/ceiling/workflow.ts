@@ -1,4 +1,4 @@
-import { condition, defineSignal, defineUpdate, patched, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, deprecatePatch, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { LOCAL_STEPS, localNotificationOptions } from '../../workflows/order/activities-proxy';
 import { ORDER_SAGA_V2 } from '../../workflows/order/workflow';
 import { OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
@@ -41,8 +41,8 @@ const requestPayment = proxyLocalActivities<CeilingActivities>(LOCAL_STEPS.reque
 const commit = proxyLocalActivities<CeilingActivities>(LOCAL_STEPS.commitOrderStock).ceilingCommit;
 
 export async function ceilingWorkflow(input: CeilingInput): Promise<void> {
-  // orderWorkflow's version dispatch: a marker and its TemporalChangeVersion upsert in the first workflow task.
-  patched(ORDER_SAGA_V2);
+  // orderWorkflow's version marker (deprecated, still written) and its TemporalChangeVersion upsert in the first workflow task.
+  deprecatePatch(ORDER_SAGA_V2);
   const notify = proxyLocalActivities<CeilingActivities>(localNotificationOptions(input.notifyMaxAttempts)).ceilingNotify;
   let accepted = false;
   let paid = false;

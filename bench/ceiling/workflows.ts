@@ -1,5 +1,3 @@
-// The bench worker's workflows: the product's, the no-op ceiling of the same shape, and the earlier saga as a
-// variant of its own (--variants).
+// The bench worker's workflows: the product's, and the no-op ceiling of the same shape.
 export * from '../../workflows';
 export { ceilingWorkflow } from './workflow';
-export { legacyOrderWorkflow } from '../variants/legacy-order-workflow';

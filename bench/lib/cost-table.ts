@@ -10,11 +10,10 @@ export interface CostRow extends Omit<StackConfiguration, 'setting'> {
   factor: CostFactor;
   state: 'off' | 'on';
   setting: string;
-  variant: string;
   concurrency: number;
   sagasPerSecond: number;
   postP50: number;
-  /** Over the factor-off (baseline) row of the same stack kind, variant and C. */
+  /** Over the factor-off (baseline) row of the same stack kind and C. */
   throughputRatio: number;
   p50Ratio: number;
 }
@@ -24,14 +23,14 @@ export type OtlpReceived = StackConfiguration & OtlpSinkStats;
 
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / (values.length || 1);
 
-/** Per factor, stack kind, variant and C: the baseline row and the factor-on row, each with its ratio to the baseline. */
+/** Per factor, stack kind and C: the baseline row and the factor-on row, each with its ratio to the baseline. */
 export function costRows(factors: readonly CostFactor[], saga: readonly SagaRow[]): CostRow[] {
   const rows: CostRow[] = [];
   for (const factor of factors) {
     const [off, on] = COST_PAIRS[factor];
     for (const base of saga.filter((r) => r.setting === off.name)) {
       const other = saga.find(
-        (r) => r.setting === on.name && r.persistence === base.persistence && r.workers === base.workers && r.shards === base.shards && r.variant === base.variant && r.concurrency === base.concurrency,
+        (r) => r.setting === on.name && r.persistence === base.persistence && r.workers === base.workers && r.shards === base.shards && r.concurrency === base.concurrency,
       );
       if (!other) continue;
       const baseRate = mean(base.oursSagasPerSecond);
@@ -44,7 +43,6 @@ export function costRows(factors: readonly CostFactor[], saga: readonly SagaRow[
           factor,
           state,
           setting: r.setting!,
-          variant: r.variant,
           concurrency: r.concurrency,
           sagasPerSecond: rate,
           postP50: r.oursPost.p50,
@@ -61,13 +59,13 @@ const fixed = (digits: number) => (n: number) => (Number.isFinite(n) ? n.toFixed
 const [f1, f2] = [fixed(1), fixed(2)];
 
 export function costTable(rows: readonly CostRow[]): string {
-  const header = ['stack · variant', 'setting', 'C', 'sagas/s', 'POST /orders p50 ms', 'sagas/s ÷ baseline', 'p50 ÷ baseline'];
+  const header = ['stack', 'setting', 'C', 'sagas/s', 'POST /orders p50 ms', 'sagas/s ÷ baseline', 'p50 ÷ baseline'];
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map(
       (r) =>
-        `| ${describeConfiguration({ persistence: r.persistence, workers: r.workers, shards: r.shards })} · ${r.variant} | ${r.factor} ${r.state}${r.state === 'off' ? ' (baseline)' : ''} | ${r.concurrency} | ${f1(r.sagasPerSecond)} | ${f1(r.postP50)} | ${f2(r.throughputRatio)} | ${f2(r.p50Ratio)} |`,
+        `| ${describeConfiguration({ persistence: r.persistence, workers: r.workers, shards: r.shards })} | ${r.factor} ${r.state}${r.state === 'off' ? ' (baseline)' : ''} | ${r.concurrency} | ${f1(r.sagasPerSecond)} | ${f1(r.postP50)} | ${f2(r.throughputRatio)} | ${f2(r.p50Ratio)} |`,
     ),
   ].join('\n');
 }

@@ -17,8 +17,6 @@ import { runClosedLoopFor, summarize } from './stats';
 /** Where it ran (StackConfiguration): the Temporal persistence mode, worker processes, history shards, --compare setting. */
 export interface LegResult extends StackConfiguration {
   kind: 'ours' | 'ceiling';
-  /** ours: the workflow type the orders were placed with (--variants); ceiling: ceilingWorkflow. */
-  variant: string;
   concurrency: number;
   /** Sagas started in the run (completed + failed). */
   orders: number;
@@ -44,8 +42,6 @@ export interface LegContext {
   temporal: Client;
   /** PostgreSQL backends that belong to the driver, not to the system under test. */
   driverBackendPids: number[];
-  /** The API service that places orders of a workflow type (see benchServices). */
-  apiFor: (variant: string) => string;
   /**
    * How long a leg keeps measuring CPU after its last saga was followed to PAID + confirmation: the CANCEL_WINDOW and
    * a second, so that every saga's completion step (the ceiling's too) is counted in its own leg and none spills into
@@ -54,9 +50,11 @@ export interface LegContext {
   settleMs: number;
 }
 
+/** The stack's API service that places the saga and shape legs' orders (the overload leg has an API of its own). */
+export const SAGA_API = 'api';
+
 async function runLeg(
   kind: LegResult['kind'],
-  variant: string,
   ctx: LegContext,
   concurrency: number,
   seconds: number,
@@ -67,7 +65,7 @@ async function runLeg(
   let failed = 0;
   let accepted202 = 0;
   let firstError: string | undefined;
-  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids, kind === 'ours' ? ctx.apiFor(variant) : 'api');
+  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids, SAGA_API);
   const started = performance.now();
   await runClosedLoopFor(seconds, concurrency, async (i) => {
     try {
@@ -87,7 +85,6 @@ async function runLeg(
   return {
     kind,
     ...ctx.configuration,
-    variant,
     concurrency,
     orders,
     failed,
@@ -122,12 +119,11 @@ export async function placeOrderAs(
   return { status: res.status, orderId: body?.id, ms, error: body?.error ? `${body.error}: ${body.message}` : undefined };
 }
 
-/** The real thing: POST /orders through the variant's API, then follow the saga (webhook → signal → commit) to PAID. */
-export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number, variant: string): Promise<LegResult> {
-  const api = ctx.apiFor(variant);
-  return runLeg('ours', variant, ctx, concurrency, seconds, async () => {
+/** The real thing: POST /orders, then follow the saga (webhook → signal → commit) to PAID. */
+export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number): Promise<LegResult> {
+  return runLeg('ours', ctx, concurrency, seconds, async () => {
     const t0 = performance.now();
-    const placed = await placeOrderAs(ctx, api, await newCustomer(ctx.stack.config));
+    const placed = await placeOrderAs(ctx, SAGA_API, await newCustomer(ctx.stack.config));
     if ((placed.status !== 201 && placed.status !== 202) || !placed.orderId) throw new Error(`POST /orders answered ${placed.status}: ${placed.error}`);
     await ctx.follower.wait(placed.orderId, 'paid');
     return { placedMs: placed.ms, doneMs: performance.now() - t0, status: placed.status };
@@ -142,7 +138,7 @@ export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number
  */
 export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: number): Promise<LegResult> {
   const { TEMPORAL_TASK_QUEUE, PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS } = ctx.stack.config;
-  return runLeg('ceiling', 'ceilingWorkflow', ctx, concurrency, seconds, async () => {
+  return runLeg('ceiling', ctx, concurrency, seconds, async () => {
     const input: CeilingInput = { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS };
     const t0 = performance.now();
     await placeCeiling(ctx.temporal, TEMPORAL_TASK_QUEUE, input);

@@ -4,12 +4,12 @@
  *
  * Legs (--legs, comma-separated, default saga,ceiling,shape,overload,reserve):
  *   saga      tok_visa orders through POST /orders, closed loop at each --concurrency, followed to PAID +
- *             confirmation: sagas/s, POST latency, CPU-s per saga by process, worker peak RSS. Once per --variants.
+ *             confirmation: sagas/s, POST latency, CPU-s per saga by process, worker peak RSS.
  *   ceiling   the no-op workflow of a paid saga's shape (bench/ceiling/workflow.ts) at the same C on the same stack,
  *             followed to the same point (PAID + confirmation).
  *   shape     per saga kind (paid, declined, timeout, cancelled, refunded): --shape-sagas orders of that kind, each
  *             followed until its workflow closes; events, workflow tasks, activity tasks and local activities read
- *             from the histories, CPU-s per saga by process and for the machine. Once per --variants.
+ *             from the histories, CPU-s per saga by process and for the machine.
  *   overload  --overload-customers concurrent new customers for --overload-seconds on an API with the production
  *             admission settings: accepted/s (201/202), shed/s (503/429), latency by status; then every accepted
  *             order must settle and the invariant check (stock, payments, notifications) must pass.
@@ -24,11 +24,6 @@
  *   --runs 2                          runs per (leg, C), interleaved ours, ceiling, ours, ceiling
  *   --warmup 10                       seconds of ours + ceiling at C=16 before the first measured run
  *   --legs saga,ceiling,shape,overload,reserve
- *   --variants orderWorkflow[,T2]     workflow types the saga and shape legs place orders with; the first is the
- *                                     product's (started by the API as built); each other type T gets an API that
- *                                     starts T instead (bench/variants/api.ts) and must be registered by the
- *                                     bench worker (bench/ceiling/workflows.ts); legacyOrderWorkflow is the
- *                                     earlier (v1) saga, so orderWorkflow,legacyOrderWorkflow compares the two
  *   --shape-sagas 40                  orders per saga kind in the shape leg (placed 8 at a time)
  *   --payment-timeout 10s             PAYMENT_TIMEOUT of the stack (the timeout kind waits it out)
  *   --cancel-window 5s                CANCEL_WINDOW of the stack (paid sagas complete after it; refunds cancel within it)
@@ -61,7 +56,6 @@ import { COMPARED_SETTINGS, COST_FACTORS, costSettings } from './cost-settings';
 
 export const ALL_LEGS = ['saga', 'ceiling', 'shape', 'overload', 'reserve'] as const;
 export type LegName = (typeof ALL_LEGS)[number];
-export const PRODUCT_WORKFLOW_TYPE = 'orderWorkflow';
 
 export interface BenchOptions {
   persistence: string[];
@@ -72,7 +66,6 @@ export interface BenchOptions {
   runs: number;
   warmupSeconds: number;
   legs: LegName[];
-  variants: string[];
   shapeSagas: number;
   paymentTimeout: string;
   cancelWindow: string;
@@ -122,7 +115,6 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     runs: quick ? 1 : 2,
     warmupSeconds: quick ? 2 : 10,
     legs: [...ALL_LEGS],
-    variants: [PRODUCT_WORKFLOW_TYPE],
     shapeSagas: quick ? 5 : 40,
     paymentTimeout: '10s',
     cancelWindow: '5s',
@@ -183,10 +175,6 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         o.compare = factors as CostFactor[];
         break;
       }
-      case 'variants':
-        o.variants = list(value);
-        if (o.variants.length === 0) throw new UsageError('--variants: name at least one workflow type');
-        break;
       case 'shape-sagas':
         o.shapeSagas = positiveInt(name, value);
         break;

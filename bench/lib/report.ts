@@ -26,7 +26,7 @@ export interface BenchResults {
   settings: Record<string, string | number | boolean>;
   legs: LegResult[];
   saga: SagaRow[];
-  /** Per configuration × variant × saga kind: history shape and CPU per saga (the shape leg). */
+  /** Per configuration × saga kind: history shape and CPU per saga (the shape leg). */
   shape: ShapeResult[];
   overload: OverloadResult[];
   reserve?: ReserveComparison;
@@ -36,8 +36,6 @@ export interface BenchResults {
 }
 
 export interface SagaRow extends StackConfiguration {
-  /** The workflow type of ours (--variants). */
-  variant: string;
   concurrency: number;
   orders: number;
   oursSagasPerSecond: number[];
@@ -62,21 +60,16 @@ function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
 const sameStack = (a: StackConfiguration, b: StackConfiguration) => a.persistence === b.persistence && a.workers === b.workers && a.shards === b.shards && a.setting === b.setting;
 const stackOf = (l: LegResult): StackConfiguration => ({ persistence: l.persistence, workers: l.workers, shards: l.shards, setting: l.setting });
 
-/** One row per configuration × variant × concurrency: the runs of each side pooled (means of the per-run figures). */
+/** One row per configuration × concurrency: the runs of each side pooled (means of the per-run figures). */
 export function summarizeSaga(legs: LegResult[]): SagaRow[] {
-  const keys = new Map<string, { config: StackConfiguration; variant: string; concurrency: number }>();
-  for (const l of legs.filter((x) => x.kind === 'ours')) {
+  // Ceiling legs without an ours leg beside them get a row too.
+  const keys = new Map<string, { config: StackConfiguration; concurrency: number }>();
+  for (const l of legs) {
     const config = stackOf(l);
-    keys.set(JSON.stringify([config, l.variant, l.concurrency]), { config, variant: l.variant, concurrency: l.concurrency });
+    keys.set(JSON.stringify([config, l.concurrency]), { config, concurrency: l.concurrency });
   }
-  // Ceiling legs without an ours leg beside them still get a row.
-  for (const l of legs.filter((x) => x.kind === 'ceiling')) {
-    const config = stackOf(l);
-    if (![...keys.values()].some((k) => sameStack(k.config, config) && k.concurrency === l.concurrency))
-      keys.set(JSON.stringify([config, '–', l.concurrency]), { config, variant: '–', concurrency: l.concurrency });
-  }
-  return [...keys.values()].map(({ config, variant, concurrency }) => {
-    const ours = legs.filter((l) => l.kind === 'ours' && l.variant === variant && l.concurrency === concurrency && sameStack(l, config));
+  return [...keys.values()].map(({ config, concurrency }) => {
+    const ours = legs.filter((l) => l.kind === 'ours' && l.concurrency === concurrency && sameStack(l, config));
     const ceiling = legs.filter((l) => l.kind === 'ceiling' && l.concurrency === concurrency && sameStack(l, config));
     const pct = (ls: LegResult[], key: 'p50' | 'p95' | 'p99') => mean(ls.map((l) => l.placement[key]));
     const oursPost = { p50: pct(ours, 'p50'), p95: pct(ours, 'p95'), p99: pct(ours, 'p99') };
@@ -85,7 +78,6 @@ export function summarizeSaga(legs: LegResult[]): SagaRow[] {
     const ceilingRate = ceiling.map((l) => l.sagasPerSecond);
     return {
       ...config,
-      variant,
       concurrency,
       orders: mean(ours.map((l) => l.orders)),
       oursSagasPerSecond: oursRate,
@@ -112,13 +104,11 @@ function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-const where = (r: StackConfiguration & { variant?: string }) => `${describeConfiguration(r)}${r.variant ? ` · ${r.variant}` : ''}`;
-
 export function sagaTable(rows: SagaRow[]): string {
   return table(
-    ['stack · variant', 'C', 'orders/run', 'ours sagas/s (runs)', 'ceiling sagas/s (runs)', 'ours ÷ ceiling', 'POST /orders p50/p95/p99 ms', 'ceiling update-with-start p50/p95/p99 ms', 'POST p50 ÷ UwS p50', 'end-to-end p50 ms ours/ceiling'],
+    ['stack', 'C', 'orders/run', 'ours sagas/s (runs)', 'ceiling sagas/s (runs)', 'ours ÷ ceiling', 'POST /orders p50/p95/p99 ms', 'ceiling update-with-start p50/p95/p99 ms', 'POST p50 ÷ UwS p50', 'end-to-end p50 ms ours/ceiling'],
     rows.map((r) => [
-      where(r),
+      describeConfiguration(r),
       String(r.concurrency),
       f0(r.orders),
       rates(r.oursSagasPerSecond),
@@ -134,26 +124,23 @@ export function sagaTable(rows: SagaRow[]): string {
 
 const CPU_HEADER = ['API', 'worker', 'Temporal', 'PostgreSQL', 'Temporal’s PostgreSQL', 'simulator', 'driver', 'machine total'];
 
-/** Per order, by process: each variant's legs, and the ceiling's once per stack and C (every variant shares it). */
+/** Per order, by process: ours and the ceiling, per stack and C. */
 export function cpuTable(rows: SagaRow[]): string {
-  const ceilingShown = (r: SagaRow, i: number) => rows.findIndex((o) => sameStack(o, r) && o.concurrency === r.concurrency) < i;
   return table(
-    ['stack · variant', 'C', 'leg', ...CPU_HEADER],
-    rows.flatMap((r, i) => [
-      ...(r.oursSagasPerSecond.length ? [[where(r), String(r.concurrency), 'ours', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ours[k]))]] : []),
-      ...(r.ceilingSagasPerSecond.length && !ceilingShown(r, i)
-        ? [[describeConfiguration(r), String(r.concurrency), 'ceiling', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ceiling[k]))]]
-        : []),
+    ['stack', 'C', 'leg', ...CPU_HEADER],
+    rows.flatMap((r) => [
+      ...(r.oursSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ours', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ours[k]))]] : []),
+      ...(r.ceilingSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ceiling', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ceiling[k]))]] : []),
     ]),
   );
 }
 
-/** The shape leg: one row per configuration × variant × saga kind. */
+/** The shape leg: one row per configuration × saga kind. */
 export function shapeTable(rows: ShapeResult[]): string {
   return table(
-    ['stack · variant', 'kind', 'sagas (closed as expected)', 'final status', 'history events (min–max)', 'workflow tasks', 'activity tasks', 'local activities'],
+    ['stack', 'kind', 'sagas (closed as expected)', 'final status', 'history events (min–max)', 'workflow tasks', 'activity tasks', 'local activities'],
     rows.map((r) => [
-      where(r),
+      describeConfiguration(r),
       r.sagaKind,
       `${r.sagas} (${r.completed})`,
       r.finalStatus,
@@ -167,8 +154,8 @@ export function shapeTable(rows: ShapeResult[]): string {
 
 export function shapeCpuTable(rows: ShapeResult[]): string {
   return table(
-    ['stack · variant', 'kind', ...CPU_HEADER],
-    rows.map((r) => [where(r), r.sagaKind, ...CPU_KEYS.map((k) => f3(r.cpuPerSaga[k]))]),
+    ['stack', 'kind', ...CPU_HEADER],
+    rows.map((r) => [describeConfiguration(r), r.sagaKind, ...CPU_KEYS.map((k) => f3(r.cpuPerSaga[k]))]),
   );
 }
 
@@ -211,9 +198,9 @@ const PROCESS_NAMES: Record<string, string> = { api: 'the API', worker: 'the wor
 
 /** A few sentences read off the figures (so they stay true when the figures change). */
 export function interpretation(results: BenchResults): string[] {
-  // Read off the first stack and variant; the tables below hold every one.
+  // Read off the first stack; the tables below hold every one.
   const first = results.saga[0];
-  const rows = results.saga.filter((r) => first && sameStack(r, first) && r.variant === first.variant && r.oursSagasPerSecond.length && r.ceilingSagasPerSecond.length);
+  const rows = results.saga.filter((r) => first && sameStack(r, first) && r.oursSagasPerSecond.length && r.ceilingSagasPerSecond.length);
   if (rows.length === 0) return [];
   const ratios = rows.map((r) => r.throughputRatio);
   const busiest = rows.reduce((a, b) => (mean(b.oursSagasPerSecond) > mean(a.oursSagasPerSecond) ? b : a));
@@ -224,7 +211,7 @@ export function interpretation(results: BenchResults): string[] {
   const ceilingSystem = services.reduce((s, k) => s + c.ceiling[k], 0);
   const coresBusy = c.ours.machine * mean(busiest.oursSagasPerSecond);
   const lines = [
-    `- On ${where(first)}. Throughput: the saga reaches ${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))} of the engine’s ceiling; its best is ${f1(mean(busiest.oursSagasPerSecond))} sagas/s at C=${busiest.concurrency}.` +
+    `- On ${describeConfiguration(first)}. Throughput: the saga reaches ${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))} of the engine’s ceiling; its best is ${f1(mean(busiest.oursSagasPerSecond))} sagas/s at C=${busiest.concurrency}.` +
       ` There the machine was busy ${f1(coresBusy)} CPU-seconds per second of ${results.machine.nproc} cores: the run is CPU-bound, so throughput is CPU per saga.`,
     `- Where the CPU goes (C=${busiest.concurrency}, per order): ${top.map((k) => `${PROCESS_NAMES[k]} ${f3(c.ours[k])} s`).join(', ')} — ${f3(oursSystem)} s in all, against ${f3(ceilingSystem)} s for the no-op ceiling.` +
       ` The engine’s own share (dev server + worker running the workflow) is most of it; what the saga adds is the API, PostgreSQL, the provider and the worker’s real activities (${f3(oursSystem - ceilingSystem)} s).`,
@@ -236,25 +223,11 @@ export function interpretation(results: BenchResults): string[] {
         ` Above C=1, with the CPU saturated, latency is mostly queueing: p50 grows roughly with C.`,
     );
   }
-  lines.push(...variantComparison(results.saga.filter((r) => sameStack(r, first) && r.oursSagasPerSecond.length)));
   if (results.reserve) {
     const r = results.reserve.rows.map((x) => x.ratio);
     lines.push(`- Reservation alone: ours runs at ${f2(Math.min(...r))}–${f2(Math.max(...r))} of pgbench executing the same SQL, i.e. Node + pg + MikroORM add little; a hot row serves hundreds of reservations per second, far above the saga’s rate, so row locks are not what limits sagas here.`);
   }
   return lines;
-}
-
-/** With several --variants: each one's throughput and whole-machine CPU per saga beside the first's, per C. */
-function variantComparison(rows: SagaRow[]): string[] {
-  const variants = [...new Set(rows.map((r) => r.variant))];
-  if (variants.length < 2) return [];
-  const concurrencies = [...new Set(rows.map((r) => r.concurrency))];
-  const at = (c: number) =>
-    `C=${c}: ${rows
-      .filter((r) => r.concurrency === c)
-      .map((r) => `${r.variant} ${f1(mean(r.oursSagasPerSecond))} sagas/s, POST p50 ${f1(r.oursPost.p50)} ms, ${f3(r.cpuPerOrder.ours.machine)} machine CPU-s per saga`)
-      .join(' vs ')}`;
-  return [`- Variants side by side on the same stack and ceiling: ${concurrencies.map(at).join('; ')}.`];
 }
 
 const CPU_NOTE =

@@ -3,7 +3,7 @@ import { exchange } from '../../chaos/lib/http';
 import { orderWorkflowId } from '../../workflows/order/definitions';
 import { newCustomer } from './customers';
 import type { LegContext } from './legs';
-import { placeOrderAs } from './legs';
+import { placeOrderAs, SAGA_API } from './legs';
 import type { CpuBreakdown } from './meter';
 import { LegMeter, perSaga } from './meter';
 import { mean, runClosedLoop } from './stats';
@@ -40,7 +40,6 @@ export interface HistoryShape {
 }
 
 export interface ShapeResult extends StackConfiguration {
-  variant: string;
   sagaKind: SagaKind;
   /** Sagas placed; `completed` of them closed with the kind's final status, and their histories were read. */
   sagas: number;
@@ -77,12 +76,11 @@ async function readShape(client: Client, workflowId: string): Promise<HistorySha
 const SHAPE_CONCURRENCY = 8;
 
 /**
- * One saga kind, `sagas` times through the variant's API: each order placed, the customer's action taken, and the
+ * One saga kind, `sagas` times through POST /orders: each order placed, the customer's action taken, and the
  * workflow followed until it closes; then the histories are read (outside the CPU measurement).
  */
-export async function runShapeLeg(ctx: LegContext, kind: SagaKind, sagas: number, variant: string): Promise<ShapeResult> {
+export async function runShapeLeg(ctx: LegContext, kind: SagaKind, sagas: number): Promise<ShapeResult> {
   const plan = KIND_PLAN[kind];
-  const api = ctx.apiFor(variant);
   const workflowIds: string[] = [];
   const closing: Promise<unknown>[] = [];
   let failed = 0;
@@ -91,17 +89,17 @@ export async function runShapeLeg(ctx: LegContext, kind: SagaKind, sagas: number
     failed++;
     firstError ??= err instanceof Error ? err.message : String(err);
   };
-  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids, api);
+  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids, SAGA_API);
   const started = performance.now();
   await runClosedLoop(sagas, SHAPE_CONCURRENCY, async () => {
     try {
       const customer = await newCustomer(ctx.stack.config);
-      const placed = await placeOrderAs(ctx, api, customer, plan.token);
+      const placed = await placeOrderAs(ctx, SAGA_API, customer, plan.token);
       if ((placed.status !== 201 && placed.status !== 202) || !placed.orderId) throw new Error(`POST /orders answered ${placed.status}: ${placed.error}`);
       const { orderId } = placed;
       if (plan.action === 'cancel-after-paid') await ctx.follower.wait(orderId, 'paid');
       if (plan.action) {
-        const res = await exchange(`${ctx.stack.url(api)}/orders/${orderId}/cancel`, { method: 'POST', headers: customer.headers, body: {}, timeoutMs: 120_000 });
+        const res = await exchange(`${ctx.stack.url(SAGA_API)}/orders/${orderId}/cancel`, { method: 'POST', headers: customer.headers, body: {}, timeoutMs: 120_000 });
         if (!res.ok || res.status !== 200) throw new Error(`cancel answered ${res.ok ? `${res.status} ${JSON.stringify(res.body)}` : res.error}`);
       }
       const workflowId = orderWorkflowId(orderId);
@@ -127,7 +125,6 @@ export async function runShapeLeg(ctx: LegContext, kind: SagaKind, sagas: number
   const avg = (key: keyof HistoryShape) => mean(shapes.map((s) => s[key]));
   return {
     ...ctx.configuration,
-    variant,
     sagaKind: kind,
     sagas,
     completed: workflowIds.length,

@@ -1,4 +1,5 @@
 import { Client as PgClient } from 'pg';
+import { orderWorkflowId } from '../../workflows/order/definitions';
 import type { Violation } from './invariants';
 
 /** Where the order workflows of a run on TEMPORAL_PERSISTENCE=postgres live: rows of the Temporal server's database. */
@@ -42,7 +43,7 @@ export async function countPersistedOrderWorkflows(databaseUrl: string, temporal
 
 /** Each order whose workflow is not there is a violation of the run (the report lists the first few). */
 export function persistenceViolations(rows: TemporalRows): Violation[] {
-  return rows.missing.map((id) => ({ invariant: PERSISTED_INVARIANT, subject: `order-${id}`, detail: `no executions/history_node rows in ${rows.database}` }));
+  return rows.missing.map((id) => ({ invariant: PERSISTED_INVARIANT, subject: orderWorkflowId(id), detail: `no executions/history_node rows in ${rows.database}` }));
 }
 
 /** The summary line. */

@@ -1,6 +1,5 @@
 // First: tracing must be started before anything loads pg, so its queries are traced.
 import './start-tracing';
-import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
 import { describeBinding, listen, onShutdownSignal } from '../http-server';
@@ -11,12 +10,12 @@ import { activeTracing } from '../telemetry/tracing';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 
-/** The API process: runs until SIGINT/SIGTERM. `workflowInterceptors` go on its Temporal client (the bench's variants). */
-export async function runApi(options: { workflowInterceptors?: WorkflowClientInterceptor[] } = {}): Promise<void> {
+/** The API process: runs until SIGINT/SIGTERM. */
+export async function runApi(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('api', config.LOG_LEVEL);
   const orm = await initOrm(config);
-  const temporal = createTemporalClient(config, options.workflowInterceptors);
+  const temporal = createTemporalClient(config);
   const metrics = createApiMetrics(createMetricsRegistry('api'));
   const app = createApp({ config, orm, temporal, logger, metrics });
   const http = await listen(app, config.PORT, config.HOST);
@@ -35,8 +34,8 @@ export async function runApi(options: { workflowInterceptors?: WorkflowClientInt
 }
 
 /** Runs the API process; a failure to start exits 1 with the reason. */
-export function runApiProcess(options?: Parameters<typeof runApi>[0]): void {
-  runApi(options).catch((err) => {
+export function runApiProcess(): void {
+  runApi().catch((err) => {
     process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

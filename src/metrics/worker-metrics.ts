@@ -2,9 +2,6 @@ import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry } from './registry';
 
-/** The compensation activities, as they appear in the `step` label. */
-export type CompensationStep = 'cancel_payment' | 'release_stock' | 'refund_payment' | 'restock';
-
 export interface WorkerMetrics {
   registry: Registry;
   ordersFinished: Counter<'status'>;

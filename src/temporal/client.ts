@@ -1,4 +1,3 @@
-import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import { temporalClientOptions } from './options';
@@ -11,12 +10,8 @@ import { temporalConnectionOptions } from './connection';
  */
 export function createTemporalClient(
   config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
-  /** More workflow client interceptors after the project's own (the bench's workflow-type variants use this). */
-  workflowInterceptors: WorkflowClientInterceptor[] = [],
 ): Client {
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const { dataConverter, interceptors } = temporalClientOptions(config);
-  const own = interceptors?.workflow;
-  const workflow = [...(Array.isArray(own) ? own : []), ...workflowInterceptors];
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: { ...interceptors, workflow } });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors });
 }

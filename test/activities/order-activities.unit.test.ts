@@ -118,9 +118,8 @@ describe('order activities (fake provider, notifier and database)', () => {
     });
   });
 
-  describe('cancelPayment and refundPayment (by payment id)', () => {
+  describe('refundPayment (by payment id: the late-payment refund)', () => {
     it('a provider 404 fails with payment_not_found instead of claiming anything', async () => {
-      expect(await failureOf(run(activities.cancelPayment, randomUUID(), 'pay_gone'))).toMatchObject({ type: 'payment_not_found' });
       expect(await failureOf(run(activities.refundPayment, randomUUID(), 'pay_gone'))).toMatchObject({ type: 'payment_not_found' });
     });
 

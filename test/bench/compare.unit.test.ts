@@ -43,7 +43,7 @@ describe('bench --compare', () => {
 
   it('compares each factor with its own baseline: encryption with it off, tracing with the defaults', () => {
     const row = (setting: string, rate: number, p50: number) =>
-      ({ persistence: 'dev', workers: 1, setting, variant: 'orderWorkflow', concurrency: 16, oursSagasPerSecond: [rate], oursPost: { p50 } }) as SagaRow;
+      ({ persistence: 'dev', workers: 1, setting, concurrency: 16, oursSagasPerSecond: [rate], oursPost: { p50 } }) as SagaRow;
     const rows = costRows(['encryption', 'tracing'], [row('encryption-off', 10, 100), row('default', 8, 125), row('tracing-on', 4, 250)]);
     expect(rows.map((r) => [r.factor, r.state, r.setting, r.throughputRatio, r.p50Ratio])).toEqual([
       ['encryption', 'off', 'encryption-off', 1, 1],

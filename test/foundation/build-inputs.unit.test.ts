@@ -5,7 +5,7 @@ import * as workflows from '../../workflows';
 /**
  * `npm run build` compiles tsconfig.build.json's files and everything they import. This walks the same program
  * TypeScript builds and checks what would reach dist/: production code only, no dev tools (the launcher, the
- * Temporal CLI finder), no bench (its no-op ceiling workflow, the earlier saga as a workflow type of its own), no
+ * Temporal CLI finder), no bench (its no-op ceiling workflow), no
  * chaos runs, no tests.
  */
 const root = path.resolve(__dirname, '..', '..');
@@ -58,7 +58,7 @@ describe('the production build', () => {
   });
 
   it('registers no bench workflow: the production worker runs only the product workflows', () => {
-    expect(Object.keys(workflows).filter((name) => /ceiling|legacyOrderWorkflow/i.test(name))).toEqual([]);
+    expect(Object.keys(workflows).filter((name) => /ceiling/i.test(name))).toEqual([]);
     expect(inputs.filter((f) => /ceiling/i.test(f))).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 // Records the event histories of the order saga's main paths into test/histories/, for the replay test
 // (test/workflows/replay.test.ts). Run it after an intended change to workflow code: `npm run histories:record`.
 // It starts its own Temporal dev server (the project's pinned CLI) and uses in-memory activities.
-// Histories of earlier saga code (test/histories/v1-*.json, v2-*.json) are kept as they are: sagas they stand for
-// must keep replaying, so they are never re-recorded.
+// Histories of sagas that began before a patch (test/histories/*-before-*-patch.json) are not scenarios here: they
+// stand for sagas still open from then, which must keep replaying, so they are never re-recorded.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,5 @@
 // The shape of the order saga's recorded histories: what each kind of order costs Temporal. Deterministic (it counts
-// events in the committed histories, no server needed), so it compares the earlier saga (v1-*.json) with the current
-// one side by side: `npm run histories:shape`.
+// events in the committed histories, no server needed): `npm run histories:shape`.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -24,10 +23,10 @@ export function recordedShape(name: string): HistoryShape {
 function main() {
   const cell = (s: HistoryShape) => `${s.events} / ${s.workflowTasks} / ${s.activityTasks} / ${s.localActivities}`;
   console.log('events / workflow tasks / activity tasks / local activities per order');
-  console.log('| kind | earlier saga (v1) | current saga |');
-  console.log('|---|---|---|');
+  console.log('| kind | saga |');
+  console.log('|---|---|');
   for (const { kind, history } of ORDER_KINDS) {
-    console.log(`| ${kind} | ${cell(recordedShape(`v1-${history}`))} | ${cell(recordedShape(history))} |`);
+    console.log(`| ${kind} | ${cell(recordedShape(history))} |`);
   }
 }
 

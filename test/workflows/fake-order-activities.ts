@@ -87,11 +87,6 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
       if (awaiting) writeStatus(orderId, { ...awaiting, providerPaymentId: paymentId });
       return { paymentId, status: 'pending' };
     },
-    async cancelPayment(...args) {
-      record('cancelPayment', args);
-      maybeFail('cancelPayment');
-      return { status: 'voided' };
-    },
     async refundPayment(...args) {
       record('refundPayment', args);
       maybeFail('refundPayment');

@@ -123,13 +123,16 @@ describe('order saga money safety', () => {
       await runSaga(client, fake, { cancelWindowMs: 60_000 }, async (handle) => {
         await handle.signal(paymentEventSignal, paymentSucceeded());
         await fake.reached('PAID');
-        // after an operator's cancel the saga does not wait for the refund's webhook: it ends once refunded
         await handle.cancel();
+        // the cancel that caused the refund does not end the wait for the refund's webhook
+        await fake.reached('REFUNDED');
+        await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.refunded' }));
         expect(await handle.result()).toMatchObject({ status: 'REFUNDED', paymentStatus: 'refunded' });
       });
       expect(fake.names()).toEqual(expect.arrayContaining(['restockOrder', 'voidOrRefundOrderPayments']));
       expect(fake.names()).not.toContain('releaseOrderStock');
       expect(fake.statuses.find((s) => s.status === 'REFUNDED')).toMatchObject({ reason: 'cancelled_by_operator' });
+      expect(fake.statuses.at(-1)).toMatchObject({ status: 'REFUNDED', reason: 'refund_confirmed' });
     });
   });
 

@@ -1,21 +1,20 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { OrderActivities } from './activity-types';
+import { BUSINESS_ERRORS } from './state-machine';
 
 /**
  * How the saga calls its activities: explicit timeouts and retry policies per kind of step, and a summary per step
  * so the Temporal Web UI's event history reads like the saga (“Reserve stock”, “Void or refund payment”, …).
  */
 
-/** Business outcomes: retrying them cannot help. */
-export const BUSINESS_ERRORS = ['insufficient_stock', 'unknown_product', 'currency_mismatch', 'validation_failed', 'order_total_too_large', 'payment_rejected'];
-
-// Database steps wait out a database outage: unlimited attempts, backoff capped at 5 s.
+// Database steps wait out a database outage: unlimited attempts, backoff capped at 5 s. A business outcome is never
+// retried (the activities raise it non-retryable; the policy says so too).
 const DATABASE: ActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', nonRetryableErrorTypes: BUSINESS_ERRORS },
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', nonRetryableErrorTypes: [...BUSINESS_ERRORS] },
 };
-// Short bookkeeping writes run as local activities: no extra round trip through the server's task queue.
+// Short bookkeeping writes: no extra round trip through the server's task queue.
 const BOOKKEEPING: LocalActivityOptions = {
   startToCloseTimeout: '10s',
   localRetryThreshold: '10s',
@@ -24,7 +23,7 @@ const BOOKKEEPING: LocalActivityOptions = {
 // The provider may be down for a while; after ~1 minute of trying, the order is given up as unpaid.
 const PAYMENT_REQUEST: ActivityOptions = {
   startToCloseTimeout: '15s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10, nonRetryableErrorTypes: BUSINESS_ERRORS },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10, nonRetryableErrorTypes: [...BUSINESS_ERRORS] },
 };
 // Compensations retry for a few minutes; one that still fails puts the order in NEEDS_ATTENTION for an operator.
 const COMPENSATION: ActivityOptions = {
@@ -38,31 +37,22 @@ const RECONCILIATION: ActivityOptions = {
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
 };
 
-const step = (options: ActivityOptions, summary: string) => proxyActivities<OrderActivities>({ ...options, summary });
-/**
- * A forward step whose effect its compensation undoes: on cancel, the saga waits until the attempt in flight has
- * ended (instead of abandoning it), so the compensation never runs before the step it undoes has finished.
- */
-const forward = (options: ActivityOptions, summary: string) => step({ ...options, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }, summary);
+/** The reconciliation and the compensations are ordinary activities: rare, they may retry for minutes, and each is worth its own rows in the Web UI. */
+const remote = (options: ActivityOptions, summary: string) => proxyActivities<OrderActivities>({ ...options, summary });
 
-export const { createOrderRecord, recordOrderStatus } = proxyLocalActivities<OrderActivities>(BOOKKEEPING);
-export const { reserveOrderStock } = forward(DATABASE, 'Reserve stock (row locks)');
-export const { commitOrderStock } = forward(DATABASE, 'Commit reserved stock (sale)');
-export const { requestPayment } = forward(PAYMENT_REQUEST, 'Request payment from the provider');
-export const { checkPayment } = step(RECONCILIATION, 'Reconcile: ask the provider for the payment');
-export const { voidOrRefundOrderPayments } = step(COMPENSATION, "Compensate: void or refund the order's payments");
-export const { cancelPayment } = step(COMPENSATION, 'Compensate: void or refund payment');
-export const { releaseOrderStock } = step(COMPENSATION, 'Compensate: release reserved stock');
-export const { refundPayment } = step(COMPENSATION, 'Refund payment (cancel after paid)');
-export const { restockOrder } = step(COMPENSATION, 'Restock refunded items');
+export const { checkPayment } = remote(RECONCILIATION, 'Reconcile: ask the provider for the payment');
+export const { voidOrRefundOrderPayments } = remote(COMPENSATION, "Compensate: void or refund the order's payments");
+export const { releaseOrderStock } = remote(COMPENSATION, 'Compensate: release reserved stock');
+export const { restockOrder } = remote(COMPENSATION, 'Restock refunded items');
 
 /**
- * The current saga's forward steps run as local activities: the worker runs them inside the workflow task that
- * asked for them, so a step costs one history marker instead of three events and a workflow task of its own, and
- * the status it writes (RESERVED, AWAITING_PAYMENT, PAID) is written by the step itself. Their retries, timeouts
- * and summaries are those of the steps above; a retry backoff longer than LOCAL_RETRY_THRESHOLD becomes a durable
- * timer. A local activity can run again after a worker crash, which every one of them already allows (idempotent
- * by order). Cancellation waits for the attempt in flight, like the forward steps above.
+ * The saga's forward steps and bookkeeping writes run as local activities: the worker runs them inside the workflow
+ * task that asked for them, so a step costs one history marker instead of three events and a workflow task of its
+ * own, and the status it writes (RESERVED, AWAITING_PAYMENT, PAID) is written by the step itself. A retry backoff
+ * longer than LOCAL_RETRY_THRESHOLD becomes a durable timer. A local activity can run again after a worker crash,
+ * which every one of them allows (idempotent by order). A forward step's compensation undoes its effect, so on
+ * cancel the saga waits until the attempt in flight has ended instead of abandoning it: the compensation never runs
+ * before the step it undoes has finished.
  */
 const LOCAL_RETRY_THRESHOLD = '10s';
 const localStep = (options: ActivityOptions, summary: string): LocalActivityOptions => ({
@@ -73,7 +63,7 @@ const localStep = (options: ActivityOptions, summary: string): LocalActivityOpti
   summary,
 });
 /**
- * The options of each local activity of the current saga. The bench's no-op ceiling workflow
+ * The options of each local activity of the saga. The bench's no-op ceiling workflow
  * (bench/ceiling/workflow.ts) runs its stand-ins with these same options, so it mirrors the saga step for step.
  */
 export const LOCAL_STEPS = {
@@ -92,7 +82,7 @@ export const local = {
 };
 
 /**
- * The current saga's notifications, as local activities: sent inside the workflow task of the step that caused
+ * The saga's notifications, as local activities: sent inside the workflow task of the step that caused
  * them (no task of their own), retried NOTIFY_MAX_ATTEMPTS times, and recorded FAILED by the activity when out of
  * attempts; they never fail the order.
  */
@@ -107,12 +97,4 @@ export function localNotificationOptions(maxAttempts: number): LocalActivityOpti
 
 export function localNotificationStep(maxAttempts: number) {
   return proxyLocalActivities<OrderActivities>(localNotificationOptions(maxAttempts)).sendNotification;
-}
-
-/** Notifications retry NOTIFY_MAX_ATTEMPTS times (from config, so built per saga) and never fail the order. */
-export function notificationStep(maxAttempts: number) {
-  return step(
-    { startToCloseTimeout: '10s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: maxAttempts } },
-    'Notify the customer',
-  ).sendNotification;
 }

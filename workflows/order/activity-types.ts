@@ -72,8 +72,11 @@ export interface OrderActivities {
   recordOrderStatus(orderId: string, change: StatusChange): Promise<void>;
   /** With `awaiting`, the AWAITING_PAYMENT status (and the provider's payment id) is written once the provider answered. */
   requestPayment(request: PaymentRequest, awaiting?: StatusChange): Promise<RequestedPayment>;
-  /** Void a pending payment, or refund it if it already succeeded; a no-op for failed/voided/refunded ones. */
-  cancelPayment(orderId: string, paymentId: string): Promise<{ status: string }>;
+  /**
+   * The late-payment refund (refundLatePaymentWorkflow), by payment id: refunded if it succeeded, voided if still
+   * pending, left as it is when failed, voided or refunded. Fails (`payment_not_found`) when the provider does not
+   * know the payment.
+   */
   refundPayment(orderId: string, paymentId: string): Promise<{ status: string }>;
   /**
    * The saga's payment compensation, by order: every payment the provider holds for the order is voided (pending)

@@ -1,8 +1,9 @@
 import { CancellationScope, log } from '@temporalio/workflow';
+import type { CompensationStep } from './state-machine';
 
 export interface Compensation {
   /** Shown in the order's history as `compensation_failed:<name>` when it fails. */
-  name: string;
+  name: CompensationStep;
   run: () => Promise<unknown>;
 }
 
@@ -14,7 +15,7 @@ export interface Compensation {
 export class CompensationStack {
   private pending: Compensation[] = [];
   /** The compensations that failed on the last run, oldest first: what an operator's retry runs again. */
-  failed: string[] = [];
+  failed: CompensationStep[] = [];
 
   constructor(private readonly orderId: string) {}
 
@@ -23,12 +24,12 @@ export class CompensationStack {
   }
 
   /** What is pending waits for an operator's retry (its step was found undone after the fact), as if it had failed. */
-  awaitOperator(): void {
+  holdForOperator(): void {
     this.failed = this.pending.map((c) => c.name);
   }
 
   /** A later step made this compensation meaningless (a committed sale has no reservation left to release). */
-  retire(name: string): void {
+  retire(name: CompensationStep): void {
     this.pending = this.pending.filter((c) => c.name !== name);
   }
 

@@ -68,6 +68,13 @@ export const REJECTION_REASONS = [
   'order_total_too_large',
   'unsupported_payment_method',
 ] as const;
+/** The provider refused a charge request for good (a 4xx): the activities' failure type; the order's reason is `payment_refused`. */
+export const PAYMENT_REJECTED = 'payment_rejected';
+/**
+ * The failure types of a business outcome, which no retry can change: a placement refused (the type is the
+ * rejection's reason) and a charge request the provider refused. Activities raise them as non-retryable failures.
+ */
+export const BUSINESS_ERRORS: readonly string[] = [...REJECTION_REASONS, PAYMENT_REJECTED];
 /** Why an accepted order was cancelled or refunded. */
 export const CANCEL_REASONS = [
   'payment_timeout',
@@ -99,7 +106,14 @@ export type EndReason = CancelReason | `step_failed:${string}`;
 
 /** Reasons with a detail after the colon: the compensation (or forward step) that failed. */
 export const REASON_PREFIXES = ['compensation_failed:', 'step_failed:'] as const;
-export const compensationFailed = (steps: readonly string[]) => `compensation_failed:${steps.join(',')}`;
+/**
+ * The saga's compensations, by the names `compensation_failed:` gives them (and the worker's compensations_total
+ * counts them by): the reservation released, the order's payments voided or refunded, the sale restocked, and a new
+ * refund asked for after the provider reported the first one failed.
+ */
+export const COMPENSATION_STEPS = ['release_stock', 'void_or_refund_payment', 'restock', 'refund_payment'] as const;
+export type CompensationStep = (typeof COMPENSATION_STEPS)[number];
+export const compensationFailed = (steps: readonly CompensationStep[]) => `compensation_failed:${steps.join(',')}`;
 
 export function isOrderReason(reason: string): boolean {
   return (ORDER_REASONS as readonly string[]).includes(reason) || REASON_PREFIXES.some((p) => reason.startsWith(p));

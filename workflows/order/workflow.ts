@@ -1,12 +1,12 @@
-import { patched } from '@temporalio/workflow';
+import { deprecatePatch } from '@temporalio/workflow';
 import type { OrderSagaState, OrderWorkflowInput } from './definitions';
-import { legacyOrderSaga } from './legacy-workflow';
 import { OrderSaga } from './saga';
 
 /**
- * Marks sagas that run the current code: compensations registered before their steps, webhooks bound to the
- * saga's own payment, reconciliation with the provider before the payment timeout. Histories without it (sagas
- * started earlier) replay on the earlier code.
+ * The marker of the sagas that run the current code (compensations registered before their steps, webhooks bound
+ * to the saga's own payment, reconciliation with the provider before the payment timeout). Every saga still open
+ * carries it, so the code for sagas without it is gone; deprecatePatch keeps writing it, and lets histories that
+ * have it replay. Delete the call once no saga started before it was deprecated is still open.
  */
 export const ORDER_SAGA_V2 = 'order-saga-v2';
 
@@ -16,6 +16,6 @@ export const ORDER_SAGA_V2 = 'order-saga-v2';
  * decided; the saga runs on.
  */
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSagaState> {
-  if (!patched(ORDER_SAGA_V2)) return legacyOrderSaga(input);
+  deprecatePatch(ORDER_SAGA_V2);
   return new OrderSaga(input).run();
 }

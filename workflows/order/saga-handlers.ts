@@ -1,0 +1,92 @@
+import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import type { CompensationStack } from './compensation-stack';
+import type { CancelResult, OrderSagaState, OrderWorkflowInput, PlacementResult } from './definitions';
+import { cancelOrderUpdate, NOT_CANCELLABLE, NOT_RETRYABLE, orderStateQuery, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from './definitions';
+import type { OrderRecord } from './order-record';
+import type { PaymentEvents } from './payment-events';
+import { isTerminal } from './state-machine';
+
+/** The answer to `POST /orders` (the placeOrder update): decided once by the saga, given to every request for it. */
+export interface Placement {
+  answer?: Exclude<PlacementResult, { outcome: 'idempotency_key_reused' }>;
+  /** Requests for it so far: every one after the first (a retry, or a concurrent twin) is a replay. */
+  requests: number;
+}
+
+/** What callers asked of the saga: the handlers set these, the saga's steps wait on them. */
+export interface Requests {
+  /** The customer's cancel (cancelOrder update). */
+  customerCancel: boolean;
+  /** A Temporal-level cancel (Web UI, CLI). */
+  operatorCancel: boolean;
+  /** An operator's retry of the failed compensations (retryCompensation update), not yet acted on. */
+  compensationRetry: boolean;
+}
+
+/** The parts of the saga its handlers read and change. */
+export interface HandledSaga {
+  input: OrderWorkflowInput;
+  order: OrderRecord;
+  placement: Placement;
+  requests: Requests;
+  compensations: CompensationStack;
+  paymentEvents: PaymentEvents;
+  view(): OrderSagaState;
+}
+
+/**
+ * How the outside reaches a running saga: the query, the placement, the customer's cancel, the provider's events,
+ * an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
+ * acted); the saga's steps do the work.
+ */
+export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, view }: HandledSaga): void {
+  setHandler(orderStateQuery, view);
+
+  setHandler(placeOrderUpdate, async ({ requestFingerprint }) => {
+    if (requestFingerprint !== input.requestFingerprint) return { outcome: 'idempotency_key_reused' };
+    const replayed = placement.requests++ > 0;
+    await condition(() => placement.answer !== undefined);
+    return { ...placement.answer!, replayed };
+  });
+
+  setHandler(
+    cancelOrderUpdate,
+    async (_request): Promise<CancelResult> => {
+      if (order.status === 'CANCELLED') return { outcome: 'already_cancelled', status: order.status };
+      requests.customerCancel = true;
+      await condition(() => order.status === 'CANCELLED' || order.status === 'REFUNDED' || order.status === 'NEEDS_ATTENTION' || order.status === 'REJECTED');
+      const outcome = order.status === 'REFUNDED' ? 'refunded' : order.status === 'NEEDS_ATTENTION' ? 'needs_attention' : 'cancelled';
+      return { outcome, status: order.status };
+    },
+    {
+      validator: (_request) => {
+        if (order.status === 'CANCELLED') return;
+        if (isTerminal(order.status) || order.status === 'NEEDS_ATTENTION' || order.refunding) {
+          const what = order.refunding ? 'being refunded' : order.status;
+          throw ApplicationFailure.create({ type: NOT_CANCELLABLE, message: `an order that is ${what} cannot be cancelled`, nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setHandler(paymentEventSignal, (event) => paymentEvents.receive(event));
+
+  setHandler(
+    retryCompensationUpdate,
+    () => {
+      requests.compensationRetry = true;
+      return { accepted: true as const };
+    },
+    {
+      validator: () => {
+        if (order.status !== 'NEEDS_ATTENTION' || compensations.failed.length === 0) {
+          throw ApplicationFailure.create({ type: NOT_RETRYABLE, message: 'the order has no failed compensation to retry', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  CancellationScope.current().cancelRequested.catch(() => {
+    requests.operatorCancel = true;
+  });
+}
