@@ -2,7 +2,7 @@
 // The entry of `npm start`, `npm test` and the other npm scripts. Plain Node with no dependencies, so it runs on a
 // clean clone: it installs what is missing (node_modules), then hands over to the TypeScript scripts.
 //   node scripts/bootstrap.mjs start        → scripts/start.ts (the whole system)
-//   node scripts/bootstrap.mjs test [args]  → lint, typecheck, then the jest suite (args go to jest)
+//   node scripts/bootstrap.mjs test [args]  → lint, typecheck, then the unit and the system tests (args go to jest)
 //   node scripts/bootstrap.mjs run FILE …   → any TypeScript script, e.g. bench/saga.ts
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -68,11 +68,14 @@ switch (command) {
   case 'test':
     runSync(bin('eslint'), ['.']);
     runSync(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+    // Without arguments: the unit tests first (seconds, nothing to start), then the system tests. With arguments
+    // (a file, -t …), one jest run over both kinds, which picks whatever matches.
+    if (rest.length === 0) runSync(bin('jest'), ['--selectProjects', 'unit']);
     runSync(bin('tsx'), ['scripts/temporal-cli.ts']); // builds the pinned CLI once, before jest's clock starts
     runSync(bin('tsx'), ['scripts/stripe-mock.ts']); // Stripe's API mock, for the Stripe adapter's contract tests
     runSync(bin('tsx'), ['scripts/compose-cli.ts']); // docker compose, to check docker-compose.yml (no engine needed)
     runSync(bin('tsx'), ['scripts/temporal-cluster.ts', '--build-only']); // the Temporal server on PostgreSQL (mTLS test)
-    runForeground(bin('jest'), rest);
+    runForeground(bin('jest'), rest.length === 0 ? ['--selectProjects', 'system'] : rest);
     break;
   case 'run':
     if (!rest[0]) {

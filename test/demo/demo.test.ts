@@ -4,19 +4,12 @@ import { SIMULATOR_TOKEN_TABLE } from '../../src/wire/simulator-tokens';
 import { formatDemoTable, runDemo } from '../../scripts/demo/run';
 import { signCustomerToken } from '../../src/auth/development-token';
 import { DEMO_SCENARIOS, expectedStages } from '../../scripts/demo/scenarios';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { useStack } from '../harness/stack';
 
 // `npm run demo` against the whole system in-process: every scenario must end as its table says. PAYMENT_TIMEOUT is
 // longer than the demo waits, so tok_no_webhook and tok_lost_webhook are expected to settle in AWAITING_PAYMENT.
 describe('npm run demo', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '2m', CANCEL_WINDOW: '3s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '500' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '2m', CANCEL_WINDOW: '3s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '500' });
 
   it('places one order per scenario and each ends as documented', async () => {
     const timings = { paymentTimeoutMs: 120_000, cancelWindowMs: 3_000, slowMs: 500, horizonMs: 20_000 };

@@ -1,6 +1,6 @@
 import type { InProcessApi } from '../harness/api';
 import { inProcessApi, unreachablePostgres, unreachableTemporal } from '../harness/api';
-import { customerAuth } from '../harness/tokens';
+import { placeOrder } from '../harness/orders';
 
 describe('health endpoints', () => {
   let api: InProcessApi;
@@ -63,15 +63,7 @@ describe('health endpoints', () => {
     const deadTemporal = unreachableTemporal();
     const other = await inProcessApi({ config: api.config, orm: api.orm, temporal: deadTemporal });
     try {
-      const res = await other.request('/orders', {
-        headers: await customerAuth(api.config, 'c'),
-        body: {
-          customerId: 'c',
-          customerEmail: 'c@example.com',
-          items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }],
-          payment: { token: 'tok_visa' },
-        },
-      });
+      const res = await placeOrder(other, { customer: 'c', product: '00000000-0000-4000-8000-000000000001' });
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ error: 'service_unavailable' });
       expect(res.headers.get('retry-after')).toBe('1');

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { prepareDatabase } from '../../devtools/launcher/database';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placedOrderId, placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 import type { BadRequest, FuzzContext } from './cases';
 import { adminCases, cancelCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
 import type { RawResponse } from './raw-http';
@@ -42,7 +42,16 @@ function checkRejected(c: BadRequest, res: RawResponse): void {
 }
 
 describe('bad-input storm', () => {
-  let stack: Stack;
+  // The API runs on a database of its own: <test database>_fuzz, recreated first.
+  const databaseUrl = new URL(process.env.DATABASE_URL!);
+  databaseUrl.pathname = `${databaseUrl.pathname}_fuzz`;
+  beforeAll(() => prepareDatabase(databaseUrl.toString(), { recreate: true }));
+  const stack = useStack({
+    DATABASE_URL: databaseUrl.toString(),
+    REQUEST_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    CANCEL_WINDOW: '1s',
+    SIM_WEBHOOK_DELAY_MS: '20',
+  });
   let ctx: FuzzContext;
   let sent = 0;
   let before: unknown;
@@ -77,22 +86,9 @@ describe('bad-input storm', () => {
   }
 
   beforeAll(async () => {
-    const databaseUrl = new URL(process.env.DATABASE_URL!);
-    databaseUrl.pathname = `${databaseUrl.pathname}_fuzz`;
-    await prepareDatabase(databaseUrl.toString(), { recreate: true });
-    stack = await startStack({
-      DATABASE_URL: databaseUrl.toString(),
-      REQUEST_BODY_LIMIT_BYTES: String(BODY_LIMIT),
-      CANCEL_WINDOW: '1s',
-      SIM_WEBHOOK_DELAY_MS: '20',
-    });
     const products = [await stack.createProduct({ stock: 10 }), await stack.createProduct({ stock: 3 })];
     const customer = await stack.as('fuzz-customer');
-    const order = (quantity: number) =>
-      request(`${stack.api}/orders`, {
-        headers: customer,
-        body: { customerId: 'fuzz-customer', customerEmail: 'fuzz@example.com', items: [{ productId: products[1].id, quantity }], payment: { token: 'tok_visa' } },
-      });
+    const order = (quantity: number) => placeOrder(stack, { customer: 'fuzz-customer', product: products[1].id, quantity });
     // A finished order of each kind, for the endpoints that take an order id.
     const placed = await order(1);
     expect(placed.status).toBe(201);
@@ -103,7 +99,7 @@ describe('bad-input storm', () => {
     ctx = {
       products: products.map((p) => p.id),
       completedOrderId: placed.body.id,
-      rejectedOrderId: rejected.headers.get('location')!.split('/').pop()!,
+      rejectedOrderId: placedOrderId(rejected),
       existingSku: (await request(`${stack.api}/products/${products[0].id}`)).body.sku,
       adminToken: stack.config.ADMIN_TOKEN,
       customerToken: customer.authorization.slice('Bearer '.length),
@@ -113,10 +109,6 @@ describe('bad-input storm', () => {
     };
     before = await snapshot();
   }, 60_000);
-
-  afterAll(async () => {
-    await stack?.close();
-  });
 
   it('POST /orders: missing, mistyped, out-of-range and unknown fields, bad JSON, wrong content types, bad keys, oversized bodies', async () => {
     await storm(asCustomer(placeOrderCases(ctx)), 260);

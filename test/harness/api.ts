@@ -10,6 +10,7 @@ import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig, testLogger, testOrm } from './env';
 import type { AppRequest } from './http';
 import { inProcess } from './http';
+import { requireSystemTest } from './test-kind';
 
 export interface InProcessApi {
   /** Answers like the HTTP `request`; paths are relative to the API's root. */
@@ -28,6 +29,7 @@ export interface InProcessApi {
 export async function inProcessApi(
   options: Partial<Pick<ApiDeps, 'config' | 'orm' | 'temporal' | 'logger' | 'metrics'>> = {},
 ): Promise<InProcessApi> {
+  requireSystemTest('inProcessApi()');
   const config = options.config ?? testConfig();
   const orm = options.orm ?? (await testOrm(config));
   const temporal = options.temporal ?? createTemporalClient(config);

@@ -6,6 +6,7 @@ import type { Orm } from '../../src/db/orm';
 import { initOrm } from '../../src/db/orm';
 import type { Logger } from '../../src/logger';
 import { createLogger } from '../../src/logger';
+import { requireSystemTest } from './test-kind';
 
 /**
  * Test-side access to what global-setup started: the config points at the test database and the harness's
@@ -26,5 +27,6 @@ export function testLogger(): Logger {
 }
 
 export async function testOrm(config: Config = testConfig()): Promise<Orm> {
+  requireSystemTest('testOrm()');
   return initOrm({ ...config, DATABASE_POOL_MAX: Math.max(config.DATABASE_POOL_MAX, 20) });
 }

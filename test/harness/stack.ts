@@ -13,6 +13,7 @@ import { testConfig, testLogger, testOrm, uniqueId, uniqueTaskQueue } from './en
 import type { RunningServer } from './http';
 import { request, serve } from './http';
 import { startTestWorker } from './temporal';
+import { requireSystemTest } from './test-kind';
 import { customerAuth } from './tokens';
 
 export interface Stack {
@@ -51,6 +52,7 @@ export async function startStack(
   simulatorOverrides: Partial<SimulatorOptions> = {},
   options: StackOptions = {},
 ): Promise<Stack> {
+  requireSystemTest('startStack()');
   const taskQueue = uniqueTaskQueue();
   const base = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...overrides });
   const logger = testLogger();
@@ -132,4 +134,31 @@ export async function startStack(
     },
   };
   return stack;
+}
+
+/**
+ * The stack for the tests of the enclosing describe block: started in a beforeAll, closed in an afterAll. The
+ * returned object is the stack once started (inside tests and later hooks; before that, reading it throws).
+ * `overrides` may be a function, for settings known only once an earlier beforeAll ran (a mock's URL).
+ */
+export function useStack(
+  overrides: Record<string, string> | (() => Record<string, string>) = {},
+  simulatorOverrides: Partial<SimulatorOptions> = {},
+  options: StackOptions = {},
+): Stack {
+  let started: Stack | undefined;
+  beforeAll(async () => {
+    started = await startStack(typeof overrides === 'function' ? overrides() : overrides, simulatorOverrides, options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (property: string | symbol) => {
+    if (!started) throw new Error(`stack.${String(property)} read before the stack started (useStack starts it in beforeAll)`);
+    return started;
+  };
+  return new Proxy({} as Stack, {
+    get: (_target, property) => Reflect.get(current(property), property),
+    has: (_target, property) => Reflect.has(current(property), property),
+  });
 }

@@ -3,6 +3,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { temporalClientOptions, temporalWorkerOptions } from '../../src/temporal/options';
 import { testConfig } from './env';
+import { requireSystemTest } from './test-kind';
 
 /**
  * Workers and clients on the harness's dev server. Workers use the bundle global-setup built once for the run,
@@ -18,6 +19,7 @@ function quietRuntime() {
 
 /** `workflowsPath`: other workflows than the product's (the bench's), bundled when the worker is created. */
 export async function startTestWorker(options: Omit<WorkerOptions, 'connection' | 'workflowBundle'>) {
+  requireSystemTest('startTestWorker()');
   quietRuntime();
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
@@ -39,6 +41,7 @@ export async function startTestWorker(options: Omit<WorkerOptions, 'connection' 
 }
 
 export async function testClient(): Promise<Client> {
+  requireSystemTest('testClient()');
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
   return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', ...temporalClientOptions(testConfig()) });
 }

@@ -3,21 +3,15 @@ import { productJsonSchema } from '../../src/catalog/response-schemas';
 import { orderJsonSchema } from '../../src/orders/response-schemas';
 import { OrderIdKey, OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attributes';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 import { metricValue } from './metrics-text';
 
 // What the Temporal Web UI shows comes from the visibility API: an order placed over HTTP must be findable there by
 // its search attributes, the way docs/observability.md ("Finding sagas") tells operators to look for it.
 describe('finding an order saga through Temporal visibility', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    // A long cancellation window keeps the saga PAID (and open) while we look for it.
-    stack = await startStack({ CANCEL_WINDOW: '5m', SIM_WEBHOOK_DELAY_MS: '50' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  // A long cancellation window keeps the saga PAID (and open) while we look for it.
+  const stack = useStack({ CANCEL_WINDOW: '5m', SIM_WEBHOOK_DELAY_MS: '50' });
 
   async function listUntilFound(query: string, timeoutMs = 20_000) {
     const deadline = Date.now() + timeoutMs;
@@ -34,15 +28,7 @@ describe('finding an order saga through Temporal visibility', () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 1999 });
     expect(productJsonSchema.safeParse(await stack.product(product.id)).error).toBeUndefined();
 
-    const res = await request(`${stack.api}/orders`, {
-      headers: { ...stack.admin, 'idempotency-key': `vis-${randomUUID()}`, 'x-request-id': 'visibility-test' },
-      body: {
-        customerId: `cust-${randomUUID()}`,
-        customerEmail: 'vis@example.com',
-        items: [{ productId: product.id, quantity: 2 }],
-        payment: { token: 'tok_visa' },
-      },
-    });
+    const res = await placeOrder(stack, { by: 'admin', product: product.id, quantity: 2, key: `vis-${randomUUID()}`, headers: { 'x-request-id': 'visibility-test' } });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-request-id')).toBe('visibility-test');
     // The documented response schema describes what the API really sends.

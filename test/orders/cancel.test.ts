@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { acceptedOrder, placedOrderId, placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 describe('POST /orders/:id/cancel (an update on the saga)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
 
-  const place = async (productId: string, token: string, quantity = 2) => {
-    const customerId = `cust-${randomUUID()}`;
-    const res = await request(`${stack.api}/orders`, {
-      headers: await stack.as(customerId, 'c@example.com'),
-      body: { items: [{ productId, quantity }], payment: { token } },
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
   const cancel = (id: string, body: unknown = { reason: 'changed my mind' }) => request(`${stack.api}/orders/${id}/cancel`, { headers: stack.admin, body });
 
   it('before payment: 200 once compensated — payment voided, stock released; again → 200 unchanged', async () => {
     const product = await stack.createProduct({ stock: 5 });
-    const order = await place(product.id, 'tok_no_webhook');
+    const order = await acceptedOrder(stack, { product: product.id, token: 'tok_no_webhook', quantity: 2 });
     const res = await cancel(order.id);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: order.id, status: 'CANCELLED', failureReason: 'customer_cancelled', payment: { status: 'voided' } });
@@ -40,7 +25,7 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
 
   it('after payment, inside the window: refunded, restocked, REFUNDED; a second cancel is 409', async () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 900 });
-    const order = await place(product.id, 'tok_visa', 2);
+    const order = await acceptedOrder(stack, { product: product.id, quantity: 2 });
     await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 0 });
 
@@ -59,12 +44,9 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
 
   it('a REJECTED order is not cancellable (409)', async () => {
     const product = await stack.createProduct({ stock: 1 });
-    const res = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 3 }], payment: { token: 'tok_visa' } },
-    });
-    const id = res.headers.get('location')!.split('/').pop()!;
-    const cancelled = await cancel(id);
+    const res = await placeOrder(stack, { by: 'admin', product: product.id, quantity: 3 });
+    expect(res.status).toBe(409);
+    const cancelled = await cancel(placedOrderId(res));
     expect(cancelled.status).toBe(409);
     expect(cancelled.body).toMatchObject({ error: 'not_cancellable' });
   });
@@ -73,7 +55,7 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
     expect((await cancel(randomUUID())).status).toBe(404);
     expect((await cancel('not-a-uuid')).status).toBe(404);
     const product = await stack.createProduct({ stock: 1 });
-    const order = await place(product.id, 'tok_no_webhook', 1);
+    const order = await acceptedOrder(stack, { product: product.id, token: 'tok_no_webhook' });
     const bad = await cancel(order.id, { reason: 42 });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('validation_failed');
@@ -83,22 +65,12 @@ describe('POST /orders/:id/cancel (an update on the saga)', () => {
 });
 
 describe('cancelling a COMPLETED order', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
 
   it('is 409 not_cancellable, and nothing changes', async () => {
     const product = await stack.createProduct({ stock: 3 });
-    const placed = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
-    });
-    await stack.waitForOrder(placed.body.id, (o) => o.status === 'COMPLETED');
-    const res = await request(`${stack.api}/orders/${placed.body.id}/cancel`, { headers: stack.admin, body: {} });
+    const placed = await acceptedOrder(stack, { by: 'admin', product: product.id }, 'COMPLETED');
+    const res = await request(`${stack.api}/orders/${placed.id}/cancel`, { headers: stack.admin, body: {} });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('not_cancellable');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 2, reserved: 0 });

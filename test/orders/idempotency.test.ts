@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '5s', CANCEL_WINDOW: '500ms', SIM_WEBHOOK_DELAY_MS: '20' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '5s', CANCEL_WINDOW: '500ms', SIM_WEBHOOK_DELAY_MS: '20' });
 
-  const body = (productId: string, quantity = 1, customerId = 'cust-idem') => ({
-    customerId,
-    customerEmail: 'idem@example.com',
-    items: [{ productId, quantity }],
-    payment: { token: 'tok_visa' },
-  });
-  /** Placed by the body's customer, with their token. */
-  const post = async (b: { customerId: string }, key?: string) =>
-    request(`${stack.api}/orders`, { body: b, headers: { ...(await stack.as(b.customerId)), ...(key ? { 'idempotency-key': key } : {}) } });
+  // Placed by this customer with their token. The same input is the same request body, which a key's replay is
+  // compared with.
+  const customer = 'cust-idem';
   /** Units this product has given to orders, reserved or already sold (the saga may have committed by now). */
   const taken = async (productId: string, initialStock: number) => {
     const p = await stack.product(productId);
@@ -31,11 +19,11 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
   it('same key, same body: the same order, Idempotent-Replayed, nothing reserved or charged twice', async () => {
     const product = await stack.createProduct({ stock: 10 });
     const key = `key-${randomUUID()}`;
-    const first = await post(body(product.id, 2), key);
+    const first = await placeOrder(stack, { customer, product: product.id, quantity: 2, key });
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
 
-    const again = await post(body(product.id, 2), key);
+    const again = await placeOrder(stack, { customer, product: product.id, quantity: 2, key });
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(first.body.id);
@@ -43,7 +31,7 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
 
     // …and after the saga has closed, the order row answers.
     await stack.waitForOrder(first.body.id, (o) => o.status === 'COMPLETED');
-    const late = await post(body(product.id, 2), key);
+    const late = await placeOrder(stack, { customer, product: product.id, quantity: 2, key });
     expect(late.status).toBe(201);
     expect(late.headers.get('idempotent-replayed')).toBe('true');
     expect(late.body).toMatchObject({ id: first.body.id, status: 'COMPLETED' });
@@ -54,21 +42,21 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
   it('the same key with a different body is 409 idempotency_key_reused, before and after the saga closes', async () => {
     const product = await stack.createProduct({ stock: 10 });
     const key = `key-${randomUUID()}`;
-    const first = await post(body(product.id, 1), key);
+    const first = await placeOrder(stack, { customer, product: product.id, quantity: 1, key });
     expect(first.status).toBe(201);
-    const reused = await post(body(product.id, 3), key);
+    const reused = await placeOrder(stack, { customer, product: product.id, quantity: 3, key });
     expect(reused.status).toBe(409);
     expect(reused.body).toMatchObject({ error: 'idempotency_key_reused' });
     await stack.waitForOrder(first.body.id, (o) => o.status === 'COMPLETED');
-    expect((await post(body(product.id, 3), key)).status).toBe(409);
+    expect((await placeOrder(stack, { customer, product: product.id, quantity: 3, key })).status).toBe(409);
     expect(await stack.product(product.id)).toMatchObject({ onHand: 9, reserved: 0 });
   });
 
   it('the same key from another customer is another order', async () => {
     const product = await stack.createProduct({ stock: 10 });
     const key = `key-${randomUUID()}`;
-    const a = await post(body(product.id, 1, 'cust-a'), key);
-    const b = await post(body(product.id, 1, 'cust-b'), key);
+    const a = await placeOrder(stack, { customer: 'cust-a', product: product.id, quantity: 1, key });
+    const b = await placeOrder(stack, { customer: 'cust-b', product: product.id, quantity: 1, key });
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(a.body.id).not.toBe(b.body.id);
@@ -77,7 +65,7 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
   it('20 concurrent requests with one key: one workflow, one order, every answer names it', async () => {
     const product = await stack.createProduct({ stock: 50 });
     const key = `key-${randomUUID()}`;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => post(body(product.id, 2), key)));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => placeOrder(stack, { customer, product: product.id, quantity: 2, key })));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     const ids = new Set(answers.map((a) => a.body.id));
     expect(ids.size).toBe(1);
@@ -85,16 +73,16 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
     expect(await taken(product.id, 50)).toBe(2);
     const [orderId] = [...ids];
     expect(await charges(orderId)).toHaveLength(1);
-    const listed = await request(`${stack.api}/orders?customerId=cust-idem&limit=100`, { headers: await stack.as('cust-idem') });
+    const listed = await request(`${stack.api}/orders?customerId=${customer}&limit=100`, { headers: await stack.as(customer) });
     expect(listed.body.items.filter((o: any) => o.id === orderId)).toHaveLength(1);
   });
 
   it('a rejected placement replays as the same 409 with the same details', async () => {
     const product = await stack.createProduct({ stock: 1 });
     const key = `key-${randomUUID()}`;
-    const first = await post(body(product.id, 5), key);
+    const first = await placeOrder(stack, { customer, product: product.id, quantity: 5, key });
     expect(first.status).toBe(409);
-    const again = await post(body(product.id, 5), key);
+    const again = await placeOrder(stack, { customer, product: product.id, quantity: 5, key });
     expect(again.status).toBe(409);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -103,8 +91,8 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
 
   it('without a key every request is a new order', async () => {
     const product = await stack.createProduct({ stock: 10 });
-    const a = await post(body(product.id));
-    const b = await post(body(product.id));
+    const a = await placeOrder(stack, { customer, product: product.id });
+    const b = await placeOrder(stack, { customer, product: product.id });
     expect(a.body.id).not.toBe(b.body.id);
     expect(await taken(product.id, 10)).toBe(2);
   });
@@ -112,7 +100,7 @@ describe('POST /orders idempotency (Idempotency-Key → workflow id)', () => {
   it('a malformed Idempotency-Key is 400', async () => {
     const product = await stack.createProduct({ stock: 1 });
     for (const key of ['has space', 'x'.repeat(256), 'ünïcode']) {
-      const res = await post(body(product.id), key);
+      const res = await placeOrder(stack, { customer, product: product.id, key });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('validation_failed');
     }

@@ -2,24 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { orderStateQuery, orderWorkflowId, refundWorkflowId } from '../../workflows/order/definitions';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { acceptedOrder, placedOrderId, placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 // The saga's money safety end to end: real API, worker, simulator, PostgreSQL and Temporal dev server.
 describe('money safety end to end', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
 
-  const place = async (productId: string, token: string, quantity = 1) =>
-    request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'money@example.com', items: [{ productId, quantity }], payment: { token } },
-    });
   const simulatorPayment = async (id: string) => (await request(`${stack.simulatorUrl}/v1/payments/${id}`)).body;
   const sagaState = (orderId: string) => stack.temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderStateQuery);
   /** The provider's webhook reaches the saga a moment after the charge: wait for its refund-{paymentId} to finish. */
@@ -41,7 +30,7 @@ describe('money safety end to end', () => {
 
   it('a correctly signed success naming another payment id leaves the order unpaid', async () => {
     const product = await stack.createProduct({ stock: 3, priceCents: 700 });
-    const order = (await place(product.id, 'tok_no_webhook')).body;
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id, token: 'tok_no_webhook' });
     const res = await postWebhook({ type: 'payment.succeeded', data: { paymentId: `pay_${randomUUID()}`, orderId: order.id, amountCents: 700, currency: 'EUR' } });
     expect(res.status).toBe(200);
     // the query is answered after the signal was handled
@@ -53,7 +42,7 @@ describe('money safety end to end', () => {
 
   it('a second charge for an order awaiting payment is refunded at the provider and does not pay the order', async () => {
     const product = await stack.createProduct({ stock: 3, priceCents: 900 });
-    const order = (await place(product.id, 'tok_no_webhook')).body;
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id, token: 'tok_no_webhook' });
     const second = await request(`${stack.simulatorUrl}/v1/payments`, {
       headers: { 'idempotency-key': `second-${randomUUID()}` },
       body: { orderId: order.id, customerId: order.customerId, amountCents: 900, currency: 'EUR', token: 'tok_visa' },
@@ -67,18 +56,17 @@ describe('money safety end to end', () => {
 
   it('price 60 000 000 × 2 → 422 order_total_too_large; stock unchanged, the order REJECTED (not left PENDING)', async () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 60_000_000 });
-    const res = await place(product.id, 'tok_visa', 2);
+    const res = await placeOrder(stack, { by: 'admin', product: product.id, quantity: 2 });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: 'order_total_too_large', message: expect.any(String) });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
-    const id = res.headers.get('location')!.split('/').pop()!;
+    const id = placedOrderId(res);
     expect((await request(`${stack.api}/orders/${id}`, { headers: stack.admin })).body).toMatchObject({ status: 'REJECTED', failureReason: 'order_total_too_large' });
   });
 
   it('cancelling a PAID order’s workflow through Temporal refunds it and puts the stock back on hand', async () => {
     const product = await stack.createProduct({ stock: 4, priceCents: 1100 });
-    const order = (await place(product.id, 'tok_visa', 2)).body;
-    await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id, quantity: 2 }, 'PAID');
     await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).cancel();
     const done = await stack.waitForOrder(order.id, (o) => o.history.some((h: any) => h.reason === 'refund_confirmed'));
     expect(done).toMatchObject({ status: 'REFUNDED', failureReason: 'cancelled_by_operator', payment: { status: 'refunded' } });
@@ -92,8 +80,7 @@ describe('money safety end to end', () => {
 
   it('a refund the provider reports failed after the order closed puts the order in NEEDS_ATTENTION, once', async () => {
     const product = await stack.createProduct({ stock: 2, priceCents: 1300 });
-    const order = (await place(product.id, 'tok_visa')).body;
-    await stack.waitForOrder(order.id, (o) => o.status === 'PAID');
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id }, 'PAID');
     await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
     await stack.waitForOrder(order.id, (o) => o.history.some((h: any) => h.reason === 'refund_confirmed'));
     await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).result();
@@ -112,7 +99,7 @@ describe('money safety end to end', () => {
 
   it('cancelling an order awaiting payment through Temporal voids and releases', async () => {
     const product = await stack.createProduct({ stock: 4 });
-    const order = (await place(product.id, 'tok_no_webhook')).body;
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id, token: 'tok_no_webhook' });
     await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).cancel();
     const done = await stack.waitForOrder(order.id, (o) => o.status === 'CANCELLED');
     expect(done).toMatchObject({ failureReason: 'cancelled_by_operator', payment: { status: 'voided' } });

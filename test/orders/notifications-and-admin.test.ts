@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentProviderError } from '../../src/payments/payment-provider';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 describe('notifications that keep failing', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20', SIM_NOTIFY_FAIL_RATE: '1', NOTIFY_MAX_ATTEMPTS: '2' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20', SIM_NOTIFY_FAIL_RATE: '1', NOTIFY_MAX_ATTEMPTS: '2' });
 
   it('are recorded FAILED (listed by GET /admin/notifications?status=failed) and do not fail the order', async () => {
     const product = await stack.createProduct({ stock: 2 });
-    const placed = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'n@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
-    });
+    const placed = await placeOrder(stack, { by: 'admin', product: product.id, email: 'n@example.com' });
     expect(placed.status).toBe(201);
     const done = await stack.waitForOrder(placed.body.id, (o) => o.status === 'COMPLETED');
     expect(done.status).toBe('COMPLETED');
@@ -36,20 +27,11 @@ describe('notifications that keep failing', () => {
 });
 
 describe('POST /admin/orders/:id/retry-compensation', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
 
   it('requires the admin token, and is 409 for an order with no failed compensation', async () => {
     const product = await stack.createProduct({ stock: 2 });
-    const placed = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'r@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_no_webhook' } },
-    });
+    const placed = await placeOrder(stack, { by: 'admin', product: product.id, token: 'tok_no_webhook' });
     const url = `${stack.api}/admin/orders/${placed.body.id}/retry-compensation`;
     expect((await request(url, { method: 'POST' })).status).toBe(401);
     const res = await request(url, { method: 'POST', headers: stack.admin });
@@ -61,10 +43,8 @@ describe('POST /admin/orders/:id/retry-compensation', () => {
 });
 
 describe('a compensation that fails: NEEDS_ATTENTION, then an operator retries it', () => {
-  let stack: Stack;
   let voidBroken = true;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '60s', SIM_WEBHOOK_DELAY_MS: '20' }, {}, {
+  const stack = useStack({ PAYMENT_TIMEOUT: '60s', SIM_WEBHOOK_DELAY_MS: '20' }, {}, {
       // The provider refuses voids outright (a definite 4xx, so Temporal does not retry) until "fixed".
       wrapPayments: (provider) => ({
         ...provider,
@@ -76,18 +56,11 @@ describe('a compensation that fails: NEEDS_ATTENTION, then an operator retries i
         voidPayment: (id) =>
           voidBroken ? Promise.reject(new PaymentProviderError({ code: 'account_frozen', message: 'voids are disabled', status: 403, retryable: false })) : provider.voidPayment(id),
       }),
-    });
-  });
-  afterAll(async () => {
-    await stack?.close();
   });
 
   it('the order waits in NEEDS_ATTENTION with its stock released; the retry voids the payment and cancels it', async () => {
     const product = await stack.createProduct({ stock: 3 });
-    const placed = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'ops@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token: 'tok_no_webhook' } },
-    });
+    const placed = await placeOrder(stack, { by: 'admin', product: product.id, quantity: 2, token: 'tok_no_webhook' });
     const cancelled = await request(`${stack.api}/orders/${placed.body.id}/cancel`, { headers: stack.admin, body: {} });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'NEEDS_ATTENTION', failureReason: 'customer_cancelled' });

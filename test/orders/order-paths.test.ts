@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { isSettled } from '../../workflows/order/state-machine';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placedOrderId, placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 // Every simulator token's path, end to end: HTTP → Temporal → worker → PostgreSQL and the payment simulator.
 describe('order saga end to end: each payment outcome', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '3s', CANCEL_WINDOW: '1s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '600' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '3s', CANCEL_WINDOW: '1s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '600' });
 
-  const place = async (productId: string, token: string, quantity = 2, customerId = `cust-${randomUUID()}`) =>
-    request(`${stack.api}/orders`, {
-      headers: await stack.as(customerId),
-      body: { customerId, customerEmail: 'buyer@example.com', items: [{ productId, quantity }], payment: { token } },
-    });
   const terminal = (o: any) => isSettled(o?.status);
 
   it('tok_visa: 201 AWAITING_PAYMENT, then PAID, then COMPLETED; stock sold exactly', async () => {
     const product = await stack.createProduct({ stock: 10, priceCents: 1250 });
-    const res = await place(product.id, 'tok_visa', 3);
+    const res = await placeOrder(stack, { product: product.id, quantity: 3 });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/orders/${res.body.id}`);
     expect(res.body).toMatchObject({
@@ -52,7 +41,7 @@ describe('order saga end to end: each payment outcome', () => {
 
   it('tok_declined: CANCELLED (payment_declined), stock released', async () => {
     const product = await stack.createProduct({ stock: 5 });
-    const res = await place(product.id, 'tok_declined');
+    const res = await placeOrder(stack, { product: product.id, token: 'tok_declined', quantity: 2 });
     expect(res.status).toBe(201);
     const done = await stack.waitForOrder(res.body.id, terminal);
     expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'card_declined' });
@@ -69,8 +58,8 @@ describe('order saga end to end: each payment outcome', () => {
     await request(`${stack.simulatorUrl}/v1/accounts/${rich}/deposits`, { body: { amountCents: 5000 } });
     await request(`${stack.simulatorUrl}/v1/accounts/${poor}/deposits`, { body: { amountCents: 500 } });
 
-    const paid = await place(product.id, 'tok_wallet', 2, rich);
-    const short = await place(product.id, 'tok_wallet', 2, poor);
+    const paid = await placeOrder(stack, { customer: rich, product: product.id, token: 'tok_wallet', quantity: 2 });
+    const short = await placeOrder(stack, { customer: poor, product: product.id, token: 'tok_wallet', quantity: 2 });
     expect((await stack.waitForOrder(paid.body.id, terminal)).status).toBe('COMPLETED');
     expect(await stack.waitForOrder(short.body.id, terminal)).toMatchObject({ status: 'CANCELLED', failureReason: 'insufficient_funds' });
     expect((await request(`${stack.simulatorUrl}/v1/accounts/${rich}`)).body.balanceCents).toBe(3000);
@@ -80,7 +69,7 @@ describe('order saga end to end: each payment outcome', () => {
 
   it('tok_no_webhook: CANCELLED after PAYMENT_TIMEOUT, the pending payment voided, stock released', async () => {
     const product = await stack.createProduct({ stock: 4 });
-    const res = await place(product.id, 'tok_no_webhook');
+    const res = await placeOrder(stack, { product: product.id, token: 'tok_no_webhook', quantity: 2 });
     const done = await stack.waitForOrder(res.body.id, terminal);
     expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'payment_timeout', payment: { status: 'voided' } });
     const payment = await request(`${stack.simulatorUrl}/v1/payments/${done.payment.providerPaymentId}`);
@@ -90,36 +79,33 @@ describe('order saga end to end: each payment outcome', () => {
 
   it('tok_slow: the late-but-in-time webhook still pays the order', async () => {
     const product = await stack.createProduct({ stock: 4 });
-    const res = await place(product.id, 'tok_slow', 1);
+    const res = await placeOrder(stack, { product: product.id, token: 'tok_slow' });
     expect((await stack.waitForOrder(res.body.id, terminal)).status).toBe('COMPLETED');
     expect(await stack.product(product.id)).toMatchObject({ onHand: 3, reserved: 0 });
   });
 
   it('insufficient stock: 409 with the shortfall, the order kept as REJECTED, nothing reserved', async () => {
     const product = await stack.createProduct({ stock: 1 });
-    const res = await place(product.id, 'tok_visa', 2);
+    const res = await placeOrder(stack, { product: product.id, quantity: 2 });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({
       error: 'insufficient_stock',
       message: expect.any(String),
       details: [{ productId: product.id, requested: 2, available: 1 }],
     });
-    const orderId = res.headers.get('location')!.split('/').pop()!;
+    const orderId = placedOrderId(res);
     expect((await request(`${stack.api}/orders/${orderId}`, { headers: stack.admin })).body).toMatchObject({ status: 'REJECTED', failureReason: 'insufficient_stock' });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 1, reserved: 0 });
   });
 
   it('unknown or inactive product: 422 unknown_product; mixed currencies: 422 currency_mismatch', async () => {
-    const unknown = await place(randomUUID(), 'tok_visa');
+    const unknown = await placeOrder(stack, { product: randomUUID(), quantity: 2 });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error).toBe('unknown_product');
 
     const eur = await stack.createProduct({ currency: 'EUR' });
     const usd = await stack.createProduct({ currency: 'USD' });
-    const mixed = await request(`${stack.api}/orders`, {
-      headers: await stack.as('c'),
-      body: { customerId: 'c', customerEmail: 'c@example.com', items: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }], payment: { token: 'tok_visa' } },
-    });
+    const mixed = await placeOrder(stack, { items: [{ productId: eur.id, quantity: 1 }, { productId: usd.id, quantity: 1 }] });
     expect(mixed.status).toBe(422);
     expect(mixed.body.error).toBe('currency_mismatch');
     expect(await stack.product(eur.id)).toMatchObject({ reserved: 0 });
@@ -129,10 +115,7 @@ describe('order saga end to end: each payment outcome', () => {
     const product = await stack.createProduct({ stock: 3 });
     const customerId = `cust-${randomUUID()}`;
     for (const token of ['tok_mastercard', 'pm_card_visa']) {
-      const res = await request(`${stack.api}/orders`, {
-        headers: { ...(await stack.as(customerId)), 'idempotency-key': `unsupported-${token}` },
-        body: { customerId, customerEmail: 'c@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token } },
-      });
+      const res = await placeOrder(stack, { customer: customerId, product: product.id, quantity: 2, token, key: `unsupported-${token}` });
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ error: 'unsupported_payment_method', message: expect.stringContaining(token), details: { token } });
       expect(res.headers.get('location')).toBeNull();

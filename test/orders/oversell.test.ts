@@ -1,27 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 describe('50 concurrent orders on a product with 10 in stock', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '20s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '20s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
 
   it('exactly 10 reach PAID, 40 get 409 insufficient_stock, stock exact', async () => {
     const product = await stack.createProduct({ stock: 10, priceCents: 700 });
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        request(`${stack.api}/orders`, {
-          headers: stack.admin,
-          body: { customerId: `cust-${randomUUID()}`, customerEmail: 'x@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
-        }),
-      ),
-    );
+    const answers = await Promise.all(Array.from({ length: 50 }, () => placeOrder(stack, { by: 'admin', product: product.id })));
     const accepted = answers.filter((a) => a.status === 201);
     const refused = answers.filter((a) => a.status === 409);
     expect(accepted).toHaveLength(10);

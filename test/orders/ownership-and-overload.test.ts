@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
-const orderBody = (customerId: string, productId: string) => ({
-  customerId,
-  customerEmail: `${customerId}@example.com`,
-  items: [{ productId, quantity: 1 }],
-  payment: { token: 'tok_no_webhook' },
-});
+// Orders paid with tok_no_webhook: the payment never reports back, so they stay open.
 
 describe('customers see and cancel only their own orders; limits answer 429', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ ORDER_RATE_LIMIT_PER_MINUTE: '2', MAX_OPEN_ORDERS_PER_CUSTOMER: '100' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ ORDER_RATE_LIMIT_PER_MINUTE: '2', MAX_OPEN_ORDERS_PER_CUSTOMER: '100' });
 
   it("another customer's order is 404 on read and cancel; the owner and support staff see it", async () => {
     const product = await stack.createProduct({ stock: 5 });
     const [a, b] = [`cust-${randomUUID()}`, `cust-${randomUUID()}`];
-    const placed = await request(`${stack.api}/orders`, { headers: await stack.as(a), body: orderBody(a, product.id) });
+    const placed = await placeOrder(stack, { customer: a, product: product.id, token: 'tok_no_webhook' });
     expect(placed.status).toBe(201);
     const url = `${stack.api}/orders/${placed.body.id}`;
     expect(await request(url, { headers: await stack.as(b) })).toMatchObject({ status: 404, body: { error: 'not_found' } });
@@ -39,7 +28,7 @@ describe('customers see and cancel only their own orders; limits answer 429', ()
 
   it("a body customerId other than the token's subject is 403 forbidden, and nothing is reserved", async () => {
     const product = await stack.createProduct({ stock: 5 });
-    const res = await request(`${stack.api}/orders`, { headers: await stack.as(`cust-${randomUUID()}`), body: orderBody(`cust-${randomUUID()}`, product.id) });
+    const res = await placeOrder(stack, { customer: `cust-${randomUUID()}`, product: product.id, token: 'tok_no_webhook', headers: await stack.as(`cust-${randomUUID()}`) });
     expect(res).toMatchObject({ status: 403, body: { error: 'forbidden' } });
     expect(await stack.product(product.id)).toMatchObject({ onHand: 5, reserved: 0 });
   });
@@ -47,8 +36,7 @@ describe('customers see and cancel only their own orders; limits answer 429', ()
   it('the third new order in a minute is 429 rate_limited with Retry-After and RateLimit headers; a replay is not counted', async () => {
     const product = await stack.createProduct({ stock: 10 });
     const customer = `cust-${randomUUID()}`;
-    const headers = await stack.as(customer);
-    const place = (key: string) => request(`${stack.api}/orders`, { headers: { ...headers, 'idempotency-key': key }, body: orderBody(customer, product.id) });
+    const place = (key: string) => placeOrder(stack, { customer, product: product.id, token: 'tok_no_webhook', key });
     const first = await place('k1');
     expect(first.status).toBe(201);
     expect((await place('k1')).status).toBe(201); // the same order again
@@ -63,18 +51,12 @@ describe('customers see and cancel only their own orders; limits answer 429', ()
 });
 
 describe('bounded waiting: 202 past PLACEMENT_DEADLINE, 503 overloaded over MAX_INFLIGHT_PLACEMENTS', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ PLACEMENT_DEADLINE: '1ms', MAX_INFLIGHT_PLACEMENTS: '1' });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PLACEMENT_DEADLINE: '1ms', MAX_INFLIGHT_PLACEMENTS: '1' });
 
   it('answers 202 Accepted with Location when the reservation has not answered in time; the saga goes on', async () => {
     const product = await stack.createProduct({ stock: 5 });
     const customer = `cust-${randomUUID()}`;
-    const res = await request(`${stack.api}/orders`, { headers: await stack.as(customer), body: orderBody(customer, product.id) });
+    const res = await placeOrder(stack, { customer, product: product.id, token: 'tok_no_webhook' });
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toBe(`/orders/${res.body.id}`);
     const settled = await stack.waitForOrder(res.body.id, (o) => o.status === 'AWAITING_PAYMENT');
@@ -84,10 +66,7 @@ describe('bounded waiting: 202 past PLACEMENT_DEADLINE, 503 overloaded over MAX_
   it('sheds placements beyond the in-flight cap at once with 503 overloaded and Retry-After; nothing reserved for them', async () => {
     const product = await stack.createProduct({ stock: 50 });
     const answers = await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        const customer = `cust-${randomUUID()}`;
-        return request(`${stack.api}/orders`, { headers: await stack.as(customer), body: orderBody(customer, product.id) });
-      }),
+      Array.from({ length: 8 }, () => placeOrder(stack, { product: product.id, token: 'tok_no_webhook' })),
     );
     const shed = answers.filter((r) => r.status === 503);
     const accepted = answers.filter((r) => r.status === 201 || r.status === 202);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { signWebhookPayload } from '../../src/wire/webhook-signature';
 import { request } from '../harness/http';
+import { acceptedOrder } from '../harness/orders';
 import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { useStack } from '../harness/stack';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -11,26 +12,13 @@ function event(orderId: string, paymentId: string, amountCents: number, type = '
 }
 
 /** A one-unit order of a new product (5 in stock) by a new customer, placed by support staff: answered 201. */
-async function placeOne(stack: Stack, token: string, priceCents: number, customerEmail: string) {
+async function placeOne(stack: Stack, token: string, priceCents: number) {
   const product = await stack.createProduct({ stock: 5, priceCents });
-  const res = await request(`${stack.api}/orders`, {
-    headers: stack.admin,
-    body: { customerId: `cust-${randomUUID()}`, customerEmail, items: [{ productId: product.id, quantity: 1 }], payment: { token } },
-  });
-  expect(res.status).toBe(201);
-  return { order: res.body, product };
+  return { order: await acceptedOrder(stack, { by: 'admin', product: product.id, token }), product };
 }
 
 describe('POST /webhooks/payments', () => {
-  let stack: Stack;
-  let secret: string;
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
-    secret = stack.config.PAYMENT_WEBHOOK_SECRET;
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' });
 
   const post = (raw: string, signature?: string, contentType = 'application/json') =>
     request(`${stack.api}/webhooks/payments`, {
@@ -38,12 +26,12 @@ describe('POST /webhooks/payments', () => {
       headers: { 'content-type': contentType, ...(signature ? { 'payment-signature': signature } : {}) },
       method: 'POST',
     });
-  const signed = (body: unknown, t = now(), key = secret) => {
+  const signed = (body: unknown, t = now(), key = stack.config.PAYMENT_WEBHOOK_SECRET) => {
     const raw = JSON.stringify(body);
     return { raw, signature: signWebhookPayload(key, raw, t) };
   };
 
-  const awaitingOrder = (token = 'tok_no_webhook') => placeOne(stack, token, 1500, 'w@example.com');
+  const awaitingOrder = (token = 'tok_no_webhook') => placeOne(stack, token, 1500);
 
   it('401 invalid_signature for a missing, wrong-secret, stale or tampered signature', async () => {
     const { order } = await awaitingOrder();
@@ -81,7 +69,7 @@ describe('POST /webhooks/payments', () => {
     expect(await post(exploded.raw, exploded.signature)).toMatchObject({ status: 200, body: { received: true } });
     expect(await inbox(unknownType.id)).toEqual([expect.objectContaining({ outcome: 'ignored', signature_valid: true, raw: exploded.raw })]);
     const notJson = 'not json';
-    expect((await post(notJson, signWebhookPayload(secret, notJson, now()))).status).toBe(400);
+    expect((await post(notJson, signWebhookPayload(stack.config.PAYMENT_WEBHOOK_SECRET, notJson, now()))).status).toBe(400);
     const unknownOrder = event(randomUUID(), 'pay_x', 100);
     const unknown = signed(unknownOrder);
     const res = await post(unknown.raw, unknown.signature);
@@ -116,18 +104,12 @@ describe('POST /webhooks/payments', () => {
 });
 
 describe('late payment successes', () => {
-  let stack: Stack;
   let blocked = true;
   // The simulator's webhook deliveries fail while `blocked`, as if our API were unreachable.
   const flakyFetch: typeof fetch = (input, init) => (blocked ? Promise.reject(new Error('connection refused')) : fetch(input, init));
-  beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '1500ms', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' }, { fetch: flakyFetch, webhookMaxAttempts: 100, webhookRetryMaxMs: 200 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack({ PAYMENT_TIMEOUT: '1500ms', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' }, { fetch: flakyFetch, webhookMaxAttempts: 100, webhookRetryMaxMs: 200 });
 
-  const placeVisa = (token = 'tok_visa') => placeOne(stack, token, 800, 'late@example.com');
+  const placeVisa = (token = 'tok_visa') => placeOne(stack, token, 800);
 
   it('a webhook delayed past PAYMENT_TIMEOUT: the saga asks the provider, finds the charge succeeded, and carries on as paid', async () => {
     blocked = true;

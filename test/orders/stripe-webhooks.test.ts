@@ -3,8 +3,8 @@ import Stripe from 'stripe';
 import type { RunningStripeMock } from '../../devtools/stripe-mock';
 import { startStripeMock } from '../../devtools/stripe-mock';
 import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { acceptedOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 /**
  * The whole system with PAYMENT_PROVIDER=stripe: the worker charges through the Stripe adapter at stripe-mock.
@@ -13,16 +13,12 @@ import { startStack } from '../harness/stack';
  */
 describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe events', () => {
   let mock: RunningStripeMock;
-  let stack: Stack;
-  let secret: string;
   beforeAll(async () => {
     mock = await startStripeMock();
-    stack = await startStack({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_BASE: mock.url, PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s' });
-    secret = stack.config.STRIPE_WEBHOOK_SECRET;
   });
+  const stack = useStack(() => ({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_BASE: mock.url, PAYMENT_TIMEOUT: '60s', CANCEL_WINDOW: '60s' }));
   afterAll(async () => {
-    await stack?.close();
-    await mock?.stop();
+    await mock?.stop(); // after the stack's own afterAll (hooks run in the order they are declared)
   });
 
   const post = (payload: string, signature?: string) =>
@@ -31,7 +27,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', ...(signature ? { 'stripe-signature': signature } : {}) },
     });
-  const sign = (payload: string, timestamp?: number, key = secret) => Stripe.webhooks.generateTestHeaderString({ payload, secret: key, timestamp });
+  const sign = (payload: string, timestamp?: number, key = stack.config.STRIPE_WEBHOOK_SECRET) => Stripe.webhooks.generateTestHeaderString({ payload, secret: key, timestamp });
   const send = (event: unknown) => {
     const payload = JSON.stringify(event);
     return post(payload, sign(payload));
@@ -51,14 +47,9 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
     ...extra,
   });
 
-  async function placeOrder(paymentMethod = 'pm_card_visa', priceCents = 2500) {
+  async function awaitingOrder(paymentMethod = 'pm_card_visa', priceCents = 2500) {
     const product = await stack.createProduct({ stock: 5, priceCents });
-    const res = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 's@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: paymentMethod } },
-    });
-    expect(res.status).toBe(201);
-    const order = await stack.waitForOrder(res.body.id, (o) => o.status === 'AWAITING_PAYMENT');
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id, token: paymentMethod }, 'AWAITING_PAYMENT');
     return { order, product };
   }
 
@@ -70,7 +61,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
   }
 
   it('an order gets a PaymentIntent; payment_intent.succeeded for it (its amount and currency) makes it PAID; a redelivery is answered from the inbox', async () => {
-    const { order, product } = await placeOrder();
+    const { order, product } = await awaitingOrder();
     const paymentId = order.payment.providerPaymentId;
     expect(paymentId).toMatch(/^pi_/);
     const event = stripeEvent('payment_intent.succeeded', intent(paymentId, order.id, 2500));
@@ -92,7 +83,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
   });
 
   it('bad, wrong-secret and stale signatures are 400 and change nothing; they are kept apart and cannot claim the event id', async () => {
-    const { order } = await placeOrder();
+    const { order } = await awaitingOrder();
     const event = stripeEvent('payment_intent.succeeded', intent(order.payment.providerPaymentId, order.id, 2500));
     const payload = JSON.stringify(event);
     const refused = [
@@ -115,7 +106,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
   });
 
   it('payment_intent.payment_failed takes the decline path with the decline reason', async () => {
-    const { order, product } = await placeOrder('pm_card_chargeDeclinedInsufficientFunds');
+    const { order, product } = await awaitingOrder('pm_card_chargeDeclinedInsufficientFunds');
     const failed = stripeEvent(
       'payment_intent.payment_failed',
       intent(order.payment.providerPaymentId, order.id, 2500, 'eur', { status: 'requires_payment_method', amount_received: 0, last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' } }),
@@ -127,7 +118,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
   });
 
   it('a success for another amount is not accepted as paid', async () => {
-    const { order } = await placeOrder('pm_card_visa', 1000);
+    const { order } = await awaitingOrder('pm_card_visa', 1000);
     expect((await send(stripeEvent('payment_intent.succeeded', intent(order.payment.providerPaymentId, order.id, 999)))).status).toBe(200);
     const done = await stack.waitForOrder(order.id, (o) => o.status === 'NEEDS_ATTENTION' || o.status === 'CANCELLED');
     expect(done.status).not.toBe('PAID');
@@ -135,12 +126,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
 
   it('zero-decimal currencies: a JPY order is paid by an event of the same yen amount', async () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 1500, currency: 'JPY' });
-    const res = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: `cust-${randomUUID()}`, customerEmail: 'y@example.com', items: [{ productId: product.id, quantity: 2 }], payment: { token: 'pm_card_jp' } },
-    });
-    expect(res.status).toBe(201);
-    const order = await stack.waitForOrder(res.body.id, (o) => o.status === 'AWAITING_PAYMENT');
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id, quantity: 2, token: 'pm_card_jp' }, 'AWAITING_PAYMENT');
     expect(order.totalCents).toBe(3000);
     expect((await send(stripeEvent('payment_intent.succeeded', intent(order.payment.providerPaymentId, order.id, 3000, 'jpy')))).status).toBe(200);
     await stack.waitForOrder(order.id, (o) => o.status === 'PAID');

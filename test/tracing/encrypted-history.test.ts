@@ -4,9 +4,9 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { codecCorsOrigins, createCodecServerApp } from '../../src/codec-server/app';
 import { AesGcmPayloadCodec } from '../../src/temporal/encryption-codec';
 import type { AppRequest } from '../harness/http';
-import { inProcess, request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { inProcess } from '../harness/http';
+import { acceptedOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 import { testLogger } from '../harness/env';
 
 type RawPayload = { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null };
@@ -26,11 +26,10 @@ function texts(value: unknown, skip: Set<string>, out: string[] = []): string[] 
 
 describe('order payloads in Temporal are encrypted; the codec server decodes them', () => {
   const TOKEN = 'codec-test-token-0123456789';
-  let stack: Stack;
+  const stack = useStack({ PAYMENT_TIMEOUT: '10s', CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
   let codec: AppRequest;
   let raw: Client;
   beforeAll(async () => {
-    stack = await startStack({ PAYMENT_TIMEOUT: '10s', CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
     const app = createCodecServerApp({
       codec: new AesGcmPayloadCodec(stack.config.PAYLOAD_ENCRYPTION_KEYS),
       logger: testLogger(),
@@ -43,7 +42,6 @@ describe('order payloads in Temporal are encrypted; the codec server decodes the
   });
   afterAll(async () => {
     await raw?.connection.close();
-    await stack?.close();
   });
 
   it('the history read without the codec holds no email, token or amount; the codec server decodes its input', async () => {
@@ -51,12 +49,7 @@ describe('order payloads in Temporal are encrypted; the codec server decodes the
     const product = await stack.createProduct({ stock: 3, priceCents });
     const email = `secret-${randomUUID().slice(0, 8)}@example.com`;
     const token = 'tok_visa'; // the simulator's test card that pays
-    const placed = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: 'cust-codec', customerEmail: email, items: [{ productId: product.id, quantity: 1 }], payment: { token } },
-    });
-    expect(placed.status).toBe(201);
-    const order = await stack.waitForOrder(placed.body.id, (o) => o.status === 'COMPLETED');
+    const order = await acceptedOrder(stack, { by: 'admin', customer: 'cust-codec', email, product: product.id, token }, 'COMPLETED');
 
     const history = await raw.workflow.getHandle(order.workflowId).fetchHistory();
     // Search attributes are clear text by design (order id, status, total, customer id): left out of the scan. Local

@@ -3,24 +3,21 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import * as pg from 'pg';
 import type { Tracing } from '../../src/telemetry/tracing';
 import { startTracing } from '../../src/telemetry/tracing';
-import { request } from '../harness/http';
-import type { Stack } from '../harness/stack';
-import { startStack } from '../harness/stack';
+import { placeOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
 
 // One order, traced in-process: the API, the Temporal client, the workflow (spans exported from the sandbox through
 // the worker's sink), its activities, their SQL and the provider's HTTP calls must form one tree.
 describe('one trace per order', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
-  let stack: Stack;
-  beforeAll(async () => {
+  beforeAll(() => {
     // jest loads modules without Node's require hook: pg is patched directly.
     tracing = startTracing({ serviceName: 'order-saga-test', exporter, loadedModules: { pg } });
-    stack = await startStack({ PAYMENT_TIMEOUT: '10s', CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
   });
+  const stack = useStack({ PAYMENT_TIMEOUT: '10s', CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' });
   afterAll(async () => {
-    await stack?.close();
-    await tracing?.shutdown();
+    await tracing?.shutdown(); // after the stack's own afterAll (hooks run in the order they are declared)
   });
 
   const path = (span: ReadableSpan, byId: Map<string, ReadableSpan>): string[] => {
@@ -32,10 +29,7 @@ describe('one trace per order', () => {
   it('spans the HTTP request, update-with-start, the workflow, each activity and their SQL and HTTP calls', async () => {
     const product = await stack.createProduct({ stock: 5, priceCents: 1500 });
     exporter.reset();
-    const placed = await request(`${stack.api}/orders`, {
-      headers: stack.admin,
-      body: { customerId: 'cust-trace', customerEmail: 'trace@example.com', items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
-    });
+    const placed = await placeOrder(stack, { by: 'admin', customer: 'cust-trace', product: product.id });
     expect(placed.status).toBe(201);
     const traceId = placed.headers.get('trace-id');
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);

@@ -70,7 +70,8 @@ describe('production refuses unsafe settings', () => {
     };
     const run = (entry: string) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), entry], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+        // Node's --import tsx, as scripts/bootstrap.mjs runs TypeScript (the tsx CLI would add a process per entry).
+        const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (chunk) => (stderr += chunk));
         child.on('exit', (code) => resolve({ code, stderr }));

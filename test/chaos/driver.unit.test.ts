@@ -32,7 +32,16 @@ describe('chaos driver, several API instances', () => {
   }
 
   afterAll(async () => {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    // Also the driver's keep-alive connections, which would otherwise hold the test process open.
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise((resolve) => {
+            s.close(resolve);
+            s.closeAllConnections();
+          }),
+      ),
+    );
   });
 
   const order = (index: number, keyed: boolean, cancel = false): PlannedOrder => ({
