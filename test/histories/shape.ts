@@ -6,7 +6,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { HistoryShape } from '../../bench/lib/shape';
 import { historyShape } from '../../bench/lib/shape';
 
-/** The kinds of order the bench and the README report, and the recorded history that stands for each. */
+/** The kinds of order the bench and bench/README.md report, and the recorded history that stands for each. */
 export const ORDER_KINDS = [
   { kind: 'paid', history: 'paid-completed' },
   { kind: 'declined', history: 'declined' },

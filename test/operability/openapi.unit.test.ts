@@ -7,6 +7,7 @@ import { validateOpenApi } from './openapi-validator';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ORDER_REASONS, REASON_PREFIXES } from '../../workflows/order/state-machine';
+import { ERROR_CODES } from '../../src/api/error-codes';
 
 // Routers are built without I/O: fakes stand in for the database and Temporal, which these tests never reach.
 const config = testConfig();
@@ -183,7 +184,18 @@ describe('GET /openapi.json and GET /docs', () => {
   });
 });
 
-describe("the order's reasons in the OpenAPI document and the README", () => {
+/** The rows of a table the API page (docs/api.md) fences with `<!-- name … -->` and `<!-- /name -->`, header left out. */
+function apiDocTableRows(name: string): string[][] {
+  const page = readFileSync(path.join(__dirname, '../../docs/api.md'), 'utf8');
+  const table = page.split(`<!-- ${name}`)[1]?.split(`<!-- /${name} -->`)[0] ?? '';
+  return table
+    .split('\n')
+    .filter((line) => line.startsWith('|') && !line.startsWith('| ---'))
+    .slice(1)
+    .map((line) => line.split('|').slice(1, -1));
+}
+
+describe("the order's reasons in the OpenAPI document and the API page", () => {
   const document = apiOpenApiDocument();
   const operation = (method: string, path: string) =>
     (document.paths as Record<string, Record<string, any>>)[path]?.[method];
@@ -219,15 +231,10 @@ describe("the order's reasons in the OpenAPI document and the README", () => {
     }
   });
 
-  it("the README's reason table documents every reason of the vocabulary, and no other", () => {
-    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const table = readme.split('<!-- order-reasons')[1]?.split('<!-- /order-reasons -->')[0] ?? '';
+  it("the API page's reason table documents every reason of the vocabulary, and no other", () => {
     // The reason columns (history reason, failureReason) of each row: every code written in backticks.
-    const codes = table
-      .split('\n')
-      .filter((line) => line.startsWith('|') && !line.startsWith('| ---'))
-      .slice(1) // the header row
-      .flatMap((line) => line.split('|').slice(2, 4))
+    const codes = apiDocTableRows('order-reasons')
+      .flatMap((cells) => cells.slice(1, 3))
       .flatMap((cell) => [...cell.matchAll(/`([a-z_]+:?)(?:<[^`>]+>)?`/g)].map((m) => m[1]));
     const documented = new Set(codes);
     const undocumented = ORDER_REASONS.filter((r) => !documented.has(r) && !documented.has(`${r}:`));
@@ -235,5 +242,17 @@ describe("the order's reasons in the OpenAPI document and the README", () => {
     expect(REASON_PREFIXES.filter((p) => !documented.has(p))).toEqual([]);
     const known = new Set<string>([...ORDER_REASONS, ...REASON_PREFIXES]);
     expect([...documented].filter((code) => !known.has(code))).toEqual([]);
+  });
+});
+
+describe("the API page's error codes", () => {
+  it('lists every error code with the status it answers with, and no other', () => {
+    const documented = apiDocTableRows('error-codes').map(([status, code]) => ({
+      code: code.trim().replace(/^`|`$/g, ''),
+      status: Number(status.trim()),
+    }));
+    const expected = Object.entries(ERROR_CODES).map(([code, { status }]) => ({ code, status }));
+    const byCode = (a: { code: string }, b: { code: string }) => a.code.localeCompare(b.code);
+    expect([...documented].sort(byCode)).toEqual([...expected].sort(byCode));
   });
 });

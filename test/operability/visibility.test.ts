@@ -8,7 +8,7 @@ import { useStack } from '../harness/stack';
 import { metricValue } from './metrics-text';
 
 // What the Temporal Web UI shows comes from the visibility API: an order placed over HTTP must be findable there by
-// its search attributes, the way the README's "Tracing a saga" tells engineers to look for it.
+// its search attributes, the way docs/observability.md ("Finding sagas") tells operators to look for it.
 describe('finding an order saga through Temporal visibility', () => {
   // A long cancellation window keeps the saga PAID (and open) while we look for it.
   const stack = useStack({ CANCEL_WINDOW: '5m', SIM_WEBHOOK_DELAY_MS: '50' });
