@@ -1,7 +1,7 @@
 /**
  * The order's state machine: every status, the moves between them, the sets other code asks about, and the one
  * vocabulary of reasons written into the order's history and `failureReason`. The workflow, the API, the SQL CHECK
- * constraints (migrations/Migration20261129000100_money.ts, checked by test/orders/state-machine-db.test.ts) and
+ * constraints (migrations/Migration20261129000100_money.ts, checked by test/workflows/state-machine-db.test.ts) and
  * the chaos invariant checker all read it from here. Plain data only: it is bundled into the workflow sandbox.
  */
 
