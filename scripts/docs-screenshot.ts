@@ -1,4 +1,4 @@
-// `npm run docs:screenshot`: screenshots of the Temporal Web UI for the README's "Tracing a saga", against a running
+// `npm run docs:screenshot`: screenshots of the Temporal Web UI for docs/observability.md, against a running
 // `npm start`. Places demo orders through the API, then opens the saga of one of them (history and User Metadata
 // tabs), the same history as it is stored (ciphertext, the codec server's answers replaced by the payloads it was
 // sent) and decoded, and the workflow list filtered by OrderStatus, in Debian's Chromium driven by playwright-core
