@@ -40,8 +40,8 @@ export function customerAuthenticator({ verifyCustomer, isAdminToken }: Customer
 }
 
 function unauthorized(ctx: Context, message: string, error?: 'invalid_token'): HttpError {
-  // The description is our own fixed text (never the token), so it is safe inside the quoted header parameter.
-  const description = message.replace(/["\\`]/g, '');
-  ctx.set('WWW-Authenticate', error ? `Bearer realm="${REALM}", error="${error}", error_description="${description}"` : `Bearer realm="${REALM}"`);
+  // The header carries fixed text only: a message may one day quote the token, and a header that holds caller text
+  // can break the answer (Node refuses non-Latin-1 header values: a 500) or split it. The body says what was wrong.
+  ctx.set('WWW-Authenticate', error ? `Bearer realm="${REALM}", error="${error}", error_description="the bearer token is not accepted"` : `Bearer realm="${REALM}"`);
   return new HttpError(401, 'unauthorized', message);
 }

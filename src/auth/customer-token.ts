@@ -55,7 +55,8 @@ export function createCustomerTokenVerifier(settings: TokenSettings): VerifyCust
       } else if (jwks && typeof alg === 'string' && PUBLIC_KEY_ALGORITHMS.includes(alg)) {
         ({ payload } = await jwtVerify(token, jwks, { ...claims, algorithms: PUBLIC_KEY_ALGORITHMS }));
       } else {
-        throw new TokenRejected(`tokens signed with alg ${JSON.stringify(alg ?? null)} are not accepted`);
+        // The token's own alg is never repeated back: it is the caller's text, and answers carry no caller text.
+        throw new TokenRejected(`the token's alg is not accepted (${[...(secret ? HMAC_ALGORITHMS : []), ...(jwks ? PUBLIC_KEY_ALGORITHMS : [])].join(', ')} only)`);
       }
     } catch (err) {
       throw explain(err);
