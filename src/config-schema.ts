@@ -3,7 +3,6 @@ import { DEFAULT_MAX_ORDER_TOTAL_CENTS } from './catalog/limits';
 import {
   DEVELOPMENT_ADMIN_TOKEN,
   DEVELOPMENT_STRIPE_SECRET_KEY,
-  DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
   DEVELOPMENT_WEBHOOK_SECRET,
 } from './development-defaults';
 import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from './temporal/encryption-keys';
@@ -69,6 +68,8 @@ export const configSchema = z.object({
   REQUEST_BODY_LIMIT_BYTES: positiveInt(64 * 1024),
 
   WORKER_METRICS_PORT: port(9464),
+  /** When set, `/metrics` (API and worker) requires `Authorization: Bearer <token>`; production requires it. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** The Temporal SDK's Prometheus exporter, on loopback; the worker's /metrics includes it. 0 turns it off. */
   WORKER_SDK_METRICS_PORT: port(9465),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
@@ -104,8 +105,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_[0-9A-Za-z]+$/, 'expected a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…)')
     .default(DEVELOPMENT_STRIPE_SECRET_KEY),
-  /** The signing secret of the webhook endpoint (`whsec_…`), from the Dashboard or `stripe listen`. */
-  STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_STRIPE_WEBHOOK_SECRET),
+  /**
+   * The signing secret of the webhook endpoint (`whsec_…`), from the Dashboard or `stripe listen`. Unset: the
+   * shipped development secret outside production (loadConfig fills it in), nothing in production.
+   */
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).optional(),
   /** Where the Stripe SDK sends API calls, as protocol://host:port (stripe-mock in tests); unset → api.stripe.com. */
   STRIPE_API_BASE: z
     .url()
@@ -127,7 +131,7 @@ export const configSchema = z.object({
   CODEC_PORT: port(8888),
   /** Loopback by default: the codec server hands decrypted payloads to whoever reaches it. */
   CODEC_HOST: z.string().min(1).default('127.0.0.1'),
-  /** When set, the codec server requires `Authorization: Bearer <token>`. */
+  /** When set, the codec server requires `Authorization: Bearer <token>`; production requires it off loopback. */
   CODEC_AUTH_TOKEN: z.string().min(16).optional(),
   /** Origins (comma-separated) whose pages may call the codec server; default: the origin of TEMPORAL_UI_URL. */
   CODEC_CORS_ORIGINS: z.string().optional(),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Config } from './config-schema';
 import { configSchema } from './config-schema';
-import { DEVELOPMENT_AUTH_JWT_SECRET } from './development-defaults';
+import { DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_STRIPE_WEBHOOK_SECRET } from './development-defaults';
 import { productionProblems } from './production-rules';
 
 // The settings' schema and type live below the production rules (which read them); this module, which applies the
@@ -43,8 +43,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (problems.length > 0) throw new ConfigError(problems, 'Unsafe settings for NODE_ENV=production:');
     return config;
   }
-  // Locally, customer tokens work out of the box (`npm run token`); production has no such fallback.
-  return { ...config, AUTH_JWT_SECRET: config.AUTH_JWT_SECRET ?? DEVELOPMENT_AUTH_JWT_SECRET };
+  // Locally, customer tokens and Stripe's test webhooks work out of the box (`npm run token`, `stripe listen`);
+  // production has no such fallback: a shipped secret is public.
+  return {
+    ...config,
+    AUTH_JWT_SECRET: config.AUTH_JWT_SECRET ?? DEVELOPMENT_AUTH_JWT_SECRET,
+    STRIPE_WEBHOOK_SECRET: config.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
+  };
 }
 
 /** For entry points: parse or print the problem and exit non-zero, without a stack trace. */

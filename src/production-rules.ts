@@ -1,6 +1,11 @@
 import type { Config } from './config-schema';
 import type { ProductionRule } from './production-rule';
-import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_WEBHOOK_SECRET } from './development-defaults';
+import {
+  DEVELOPMENT_ADMIN_TOKEN,
+  DEVELOPMENT_AUTH_JWT_SECRET,
+  DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
+  DEVELOPMENT_WEBHOOK_SECRET,
+} from './development-defaults';
 import { STRIPE_PRODUCTION_RULES } from './payments/stripe/stripe-settings';
 import { includesDevKey } from './temporal/encryption-keys';
 
@@ -12,7 +17,11 @@ import { includesDevKey } from './temporal/encryption-keys';
  * undefined). A new secret or a new "must be configured" setting is one more entry.
  */
 
-const SHIPPED_SECRETS = new Set([DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_WEBHOOK_SECRET, DEVELOPMENT_AUTH_JWT_SECRET]);
+const SHIPPED_SECRETS = new Set([DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_WEBHOOK_SECRET, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_STRIPE_WEBHOOK_SECRET]);
+
+/** Hosts a server bound to cannot be reached from another machine or container. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+export const isLoopbackHost = (host: string) => LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** 32 characters: a random token of that length is beyond guessing, and HS256 wants at least 256 bits of key. */
 export const MIN_SECRET_LENGTH = 32;
@@ -44,6 +53,30 @@ export const PRODUCTION_RULES: ProductionRule[] = [
         ? 'no customer token verification is configured: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL with AUTH_ISSUER and AUTH_AUDIENCE'
         : undefined,
   },
+  // An HS256 secret signs tokens for whoever shares it: issuer and audience pin the tokens to this service.
+  ...(['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const).map(
+    (variable): ProductionRule => ({
+      variable,
+      check: (config) => (config.AUTH_JWT_SECRET !== undefined && config[variable] === undefined ? 'required with AUTH_JWT_SECRET (HS256 customer tokens)' : undefined),
+    }),
+  ),
+  {
+    variable: 'AUTH_JWKS_URL',
+    check: (config) =>
+      config.AUTH_JWKS_URL !== undefined && new URL(config.AUTH_JWKS_URL).protocol !== 'https:'
+        ? 'must be an https:// URL: keys fetched in clear could be swapped on the way, and with them every token accepted'
+        : undefined,
+  },
+  {
+    variable: 'CODEC_AUTH_TOKEN',
+    check: (config) =>
+      config.CODEC_AUTH_TOKEN === undefined && !isLoopbackHost(config.CODEC_HOST)
+        ? `required when the codec server listens beyond loopback (CODEC_HOST=${config.CODEC_HOST}): it decrypts every history for whoever reaches it`
+        : undefined,
+  },
+  secretRule('CODEC_AUTH_TOKEN', { optional: true }),
+  // /metrics names routes, outcomes and volumes; in production only the scraper reads it.
+  secretRule('METRICS_TOKEN'),
   {
     variable: 'PAYLOAD_ENCRYPTION_KEYS',
     check: (config) =>

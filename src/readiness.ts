@@ -5,25 +5,30 @@ export interface ReadinessReport {
   ready: boolean;
   checks: { postgres: CheckResult; temporal: CheckResult };
 }
-type CheckResult = { ok: true } | { ok: false; error: string };
+/**
+ * A failed check says only how it failed: a driver's error text (hosts, user names, SQL states) is for the logs of
+ * whoever runs the probe, not for the public answer of /readyz.
+ */
+type CheckResult = { ok: true } | { ok: false; error: 'unavailable' | 'timeout' };
 
 /** Runs one probe with a timeout; the abort signal lets a probe stop its own retries when time is up. */
 async function check(fn: (signal: AbortSignal) => Promise<unknown>, timeoutMs: number): Promise<CheckResult> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Error('timeout');
   try {
     await Promise.race([
       fn(controller.signal),
       new Promise((_, reject) => {
         timer = setTimeout(() => {
           controller.abort();
-          reject(new Error(`no answer within ${timeoutMs} ms`));
+          reject(timedOut);
         }, timeoutMs);
       }),
     ]);
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: err === timedOut ? 'timeout' : 'unavailable' };
   } finally {
     clearTimeout(timer);
     controller.abort();

@@ -28,7 +28,7 @@ import { adminRoutes } from './routes/admin';
 import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
-import { webhookRoutes } from './routes/webhooks';
+import { isMountedWith, webhookRoutes } from './routes/webhooks';
 import { traceContext } from './trace-context';
 
 /** What the HTTP layer needs from the outside world; injected so tests can build an app on real parts. */
@@ -70,11 +70,13 @@ export function apiOpenApiDocument(options: { serverUrl?: string } = {}): OpenAp
 export function apiRouter(deps: ApiDeps): Router {
   const metrics = deps.metrics ?? createApiMetrics();
   let document: OpenApiDocument | undefined;
-  return routerFor(API_ROUTES, {
+  // The document describes every route (each says when it is served); the router mounts this configuration's.
+  return routerFor(API_ROUTES.filter((route) => isMountedWith(deps.config, route.path)), {
     ...deps,
     metrics,
     paymentMethods: deps.paymentMethods ?? createPaymentProvider(deps.config),
     registry: metrics.registry,
+    metricsToken: deps.config.METRICS_TOKEN,
     readiness: () => checkReadiness(deps.orm, deps.temporal.connection),
     openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),
     // One per router, i.e. per API process: the cap is on this process's work.

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import type { PayloadCodec } from '@temporalio/common';
 import Koa from 'koa';
@@ -65,18 +65,58 @@ function cors(origins: string[]): Koa.Middleware {
   };
 }
 
+/** The session cookie the Web UI's calls carry (it sends credentials: TEMPORAL_CODEC_INCLUDE_CREDENTIALS=true). */
+const SESSION_COOKIE = 'codec_session';
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/** True when `candidate` is the token; digests are compared, so neither time nor length says how close it was. */
+function tokenMatcher(token: string): (candidate: string | undefined) => boolean {
+  const expected = sha256(token);
+  return (candidate) => candidate !== undefined && timingSafeEqual(sha256(candidate), expected);
+}
+
+/**
+ * Who may call: with CODEC_AUTH_TOKEN set, `Authorization: Bearer <token>` (the CLI) or the session cookie holding it
+ * (the Web UI, which cannot send a fixed header: see the session routes); without it, whoever reaches the port
+ * (production refuses that beyond loopback).
+ */
 function bearer(token: string | undefined): Koa.Middleware {
-  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  const matches = token ? tokenMatcher(token) : undefined;
   return async (ctx, next) => {
-    if (expected) {
-      const given = Buffer.from(ctx.get('authorization'));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (matches) {
+      const authorization = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
+      if (!matches(authorization) && !matches(ctx.cookies.get(SESSION_COOKIE) ?? undefined)) {
         ctx.set('WWW-Authenticate', 'Bearer');
-        throw new HttpError(401, 'unauthorized', 'the codec server needs Authorization: Bearer <CODEC_AUTH_TOKEN>');
+        throw new HttpError(401, 'unauthorized', 'the codec server needs Authorization: Bearer <CODEC_AUTH_TOKEN> (or its session cookie)');
       }
     }
     await next();
   };
+}
+
+/** A page where an operator enters the token once; the browser then keeps it as an HttpOnly, same-site cookie. */
+const SESSION_PAGE = `<!doctype html><meta charset="utf-8"><title>Codec server session</title>
+<form id="f"><label>CODEC_AUTH_TOKEN <input type="password" name="token" autocomplete="off" required></label>
+<button>Start session</button></form><p id="m"></p>
+<script>document.getElementById('f').onsubmit=async(e)=>{e.preventDefault();
+const r=await fetch('session',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({token:e.target.token.value})});
+document.getElementById('m').textContent=r.ok?'Session started: the Web UI can decode payloads now.':'Wrong token.';};</script>`;
+
+function sessionRoutes(router: Router, token: string | undefined): void {
+  router.get('/codec/session', (ctx) => {
+    ctx.type = 'html';
+    ctx.set('Content-Security-Policy', "default-src 'none'; script-src 'unsafe-inline'; connect-src 'self'");
+    ctx.body = SESSION_PAGE;
+  });
+  const matches = token ? tokenMatcher(token) : undefined;
+  router.post('/codec/session', (ctx) => {
+    const { token: given } = parseInput(z.object({ token: z.string().max(1000) }), ctx.request.body, 'body');
+    if (!matches) throw new HttpError(404, 'not_found', 'no CODEC_AUTH_TOKEN is configured: no session is needed');
+    if (!matches(given)) throw new HttpError(401, 'unauthorized', 'wrong token');
+    // SameSite=Strict: sent with the Web UI's calls (same site, another port), never with another site's.
+    ctx.cookies.set(SESSION_COOKIE, given, { httpOnly: true, sameSite: 'strict', path: '/codec', maxAge: 12 * 3600_000, overwrite: true });
+    ctx.status = 204;
+  });
 }
 
 export function createCodecServerApp(options: CodecServerOptions): Koa {
@@ -86,6 +126,7 @@ export function createCodecServerApp(options: CodecServerOptions): Koa {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
+  sessionRoutes(router, options.authToken);
   for (const direction of ['encode', 'decode'] as const) {
     // Who may call: any caller with the bearer token when CODEC_AUTH_TOKEN is set; otherwise whoever reaches the port.
     router.post(`/codec/${direction}`, bearer(options.authToken), async (ctx) => {

@@ -1,11 +1,40 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ReadinessReport } from '../readiness';
+import type { AuthScheme } from './auth-scheme';
 import { PUBLIC } from './auth-scheme';
+import { HttpError } from './errors';
 import { json, routeDeclarer, routerFor, text } from './route';
 
-const defineRoute = routeDeclarer({ public: PUBLIC });
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * The scraper: `Authorization: Bearer <METRICS_TOKEN>` when a token is configured (production requires one), anyone
+ * otherwise. Digests are compared, so neither the time taken nor the length tells a caller how close it got.
+ */
+const METRICS_SCRAPER: AuthScheme<{ kind: 'scraper' }, Pick<OpsDeps, 'metricsToken'>, 'unauthorized'> = {
+  authenticate: ({ metricsToken }) => {
+    if (!metricsToken) return () => ({ kind: 'scraper' });
+    const expected = sha256(`Bearer ${metricsToken}`);
+    return (ctx) => {
+      if (!timingSafeEqual(sha256(ctx.get('authorization')), expected)) {
+        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new HttpError(401, 'unauthorized', 'metrics need Authorization: Bearer <METRICS_TOKEN>');
+      }
+      return { kind: 'scraper' };
+    };
+  },
+  securitySchemes: {
+    metricsToken: { type: 'http', scheme: 'bearer', description: '`Authorization: Bearer <METRICS_TOKEN>`, when METRICS_TOKEN is set (production requires it)' },
+  },
+  // Either: with no METRICS_TOKEN configured (locally) the route is open.
+  security: [{ metricsToken: [] }, {}],
+  errors: ['unauthorized'],
+};
+
+const defineRoute = routeDeclarer<{ public: typeof PUBLIC; metrics: typeof METRICS_SCRAPER }, 'unauthorized'>({ public: PUBLIC, metrics: METRICS_SCRAPER });
 
 /** What the operability routes need; the API and the worker's ops port both serve them. */
 export interface OpsDeps {
@@ -14,9 +43,14 @@ export interface OpsDeps {
   registry: Registry;
   /** Appended to /metrics (the worker adds the Temporal SDK's own metrics), so one scrape covers the process. */
   moreMetrics?: () => Promise<string>;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string;
 }
 
-const check = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: z.string() })]);
+const check = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.enum(['unavailable', 'timeout']).describe('never the driver\'s own error text') }),
+]);
 const readinessChecks = z.object({ postgres: check, temporal: check }).meta({ id: 'ReadinessChecks' });
 
 type Fits<Actual, Documented> = Actual extends Documented ? true : never;
@@ -67,9 +101,9 @@ export const opsRoutes = [
     method: 'get',
     path: '/metrics',
     operationId: 'getMetrics',
-    auth: 'public',
+    auth: 'metrics',
     tags: ['operability'],
-    summary: 'Prometheus metrics (text exposition format)',
+    summary: 'Prometheus metrics (text exposition format); with METRICS_TOKEN set, for its bearer only',
     responses: {
       200: text('http_request_duration_seconds, orders_placed_total, webhooks_received_total, Node process metrics', 'text/plain'),
     },

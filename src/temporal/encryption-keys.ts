@@ -15,10 +15,12 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
  */
 export function parseEncryptionKeys(text: string): EncryptionKey[] | string {
   const keys: EncryptionKey[] = [];
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const [index, entry] of entries.entries()) {
     const colon = entry.indexOf(':');
     const id = colon > 0 ? entry.slice(0, colon) : '';
-    if (!KEY_ID.test(id)) return `expected "keyId:base64Key" entries separated by commas; "${entry.slice(0, 12)}…" has no valid key id`;
+    // Named by position only: an entry without its id may be a bare key, and no part of a key is ever printed.
+    if (!KEY_ID.test(id)) return `expected "keyId:base64Key" entries separated by commas; entry ${index + 1} of ${entries.length} has no valid key id (1–64 of A-Z a-z 0-9 . _ -)`;
     const encoded = entry.slice(colon + 1);
     const key = Buffer.from(encoded, 'base64');
     if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {

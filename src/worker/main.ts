@@ -48,6 +48,7 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
       registry: metrics.registry,
       readiness: () => checkReadiness(orm, connection),
       moreMetrics: sdkMetricsPort > 0 ? () => fetchSdkMetrics(sdkMetricsPort) : undefined,
+      metricsToken: config.METRICS_TOKEN,
     }),
     config.WORKER_METRICS_PORT,
     config.HOST,

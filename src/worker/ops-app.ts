@@ -13,14 +13,16 @@ export interface WorkerOpsOptions {
   readiness: () => Promise<ReadinessReport>;
   /** Appended to /metrics: the Temporal SDK's own metrics. */
   moreMetrics?: () => Promise<string>;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string;
 }
 
 /** The worker's HTTP side, on WORKER_METRICS_PORT: /metrics, /healthz and /readyz. Nothing else is served. */
-export function createWorkerOpsApp({ logger, registry, readiness, moreMetrics }: WorkerOpsOptions): Koa {
+export function createWorkerOpsApp({ logger, registry, readiness, moreMetrics, metricsToken }: WorkerOpsOptions): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(errorMiddleware(logger, TOOLKIT_ERRORS));
-  const router = opsRouter({ readiness, registry, moreMetrics });
+  const router = opsRouter({ readiness, registry, moreMetrics, metricsToken });
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

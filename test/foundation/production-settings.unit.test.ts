@@ -38,9 +38,9 @@ describe('production refuses unsafe settings', () => {
   });
 
   it('names every problem at once', () => {
-    expect(variablesIn(() => loadConfig({ NODE_ENV: 'production' }))).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET']);
+    expect(variablesIn(() => loadConfig({ NODE_ENV: 'production' }))).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET']);
     expect(variablesIn(() => loadConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'stripe' }))).toEqual(
-      ['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
+      ['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
     );
   });
 
@@ -51,7 +51,9 @@ describe('production refuses unsafe settings', () => {
   it('outside production the development defaults work, customer tokens included', () => {
     const config = loadConfig({});
     expect(config.AUTH_JWT_SECRET).toBe('dev-jwt-secret-for-local-tokens-only');
-    expect(productionProblems(config).map((p) => p.variable).sort()).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET']);
+    expect(productionProblems(config).map((p) => p.variable).sort()).toEqual(
+      ['ADMIN_TOKEN', 'AUTH_AUDIENCE', 'AUTH_ISSUER', 'AUTH_JWT_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET'],
+    );
   });
 
   it('the API, the worker and the simulator exit non-zero, naming ADMIN_TOKEN, before they reach anything', async () => {

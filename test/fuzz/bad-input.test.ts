@@ -104,7 +104,7 @@ describe('bad-input storm', () => {
       adminToken: stack.config.ADMIN_TOKEN,
       customerToken: customer.authorization.slice('Bearer '.length),
       webhookSecret: stack.config.PAYMENT_WEBHOOK_SECRET,
-      stripeWebhookSecret: stack.config.STRIPE_WEBHOOK_SECRET,
+      stripeWebhookSecret: stack.config.STRIPE_WEBHOOK_SECRET!,
       bodyLimit: BODY_LIMIT,
     };
     before = await snapshot();

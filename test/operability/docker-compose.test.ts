@@ -14,6 +14,8 @@ const SECRETS = {
   ADMIN_TOKEN: 'admin-token-for-compose-config-check-0123456789',
   PAYMENT_WEBHOOK_SECRET: 'whsec-for-compose-config-check-0123456789',
   AUTH_JWT_SECRET: 'jwt-secret-for-compose-config-check-0123456789',
+  METRICS_TOKEN: 'metrics-token-for-compose-config-check-0123456789',
+  CODEC_AUTH_TOKEN: 'codec-token-for-compose-config-check-0123456789',
   PAYLOAD_ENCRYPTION_KEYS: 'k1:for-compose-config-check-0123456789',
   POSTGRES_PASSWORD: 'postgres-password-for-compose-config-check',
 };
@@ -73,9 +75,14 @@ if (unavailable) {
         PAYMENT_WEBHOOK_SECRET: SECRETS.PAYMENT_WEBHOOK_SECRET,
         AUTH_JWT_SECRET: SECRETS.AUTH_JWT_SECRET,
         PAYLOAD_ENCRYPTION_KEYS: SECRETS.PAYLOAD_ENCRYPTION_KEYS,
+        METRICS_TOKEN: SECRETS.METRICS_TOKEN,
+        AUTH_ISSUER: expect.any(String),
+        AUTH_AUDIENCE: expect.any(String),
         NODE_ENV: 'production',
       });
     }
+    // Issue #25 finding 5: the codec server listens beyond loopback inside its container, so it has its token.
+    expect(services['codec-server'].environment).toMatchObject({ CODEC_HOST: '0.0.0.0', CODEC_AUTH_TOKEN: SECRETS.CODEC_AUTH_TOKEN });
     expect(services.postgres.environment.POSTGRES_PASSWORD).toBe(SECRETS.POSTGRES_PASSWORD);
     expect(services.temporal.environment.POSTGRES_PWD).toBe(SECRETS.POSTGRES_PASSWORD);
   });
@@ -142,7 +149,7 @@ if (unavailable) {
     expect(services.api.command).toEqual(['node', 'dist/src/api/main.js']);
     expect(services.worker.command).toEqual(['node', 'dist/src/worker/main.js']);
     expect(services['codec-server'].command).toEqual(['node', 'dist/src/codec-server/main.js']);
-    expect(services['temporal-ui'].environment.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:8888/codec');
+    expect(services['temporal-ui'].environment).toMatchObject({ TEMPORAL_CODEC_ENDPOINT: 'http://localhost:8888/codec', TEMPORAL_CODEC_INCLUDE_CREDENTIALS: 'true' });
   });
 });
 

@@ -69,6 +69,9 @@ describe('production install (npm ci --omit=dev + compiled JavaScript)', () => {
       ADMIN_TOKEN: secret(),
       PAYMENT_WEBHOOK_SECRET: secret(),
       AUTH_JWT_SECRET: secret(),
+      AUTH_ISSUER: 'order-saga',
+      AUTH_AUDIENCE: 'order-saga-api',
+      METRICS_TOKEN: secret(),
       PAYLOAD_ENCRYPTION_KEYS: `prod:${randomBytes(32).toString('base64')}`,
       WORKER_SDK_METRICS_PORT: '0',
     };

@@ -59,7 +59,7 @@ describe('worker metrics and health endpoints', () => {
       registry: metrics.registry,
       readiness: async () => ({
         ready: false,
-        checks: { postgres: { ok: true }, temporal: { ok: false, error: 'no answer within 2000 ms' } },
+        checks: { postgres: { ok: true }, temporal: { ok: false, error: 'timeout' } },
       }),
     });
     const res = await inProcess(app)('/readyz');

@@ -27,7 +27,7 @@ describe('PAYMENT_PROVIDER=stripe: orders paid and refunded through Stripe event
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', ...(signature ? { 'stripe-signature': signature } : {}) },
     });
-  const sign = (payload: string, timestamp?: number, key = stack.config.STRIPE_WEBHOOK_SECRET) => Stripe.webhooks.generateTestHeaderString({ payload, secret: key, timestamp });
+  const sign = (payload: string, timestamp?: number, key = stack.config.STRIPE_WEBHOOK_SECRET!) => Stripe.webhooks.generateTestHeaderString({ payload, secret: key, timestamp });
   const send = (event: unknown) => {
     const payload = JSON.stringify(event);
     return post(payload, sign(payload));

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
+import type { Config } from '../../config';
 import { isRefusedRequest } from '../../http/errors';
 import { requestLogger } from '../../http/request-id';
 import { json } from '../../http/route';
@@ -63,6 +64,21 @@ const INBOX =
   'event type the service does not act on is acknowledged (200) and stored as ignored; an order the service does not ' +
   'know (yet) is 404, so the provider retries.';
 
+/**
+ * Each webhook route belongs to one payment provider and is mounted only when that provider is configured
+ * (PAYMENT_PROVIDER): a route nobody should call is a route nobody can call, whatever its secret (404 otherwise).
+ */
+export const WEBHOOK_ROUTE_PROVIDER: Readonly<Record<string, Config['PAYMENT_PROVIDER']>> = {
+  '/webhooks/payments': 'simulator',
+  '/webhooks/stripe': 'stripe',
+};
+
+/** Whether the route at `path` is served with this configuration: every route but the other providers' webhooks. */
+export function isMountedWith(config: Pick<Config, 'PAYMENT_PROVIDER'>, path: string): boolean {
+  const provider = WEBHOOK_ROUTE_PROVIDER[path];
+  return provider === undefined || provider === config.PAYMENT_PROVIDER;
+}
+
 /** Called by payment providers; the signature is checked (auth) before the body is parsed. */
 export const webhookRoutes = [
   defineRoute({
@@ -71,8 +87,8 @@ export const webhookRoutes = [
     operationId: 'receivePaymentWebhook',
     auth: 'paymentSignature',
     tags: ['webhooks'],
-    summary: "The payment provider's webhook (the service's own format; the simulator's)",
-    description: `Verified with the Payment-Signature header, then handed to the order saga. ${INBOX}`,
+    summary: "The payment provider's webhook (the service's own format; the simulator's; PAYMENT_PROVIDER=simulator)",
+    description: `Served only when PAYMENT_PROVIDER=simulator (404 otherwise). Verified with the Payment-Signature header, then handed to the order saga. ${INBOX}`,
     request: { body: z.union([PaymentWebhookEvent, OtherWebhookEvent]) },
     responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
     errors: ['not_found', 'service_unavailable'],
@@ -88,6 +104,7 @@ export const webhookRoutes = [
     tags: ['webhooks'],
     summary: "Stripe's webhook (PAYMENT_PROVIDER=stripe)",
     description:
+      'Served only when PAYMENT_PROVIDER=stripe (404 otherwise). ' +
       'Stripe event deliveries, verified with the Stripe-Signature header (bad or stale: 400, as Stripe expects). ' +
       'payment_intent.succeeded, payment_intent.payment_failed, payment_intent.canceled, charge.refunded (in full) and ' +
       `refund failures (refund.failed, refund.updated, charge.refund.updated) reach the order saga. ${INBOX}`,

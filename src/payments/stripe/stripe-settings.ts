@@ -23,9 +23,12 @@ export const STRIPE_PRODUCTION_RULES: readonly ProductionRule[] = [
   },
   {
     variable: 'STRIPE_WEBHOOK_SECRET',
-    check: (config) =>
-      stripeChosen(config) && (config.STRIPE_WEBHOOK_SECRET === DEVELOPMENT_STRIPE_WEBHOOK_SECRET || !WEBHOOK_SECRET.test(config.STRIPE_WEBHOOK_SECRET))
-        ? "set the webhook endpoint's signing secret (whsec_…) from the Dashboard"
-        : undefined,
+    check: (config) => {
+      const secret = config.STRIPE_WEBHOOK_SECRET;
+      // The shipped secret is public: refused whatever the provider, so no configuration ever carries it.
+      if (secret === DEVELOPMENT_STRIPE_WEBHOOK_SECRET) return "is a development default shipped with the code; set the webhook endpoint's signing secret (whsec_…) from the Dashboard";
+      if (!stripeChosen(config)) return undefined;
+      return secret === undefined || !WEBHOOK_SECRET.test(secret) ? "set the webhook endpoint's signing secret (whsec_…) from the Dashboard" : undefined;
+    },
   },
 ];
