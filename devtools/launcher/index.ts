@@ -339,9 +339,12 @@ export class System {
       Object.assign(this.baseEnv, { HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info' });
       // Production refuses the shipped development secrets: such a run gets fresh random ones (drivers read them
       // from `config`), unless the caller set its own.
-      for (const key of ['ADMIN_TOKEN', 'PAYMENT_WEBHOOK_SECRET', 'AUTH_JWT_SECRET']) {
+      for (const key of ['ADMIN_TOKEN', 'PAYMENT_WEBHOOK_SECRET', 'AUTH_JWT_SECRET', 'METRICS_TOKEN']) {
         if (!this.baseEnv[key]) this.baseEnv[key] = randomBytes(32).toString('base64url');
       }
+      // Production pins HS256 tokens to an issuer and an audience; the drivers sign with the same settings.
+      this.baseEnv.AUTH_ISSUER ||= 'order-saga-run';
+      this.baseEnv.AUTH_AUDIENCE ||= 'order-saga-api';
       for (const key of Object.keys(configSchema.shape).filter((k) => k.endsWith('_PORT')))
         this.baseEnv[key] = String(await freePort());
       // Production refuses the public development key: a run-local one, shared by every process of this run.
