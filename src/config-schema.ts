@@ -84,6 +84,10 @@ export const configSchema = z.object({
   CANCEL_WINDOW: duration('30m'),
   NOTIFY_MAX_ATTEMPTS: positiveInt(10),
   PAYMENT_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
+  /** How long the webhook inbox keeps verified events (providers stop redelivering long before). */
+  WEBHOOK_EVENT_RETENTION: duration('30d'),
+  /** Deliveries with a bad signature one source may send per minute before they are answered 429, unrecorded. */
+  WEBHOOK_REJECTIONS_PER_MINUTE: positiveInt(30),
 
   PAYMENT_PROVIDER_URL: z.url().default('http://127.0.0.1:4010'),
   NOTIFIER_URL: z.url().default('http://127.0.0.1:4010'),

@@ -29,6 +29,8 @@ import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
 import { isMountedWith, webhookRoutes } from './routes/webhooks';
+import type { RejectionLimiter } from '../webhooks/rejections';
+import { rejectionLimiter } from '../webhooks/rejections';
 import { traceContext } from './trace-context';
 
 /** What the HTTP layer needs from the outside world; injected so tests can build an app on real parts. */
@@ -44,7 +46,7 @@ export interface ApiDeps {
 }
 
 /** What the API's route handlers are given. */
-export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']> } & OpsDeps &
+export type ApiRouteDeps = ApiDeps & { metrics: ApiMetrics; paymentMethods: NonNullable<ApiDeps['paymentMethods']>; rejectedWebhooks: RejectionLimiter } & OpsDeps &
   DocsDeps &
   OrderRouteDeps;
 
@@ -81,6 +83,7 @@ export function apiRouter(deps: ApiDeps): Router {
     openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),
     // One per router, i.e. per API process: the cap is on this process's work.
     placementGate: inflightGate(deps.config.MAX_INFLIGHT_PLACEMENTS),
+    rejectedWebhooks: rejectionLimiter(deps.config.WEBHOOK_REJECTIONS_PER_MINUTE),
   });
 }
 

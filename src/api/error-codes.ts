@@ -58,6 +58,10 @@ export const ERROR_CODES = {
     status: 429,
     meaning: 'MAX_OPEN_ORDERS_PER_CUSTOMER orders already await payment; pay or cancel one (see `Retry-After`); nothing was reserved',
   },
+  webhook_rejections_limited: {
+    status: 429,
+    meaning: 'more than WEBHOOK_REJECTIONS_PER_MINUTE webhook deliveries with a bad signature from this address in 60 s; see `Retry-After`; nothing was stored',
+  },
   internal_error: { status: 500, meaning: 'an unexpected error (logged with the request id)' },
   not_implemented: { status: 501, meaning: 'the method is not implemented' },
   overloaded: {

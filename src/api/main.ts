@@ -8,6 +8,7 @@ import { createApiMetrics } from '../metrics/api-metrics';
 import { createMetricsRegistry } from '../metrics/registry';
 import { activeTracing } from '../telemetry/tracing';
 import { createTemporalClient } from '../temporal/client';
+import { startWebhookRetention } from '../webhooks/retention';
 import { createApp } from './app';
 
 /** The API process: runs until SIGINT/SIGTERM. */
@@ -19,10 +20,12 @@ export async function runApi(): Promise<void> {
   const metrics = createApiMetrics(createMetricsRegistry('api'));
   const app = createApp({ config, orm, temporal, logger, metrics });
   const http = await listen(app, config.PORT, config.HOST);
+  const stopRetention = startWebhookRetention({ em: () => orm.em.fork(), retentionMs: config.WEBHOOK_EVENT_RETENTION, logger });
   logger.info({ host: http.address, port: http.port }, `API listening on ${describeBinding(http.address, http.port)}`);
 
   onShutdownSignal(
     async () => {
+      stopRetention();
       await http.close(); // stop accepting; in-flight requests finish first
       await temporal.connection.close();
       await orm.close();

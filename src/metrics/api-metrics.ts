@@ -6,7 +6,19 @@ import { createMetricsRegistry } from './registry';
 export type PlacementResult = 'accepted' | 'deferred' | 'replayed' | 'rejected' | 'conflict' | 'limited' | 'shed' | 'invalid' | 'error';
 /** A webhook's outcome: the saga's delivery result, or why it was refused. */
 export type WebhookResult =
-  'signalled' | 'refund_started' | 'needs_attention' | 'ignored' | 'duplicate' | 'invalid_signature' | 'invalid' | 'unknown_order' | 'error';
+  | 'signalled'
+  | 'refund_started'
+  | 'needs_attention'
+  | 'ignored'
+  | 'duplicate'
+  | 'invalid_signature'
+  | 'invalid'
+  | 'unknown_order'
+  /** A verified event about a payment that is not ours (a Stripe object naming an order we do not know). */
+  | 'not_ours'
+  /** A delivery whose signature failed, from a source over its allowance of those: 429, nothing stored. */
+  | 'rejected_rate_limited'
+  | 'error';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -34,7 +46,7 @@ export function createApiMetrics(registry: Registry = createMetricsRegistry('api
     }),
     webhooksReceived: new Counter({
       name: 'webhooks_received_total',
-      help: 'Payment webhooks by event type (unknown when the body could not be read) and result',
+      help: 'Payment webhooks by event type (unknown when the body could not be read) and result (not_ours: a verified event about a payment of someone else on the provider account, acknowledged and ignored)',
       labelNames: ['type', 'result'],
       registers: [registry],
     }),

@@ -8,7 +8,7 @@ import { DELIVERIES } from './deliver';
 export type WebhookProvider = 'simulator' | 'stripe';
 
 /** What became of a delivery. The deliveries are final: a redelivery of such an event is answered from the inbox. */
-export type InboxOutcome = Delivery | 'received' | 'order_not_found' | 'malformed' | 'invalid_signature';
+export type InboxOutcome = Delivery | 'received' | 'order_not_found' | 'malformed';
 const FINAL: ReadonlySet<InboxOutcome> = new Set(DELIVERIES);
 
 /** Event ids and types kept in the inbox: printable ASCII (no NUL, which PostgreSQL text refuses), 1–255 long. */
@@ -26,18 +26,6 @@ export interface WebhookDelivery {
   raw: Buffer;
   eventId?: string;
   eventType?: string;
-}
-
-/**
- * Keeps a delivery whose signature did not verify. Stored apart from the verified events: it is never answered
- * from, and cannot occupy the id of a real event.
- */
-export async function recordUnverified(em: EntityManager, delivery: WebhookDelivery): Promise<void> {
-  await em.getConnection().execute(
-    `INSERT INTO payment_webhook_events (provider, event_id, event_type, raw_body, signature_valid, outcome, handled_at)
-     VALUES (?, ?, ?, ?, false, 'invalid_signature', now())`,
-    [delivery.provider, delivery.eventId ?? null, delivery.eventType ?? null, delivery.raw],
-  );
 }
 
 /** Keeps a verified delivery refused before it could be handled (a body that fails the route's schema). */
@@ -76,6 +64,8 @@ async function settle(em: EntityManager, id: string, outcome: InboxOutcome, orde
 export interface Handled {
   outcome: Delivery;
   orderId?: string;
+  /** Ignored because the event is about a payment of someone else's (another system on the provider account). */
+  notOurs?: boolean;
 }
 
 /** What receiving a verified delivery answers: what it came to, which event, and whether it was a redelivery. */

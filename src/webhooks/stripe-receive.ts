@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { ValidationError } from '../errors';
+import { DomainError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { sagaEventFromStripe } from './stripe-map';
 import { webhookEventSchema } from '../wire/webhook-event';
@@ -12,8 +12,8 @@ import { readEnvelope, throughInbox } from './inbox';
 /**
  * A verified Stripe event (`POST /webhooks/stripe`). The types the saga acts on are mapped to its payment events
  * and go through the same inbox and delivery as `POST /webhooks/payments`; every other type is acknowledged and
- * stored as ignored. An event for an order the service does not know (yet) is 404, so Stripe retries it; one that
- * names no order and matches none of ours belongs to someone else on the account, and is ignored.
+ * stored as ignored. An event that names an order the service does not know, or names none and matches none of
+ * ours, belongs to someone else on the account: acknowledged, ignored, and counted as not ours.
  */
 export async function receiveStripeDelivery(deps: PaymentEventDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(event);
@@ -34,7 +34,15 @@ export async function receiveStripeDelivery(deps: PaymentEventDeps, raw: Buffer,
       'event',
     );
     aboutOrder?.(orderId);
-    return { outcome: await deliverPaymentEvent(deps, sagaEvent), orderId };
+    try {
+      return { outcome: await deliverPaymentEvent(deps, sagaEvent), orderId };
+    } catch (err) {
+      // The saga records its order before it creates the PaymentIntent, so an order id we do not know was written
+      // by someone else on the account: acknowledged (a 404 would have Stripe retry for days, then disable the
+      // endpoint), ignored, and counted.
+      if (err instanceof DomainError && err.code === 'not_found') return { outcome: 'ignored', notOurs: true };
+      throw err;
+    }
   });
   return { ...handled, eventId: event.id, type: mapped?.type ?? event.type };
 }

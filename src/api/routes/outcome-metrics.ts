@@ -12,7 +12,7 @@ import { PlacementRefused, PlacementRejected } from '../../orders/placement';
 declare module 'koa' {
   interface DefaultState {
     /** What the webhook route did with a verified event; read by countWebhooks(). */
-    webhookDelivery?: Delivery | 'duplicate';
+    webhookDelivery?: Delivery | 'duplicate' | 'not_ours';
     /** The saga's event type a provider's event was mapped to (Stripe's types are not the saga's). */
     webhookEventType?: string;
     /** The order `POST /orders` answered with, and whether the answer repeated an earlier one; read by countPlacements(). */
@@ -56,7 +56,8 @@ export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logge
 }
 
 function webhookResult(err: unknown): WebhookResult {
-  if (err instanceof HttpError && err.code === 'invalid_signature') return 'invalid_signature';
+  if (err instanceof HttpError && (err.code === 'invalid_signature' || err.code === 'invalid_stripe_signature')) return 'invalid_signature';
+  if (err instanceof HttpError && err.code === 'webhook_rejections_limited') return 'rejected_rate_limited';
   if (err instanceof DomainError && err.code === 'not_found') return 'unknown_order';
   if (isRefusedRequest(err)) return 'invalid';
   return 'error';

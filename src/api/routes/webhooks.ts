@@ -1,14 +1,16 @@
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { isRefusedRequest } from '../../http/errors';
+import { HttpError, isRefusedRequest } from '../../http/errors';
 import { requestLogger } from '../../http/request-id';
 import { json } from '../../http/route';
 import type { ApiMetrics } from '../../metrics/api-metrics';
 import { webhookAckJsonSchema } from '../../orders/response-schemas';
 import type { PaymentEventDeps } from '../../webhooks/deliver';
 import type { WebhookProvider, WebhookReceipt } from '../../webhooks/inbox';
-import { readEnvelope, recordMalformed, recordUnverified } from '../../webhooks/inbox';
+import { readEnvelope, recordMalformed } from '../../webhooks/inbox';
+import type { RejectionLimiter, WebhookRoute } from '../../webhooks/rejections';
+import { recordRejection } from '../../webhooks/rejections';
 import { receiveSimulatorDelivery } from '../../webhooks/simulator-receive';
 import { receiveStripeDelivery } from '../../webhooks/stripe-receive';
 import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../wire/webhook-event';
@@ -17,7 +19,7 @@ import { defineRoute } from '../route';
 import { countWebhooks } from './outcome-metrics';
 
 /** What receiving a webhook uses: delivery to the saga, the inbox's database and the webhook counters. */
-type Deps = PaymentEventDeps & { metrics: Pick<ApiMetrics, 'webhooksReceived'> };
+type Deps = PaymentEventDeps & { metrics: Pick<ApiMetrics, 'webhooksReceived'>; rejectedWebhooks: RejectionLimiter };
 
 const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
 const PaymentWebhookEvent = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' });
@@ -30,22 +32,32 @@ const StripeEvent = z
   .meta({ id: 'StripeEvent', description: 'A Stripe Event object (docs.stripe.com/api/events/object)' });
 
 /**
- * Every delivery is kept in the webhook inbox, including the ones refused before a handler ran: a bad signature
- * (kept apart from verified events) or a verified body that fails the route's schema.
+ * A delivery refused before a handler ran is kept: a verified one whose body fails the route's schema in the inbox,
+ * one whose signature failed in the bounded rejections ring (time, route, size, digest, reason; never the body).
+ * A source past WEBHOOK_REJECTIONS_PER_MINUTE rejected deliveries gets 429 instead, and nothing is written.
  */
-function keepRefusedDeliveries(deps: Deps, provider: WebhookProvider): Middleware {
+function keepRefusedDeliveries(deps: Deps, provider: WebhookProvider, route: WebhookRoute): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (err) {
-      if (isRefusedRequest(err)) {
-        const envelope = readEnvelope(ctx.request.body);
-        const delivery = { provider, raw: ctx.request.rawBody ?? Buffer.alloc(0), eventId: envelope.id, eventType: envelope.type };
-        const em = deps.orm.em.fork();
-        // The auth scheme sets the principal once the signature verified.
-        const record = ctx.state.principal ? recordMalformed(em, delivery) : recordUnverified(em, delivery);
-        await record.catch((recordErr: unknown) => requestLogger(ctx, deps.logger).warn({ err: recordErr }, 'a refused webhook could not be kept in the inbox'));
+      if (!isRefusedRequest(err)) throw err;
+      const raw = ctx.request.rawBody ?? Buffer.alloc(0);
+      const em = deps.orm.em.fork();
+      // The auth scheme sets the principal once the signature verified.
+      const verified = ctx.state.principal !== undefined;
+      if (!verified) {
+        const retryAfter = deps.rejectedWebhooks.overLimit(ctx.ip);
+        if (retryAfter !== undefined) {
+          ctx.set('Retry-After', String(retryAfter));
+          throw new HttpError(429, 'webhook_rejections_limited', 'too many deliveries with a bad signature from this address; retry later');
+        }
       }
+      const envelope = readEnvelope(ctx.request.body);
+      const record = verified
+        ? recordMalformed(em, { provider, raw, eventId: envelope.id, eventType: envelope.type })
+        : recordRejection(em, { route, raw, reason: err instanceof HttpError ? err.code : 'invalid_signature' });
+      await record.catch((recordErr: unknown) => requestLogger(ctx, deps.logger).warn({ err: recordErr }, 'a refused webhook could not be recorded'));
       throw err;
     }
   };
@@ -53,16 +65,17 @@ function keepRefusedDeliveries(deps: Deps, provider: WebhookProvider): Middlewar
 
 /** The 200 of both routes, and the one log line about it: ids and outcome, never the body (customer data). */
 function acknowledge(ctx: Context, deps: Deps, receipt: WebhookReceipt) {
-  ctx.state.webhookDelivery = receipt.duplicate ? 'duplicate' : receipt.outcome;
+  ctx.state.webhookDelivery = receipt.duplicate ? 'duplicate' : receipt.notOurs ? 'not_ours' : receipt.outcome;
   ctx.state.webhookEventType = receipt.type;
   requestLogger(ctx, deps.logger).info({ eventId: receipt.eventId, type: receipt.type, delivery: receipt.outcome, duplicate: receipt.duplicate }, 'payment webhook received');
   return { received: true as const, ...(receipt.duplicate ? { duplicate: true as const } : {}) };
 }
 
 const INBOX =
-  'Every delivery is stored in the webhook inbox. A redelivered event is answered 200 from it (`duplicate: true`); an ' +
-  'event type the service does not act on is acknowledged (200) and stored as ignored; an order the service does not ' +
-  'know (yet) is 404, so the provider retries.';
+  'Every verified delivery is stored in the webhook inbox (kept WEBHOOK_EVENT_RETENTION, 30 days). A redelivered event ' +
+  'is answered 200 from it (`duplicate: true`); an event type the service does not act on is acknowledged (200) and ' +
+  'stored as ignored. A delivery whose signature fails keeps only its time, size, digest and reason, in a bounded ' +
+  'table; past WEBHOOK_REJECTIONS_PER_MINUTE of those from one address, 429 `webhook_rejections_limited`.';
 
 /**
  * Each webhook route belongs to one payment provider and is mounted only when that provider is configured
@@ -88,11 +101,11 @@ export const webhookRoutes = [
     auth: 'paymentSignature',
     tags: ['webhooks'],
     summary: "The payment provider's webhook (the service's own format; the simulator's; PAYMENT_PROVIDER=simulator)",
-    description: `Served only when PAYMENT_PROVIDER=simulator (404 otherwise). Verified with the Payment-Signature header, then handed to the order saga. ${INBOX}`,
+    description: `Served only when PAYMENT_PROVIDER=simulator (404 otherwise). Verified with the Payment-Signature header, then handed to the order saga. ${INBOX} An order the service does not know (yet) is 404, so the provider retries.`,
     request: { body: z.union([PaymentWebhookEvent, OtherWebhookEvent]) },
     responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
-    errors: ['not_found', 'service_unavailable'],
-    middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'simulator')],
+    errors: ['not_found', 'service_unavailable', 'webhook_rejections_limited'],
+    middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'simulator', '/webhooks/payments')],
     handler: async ({ body }, ctx, deps: Deps) => acknowledge(ctx, deps, await receiveSimulatorDelivery(deps, ctx.request.rawBody ?? Buffer.alloc(0), body, (id) => logRequestAsAboutOrder(ctx, id))),
   }),
 
@@ -107,11 +120,12 @@ export const webhookRoutes = [
       'Served only when PAYMENT_PROVIDER=stripe (404 otherwise). ' +
       'Stripe event deliveries, verified with the Stripe-Signature header (bad or stale: 400, as Stripe expects). ' +
       'payment_intent.succeeded, payment_intent.payment_failed, payment_intent.canceled, charge.refunded (in full) and ' +
-      `refund failures (refund.failed, refund.updated, charge.refund.updated) reach the order saga. ${INBOX}`,
+      `refund failures (refund.failed, refund.updated, charge.refund.updated) reach the order saga. ${INBOX} An event about ` +
+      'an order the service does not know belongs to someone else on the Stripe account: acknowledged (200) and ignored.',
     request: { body: StripeEvent },
     responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
-    errors: ['not_found', 'service_unavailable'],
-    middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'stripe')],
+    errors: ['service_unavailable', 'webhook_rejections_limited'],
+    middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'stripe', '/webhooks/stripe')],
     handler: async ({ principal }, ctx, deps: Deps) => acknowledge(ctx, deps, await receiveStripeDelivery(deps, ctx.request.rawBody ?? Buffer.alloc(0), principal.event, (id) => logRequestAsAboutOrder(ctx, id))),
   }),
 ];
