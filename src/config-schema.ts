@@ -161,6 +161,8 @@ export const configSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).optional(),
   ORDER_RATE_LIMIT_PER_MINUTE: positiveInt(5),
   MAX_OPEN_ORDERS_PER_CUSTOMER: positiveInt(5),
+  /** Units one customer may hold in unpaid orders at once (stock held until payment or PAYMENT_TIMEOUT); 429 past it. */
+  MAX_UNPAID_UNITS_PER_CUSTOMER: positiveInt(10_000),
   PLACEMENT_DEADLINE: duration('5s'),
   MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
 

@@ -58,6 +58,10 @@ export const ERROR_CODES = {
     status: 429,
     meaning: 'MAX_OPEN_ORDERS_PER_CUSTOMER orders already await payment; pay or cancel one (see `Retry-After`); nothing was reserved',
   },
+  unpaid_units_exceeded: {
+    status: 429,
+    meaning: 'the customer would hold more than MAX_UNPAID_UNITS_PER_CUSTOMER units in orders awaiting payment; pay or cancel one (see `Retry-After`); nothing was reserved',
+  },
   webhook_rejections_limited: {
     status: 429,
     meaning: 'more than WEBHOOK_REJECTIONS_PER_MINUTE webhook deliveries with a bad signature from this address in 60 s; see `Retry-After`; nothing was stored',

@@ -25,6 +25,8 @@ const LOCK_EMAIL = 72_002;
 export interface AdmissionLimits {
   perMinute: number;
   maxOpen: number;
+  /** Units one customer may hold in unpaid orders, this one included (MAX_UNPAID_UNITS_PER_CUSTOMER). */
+  maxUnpaidUnits: number;
   /** How long an unpaid order can hold its place at most (the saga cancels it then). */
   paymentTimeoutMs: number;
 }
@@ -33,6 +35,8 @@ export interface AdmissionRequest {
   orderId: string;
   customerId: string;
   email: string;
+  /** The units the order asks for (the sum of its lines' quantities). */
+  units: number;
 }
 
 /** One rate window as the RateLimit headers describe it. */
@@ -49,7 +53,7 @@ export type Admission =
   | { admitted: true; replay: boolean; windows: WindowState[] }
   | {
       admitted: false;
-      code: 'rate_limited' | 'too_many_open_orders';
+      code: 'rate_limited' | 'too_many_open_orders' | 'unpaid_units_exceeded';
       message: string;
       retryAfterSeconds: number;
       windows: WindowState[];
@@ -65,6 +69,8 @@ interface StateRow {
   open_recorded: string;
   open_unrecorded: string;
   open_oldest: Date | null;
+  units_recorded: string;
+  units_unrecorded: string;
 }
 
 const STATE_SQL = `
@@ -75,7 +81,9 @@ SELECT
   c.n AS by_customer, c.oldest AS customer_oldest,
   e.n AS by_email, e.oldest AS email_oldest,
   o.n AS open_recorded, o.oldest AS open_oldest,
-  u.n AS open_unrecorded
+  u.n AS open_unrecorded,
+  ou.units AS units_recorded,
+  u.units AS units_unrecorded
 FROM t
 CROSS JOIN LATERAL (
   SELECT count(*) AS n, min(admitted_at) AS oldest FROM order_admissions
@@ -86,7 +94,11 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
   SELECT count(*) AS n, min(created_at) AS oldest FROM orders WHERE customer_id = ? AND status IN ${OPEN_STATUSES}) o
 CROSS JOIN LATERAL (
-  SELECT count(*) AS n FROM order_admissions a
+  SELECT coalesce(sum((line->>'quantity')::int), 0) AS units
+  FROM orders, jsonb_array_elements(orders.requested_items) AS line
+  WHERE customer_id = ? AND status IN ${OPEN_STATUSES}) ou
+CROSS JOIN LATERAL (
+  SELECT count(*) AS n, coalesce(sum(a.units), 0) AS units FROM order_admissions a
   WHERE a.customer_id = ? AND a.admitted_at > t.now - interval '${UNRECORDED_GRACE}'
     AND NOT EXISTS (SELECT 1 FROM orders WHERE id = a.order_id)) u`;
 
@@ -114,6 +126,7 @@ export async function admitOrder(em: EntityManager, request: AdmissionRequest, l
       request.orderId,
       request.customerId,
       email,
+      request.customerId,
       request.customerId,
       request.customerId,
     ]);
@@ -155,11 +168,25 @@ export async function admitOrder(em: EntityManager, request: AdmissionRequest, l
       };
     }
 
-    await run(`INSERT INTO order_admissions (order_id, customer_id, customer_email, admitted_at) VALUES (?, ?, ?, ?)`, [
+    // Under the customer's lock, so two placements cannot both see room for their units (no read-then-write race).
+    const heldUnits = Number(state.units_recorded) + Number(state.units_unrecorded);
+    if (heldUnits + request.units > limits.maxUnpaidUnits) {
+      const freedAt = state.open_oldest ? new Date(state.open_oldest).getTime() + limits.paymentTimeoutMs : now.getTime() + 5000;
+      return {
+        admitted: false,
+        code: 'unpaid_units_exceeded',
+        message: `at most ${limits.maxUnpaidUnits} units may await payment per customer (${heldUnits} already do); pay or cancel an order first`,
+        retryAfterSeconds: Math.min(60, secondsUntil(freedAt, now)),
+        windows,
+      };
+    }
+
+    await run(`INSERT INTO order_admissions (order_id, customer_id, customer_email, admitted_at, units) VALUES (?, ?, ?, ?, ?)`, [
       request.orderId,
       request.customerId,
       email,
       now,
+      request.units,
     ]);
     // Older admissions count for nothing any more (their orders have rows, which answer replays): keep the table small.
     await run(`DELETE FROM order_admissions WHERE customer_id = ? AND admitted_at < ?::timestamptz - interval '1 day'`, [

@@ -36,6 +36,7 @@ export interface PlacementDeps {
       | 'TEMPORAL_TASK_QUEUE'
       | 'ORDER_RATE_LIMIT_PER_MINUTE'
       | 'MAX_OPEN_ORDERS_PER_CUSTOMER'
+      | 'MAX_UNPAID_UNITS_PER_CUSTOMER'
       | 'PLACEMENT_DEADLINE'
     >;
   /** Which payment methods the configured provider takes (its adapter). */
@@ -64,7 +65,7 @@ export interface PlacementAnswer {
 /** Refused by a limit (429) or by load shedding (503) before anything reached Temporal; nothing was reserved. */
 export class PlacementRefused extends DomainError {
   constructor(
-    code: 'rate_limited' | 'too_many_open_orders' | 'overloaded',
+    code: 'rate_limited' | 'too_many_open_orders' | 'unpaid_units_exceeded' | 'overloaded',
     message: string,
     readonly retryAfterSeconds: number,
     readonly rateLimit?: WindowState[],
@@ -139,8 +140,13 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
 
   const admission = await admitOrder(
     deps.orm.em.fork(),
-    { orderId, customerId, email: customerEmail },
-    { perMinute: config.ORDER_RATE_LIMIT_PER_MINUTE, maxOpen: config.MAX_OPEN_ORDERS_PER_CUSTOMER, paymentTimeoutMs: config.PAYMENT_TIMEOUT },
+    { orderId, customerId, email: customerEmail, units: body.items.reduce((sum, i) => sum + i.quantity, 0) },
+    {
+      perMinute: config.ORDER_RATE_LIMIT_PER_MINUTE,
+      maxOpen: config.MAX_OPEN_ORDERS_PER_CUSTOMER,
+      maxUnpaidUnits: config.MAX_UNPAID_UNITS_PER_CUSTOMER,
+      paymentTimeoutMs: config.PAYMENT_TIMEOUT,
+    },
   );
   if (!admission.admitted) throw refusal(admission);
 

@@ -125,7 +125,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(placeOrder.responses).sort()).toEqual(['201', '202', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503']);
     expect(errorCodes(placeOrder, '401')).toEqual(['unauthorized']);
     expect(errorCodes(placeOrder, '403')).toEqual(['forbidden']);
-    expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders']);
+    expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders', 'unpaid_units_exceeded']);
     expect(errorCodes(placeOrder, '503')).toEqual(expect.arrayContaining(['overloaded', 'service_unavailable']));
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
     expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'order_total_too_large', 'unsupported_payment_method']);

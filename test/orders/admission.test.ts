@@ -12,7 +12,7 @@ import { testOrm, uniqueId } from '../harness/env';
 describe('order admission (rate limit and open-orders cap, shared in PostgreSQL)', () => {
   let a: Orm;
   let b: Orm;
-  const limits: AdmissionLimits = { perMinute: 5, maxOpen: 5, paymentTimeoutMs: 15 * 60_000 };
+  const limits: AdmissionLimits = { perMinute: 5, maxOpen: 5, maxUnpaidUnits: 10_000, paymentTimeoutMs: 15 * 60_000 };
   beforeAll(async () => {
     [a, b] = await Promise.all([testOrm(), testOrm()]);
   });
@@ -20,8 +20,8 @@ describe('order admission (rate limit and open-orders cap, shared in PostgreSQL)
     await Promise.all([a?.close(), b?.close()]);
   });
 
-  const admit = (orm: Orm, customerId: string, email: string, orderId = randomUUID(), custom = limits) =>
-    admitOrder(orm.em.fork(), { orderId, customerId, email }, custom);
+  const admit = (orm: Orm, customerId: string, email: string, orderId = randomUUID(), custom = limits, units = 1) =>
+    admitOrder(orm.em.fork(), { orderId, customerId, email, units }, custom);
 
   it('admits 5 distinct orders a minute per customer, across instances, racing; the rest are rate_limited', async () => {
     const customer = uniqueId('cust');
@@ -84,6 +84,23 @@ describe('order admission (rate limit and open-orders cap, shared in PostgreSQL)
     // Once one is paid (no longer open), there is room again.
     await em.getConnection().execute(`UPDATE orders SET status = 'PAID' WHERE id = ?`, [ids[0]]);
     expect(await admit(b, customer, `${uniqueId('m')}@example.com`, randomUUID(), roomy)).toMatchObject({ admitted: true });
+  });
+
+  it('caps the units one customer holds in unpaid orders, racing across instances: unpaid_units_exceeded (issue #25 finding 12)', async () => {
+    const customer = uniqueId('cust');
+    const capped = { ...limits, perMinute: 100, maxOpen: 100, maxUnpaidUnits: 100 };
+    const ids = Array.from({ length: 8 }, () => randomUUID());
+    const answers = await Promise.all(ids.map((id, i) => admit(i % 2 ? a : b, customer, `${uniqueId('m')}@example.com`, id, capped, 30)));
+    expect(answers.filter((x) => x.admitted)).toHaveLength(3);
+    for (const r of answers.filter((x) => !x.admitted)) expect(r).toMatchObject({ code: 'unpaid_units_exceeded', retryAfterSeconds: expect.any(Number) });
+    // 90 held: 10 more fit, 11 do not; a recorded order counts by its requested items.
+    const admittedIds = ids.filter((_, i) => answers[i].admitted);
+    const em = a.em.fork();
+    await insertOrder(em, { orderId: admittedIds[0], workflowId: `order-${admittedIds[0]}`, customerId: customer, customerEmail: 'x@example.com', items: [{ productId: randomUUID(), quantity: 30 }], requestFingerprint: 'f' });
+    expect(await admit(a, customer, 'x@example.com', randomUUID(), capped, 11)).toMatchObject({ admitted: false, code: 'unpaid_units_exceeded' });
+    // Once that order is paid, its 30 units no longer count.
+    await em.getConnection().execute(`UPDATE orders SET status = 'PAID' WHERE id = ?`, [admittedIds[0]]);
+    expect(await admit(b, customer, 'x@example.com', randomUUID(), capped, 40)).toMatchObject({ admitted: true });
   });
 
   it('an order that already has a row is a replay, not a new order', async () => {

@@ -106,8 +106,9 @@ export const orderRoutes = [
       ),
       429: refusal(
         '`rate_limited`: more than ORDER_RATE_LIMIT_PER_MINUTE new orders in 60 s for this customer or email; ' +
-          '`too_many_open_orders`: MAX_OPEN_ORDERS_PER_CUSTOMER orders await payment. Nothing was reserved.',
-        ['rate_limited', 'too_many_open_orders'],
+          '`too_many_open_orders`: MAX_OPEN_ORDERS_PER_CUSTOMER orders await payment; `unpaid_units_exceeded`: the ' +
+          'customer would hold more than MAX_UNPAID_UNITS_PER_CUSTOMER units in orders awaiting payment. Nothing was reserved.',
+        ['rate_limited', 'too_many_open_orders', 'unpaid_units_exceeded'],
         rateLimitResponseHeaders,
       ),
     },
