@@ -17,6 +17,7 @@ import type { OrderActivities, StatusChange } from '../workflows/order/activity-
 import { isSettled } from '../workflows/order/state-machine';
 import { countCompensations } from './compensation-metrics';
 import { nonRetryable, toActivityFailure } from './errors';
+import { withSafeFailures } from './safe-failures';
 import { currentTraceId } from '../src/telemetry/trace-id';
 
 export interface OrderActivityDeps {
@@ -203,7 +204,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       }
     },
   };
-  return countCompensations(activities, metrics);
+  return countCompensations(withSafeFailures(activities, logger), metrics);
 }
 
 function paymentNotFound(paymentId: string) {

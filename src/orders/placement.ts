@@ -47,6 +47,8 @@ export interface PlacementRequest {
   customerId: string;
   /** The token's email claim when it has one, else the body's customerEmail. */
   customerEmail: string;
+  /** The token's email claim: the only email that is a rate-limit key (an email in a body could be anyone's). */
+  verifiedEmail?: string;
   body: PlaceOrderBody;
   idempotencyKey?: string;
 }
@@ -98,7 +100,7 @@ export class PlacementRejected extends DomainError {
  * request attaches to the same saga (conflict policy USE_EXISTING), and once the saga has closed, the order row
  * in PostgreSQL answers instead. The same key with a different body is refused.
  * Before anything reaches Temporal: this process's in-flight cap (503 overloaded), then the customer's and the
- * email's limits (429), which count a replay of an admitted order only once.
+ * verified email's limits (429), which count a replay of an admitted order only once.
  */
 export async function placeOrder(deps: PlacementDeps, request: PlacementRequest, controls: PlacementControls): Promise<PlacementAnswer> {
   const release = controls.gate.tryEnter();
@@ -139,7 +141,7 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
 
   const admission = await admitOrder(
     deps.orm.em.fork(),
-    { orderId, customerId, email: customerEmail },
+    { orderId, customerId, verifiedEmail: request.verifiedEmail },
     { perMinute: config.ORDER_RATE_LIMIT_PER_MINUTE, maxOpen: config.MAX_OPEN_ORDERS_PER_CUSTOMER, paymentTimeoutMs: config.PAYMENT_TIMEOUT },
   );
   if (!admission.admitted) throw refusal(admission);
