@@ -32,6 +32,7 @@ export interface PlacementDeps {
       Config,
       | 'PAYMENT_TIMEOUT'
       | 'CANCEL_WINDOW'
+      | 'REFUND_CONFIRMATION_TIMEOUT'
       | 'NOTIFY_MAX_ATTEMPTS'
       | 'TEMPORAL_TASK_QUEUE'
       | 'ORDER_RATE_LIMIT_PER_MINUTE'
@@ -157,6 +158,7 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
     paymentTimeoutMs: config.PAYMENT_TIMEOUT,
     cancelWindowMs: config.CANCEL_WINDOW,
     notifyMaxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+    refundConfirmationTimeoutMs: config.REFUND_CONFIRMATION_TIMEOUT,
   };
 
   const work = temporal.workflow.executeUpdateWithStart(placeOrderUpdate, {
