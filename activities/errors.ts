@@ -22,9 +22,11 @@ export function toActivityFailure(err: unknown, providerRejectionType = PAYMENT_
     return ApplicationFailure.create({ type: err.code, message: err.message, details: [err.details], nonRetryable: true, cause: err });
   }
   if (err instanceof ProviderHttpError && !err.retryable) {
+    // A fixed message: the provider's own text may echo what it was sent (Stripe names the PaymentMethod). Its code
+    // and status travel in the (encrypted) details.
     return ApplicationFailure.create({
       type: providerRejectionType,
-      message: `${err.code}: ${err.message}`,
+      message: 'the payment provider refused the request',
       details: [{ code: err.code, status: err.status }],
       nonRetryable: true,
     });

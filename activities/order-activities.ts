@@ -8,15 +8,17 @@ import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 import { createWorkerMetrics } from '../src/metrics/worker-metrics';
 import { orderLogFields } from '../src/orders/log-fields';
 import { recordNotification } from '../src/orders/notification-store';
-import { insertOrder, markPaymentRefunded, recordStatus, setOrderLines } from '../src/orders/order-store';
+import { flagRefundRefused, insertOrder, markPaymentRefunded, recordedPaymentId, recordStatus, restoreEndedAfterRefund, setOrderLines } from '../src/orders/order-store';
 import { ProviderHttpError } from '../src/payments/http-json';
 import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
 import { PaymentProviderError } from '../src/payments/payment-provider';
 import type { OrderActivities, StatusChange } from '../workflows/order/activity-types';
+import { PAYMENT_NOT_OF_ORDER } from '../workflows/order/definitions';
 import { isSettled } from '../workflows/order/state-machine';
 import { countCompensations } from './compensation-metrics';
 import { nonRetryable, toActivityFailure } from './errors';
+import { withSafeFailures } from './safe-failures';
 import { currentTraceId } from '../src/telemetry/trace-id';
 
 export interface OrderActivityDeps {
@@ -61,8 +63,21 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     return { status: refunded.status };
   }
 
+  /**
+   * Money moves back only on a payment of the order that asks: the provider records it for this order (its
+   * orderId metadata), or it is the payment this order recorded as its own. Anything else (a webhook naming another
+   * order's payment, a provider mix-up) is refused for good, and the order goes to an operator.
+   */
+  async function mustBelongTo(orderId: string, payment: Payment): Promise<void> {
+    if (payment.orderId === orderId) return;
+    if ((await database(() => recordedPaymentId(em(), orderId))) === payment.id) return;
+    logger.error({ ...orderLogFields(orderId), paymentId: payment.id, paymentOrderId: payment.orderId }, 'refusing to void or refund a payment of another order');
+    throw nonRetryable(PAYMENT_NOT_OF_ORDER, 'the payment is not one of this order', { paymentId: payment.id });
+  }
+
   /** Makes sure a payment can never take money, or gives it back: void when pending, refund when succeeded. */
   async function voidOrRefund(orderId: string, payment: Payment, refundAttempt?: number): Promise<{ status: string }> {
+    await mustBelongTo(orderId, payment);
     if (payment.status === 'succeeded' || payment.status === 'refunded') return refund(orderId, payment, refundAttempt);
     if (payment.status !== 'pending') return { status: payment.status }; // failed or voided: nothing was charged
     try {
@@ -146,6 +161,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       // Only this order's charges: a provider's search may answer more (or, like Stripe's search index, lag behind a
       // charge created seconds ago), so the saga's own payment is looked up by id when the list lacks it.
       const held = (await payments.listPayments(orderId)).filter((p) => p.orderId === orderId || p.id === paymentId);
+      // (voidOrRefund refuses any of them that is not this order's.)
       if (paymentId !== undefined && !held.some((p) => p.id === paymentId)) {
         const own = await payments.getPayment(paymentId);
         if (!own) throw paymentNotFound(paymentId);
@@ -157,6 +173,14 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
         if (payment.id === paymentId || (paymentId === undefined && held.length === 1)) own = status;
       }
       return { status: own };
+    },
+
+    async restoreOrderAfterRefund(orderId) {
+      if (await database(() => restoreEndedAfterRefund(em(), orderId))) logger.info(orderLogFields(orderId), 'refund retried after the saga closed: order restored');
+    },
+
+    async flagRefundRefused(orderId, paymentId) {
+      if (await database(() => flagRefundRefused(em(), orderId))) logger.error({ ...orderLogFields(orderId), paymentId }, 'late refund refused: order needs attention');
     },
 
     async checkPayment(paymentId) {
@@ -203,7 +227,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       }
     },
   };
-  return countCompensations(activities, metrics);
+  return countCompensations(withSafeFailures(activities, logger), metrics);
 }
 
 function paymentNotFound(paymentId: string) {

@@ -82,6 +82,8 @@ export const configSchema = z.object({
 
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),
+  // How long a saga that gave money back waits for the provider's word on the refund (its webhook) before closing.
+  REFUND_CONFIRMATION_TIMEOUT: duration('24h'),
   NOTIFY_MAX_ATTEMPTS: positiveInt(10),
   PAYMENT_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
   /** How long the webhook inbox keeps verified events (providers stop redelivering long before). */

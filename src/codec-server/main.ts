@@ -10,7 +10,8 @@ async function main() {
   const logger = createLogger('codec-server', config.LOG_LEVEL);
   const corsOrigins = codecCorsOrigins(config);
   const app = createCodecServerApp({
-    codec: new AesGcmPayloadCodec(config.PAYLOAD_ENCRYPTION_KEYS),
+    // The Web UI shows whatever a history holds, also a payload someone sent in clear (which the worker refused).
+    codec: new AesGcmPayloadCodec(config.PAYLOAD_ENCRYPTION_KEYS, { passPlaintext: true }),
     logger,
     corsOrigins,
     authToken: config.CODEC_AUTH_TOKEN,

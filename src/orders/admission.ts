@@ -1,9 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * Admission of new orders: at most `perMinute` distinct orders per customer and per email in any 60 seconds
+ * Admission of new orders: at most `perMinute` distinct orders per customer and per verified email in any 60 seconds
  * (a sliding window), and at most `maxOpen` orders of a customer holding stock without payment. The state is in
  * PostgreSQL (order_admissions, orders), so every API instance enforces the same limits.
+ *
+ * Only an email a token verified is a key shared across customers: an email named in a request body could be
+ * anyone's, and counting it would let one customer lock another out. An order refused before anything was reserved
+ * (REJECTED: unknown product, no stock…) counts against no limit.
  *
  * A limit counts distinct orders: the order id is the admission's primary key, and an order id that was already
  * admitted (or already has an order row) is a replay, let through without counting again. Retries and concurrent
@@ -34,7 +38,8 @@ export interface AdmissionLimits {
 export interface AdmissionRequest {
   orderId: string;
   customerId: string;
-  email: string;
+  /** The customer's token-verified email (its `email` claim); absent when nobody verified one: no email limit. */
+  verifiedEmail?: string;
   /** The units the order asks for (the sum of its lines' quantities). */
   units: number;
 }
@@ -73,6 +78,9 @@ interface StateRow {
   units_unrecorded: string;
 }
 
+/** An admission whose order was refused before anything was reserved counts for nothing. */
+const COUNTS = `NOT EXISTS (SELECT 1 FROM orders r WHERE r.id = a.order_id AND r.status = 'REJECTED')`;
+
 const STATE_SQL = `
 WITH t AS (SELECT clock_timestamp() AS now)
 SELECT
@@ -86,11 +94,11 @@ SELECT
   u.units AS units_unrecorded
 FROM t
 CROSS JOIN LATERAL (
-  SELECT count(*) AS n, min(admitted_at) AS oldest FROM order_admissions
-  WHERE customer_id = ? AND admitted_at > t.now - interval '${RATE_WINDOW_SECONDS} seconds') c
+  SELECT count(*) AS n, min(admitted_at) AS oldest FROM order_admissions a
+  WHERE customer_id = ? AND admitted_at > t.now - interval '${RATE_WINDOW_SECONDS} seconds' AND ${COUNTS}) c
 CROSS JOIN LATERAL (
-  SELECT count(*) AS n, min(admitted_at) AS oldest FROM order_admissions
-  WHERE customer_email = ? AND admitted_at > t.now - interval '${RATE_WINDOW_SECONDS} seconds') e
+  SELECT count(*) AS n, min(admitted_at) AS oldest FROM order_admissions a
+  WHERE customer_email = ? AND admitted_at > t.now - interval '${RATE_WINDOW_SECONDS} seconds' AND ${COUNTS}) e
 CROSS JOIN LATERAL (
   SELECT count(*) AS n, min(created_at) AS oldest FROM orders WHERE customer_id = ? AND status IN ${OPEN_STATUSES}) o
 CROSS JOIN LATERAL (
@@ -104,23 +112,19 @@ CROSS JOIN LATERAL (
 
 /**
  * Decides whether an order may be placed, and when it may, records it as admitted, in one short transaction.
- * Advisory locks on the customer and on the email serialise the decisions that share either (always customer
- * first, then email, so two decisions never wait for each other in a cycle); nothing else is locked.
+ * Advisory locks on the customer and on the verified email serialise the decisions that share either (always
+ * customer first, then email, so two decisions never wait for each other in a cycle); nothing else is locked.
  */
 export async function admitOrder(em: EntityManager, request: AdmissionRequest, limits: AdmissionLimits): Promise<Admission> {
-  const email = request.email.toLowerCase();
+  const email = request.verifiedEmail?.toLowerCase() ?? null;
   return em.transactional(async (tx) => {
     const connection = tx.getConnection();
     const trx = tx.getTransactionContext();
     const run = <T = unknown[]>(sql: string, params: unknown[]) => connection.execute(sql, params, 'all', trx) as Promise<T>;
 
     // Evaluated left to right: the customer's lock first.
-    await run(`SELECT pg_advisory_xact_lock(?, hashtext(?)), pg_advisory_xact_lock(?, hashtext(?))`, [
-      LOCK_CUSTOMER,
-      request.customerId,
-      LOCK_EMAIL,
-      email,
-    ]);
+    if (email === null) await run(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, [LOCK_CUSTOMER, request.customerId]);
+    else await run(`SELECT pg_advisory_xact_lock(?, hashtext(?)), pg_advisory_xact_lock(?, hashtext(?))`, [LOCK_CUSTOMER, request.customerId, LOCK_EMAIL, email]);
     const [state] = await run<StateRow[]>(STATE_SQL, [
       request.orderId,
       request.orderId,
@@ -140,7 +144,8 @@ export async function admitOrder(em: EntityManager, request: AdmissionRequest, l
       remaining: Math.max(0, limits.perMinute - used),
       resetSeconds: oldest ? secondsUntil(new Date(oldest).getTime() + RATE_WINDOW_SECONDS * 1000, now) : 0,
     });
-    const windows = [window('customer', byCustomer, state.customer_oldest), window('email', byEmail, state.email_oldest)];
+    // No verified email, no email window (customer_email = NULL matches nothing).
+    const windows = [window('customer', byCustomer, state.customer_oldest), ...(email === null ? [] : [window('email', byEmail, state.email_oldest)])];
 
     if (state.known) return { admitted: true, replay: true, windows };
 

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import { DomainError, NotFoundError } from '../errors';
 import { cancelOrderUpdate, NOT_CANCELLABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
@@ -8,13 +9,14 @@ import type { OrderActor } from './ownership';
 import { maySee } from './ownership';
 import type { OrderJson, OrderViewConfig } from './order-view';
 import { toOrderJson } from './order-view';
+import { retryRefundOfClosedSaga } from './refund-retry';
 import { isClosedWorkflow, updateRefusal } from './temporal-errors';
 
 /** What the order commands use: the saga (updates) and the order rows (answers). */
 export interface OrderCommandDeps {
   temporal: Client;
   orm: Orm;
-  config: OrderViewConfig;
+  config: OrderViewConfig & Pick<Config, 'TEMPORAL_TASK_QUEUE'>;
 }
 
 async function currentOrder(deps: OrderCommandDeps, orderId: string, actor?: OrderActor): Promise<OrderJson> {
@@ -50,16 +52,19 @@ export async function cancelOrder(deps: OrderCommandDeps, orderId: string, actor
   return currentOrder(deps, orderId);
 }
 
-/** An operator re-runs the failed compensations of a NEEDS_ATTENTION order. */
+/**
+ * An operator re-runs the failed compensations of a NEEDS_ATTENTION order: the saga's own, while it runs; once it
+ * has closed, a refund the provider reported failed afterwards is asked for anew by a workflow of its own.
+ */
 export async function retryCompensation(deps: OrderCommandDeps, orderId: string): Promise<OrderJson> {
   const before = await currentOrder(deps, orderId);
+  const notRetryable = () => new DomainError('not_retryable', `order ${orderId} (${before.status}) has no failed compensation to retry`);
   try {
     await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(retryCompensationUpdate);
   } catch (err) {
-    if (updateRefusal(err) || isClosedWorkflow(err)) {
-      throw new DomainError('not_retryable', `order ${orderId} (${before.status}) has no failed compensation to retry`);
-    }
-    throw err;
+    if (updateRefusal(err)) throw notRetryable();
+    if (!isClosedWorkflow(err)) throw err;
+    if (!(await retryRefundOfClosedSaga({ ...deps, em: deps.orm.em.fork() }, orderId))) throw notRetryable();
   }
   return currentOrder(deps, orderId);
 }

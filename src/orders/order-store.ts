@@ -118,3 +118,53 @@ export async function flagRefundFailed(em: EntityManager, orderId: string, payme
   );
   return rows.length > 0;
 }
+
+/**
+ * An operator's retry refunded anew the payment of an order whose saga had closed: the order leaves NEEDS_ATTENTION
+ * (`refund_failed`) for the status its saga ended it in (its first CANCELLED or REFUNDED history row), with that
+ * ending's failure reason (none for a customer's own cancel after payment) and its payment refunded, the history row
+ * next in sequence. A second call changes nothing.
+ */
+export async function restoreEndedAfterRefund(em: EntityManager, orderId: string): Promise<boolean> {
+  const rows = await em.getConnection().execute<{ id: string }[]>(
+    `WITH ended AS (
+       SELECT status, reason FROM order_history WHERE order_id = ? AND status IN ('CANCELLED', 'REFUNDED') ORDER BY seq LIMIT 1),
+     target AS (
+       SELECT o.id, o.status_seq + 1 AS seq, e.status, e.reason FROM orders o, ended e
+       WHERE o.id = ? AND o.status = 'NEEDS_ATTENTION' AND o.failure_reason = 'refund_failed'
+       FOR UPDATE OF o),
+     history AS (
+       INSERT INTO order_history (order_id, seq, status) SELECT id, seq, status FROM target)
+     UPDATE orders o SET status = t.status, status_seq = t.seq, payment_status = 'refunded', updated_at = now(),
+       failure_reason = CASE WHEN t.status = 'REFUNDED' AND t.reason = 'customer_cancelled' THEN NULL ELSE t.reason END
+     FROM target t WHERE o.id = t.id
+     RETURNING o.id`,
+    [orderId, orderId],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * A late-payment refund was refused because the payment is not this order's: an order its saga closed CANCELLED or
+ * REFUNDED moves to NEEDS_ATTENTION (`compensation_failed:refund_payment`), keeping its failure reason, so an
+ * operator looks at the payment. True when the order was moved.
+ */
+export async function flagRefundRefused(em: EntityManager, orderId: string): Promise<boolean> {
+  const rows = await em.getConnection().execute<{ id: string }[]>(
+    `WITH target AS (
+       SELECT id, status_seq + 1 AS seq FROM orders WHERE id = ? AND status IN ('CANCELLED', 'REFUNDED') FOR UPDATE),
+     history AS (
+       INSERT INTO order_history (order_id, seq, status, reason) SELECT id, seq, 'NEEDS_ATTENTION', 'compensation_failed:refund_payment' FROM target)
+     UPDATE orders o SET status = 'NEEDS_ATTENTION', status_seq = t.seq, updated_at = now()
+     FROM target t WHERE o.id = t.id
+     RETURNING o.id`,
+    [orderId],
+  );
+  return rows.length > 0;
+}
+
+/** The order's own payment as it recorded it (the saga's charge), if any. */
+export async function recordedPaymentId(em: EntityManager, orderId: string): Promise<string | undefined> {
+  const rows = await em.getConnection().execute<{ provider_payment_id: string | null }[]>(`SELECT provider_payment_id FROM orders WHERE id = ?`, [orderId]);
+  return rows[0]?.provider_payment_id ?? undefined;
+}

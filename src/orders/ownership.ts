@@ -25,16 +25,22 @@ export function listedCustomer(actor: OrderActor, requested: string | undefined)
 /**
  * The customer and email an order is placed for. A customer places for themself: a body customerId other than the
  * token's subject is 403, and the token's email claim, when present, wins over the body's. Support staff name both.
+ * `verifiedEmail` is the email only when a customer token vouched for it (its claim): the body's is where a customer
+ * without the claim wants notifications, not proof of whose address it is.
  */
-export function placingFor(actor: OrderActor, body: { customerId?: string; customerEmail?: string }): { customerId: string; customerEmail: string } {
+export function placingFor(
+  actor: OrderActor,
+  body: { customerId?: string; customerEmail?: string },
+): { customerId: string; customerEmail: string; verifiedEmail?: string } {
   if (actor.kind === 'customer' && body.customerId !== undefined && body.customerId !== actor.customerId) {
     throw forbidden('the body\'s customerId is not the customer of this token');
   }
   const customerId = actor.kind === 'customer' ? actor.customerId : body.customerId;
   if (customerId === undefined) throw required('body.customerId', 'the admin token places orders for a named customer: pass customerId');
-  const customerEmail = (actor.kind === 'customer' ? actor.email : undefined) ?? body.customerEmail;
+  const verifiedEmail = actor.kind === 'customer' ? actor.email : undefined;
+  const customerEmail = verifiedEmail ?? body.customerEmail;
   if (customerEmail === undefined) throw required('body.customerEmail', 'customerEmail is required (the token has no email claim)');
-  return { customerId, customerEmail };
+  return { customerId, customerEmail, ...(verifiedEmail === undefined ? {} : { verifiedEmail }) };
 }
 
 function forbidden(message: string): DomainError {

@@ -32,6 +32,7 @@ export interface PlacementDeps {
       Config,
       | 'PAYMENT_TIMEOUT'
       | 'CANCEL_WINDOW'
+      | 'REFUND_CONFIRMATION_TIMEOUT'
       | 'NOTIFY_MAX_ATTEMPTS'
       | 'TEMPORAL_TASK_QUEUE'
       | 'ORDER_RATE_LIMIT_PER_MINUTE'
@@ -48,6 +49,8 @@ export interface PlacementRequest {
   customerId: string;
   /** The token's email claim when it has one, else the body's customerEmail. */
   customerEmail: string;
+  /** The token's email claim: the only email that is a rate-limit key (an email in a body could be anyone's). */
+  verifiedEmail?: string;
   body: PlaceOrderBody;
   idempotencyKey?: string;
 }
@@ -99,7 +102,7 @@ export class PlacementRejected extends DomainError {
  * request attaches to the same saga (conflict policy USE_EXISTING), and once the saga has closed, the order row
  * in PostgreSQL answers instead. The same key with a different body is refused.
  * Before anything reaches Temporal: this process's in-flight cap (503 overloaded), then the customer's and the
- * email's limits (429), which count a replay of an admitted order only once.
+ * verified email's limits (429), which count a replay of an admitted order only once.
  */
 export async function placeOrder(deps: PlacementDeps, request: PlacementRequest, controls: PlacementControls): Promise<PlacementAnswer> {
   const release = controls.gate.tryEnter();
@@ -140,7 +143,7 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
 
   const admission = await admitOrder(
     deps.orm.em.fork(),
-    { orderId, customerId, email: customerEmail, units: body.items.reduce((sum, i) => sum + i.quantity, 0) },
+    { orderId, customerId, verifiedEmail: request.verifiedEmail, units: body.items.reduce((sum, i) => sum + i.quantity, 0) },
     {
       perMinute: config.ORDER_RATE_LIMIT_PER_MINUTE,
       maxOpen: config.MAX_OPEN_ORDERS_PER_CUSTOMER,
@@ -161,6 +164,7 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
     paymentTimeoutMs: config.PAYMENT_TIMEOUT,
     cancelWindowMs: config.CANCEL_WINDOW,
     notifyMaxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+    refundConfirmationTimeoutMs: config.REFUND_CONFIRMATION_TIMEOUT,
   };
 
   const work = temporal.workflow.executeUpdateWithStart(placeOrderUpdate, {

@@ -34,12 +34,23 @@ export class PayloadDecryptionError extends Error {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+export interface CodecOptions {
+  /**
+   * Pass payloads that were never encrypted through instead of refusing them. Only for showing histories (the codec
+   * server, for the Web UI): a worker or client that took them in would act on what anyone with namespace access
+   * could write without the keys.
+   */
+  passPlaintext?: boolean;
+}
+
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly encrypting: EncryptionKey;
   private readonly byId: Map<string, Buffer>;
+  private readonly passPlaintext: boolean;
 
   /** `keys[0]` encrypts; every key decrypts, so a new key goes first and the old ones stay until retention ends. */
-  constructor(keys: EncryptionKey[]) {
+  constructor(keys: EncryptionKey[], options: CodecOptions = {}) {
+    this.passPlaintext = options.passPlaintext ?? false;
     if (keys.length === 0) throw new Error('AesGcmPayloadCodec needs at least one key');
     for (const { id, key } of keys) {
       if (key.length !== KEY_BYTES) throw new Error(`encryption key "${id}" is ${key.length} bytes; AES-256 needs ${KEY_BYTES}`);
@@ -72,8 +83,12 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   private decrypt(payload: Payload): Payload {
     const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-    // Written before encryption was on (or by a client without the codec): passed through, so old histories replay.
-    if (!encoding || decoder.decode(encoding) !== ENCRYPTED_ENCODING) return payload;
+    if (!encoding || decoder.decode(encoding) !== ENCRYPTED_ENCODING) {
+      // Written by someone without the keys (a client without the codec, `temporal workflow signal`): refused, so the
+      // workflow task that would take it in fails visibly. Every history of this project was written encrypted.
+      if (this.passPlaintext) return payload;
+      throw new PayloadDecryptionError('a payload was not encrypted (no binary/encrypted encoding): refused while PAYLOAD_ENCRYPTION is on');
+    }
     const rawId = payload.metadata?.[KEY_ID_METADATA_KEY];
     if (!rawId) throw new PayloadDecryptionError('an encrypted payload has no encryption-key-id in its metadata');
     const id = decoder.decode(rawId);

@@ -21,7 +21,7 @@ describe('order admission (rate limit and open-orders cap, shared in PostgreSQL)
   });
 
   const admit = (orm: Orm, customerId: string, email: string, orderId = randomUUID(), custom = limits, units = 1) =>
-    admitOrder(orm.em.fork(), { orderId, customerId, email, units }, custom);
+    admitOrder(orm.em.fork(), { orderId, customerId, verifiedEmail: email, units }, custom);
 
   it('admits 5 distinct orders a minute per customer, across instances, racing; the rest are rate_limited', async () => {
     const customer = uniqueId('cust');
@@ -43,6 +43,29 @@ describe('order admission (rate limit and open-orders cap, shared in PostgreSQL)
     expect(sixth).toMatchObject({ admitted: false, code: 'rate_limited' });
     expect(sixth.windows.find((w) => w.policy === 'email')).toMatchObject({ remaining: 0 });
     expect(sixth.windows.find((w) => w.policy === 'customer')).toMatchObject({ remaining: 5 });
+  });
+
+  it('an email no token verified is no limit key: other customers naming it never use up its window', async () => {
+    const email = `${uniqueId('named')}@example.com`;
+    for (let i = 0; i < 6; i++) {
+      const answer = await admitOrder(a.em.fork(), { orderId: randomUUID(), customerId: uniqueId('cust'), units: 1 }, limits);
+      expect(answer).toMatchObject({ admitted: true });
+      expect(answer.windows.map((w) => w.policy)).toEqual(['customer']);
+    }
+    expect(await admit(b, uniqueId('cust'), email)).toMatchObject({ admitted: true });
+  });
+
+  it('an order refused before anything was reserved (REJECTED) counts against no limit', async () => {
+    const customer = uniqueId('cust');
+    const email = `${uniqueId('m')}@example.com`;
+    const em = a.em.fork();
+    for (let i = 0; i < 5; i++) {
+      const id = randomUUID();
+      expect(await admit(a, customer, email, id)).toMatchObject({ admitted: true });
+      await insertOrder(em, { orderId: id, workflowId: `order-${id}`, customerId: customer, customerEmail: email, items: [], requestFingerprint: 'f' });
+      await em.getConnection().execute(`UPDATE orders SET status = 'REJECTED' WHERE id = ?`, [id]);
+    }
+    expect(await admit(b, customer, email)).toMatchObject({ admitted: true, windows: [{ policy: 'customer', remaining: 4 }, { policy: 'email', remaining: 4 }] });
   });
 
   it('counts copies of one order once, even concurrent ones, and lets them through when the limit is reached', async () => {

@@ -48,6 +48,23 @@ describe('customers see and cancel only their own orders; limits answer 429', ()
     expect(refused.headers.get('ratelimit')).toEqual(expect.any(String));
     expect(await stack.product(product.id)).toMatchObject({ reserved: 2 });
   });
+
+  it("another customer's orders naming her email never rate-limit Alice; orders refused before reserving count for nothing", async () => {
+    const product = await stack.createProduct({ stock: 10 });
+    const alice = `alice-${randomUUID()}`;
+    const aliceEmail = `${alice}@example.com`;
+    const mallory = `cust-${randomUUID()}`; // her token has no email claim: the body's email is only where mail goes
+    const byMallory = (productId: string) => placeOrder(stack, { customer: mallory, email: aliceEmail, product: productId, token: 'tok_no_webhook' });
+    for (let i = 0; i < 3; i++) expect(await byMallory(randomUUID())).toMatchObject({ status: 422, body: { error: 'unknown_product' } });
+    const placed = [await byMallory(product.id), await byMallory(product.id)];
+    expect(placed.map((r) => r.status)).toEqual([201, 201]);
+    expect(placed[1].headers.get('ratelimit-policy')).not.toContain('email');
+    expect(await byMallory(product.id)).toMatchObject({ status: 429, body: { error: 'rate_limited' } }); // her own limit holds
+    // Six orders named Alice's email: her own order, with her verified email, is placed.
+    const own = await placeOrder(stack, { customer: alice, email: aliceEmail, product: product.id, token: 'tok_no_webhook', headers: await stack.as(alice, aliceEmail) });
+    expect(own.status).toBe(201);
+    expect(own.body.customerId).toBe(alice);
+  });
 });
 
 describe('bounded waiting: 202 past PLACEMENT_DEADLINE, 503 overloaded over MAX_INFLIGHT_PLACEMENTS', () => {

@@ -22,13 +22,13 @@ describe('Stripe errors → what the saga does', () => {
     expect(fromStripeError(new Stripe.errors.StripeAPIError(raw('api_error', { statusCode: 500 })), 'x')).toMatchObject({ retryable: true });
   });
 
-  it('an invalid request is final, and its message reaches the order’s history through the activity failure', () => {
+  it('an invalid request is final; its code reaches the activity failure, its text (which may echo what was sent) does not', () => {
     const err = fromStripeError(new Stripe.errors.StripeInvalidRequestError(raw('invalid_request_error', { code: 'amount_too_small', statusCode: 400, message: 'Amount must be at least €0.50 eur' })), 'Stripe create PaymentIntent');
     expect(err).toBeInstanceOf(PaymentProviderError);
     expect(err).toMatchObject({ code: 'amount_too_small', retryable: false, status: 400 });
-    const failure = toActivityFailure(err) as { type: string; nonRetryable: boolean; message: string };
-    expect(failure).toMatchObject({ type: 'payment_rejected', nonRetryable: true });
-    expect(failure.message).toContain('Amount must be at least €0.50 eur');
+    const failure = toActivityFailure(err) as { type: string; nonRetryable: boolean; message: string; details: unknown[] };
+    expect(failure).toMatchObject({ type: 'payment_rejected', nonRetryable: true, details: [{ code: 'amount_too_small', status: 400 }] });
+    expect(failure.message).not.toContain('Amount must be at least');
   });
 
   it('anything that is not a Stripe error is left as it is', () => {

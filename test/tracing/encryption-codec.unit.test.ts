@@ -60,9 +60,11 @@ describe('AES-GCM payload codec', () => {
     await expect(codec.decode([moved])).rejects.toThrow(/failed authentication/);
   });
 
-  it('passes payloads that were never encrypted through (histories written before encryption)', async () => {
+  it('refuses payloads that were never encrypted (someone wrote them without the keys); the codec server may show them', async () => {
     const plain = defaultPayloadConverter.toPayload(order);
-    expect(await new AesGcmPayloadCodec([key('k1')]).decode([plain])).toEqual([plain]);
+    await expect(new AesGcmPayloadCodec([key('k1')]).decode([plain])).rejects.toThrow(PayloadDecryptionError);
+    await expect(new AesGcmPayloadCodec([key('k1')]).decode([plain])).rejects.toThrow(/not encrypted/);
+    expect(await new AesGcmPayloadCodec([key('k1')], { passPlaintext: true }).decode([plain])).toEqual([plain]);
   });
 });
 

@@ -101,6 +101,12 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
       const succeeded = names.includes('commitOrderStock') || options.check?.status === 'succeeded';
       return { status: succeeded ? 'refunded' : 'voided' };
     },
+    async restoreOrderAfterRefund(...args) {
+      record('restoreOrderAfterRefund', args);
+    },
+    async flagRefundRefused(...args) {
+      record('flagRefundRefused', args);
+    },
     async checkPayment(...args) {
       record('checkPayment', args);
       return options.check ?? { status: 'pending', amountCents: options.totalCents ?? 2500, currency: 'EUR' };

@@ -150,6 +150,19 @@ describe('order saga money safety', () => {
       expect(fake.statuses.at(-1)).toMatchObject({ status: 'NEEDS_ATTENTION', reason: 'compensation_failed:void_or_refund_payment', failureReason: 'customer_cancelled' });
     });
 
+    it('waits for the refund’s word for REFUND_CONFIRMATION_TIMEOUT, not for PAYMENT_TIMEOUT', async () => {
+      const fake = fakeOrderActivities();
+      await runSaga(client, fake, { cancelWindowMs: 60_000, paymentTimeoutMs: 30_000, refundConfirmationTimeoutMs: 7_200_000 }, async (handle) => {
+        await handle.signal(paymentEventSignal, paymentSucceeded());
+        await fake.reached('PAID');
+        await handle.executeUpdate(cancelOrderUpdate, { args: [{}] });
+        await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.refunded' }));
+        expect(await handle.result()).toMatchObject({ status: 'REFUNDED' });
+        const timers = (await handle.fetchHistory()).events!.flatMap((e) => (e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout!.seconds)] : []));
+        expect(timers.at(-1)).toBe(7200);
+      });
+    });
+
     it('a refund the provider later reports failed withdraws REFUNDED until an operator’s retry refunds anew', async () => {
       const fake = fakeOrderActivities();
       await runSaga(client, fake, { cancelWindowMs: 60_000 }, async (handle) => {

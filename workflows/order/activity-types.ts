@@ -84,8 +84,20 @@ export interface OrderActivities {
    * by a request whose answer was lost. Answers the status of `paymentId` (the saga's own payment, when it knows
    * it). Fails, non-retryably, when the provider cannot prove the money went back (`payment_not_found`,
    * `refund_failed`). `refundAttempt` (2, 3…): the provider reported an earlier refund failed, so ask for a new one.
+   * A payment the provider does not record for this order, and that the order did not record as its own, is never
+   * voided or refunded (`payment_not_of_order`, non-retryable).
    */
   voidOrRefundOrderPayments(orderId: string, paymentId?: string, refundAttempt?: number): Promise<{ status: string }>;
+  /**
+   * After an operator's retry refunded anew the payment of an order whose saga had closed (retryRefundWorkflow): the
+   * order leaves NEEDS_ATTENTION (`refund_failed`) for the status its saga ended it in. Idempotent.
+   */
+  restoreOrderAfterRefund(orderId: string): Promise<void>;
+  /**
+   * A late-payment refund (refundLatePaymentWorkflow) refused because the payment is not the order's: an order whose
+   * saga closed CANCELLED or REFUNDED goes to NEEDS_ATTENTION (`compensation_failed:refund_payment`). Idempotent.
+   */
+  flagRefundRefused(orderId: string, paymentId: string): Promise<void>;
   /** Reconciliation: the provider's view of one payment. */
   checkPayment(paymentId: string): Promise<PaymentCheck>;
   /** With `paid`, the PAID status is written right after the sale is committed. */

@@ -12,6 +12,8 @@ import type { OrderStatus } from './state-machine';
 
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const refundWorkflowId = (paymentId: string) => `refund-${paymentId}`;
+/** An operator's retry of a refund the provider reported failed after the saga closed: one workflow per attempt. */
+export const refundRetryWorkflowId = (orderId: string, attempt: number) => `refund-retry-${orderId}-${attempt}`;
 
 export interface OrderItemRequest {
   productId: string;
@@ -31,6 +33,11 @@ export interface OrderWorkflowInput {
   paymentTimeoutMs: number;
   cancelWindowMs: number;
   notifyMaxAttempts: number;
+  /**
+   * REFUND_CONFIRMATION_TIMEOUT: how long the saga waits for the provider's word on a refund. Absent in sagas
+   * started before the setting existed, which wait PAYMENT_TIMEOUT as they always did.
+   */
+  refundConfirmationTimeoutMs?: number;
 }
 
 /** A business rejection decided by the saga, kept on the order so a replayed request gets the same answer. */
@@ -78,3 +85,5 @@ export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
 /** ApplicationFailure types the saga and API agree on. */
 export const NOT_CANCELLABLE = 'not_cancellable';
 export const NOT_RETRYABLE = 'not_retryable';
+/** A void or refund refused because the payment is not the order's (neither the provider's record nor ours says so). */
+export const PAYMENT_NOT_OF_ORDER = 'payment_not_of_order';

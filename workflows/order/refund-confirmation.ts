@@ -10,13 +10,15 @@ import type { Requests } from './saga-handlers';
 
 /** Marks sagas whose wait for a refund's confirmation outlasts the Temporal cancel that caused it (outlastsCancel). */
 const REFUND_WAIT_AFTER_CANCEL = 'order-saga-refund-wait-after-cancel';
+/** Marks sagas that wait for a refund's word for REFUND_CONFIRMATION_TIMEOUT (confirmationTimeoutMs). */
+const REFUND_CONFIRMATION_TIMEOUT = 'order-saga-refund-confirmation-timeout';
 
-/** What the provider said about a refund while the saga waited; nothing: PAYMENT_TIMEOUT passed, or a Temporal cancel ended the wait. */
+/** What the provider said about a refund while the saga waited; nothing: the wait timed out, or a Temporal cancel ended it. */
 type RefundWord = 'confirmed' | 'failed' | 'nothing';
 
 /** The parts of the saga the refund's confirmation reads and moves. */
 export interface RefundingSaga {
-  input: Pick<OrderWorkflowInput, 'orderId' | 'paymentTimeoutMs'>;
+  input: Pick<OrderWorkflowInput, 'orderId' | 'paymentTimeoutMs' | 'refundConfirmationTimeoutMs'>;
   order: OrderRecord;
   payment: PaymentBinding;
   news: ProviderNews;
@@ -57,11 +59,23 @@ export class RefundConfirmation {
     return patched(REFUND_WAIT_AFTER_CANCEL);
   }
 
-  /** The provider's word on the refund, within PAYMENT_TIMEOUT; a Temporal cancel ends the wait, unless outlasted. */
+  /**
+   * How long the saga waits for the provider's word on a refund: REFUND_CONFIRMATION_TIMEOUT since
+   * REFUND_CONFIRMATION_TIMEOUT's patch (a refund's webhook can take far longer than a payment's), PAYMENT_TIMEOUT
+   * before. A saga whose input has no such setting (started before it existed) never asks for the patch, so its
+   * history replays command for command.
+   */
+  private confirmationTimeoutMs(): number {
+    const { paymentTimeoutMs, refundConfirmationTimeoutMs } = this.saga.input;
+    if (refundConfirmationTimeoutMs === undefined) return paymentTimeoutMs;
+    return patched(REFUND_CONFIRMATION_TIMEOUT) ? refundConfirmationTimeoutMs : paymentTimeoutMs;
+  }
+
+  /** The provider's word on the refund, within confirmationTimeoutMs; a Temporal cancel ends the wait, unless outlasted. */
   private async awaitWord(outlastsCancel: boolean): Promise<RefundWord> {
-    const { news, requests, input } = this.saga;
+    const { news, requests } = this.saga;
     const cancelled = () => requests.operatorCancel && !outlastsCancel;
-    const settled = await condition(() => news.refundConfirmed || news.refundFailure !== undefined || cancelled(), input.paymentTimeoutMs, {
+    const settled = await condition(() => news.refundConfirmed || news.refundFailure !== undefined || cancelled(), this.confirmationTimeoutMs(), {
       summary: 'Wait for the refund confirmation',
     });
     if (settled && news.refundConfirmed) return 'confirmed';

@@ -125,11 +125,11 @@ export const orderRoutes = [
     ],
     middleware: (deps: PlacingDeps) => [countPlacements(deps.metrics, deps.logger)],
     handler: async ({ headers, body, principal }, ctx, deps: PlacingDeps) => {
-      const { customerId, customerEmail } = placingFor(principal, body);
+      const { customerId, customerEmail, verifiedEmail } = placingFor(principal, body);
       try {
         const answer = await placeOrder(
           deps,
-          { customerId, customerEmail, body, idempotencyKey: headers['Idempotency-Key'] },
+          { customerId, customerEmail, verifiedEmail, body, idempotencyKey: headers['Idempotency-Key'] },
           { gate: deps.placementGate },
         );
         ctx.state.placement = { orderId: answer.order.id, status: answer.order.status, replayed: answer.replayed, decided: answer.decided };
