@@ -114,6 +114,7 @@ export const orderRoutes = [
     errors: [
       'forbidden',
       'insufficient_stock',
+      'purchase_limit_exceeded',
       'idempotency_key_reused',
       'unknown_product',
       'currency_mismatch',
