@@ -34,11 +34,19 @@ export function wantsFresh(ctx: Context): boolean {
 export function sendTagged(ctx: Context, answer: TaggedJson): void {
   ctx.set('Cache-Control', 'public, no-cache');
   ctx.set('ETag', answer.etag);
-  ctx.status = 200;
-  if (ctx.fresh) {
+  if (matchesNoneMatch(ctx.get('If-None-Match'), answer.etag)) {
     ctx.status = 304;
     return;
   }
+  ctx.status = 200;
   ctx.type = 'application/json';
   ctx.body = answer.json;
+}
+
+/** RFC 9110 13.1.2: `*`, or a list of tags compared weakly (W/ prefixes ignored). */
+export function matchesNoneMatch(header: string, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => bare(tag) === bare(etag));
 }

@@ -75,7 +75,7 @@ describe('the catalog cache across two API instances', () => {
 
     const again = await request(`${second.server.url}/products/${product.id}`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
-    expect(again.body).toBe('');
+    expect(again.body ?? '').toBe(''); // no body
     expect(again.headers.get('etag')).toBe(etag);
 
     const list = await request(`${second.server.url}/products?limit=5`);
