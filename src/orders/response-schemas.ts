@@ -37,7 +37,7 @@ export const orderJsonSchema = z.object({
   totalCents: z.int().nullable().describe('integer minor units; null until the stock is reserved'),
   currency: z.string().nullable(),
   payment: z.object({
-    status: z.string().describe('not_requested | pending | succeeded | failed | voided | refunded'),
+    status: z.string().describe('not_requested | pending | succeeded | failed | voided | refunded | not_required (a free order: nothing to pay)'),
     providerPaymentId: z.string().optional(),
   }),
   failureReason: orderReasonSchema.optional().describe('why the order was rejected, cancelled or needs attention: the most precise cause known'),
