@@ -20,7 +20,7 @@ export function reservePgbenchScript(): string {
     '\\set k random(1, :nproducts)',
     '\\set r1 random(0, 1000000000000000)',
     '\\set r2 random(0, 1000000000000000)',
-    `${withPgbenchParams(RESERVE_SQL, [productIds, `'{1}'`, orderId, String(DEFAULT_MAX_ORDER_TOTAL_CENTS), orderId])};`,
+    `${withPgbenchParams(RESERVE_SQL, [productIds, `'{1}'`, orderId, orderId, String(DEFAULT_MAX_ORDER_TOTAL_CENTS), orderId])};`,
     `${withPgbenchParams(RELEASE_SQL, [orderId])};`,
     '',
   ].join('\n');

@@ -76,6 +76,11 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
   RESERVATION_CONCURRENCY: positiveInt(8),
+  /** The API's in-process cache of GET /products answers, invalidated by LISTEN/NOTIFY; off: every read goes to the database. */
+  CATALOG_CACHE: z
+    .enum(['on', 'off'])
+    .default('on')
+    .transform((v) => v === 'on'),
 
   // Bounded amounts: the largest order total accepted, in minor units (the API answers 422 order_total_too_large).
   MAX_ORDER_TOTAL_CENTS: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_ORDER_TOTAL_CENTS),

@@ -153,20 +153,22 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
 
 /** A finished order holds no stock: paid ones sold theirs, refunded ones put it back, the others released it. */
 async function checkReservationsOfFinishedOrders(db: PgClient, fail: Fail): Promise<void> {
-  const { rows } = await db.query<{ id: string; status: string; active: number; committed: number; restocked: number }>(`
-    SELECT o.id, o.status,
+  const { rows } = await db.query<{ id: string; status: string; free: boolean; active: number; committed: number; restocked: number }>(`
+    SELECT o.id, o.status, o.payment_status = 'not_required' AS free,
       count(*) FILTER (WHERE s.status = 'ACTIVE')::int AS active,
       count(*) FILTER (WHERE s.status = 'COMMITTED' AND s.restocked_at IS NULL)::int AS committed,
       count(*) FILTER (WHERE s.restocked_at IS NOT NULL)::int AS restocked
     FROM orders o JOIN stock_reservations s ON s.order_id = o.id
     WHERE o.status IN ('COMPLETED', 'PAID', 'REFUNDED', 'CANCELLED', 'REJECTED')
-    GROUP BY o.id, o.status`);
+    GROUP BY o.id, o.status, o.payment_status`);
   for (const r of rows) {
     const held = `${r.active} ACTIVE, ${r.committed} COMMITTED, ${r.restocked} restocked reservation line(s)`;
     if (r.active > 0) fail('a finished order holds no ACTIVE reservation', r.id, `${r.status} with ${held}`);
     if (PAID_STATUSES.has(r.status) && r.restocked > 0) fail('a paid order’s stock stays sold', r.id, `${r.status} with ${held}`);
     if (r.status === 'REFUNDED' && r.committed > 0) fail('a refunded order’s stock is back on hand', r.id, held);
-    if ((r.status === 'CANCELLED' || r.status === 'REJECTED') && (r.committed > 0 || r.restocked > 0)) fail('an unpaid order sold nothing', r.id, `${r.status} with ${held}`);
+    // A free order (nothing to pay) is sold when placed: cancelling it restocks that sale.
+    const unsold = r.committed > 0 || (r.restocked > 0 && !r.free);
+    if ((r.status === 'CANCELLED' || r.status === 'REJECTED') && unsold) fail('an unpaid order sold nothing', r.id, `${r.status} with ${held}`);
   }
 }
 

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { Config } from '../config';
+import type { ProductCache } from '../catalog/product-cache';
 import type { Orm } from '../db/orm';
 import { jsonBody } from '../http/body';
 import type { DocsDeps } from '../http/docs-routes';
@@ -25,6 +26,7 @@ import { ERROR_CODES } from './error-codes';
 import { apiDocument } from './openapi';
 import { accessLog, httpMetrics } from './request-telemetry';
 import { adminRoutes } from './routes/admin';
+import { customerRoutes } from './routes/customers';
 import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
@@ -43,6 +45,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Which payment methods the configured provider takes; its adapter from config when omitted. */
   paymentMethods?: Pick<PaymentProvider, 'acceptsPaymentMethod'>;
+  /** This instance's catalog cache (CATALOG_CACHE, kept by LISTEN/NOTIFY); absent: the catalog is read from the database. */
+  productCache?: ProductCache;
 }
 
 /** What the API's route handlers are given. */
@@ -60,6 +64,7 @@ export const API_ROUTES: readonly Route<ApiRouteDeps, ErrorCode>[] = [
   }),
   ...productRoutes,
   ...orderRoutes,
+  ...customerRoutes,
   ...webhookRoutes,
   ...adminRoutes,
 ];

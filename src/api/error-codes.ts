@@ -26,6 +26,12 @@ export const ERROR_CODES = {
     status: 409,
     meaning: 'not enough available stock; details: [{ productId, requested, available }]; nothing was reserved',
   },
+  purchase_limit_exceeded: {
+    status: 409,
+    meaning:
+      "the order would take the customer over a product's maxPerCustomer; details: [{ productId, limit, held, requested }] " +
+      '(held: units already in their live orders); nothing was reserved',
+  },
   idempotency_key_reused: { status: 409, meaning: 'this Idempotency-Key was used with a different request body' },
   not_cancellable: { status: 409, meaning: 'the order is REJECTED, COMPLETED, REFUNDED, NEEDS_ATTENTION or being refunded' },
   not_retryable: { status: 409, meaning: 'the order has no failed compensation to retry' },

@@ -1,5 +1,6 @@
 // First: tracing must be started before anything loads pg, so its queries are traced.
 import './start-tracing';
+import { startCatalogCache } from '../catalog/catalog-cache';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
 import { describeBinding, listen, onShutdownSignal } from '../http/server';
@@ -18,7 +19,9 @@ export async function runApi(): Promise<void> {
   const orm = await initOrm(config);
   const temporal = createTemporalClient(config);
   const metrics = createApiMetrics(createMetricsRegistry('api'));
-  const app = createApp({ config, orm, temporal, logger, metrics });
+  // Its own connection, LISTENing for catalog changes; off (CATALOG_CACHE=off): every catalog read goes to the database.
+  const catalog = config.CATALOG_CACHE ? startCatalogCache(config.DATABASE_URL, logger) : undefined;
+  const app = createApp({ config, orm, temporal, logger, metrics, productCache: catalog?.cache });
   const http = await listen(app, config.PORT, config.HOST);
   const stopRetention = startWebhookRetention({ em: () => orm.em.fork(), retentionMs: config.WEBHOOK_EVENT_RETENTION, logger });
   logger.info({ host: http.address, port: http.port }, `API listening on ${describeBinding(http.address, http.port)}`);
@@ -28,6 +31,7 @@ export async function runApi(): Promise<void> {
       stopRetention();
       await http.close(); // stop accepting; in-flight requests finish first
       await temporal.connection.close();
+      await catalog?.close();
       await orm.close();
       await activeTracing()?.shutdown();
       logger.info('API stopped');

@@ -5,7 +5,7 @@ import { EntitySchema } from '@mikro-orm/core';
 // The tables are created by migrations/Migration20261123000100_catalog.ts; these schemas only map them.
 
 export interface Product {
-  [OptionalProps]?: 'id' | 'reserved' | 'active' | 'createdAt' | 'updatedAt' | 'version';
+  [OptionalProps]?: 'id' | 'reserved' | 'active' | 'maxPerCustomer' | 'createdAt' | 'updatedAt' | 'version';
   id: string;
   sku: string;
   name: string;
@@ -16,6 +16,8 @@ export interface Product {
   onHand: number;
   reserved: number;
   active: boolean;
+  /** Units one customer may hold in live orders; null: no limit (Migration20261205003100_purchase_limits). */
+  maxPerCustomer: number | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -33,6 +35,7 @@ export const ProductSchema = new EntitySchema<Product>({
     onHand: { type: 'integer', default: 0 },
     reserved: { type: 'integer', default: 0 },
     active: { type: 'boolean', default: true },
+    maxPerCustomer: { type: 'integer', nullable: true, default: null },
     // Milliseconds, to match the timestamptz(3) columns (see the migration).
     createdAt: { type: 'datetime', columnType: 'timestamptz(3)', onCreate: () => new Date() },
     updatedAt: { type: 'datetime', columnType: 'timestamptz(3)', onCreate: () => new Date(), onUpdate: () => new Date() },

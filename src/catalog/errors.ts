@@ -18,6 +18,25 @@ export class InsufficientStockError extends DomainError {
   }
 }
 
+export interface PurchaseLimitOverrun {
+  productId: string;
+  /** The product's maxPerCustomer. */
+  limit: number;
+  /** Units the customer already holds in live orders (any status but REJECTED, CANCELLED, REFUNDED). */
+  held: number;
+  requested: number;
+}
+
+/** The order would take the customer over a product's per-customer limit; nothing was reserved. */
+export class PurchaseLimitExceededError extends DomainError {
+  declare readonly details: PurchaseLimitOverrun[];
+
+  constructor(overruns: PurchaseLimitOverrun[]) {
+    super('purchase_limit_exceeded', `the order exceeds the per-customer limit of ${overruns.length} product(s)`, overruns);
+    this.name = 'PurchaseLimitExceededError';
+  }
+}
+
 /** The product does not exist or is not active, so it cannot be ordered. */
 export class UnknownProductError extends DomainError {
   declare readonly details: { productId: string }[];

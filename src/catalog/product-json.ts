@@ -1,7 +1,7 @@
 import type { Product } from './entities';
 
 /** A product as every catalog endpoint answers it: the row's public columns, timestamps as ISO strings. */
-export type ProductJson = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | 'currency' | 'onHand' | 'reserved' | 'active'> & {
+export type ProductJson = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | 'currency' | 'onHand' | 'reserved' | 'active' | 'maxPerCustomer'> & {
   /** What can still be ordered: onHand - reserved. */
   available: number;
   createdAt: string;
@@ -9,7 +9,7 @@ export type ProductJson = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | '
 };
 
 export function toProductJson(product: Product): ProductJson {
-  const { id, sku, name, priceCents, currency, onHand, reserved, active } = product;
+  const { id, sku, name, priceCents, currency, onHand, reserved, active, maxPerCustomer } = product;
   return {
     id,
     sku,
@@ -20,6 +20,7 @@ export function toProductJson(product: Product): ProductJson {
     reserved,
     available: onHand - reserved,
     active,
+    maxPerCustomer: maxPerCustomer ?? null,
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
   };

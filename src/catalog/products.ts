@@ -17,12 +17,15 @@ export interface NewProduct {
   currency: string;
   /** Initial on_hand, recorded as the product's INITIAL ledger row. */
   stock: number;
+  /** Units one customer may hold in live orders; null or absent: no limit. */
+  maxPerCustomer?: number | null;
 }
 
 export interface ProductChanges {
   name?: string;
   priceCents?: number;
   active?: boolean;
+  maxPerCustomer?: number | null;
 }
 
 /** Creates a product and its INITIAL ledger row in one transaction. */
@@ -33,6 +36,7 @@ export async function createProduct(em: EntityManager, input: NewProduct): Promi
     priceCents: input.priceCents,
     currency: input.currency,
     onHand: input.stock,
+    maxPerCustomer: input.maxPerCustomer ?? null,
   });
   em.create(StockMovementSchema, { product, delta: input.stock, kind: 'INITIAL', reason: 'product created' });
   try {

@@ -11,6 +11,8 @@ const sku = z
 const name = z.string().trim().min(1).max(200);
 /** Money in integer minor units (cents); never a float. */
 const minorUnits = z.int().min(0).max(PG_INT_MAX);
+/** Units one customer may hold in live orders; null (or left out when creating): no limit. */
+const maxPerCustomer = z.int().min(1).max(PG_INT_MAX).nullable();
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an upper-case ISO 4217 code such as "EUR"');
 
 export const createProductBody = z.strictObject({
@@ -19,11 +21,12 @@ export const createProductBody = z.strictObject({
   priceCents: minorUnits,
   currency,
   stock: z.int().min(0).max(PG_INT_MAX),
+  maxPerCustomer: maxPerCustomer.optional(),
 });
 
 export const updateProductBody = z
-  .strictObject({ name: name.optional(), priceCents: minorUnits.optional(), active: z.boolean().optional() })
-  .refine((changes) => Object.keys(changes).length > 0, 'expected at least one of name, priceCents, active');
+  .strictObject({ name: name.optional(), priceCents: minorUnits.optional(), active: z.boolean().optional(), maxPerCustomer: maxPerCustomer.optional() })
+  .refine((changes) => Object.keys(changes).length > 0, 'expected at least one of name, priceCents, active, maxPerCustomer');
 
 export const stockAdjustmentBody = z.strictObject({
   delta: z

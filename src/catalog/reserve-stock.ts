@@ -1,5 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CurrencyMismatchError, InsufficientStockError, InvalidStockRequestError, OrderTotalTooLargeError, UnknownProductError } from './errors';
+import {
+  CurrencyMismatchError,
+  InsufficientStockError,
+  InvalidStockRequestError,
+  OrderTotalTooLargeError,
+  PurchaseLimitExceededError,
+  UnknownProductError,
+} from './errors';
 import { DEFAULT_MAX_ORDER_TOTAL_CENTS, PG_INT_MAX } from './limits';
 import { parseOrderId } from './order-id';
 import { isUuid } from '../uuid';
@@ -34,13 +41,19 @@ export interface ReservationResult {
  *  - locked: the requested products, locked in ascending id order (ORDER BY is applied before FOR UPDATE), which
  *    is the lock order every stock statement uses, so overlapping orders queue instead of deadlocking. Under READ
  *    COMMITTED a row that was waited for is re-read, so `available` is the committed value after the wait.
- *  - verdict: every product exists and is active, one currency, every line fits in on_hand - reserved, and the
- *    total (summed as numeric, so it cannot overflow) is at most the largest order total allowed.
+ *  - owner: the customer of the order (its row is written before the reservation), for the purchase limits.
+ *  - checked: per locked product with a limit (max_per_customer), the units the customer already holds of it,
+ *    counted by customer_units_held() — a VOLATILE function, so its query takes a fresh snapshot once the row is
+ *    locked and sees every reservation committed by the holders of the lock before us (the statement's own snapshot
+ *    is older). The limit is thereby enforced under the same row lock as the stock.
+ *  - verdict: every product exists and is active, one currency, no line takes the customer over a product's limit,
+ *    every line fits in on_hand - reserved, and the total (summed as numeric, so it cannot overflow) is at most the
+ *    largest order total allowed.
  *  - inserted / raised: only when the verdict holds. The product update is driven by the rows actually inserted,
  *    so a concurrent call for the same order (ON CONFLICT DO NOTHING) can never raise `reserved` twice.
  * The result has one 'requested' row per line (with what was found, for error details) and the 'prior' rows.
  * The CHECK constraints (0 <= reserved <= on_hand) back all of this up in the database.
- * Parameters: product ids (uuid[] literal), quantities (int[] literal), order id, largest total, order id. Exported for
+ * Parameters: product ids (uuid[] literal), quantities (int[] literal), order id, order id, largest total, order id. Exported for
  * bench/reserve.ts, which runs this exact text under pgbench.
  */
 export const RESERVE_SQL = `
@@ -52,21 +65,29 @@ prior AS (
   FROM stock_reservations s
   WHERE s.order_id = ?::uuid
 ),
+owner AS (
+  SELECT o.customer_id FROM orders o WHERE o.id = ?::uuid
+),
 locked AS (
-  SELECT p.id, p.sku, p.name, p.price_cents, p.currency, p.active, p.on_hand - p.reserved AS available
+  SELECT p.id, p.sku, p.name, p.price_cents, p.currency, p.active, p.on_hand - p.reserved AS available, p.max_per_customer
   FROM products p
   WHERE p.id IN (SELECT product_id FROM requested) AND NOT EXISTS (SELECT 1 FROM prior)
   ORDER BY p.id
   FOR UPDATE
 ),
+checked AS (
+  SELECT l.*, CASE WHEN l.max_per_customer IS NOT NULL THEN customer_units_held((SELECT customer_id FROM owner), l.id) END AS held
+  FROM locked l
+),
 verdict AS (
   SELECT count(l.id) = count(*) AND bool_and(l.active AND l.available >= r.quantity) AND count(DISTINCT l.currency) = 1
+         AND bool_and(l.max_per_customer IS NULL OR l.held + r.quantity <= l.max_per_customer)
          AND sum(l.price_cents::numeric * r.quantity) <= ?::numeric AS ok
-  FROM requested r LEFT JOIN locked l ON l.id = r.product_id
+  FROM requested r LEFT JOIN checked l ON l.id = r.product_id
 ),
 inserted AS (
-  INSERT INTO stock_reservations (order_id, product_id, quantity, unit_price_cents, currency)
-  SELECT ?::uuid, l.id, r.quantity, l.price_cents, l.currency
+  INSERT INTO stock_reservations (order_id, product_id, quantity, unit_price_cents, currency, customer_id)
+  SELECT ?::uuid, l.id, r.quantity, l.price_cents, l.currency, (SELECT customer_id FROM owner)
   FROM requested r JOIN locked l ON l.id = r.product_id
   WHERE (SELECT ok FROM verdict)
   ON CONFLICT (order_id, product_id) DO NOTHING
@@ -80,17 +101,17 @@ raised AS (
   RETURNING p.id
 )
 SELECT 'requested' AS source, r.product_id, r.quantity, l.sku, l.name, l.price_cents AS unit_price_cents, l.currency,
-       l.active, l.available, (SELECT count(*) FROM raised)::int AS raised_count
-FROM requested r LEFT JOIN locked l ON l.id = r.product_id
+       l.active, l.available, l.max_per_customer, l.held, (SELECT count(*) FROM raised)::int AS raised_count
+FROM requested r LEFT JOIN checked l ON l.id = r.product_id
 UNION ALL
-SELECT 'prior', s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency, NULL, NULL, NULL
+SELECT 'prior', s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency, NULL, NULL, NULL, NULL, NULL
 FROM prior s JOIN products p ON p.id = s.product_id
 `;
 
 /** The order's reservations as they are now (a fresh snapshot), for answering a replay that raced the first call. */
 const EXISTING_RESERVATION_SQL = `
 SELECT 'prior' AS source, s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency,
-       NULL AS active, NULL AS available, NULL AS raised_count
+       NULL AS active, NULL AS available, NULL AS max_per_customer, NULL AS held, NULL AS raised_count
 FROM stock_reservations s JOIN products p ON p.id = s.product_id
 WHERE s.order_id = ?
 `;
@@ -105,6 +126,8 @@ interface ReserveRow {
   currency: string | null;
   active: boolean | null;
   available: number | null;
+  max_per_customer: number | null;
+  held: number | null;
   raised_count: number | null;
 }
 
@@ -112,7 +135,8 @@ interface ReserveRow {
  * Reserves every line of an order, or nothing. Idempotent per order: once an order has reservations (in any
  * status), later calls return them, whatever `items` they pass, and change nothing.
  *
- * @throws InsufficientStockError listing every short line; UnknownProductError (missing or inactive);
+ * @throws InsufficientStockError listing every short line; PurchaseLimitExceededError listing every line over the
+ *   customer's limit; UnknownProductError (missing or inactive);
  *   CurrencyMismatchError; InvalidStockRequestError for a malformed order id, empty order or bad quantity.
  */
 export async function reserveStock(
@@ -128,6 +152,7 @@ export async function reserveStock(
   const rows = await em.execute<ReserveRow[]>(RESERVE_SQL, [
     `{${lines.map((l) => l.productId).join(',')}}`,
     `{${lines.map((l) => l.quantity).join(',')}}`,
+    orderId,
     orderId,
     maxTotalCents,
     orderId,
@@ -177,6 +202,13 @@ function reservationFailure(requested: ReserveRow[], maxTotalCents: number): Err
 
   const totalCents = requested.reduce((sum, r) => sum + BigInt(r.unit_price_cents as number) * BigInt(r.quantity), 0n);
   if (totalCents > BigInt(maxTotalCents)) return new OrderTotalTooLargeError(totalCents, maxTotalCents);
+
+  const overLimit = requested.filter((r) => r.max_per_customer !== null && (r.held as number) + r.quantity > r.max_per_customer);
+  if (overLimit.length > 0) {
+    return new PurchaseLimitExceededError(
+      overLimit.map((r) => ({ productId: r.product_id, limit: r.max_per_customer as number, held: r.held as number, requested: r.quantity })),
+    );
+  }
 
   const short = requested.filter((r) => (r.available as number) < r.quantity);
   if (short.length > 0) {

@@ -15,6 +15,7 @@ export const productJsonSchema = z.object({
   reserved: z.int(),
   available: z.int().describe('onHand - reserved: what can still be ordered'),
   active: z.boolean(),
+  maxPerCustomer: z.int().min(1).nullable().describe("units one customer may hold in live orders (any status but REJECTED, CANCELLED, REFUNDED); null: no limit"),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -6,5 +6,5 @@ export { reserveStock } from './reserve-stock';
 export type { ReservationResult, ReservedLine, StockRequestLine } from './reserve-stock';
 export { commitStock, releaseStock, restockOrder } from './stock-transitions';
 export type { StockTransition } from './stock-transitions';
-export { CurrencyMismatchError, InsufficientStockError, InvalidStockRequestError, OrderTotalTooLargeError, UnknownProductError } from './errors';
-export type { StockShortfall } from './errors';
+export { CurrencyMismatchError, InsufficientStockError, InvalidStockRequestError, OrderTotalTooLargeError, PurchaseLimitExceededError, UnknownProductError } from './errors';
+export type { PurchaseLimitOverrun, StockShortfall } from './errors';

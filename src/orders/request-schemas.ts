@@ -38,6 +38,9 @@ export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
 
 export const orderIdParamsSchema = z.object({ id: z.uuid() });
 
+/** A customer's path segment, as their token's `sub` spells it; one that fails the schema names no one (404). */
+export const customerIdParamsSchema = z.object({ customerId: customerIdSchema.describe("the customer's id (a customer token's `sub`)") });
+
 export const listOrdersQuerySchema = z.strictObject({
   // A customer's own by default; the admin token names whose.
   customerId: customerIdSchema.optional(),

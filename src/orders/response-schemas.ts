@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../../workflows/order/definitions';
 import { ORDER_REASONS, REASON_PREFIXES } from '../../workflows/order/state-machine';
+import type { CustomerStats } from './customer-stats';
 import type { OrderJson } from './order-view';
 
 /**
@@ -36,7 +37,7 @@ export const orderJsonSchema = z.object({
   totalCents: z.int().nullable().describe('integer minor units; null until the stock is reserved'),
   currency: z.string().nullable(),
   payment: z.object({
-    status: z.string().describe('not_requested | pending | succeeded | failed | voided | refunded'),
+    status: z.string().describe('not_requested | pending | succeeded | failed | voided | refunded | not_required (a free order: nothing to pay)'),
     providerPaymentId: z.string().optional(),
   }),
   failureReason: orderReasonSchema.optional().describe('why the order was rejected, cancelled or needs attention: the most precise cause known'),
@@ -70,6 +71,29 @@ export const webhookAckJsonSchema = z.object({
   duplicate: z.literal(true).optional().describe('present when this event had been handled before: nothing was done again'),
 });
 
+export const customerStatsJsonSchema = z.object({
+  customerId: z.string(),
+  orders: z.object({
+    total: z.int().min(0).describe('every order placed, whatever its status (rejected ones included)'),
+    byStatus: z.partialRecord(z.enum(ORDER_STATUSES), z.int().min(1)).describe('orders per status; statuses with none are left out'),
+  }),
+  spent: z
+    .array(
+      z.object({
+        currency: z.string(),
+        paidCents: z.int().describe('money actually taken: the totals of orders whose payment succeeded (refunded later or not)'),
+        refundedCents: z.int().describe('money given back: the totals of refunded payments'),
+        netCents: z.int().describe('paidCents - refundedCents: what the customer has kept paying for'),
+      }),
+    )
+    .describe('per currency, in integer minor units; currencies never charged are left out'),
+  itemsBought: z.int().min(0).describe('units of the orders that are PAID or COMPLETED (free orders included)'),
+  firstOrderAt: timestamp.nullable(),
+  lastOrderAt: timestamp.nullable(),
+});
+
 type Fits<Actual, Documented> = Actual extends Documented ? true : never;
 const orderJsonIsDocumented: Fits<OrderJson, z.infer<typeof orderJsonSchema>> = true;
 void orderJsonIsDocumented;
+const customerStatsAreDocumented: Fits<CustomerStats, z.infer<typeof customerStatsJsonSchema>> = true;
+void customerStatsAreDocumented;

@@ -91,6 +91,7 @@ describe('catalog HTTP API', () => {
         reserved: 0,
         available: 7,
         active: true,
+        maxPerCustomer: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });

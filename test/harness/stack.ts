@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import { createApp } from '../../src/api/app';
+import { startCatalogCache } from '../../src/catalog/catalog-cache';
 import type { Config } from '../../src/config';
 import type { Orm } from '../../src/db/orm';
 import type { PaymentProvider } from '../../src/payments/payment-provider';
@@ -61,7 +62,10 @@ export async function startStack(
 
   // The API first (the simulator needs its webhook URL), then the simulator (the worker needs its URL).
   let config = base;
-  const appDeps = { config, orm, temporal, logger };
+  // Like the API process: a catalog cache with its own listening connection, unless CATALOG_CACHE=off.
+  const catalog = base.CATALOG_CACHE ? startCatalogCache(base.DATABASE_URL, logger) : undefined;
+  await catalog?.listener.ready;
+  const appDeps = { config, orm, temporal, logger, productCache: catalog?.cache };
   const apiServer: RunningServer = await serve(createApp(appDeps));
   const simulator = createSimulatorApp({
     ...simulatorOptionsFromConfig(base, logger),
@@ -97,7 +101,9 @@ export async function startStack(
       return res.body;
     },
     async product(id) {
-      const res = await request(`${apiServer.url}/products/${id}`);
+      // Fresh from the database: a test reads the stock right after changes made by the worker, whose notifications
+      // may still be on their way to this instance's listener.
+      const res = await request(`${apiServer.url}/products/${id}`, { headers: { 'cache-control': 'no-cache' } });
       return res.body;
     },
     async waitForOrder(id, done, timeoutMs = 30_000) {
@@ -129,6 +135,7 @@ export async function startStack(
       await simulator.close();
       await simServer.close();
       await apiServer.close();
+      await catalog?.close();
       await temporal.connection.close();
       await orm.close();
     },

@@ -103,6 +103,14 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
     await h.signal(paymentEventSignal, event);
     await h.signal(paymentEventSignal, event);
   } },
+  // A free order (total 0, the order-saga-free-orders patch): no payment; completed, and cancelled within the window.
+  { name: 'free-order-completed', fake: () => fakeOrderActivities({ totalCents: 0 }), drive: async () => undefined },
+  {
+    name: 'free-order-cancelled',
+    fake: () => fakeOrderActivities({ totalCents: 0 }),
+    input: { cancelWindowMs: 60_000 },
+    drive: async (h) => void (await h.executeUpdate(cancelOrderUpdate, { args: [{}] })),
+  },
   { name: 'rejected', fake: () => fakeOrderActivities({ rejectWith: 'insufficient_stock' }), drive: async () => undefined },
   {
     name: 'compensation-failed-then-retried',
@@ -126,7 +134,9 @@ async function main() {
   const outDir = __dirname;
   mkdirSync(outDir, { recursive: true });
   try {
-    for (const scenario of scenarios) {
+    // `npm run histories:record -- <name>…` records only the named scenarios; no name: every one.
+    const only = process.argv.slice(2);
+    for (const scenario of scenarios.filter((s) => only.length === 0 || only.includes(s.name))) {
       const fake = scenario.fake();
       const taskQueue = `record-${scenario.name}`;
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: fake.activities, ...temporalWorkerOptions(config) });

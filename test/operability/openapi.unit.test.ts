@@ -85,7 +85,7 @@ describe('the OpenAPI document', () => {
           ? [{ paymentSignature: [] }]
           : path === '/webhooks/stripe'
             ? [{ stripeSignature: [] }]
-            : path.startsWith('/orders')
+            : path.startsWith('/orders') || path.startsWith('/customers/')
               ? [{ customerToken: [] }, { adminToken: [] }]
               : path === '/metrics'
                 ? [{ metricsToken: [] }, {}]
@@ -127,10 +127,20 @@ describe('the OpenAPI document', () => {
     expect(errorCodes(placeOrder, '403')).toEqual(['forbidden']);
     expect(errorCodes(placeOrder, '429')).toEqual(['rate_limited', 'too_many_open_orders', 'unpaid_units_exceeded']);
     expect(errorCodes(placeOrder, '503')).toEqual(expect.arrayContaining(['overloaded', 'service_unavailable']));
-    expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'idempotency_key_reused']);
+    expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'purchase_limit_exceeded', 'idempotency_key_reused']);
     expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'order_total_too_large', 'unsupported_payment_method']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
     expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable']);
+    // The catalog's reads are conditional: ETag and Cache-Control on 200, If-None-Match → 304.
+    for (const path of ['/products', '/products/{id}']) {
+      const read = operation('get', path);
+      expect(Object.keys(read.responses)).toEqual(expect.arrayContaining(['200', '304']));
+      expect(Object.keys(read.responses['200'].headers)).toEqual(expect.arrayContaining(['ETag', 'Cache-Control']));
+      expect(read.parameters.filter((p: any) => p.in === 'header').map((p: any) => p.name)).toEqual(expect.arrayContaining(['If-None-Match']));
+    }
+    expect(operation('get', '/customers/{customerId}/stats').responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CustomerStats',
+    });
     expect(placeOrder.responses['201'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/Order',
     });

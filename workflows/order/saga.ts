@@ -5,6 +5,7 @@ import { CompensationStack, describeError } from './compensation-stack';
 import { Compensator } from './compensator';
 import type { OrderSagaState, OrderWorkflowInput, PaymentEvent, Rejection } from './definitions';
 import { orderWorkflowId } from './definitions';
+import { PAYMENT_NOT_REQUIRED, takesFreeOrder } from './free-order';
 import { OrderRecord } from './order-record';
 import type { ProviderNews } from './payment-events';
 import { PaymentEvents } from './payment-events';
@@ -34,6 +35,8 @@ export class OrderSaga {
   private readonly requests: Requests = { customerCancel: false, operatorCancel: false, compensationRetry: false };
   /** The answer to POST /orders. */
   private readonly placement: Placement = { requests: 0 };
+  /** A free order (total 0): no payment, so a cancel after PAID restocks and ends CANCELLED rather than REFUNDED. */
+  private free = false;
   /** The order as written to the database: status, failure reason, payment status. */
   private readonly order: OrderRecord;
   private readonly compensations: CompensationStack;
@@ -62,6 +65,7 @@ export class OrderSaga {
       await this.record();
       const rejection = await this.reserveStock();
       if (rejection) return await this.reject(rejection);
+      if (takesFreeOrder(this.payment.totalCents)) return await this.freeOrder();
       const refused = this.requests.customerCancel ? undefined : await this.requestPayment();
       this.paymentEvents.paymentKnown();
       this.accepted();
@@ -184,11 +188,28 @@ export class OrderSaga {
     return { kind: 'unpaid', reason: 'payment_timeout' };
   }
 
+  /**
+   * Nothing to pay: no charge is asked for. The sale is committed at once (RESERVED → PAID, payment `not_required`),
+   * then the order goes on as a paid one; a cancel within the window restocks and ends CANCELLED.
+   */
+  private async freeOrder(): Promise<OrderSagaState> {
+    this.free = true;
+    this.paymentEvents.paymentKnown(); // no payment of its own: any charge for this order is a stray, refunded
+    if (this.requests.customerCancel) {
+      this.accepted();
+      return await this.cancel('customer_cancelled');
+    }
+    await this.commitSale(PAYMENT_NOT_REQUIRED);
+    this.accepted();
+    if (!(await this.cancellationWindow())) return await this.complete();
+    return await this.cancel('customer_cancelled');
+  }
+
   /** Paid: the reservation becomes a sale. Its compensation (restock) replaces the release of the reservation. */
-  private async commitSale(): Promise<void> {
+  private async commitSale(paymentStatus = 'succeeded'): Promise<void> {
     const { orderId } = this.input;
     this.compensations.push({ name: 'restock', run: () => act.restockOrder(orderId) });
-    const change = this.order.next('PAID', { paymentStatus: 'succeeded' });
+    const change = this.order.next('PAID', { paymentStatus });
     await runStep('commitOrderStock', () => act.local.commitOrderStock(orderId, change));
     this.compensations.retire('release_stock');
     this.order.written(change);
@@ -254,7 +275,7 @@ export class OrderSaga {
   private cancelledByOperator(): Promise<OrderSagaState> {
     this.placement.answer ??= { outcome: 'rejected', replayed: false, rejection: { code: 'cancelled_by_operator', message: 'the order was cancelled by an operator' } };
     if (isTerminal(this.order.status)) return this.ending(async () => undefined);
-    return this.order.status === 'PAID' ? this.refund('cancelled_by_operator') : this.cancel('cancelled_by_operator');
+    return this.paidWithMoney() ? this.refund('cancelled_by_operator') : this.cancel('cancelled_by_operator');
   }
 
   /** A step failed in a way retrying cannot fix (e.g. the database refused its statement): undo, then CANCELLED. */
@@ -262,7 +283,12 @@ export class OrderSaga {
     log.error('a saga step failed for good', { orderId: this.input.orderId, step, error: describeError(failure) });
     this.placement.answer ??= { outcome: 'rejected', replayed: false, rejection: { code: 'service_unavailable', message: 'the order could not be placed' } };
     const reason: EndReason = `step_failed:${step}`;
-    return this.order.status === 'PAID' ? this.refund(reason) : this.cancel(reason);
+    return this.paidWithMoney() ? this.refund(reason) : this.cancel(reason);
+  }
+
+  /** Paid with money, which undoing the order gives back (REFUNDED); a free order has none to give back. */
+  private paidWithMoney(): boolean {
+    return this.order.status === 'PAID' && !this.free;
   }
 
   private async ending(body: () => Promise<void>): Promise<OrderSagaState> {

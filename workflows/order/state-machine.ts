@@ -20,15 +20,16 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
  * Allowed moves. A status may also be written again (a history row with the same status, e.g. `refund_confirmed`).
- * NEEDS_ATTENTION is left when an operator's retry of the failed compensations succeeds. CANCELLED and REFUNDED
+ * NEEDS_ATTENTION is left when an operator's retry of the failed compensations succeeds. A free order (total 0) goes
+ * RESERVED → PAID without a payment, and a cancelled one PAID → CANCELLED (nothing to refund). CANCELLED and REFUNDED
  * move on only when the provider reports afterwards that the refund they rest on failed (`refund_failed`): the
  * money is back with the merchant, so the order needs an operator again.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['RESERVED', 'REJECTED', 'CANCELLED', 'NEEDS_ATTENTION'],
-  RESERVED: ['AWAITING_PAYMENT', 'CANCELLED', 'NEEDS_ATTENTION'],
+  RESERVED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
   AWAITING_PAYMENT: ['PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
-  PAID: ['COMPLETED', 'REFUNDED', 'NEEDS_ATTENTION'],
+  PAID: ['COMPLETED', 'REFUNDED', 'CANCELLED', 'NEEDS_ATTENTION'],
   COMPLETED: [],
   REJECTED: [],
   CANCELLED: ['NEEDS_ATTENTION'],
@@ -67,6 +68,7 @@ export const REJECTION_REASONS = [
   'validation_failed',
   'order_total_too_large',
   'unsupported_payment_method',
+  'purchase_limit_exceeded',
 ] as const;
 /** The provider refused a charge request for good (a 4xx): the activities' failure type; the order's reason is `payment_refused`. */
 export const PAYMENT_REJECTED = 'payment_rejected';

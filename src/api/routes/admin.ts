@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { toProductJson } from '../../catalog/product-json';
 import { adjustStock, createProduct, updateProduct } from '../../catalog/products';
 import { createProductBody, stockAdjustmentBody, updateProductBody } from '../../catalog/request-schemas';
+import type { Product as ProductRow } from '../../catalog/entities';
+import type { ProductCache } from '../../catalog/product-cache';
 import type { Orm } from '../../db/orm';
 import { NotificationSchema } from '../../orders/entities';
 import type { OrderCommandDeps } from '../../orders/order-commands';
@@ -21,6 +23,18 @@ const productChange = {
   responses: { 200: json('The product', Product) },
 };
 
+/** The catalog's writes: the database, and this instance's cache to drop a changed product from at once. */
+type CatalogWriteDeps = { orm: Orm; productCache?: ProductCache };
+
+/**
+ * The product as changed. Every instance drops it when the change's notification arrives; this one drops it now too,
+ * so a client that reads back what it just wrote through the same instance never gets the earlier answer.
+ */
+function changed(deps: CatalogWriteDeps, product: ProductRow) {
+  deps.productCache?.productChanged(product.id);
+  return toProductJson(product);
+}
+
 /** Operator endpoints (admin bearer token): the catalog's writes, stuck orders and sent notifications. */
 export const adminRoutes = [
   defineRoute({
@@ -33,11 +47,11 @@ export const adminRoutes = [
     request: { body: createProductBody },
     responses: { 201: json('Created', Product, z.object({ Location: z.string().describe('/products/{id}') })) },
     errors: ['sku_taken', 'service_unavailable'],
-    handler: async ({ body }, ctx, { orm }: { orm: Orm }) => {
-      const product = await createProduct(orm.em.fork(), body);
+    handler: async ({ body }, ctx, deps: CatalogWriteDeps) => {
+      const product = await createProduct(deps.orm.em.fork(), body);
       ctx.status = 201;
       ctx.set('Location', `/products/${product.id}`);
-      return toProductJson(product);
+      return changed(deps, product);
     },
   }),
 
@@ -46,11 +60,10 @@ export const adminRoutes = [
     method: 'patch',
     path: '/admin/products/{id}',
     operationId: 'updateProduct',
-    summary: "Change a product's name, price or active flag",
+    summary: "Change a product's name, price, active flag or per-customer limit",
     request: { params: productIdParams, body: updateProductBody },
     errors: ['service_unavailable'],
-    handler: async ({ params, body }, _ctx, { orm }: { orm: Orm }) =>
-      toProductJson(await updateProduct(orm.em.fork(), params.id, body)),
+    handler: async ({ params, body }, _ctx, deps: CatalogWriteDeps) => changed(deps, await updateProduct(deps.orm.em.fork(), params.id, body)),
   }),
 
   defineRoute({
@@ -61,8 +74,8 @@ export const adminRoutes = [
     summary: 'Add or remove stock on hand',
     request: { params: productIdParams, body: stockAdjustmentBody },
     errors: ['insufficient_stock', 'service_unavailable'],
-    handler: async ({ params, body }, _ctx, { orm }: { orm: Orm }) =>
-      toProductJson(await adjustStock(orm.em.fork(), params.id, body.delta, body.reason)),
+    handler: async ({ params, body }, _ctx, deps: CatalogWriteDeps) =>
+      changed(deps, await adjustStock(deps.orm.em.fork(), params.id, body.delta, body.reason)),
   }),
 
   defineRoute({

@@ -97,7 +97,7 @@ export const orderRoutes = [
       body: PlaceOrderRequest,
     },
     responses: {
-      201: json('Placed: the order is AWAITING_PAYMENT (or already further along, on a replay)', Order, placedHeaders),
+      201: json('Placed: the order is AWAITING_PAYMENT (a free order, total 0: PAID with payment not_required; or already further along, on a replay)', Order, placedHeaders),
       202: json(
         'Accepted: the reservation was not decided within PLACEMENT_DEADLINE; the saga goes on. The order as it stands ' +
           '(PENDING, unpriced items until reserved); poll `Location`',
@@ -115,6 +115,7 @@ export const orderRoutes = [
     errors: [
       'forbidden',
       'insufficient_stock',
+      'purchase_limit_exceeded',
       'idempotency_key_reused',
       'unknown_product',
       'currency_mismatch',
