@@ -1,3 +1,4 @@
 // Every workflow the worker registers. Workflow files import activity *types* only.
 export { orderWorkflow } from './order/workflow';
 export { refundLatePaymentWorkflow } from './refund';
+export { operatorRefundWorkflow } from './operator-refund';
