@@ -124,7 +124,8 @@ export class StripePaymentProvider implements PaymentProvider {
         { idempotencyKey },
       ),
     );
-    const amount = fromStripeAmount(refund.amount, refund.currency ?? currency);
+    // The refund is in the PaymentIntent's currency, the one asked for.
+    const amount = fromStripeAmount(refund.amount, currency);
     if (refund.status === 'failed' || refund.status === 'canceled') {
       return {
         id: refund.id,
