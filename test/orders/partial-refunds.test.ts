@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PaymentProviderError } from '../../src/payments/payment-provider';
 import { request } from '../harness/http';
 import { acceptedOrder } from '../harness/orders';
 import { useStack } from '../harness/stack';
@@ -62,7 +63,7 @@ describe('POST /admin/orders/{id}/refunds', () => {
     expect((await refund(order.id, { amountCents: 1, reason: 'more' })).status).toBe(422);
   });
 
-  it('nothing captured → 409 not_refundable; a PAID order in its cancel window → 409; unknown order → 404; no key → 400', async () => {
+  it('nothing captured → 409 not_refundable; unknown order → 404; no key → 400; a customer token → 401', async () => {
     const product = await stack.createProduct({ stock: 5 });
     const declined = await acceptedOrder(stack, { by: 'admin', product: product.id, token: 'tok_declined' }, 'CANCELLED');
     const res = await refund(declined.id, { amountCents: 1, reason: 'r' });
@@ -93,5 +94,35 @@ describe('refunding a PAID order within its cancel window', () => {
     expect(res.body.error).toBe('not_refundable');
     const cancelled = await request(`${stack.api}/orders/${order.id}/cancel`, { headers: stack.admin, body: {} });
     expect(cancelled.body).toMatchObject({ status: 'REFUNDED', payment: { status: 'refunded', capturedCents: 800, refundedCents: 800 } });
+  });
+});
+
+describe('a refund the provider refuses', () => {
+  const stack = useStack({ CANCEL_WINDOW: '200ms', SIM_WEBHOOK_DELAY_MS: '20' }, {}, {
+    // The provider refuses partial refunds outright (a definite 4xx): the refund fails, the money stays captured.
+    wrapPayments: (provider) => ({
+      acceptsPaymentMethod: (token) => provider.acceptsPaymentMethod(token),
+      createPayment: (input) => provider.createPayment(input),
+      getPayment: (id) => provider.getPayment(id),
+      listPayments: (orderId) => provider.listPayments(orderId),
+      voidPayment: (id) => provider.voidPayment(id),
+      refundPayment: (id, key) => provider.refundPayment(id, key),
+      refundPart: () => Promise.reject(new PaymentProviderError({ code: 'charge_disputed', message: 'the charge is disputed', status: 400, retryable: false })),
+    }),
+  });
+
+  it('is answered 201 failed; the order needs an operator (NEEDS_ATTENTION, refund_failed), nothing refunded', async () => {
+    const product = await stack.createProduct({ stock: 5, priceCents: 900 });
+    const order = await acceptedOrder(stack, { by: 'admin', product: product.id, quantity: 2 }, 'COMPLETED');
+    const res = await request(`${stack.api}/admin/orders/${order.id}/refunds`, {
+      headers: { ...stack.admin, 'idempotency-key': randomUUID() },
+      body: { amountCents: 900, reason: 'r' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ amountCents: 900, status: 'failed', failure: 'charge_disputed' });
+    const after = (await request(`${stack.api}/orders/${order.id}`, { headers: stack.admin })).body;
+    expect(after).toMatchObject({ status: 'NEEDS_ATTENTION', failureReason: 'refund_failed', payment: { status: 'succeeded', capturedCents: 1800, refundedCents: 0 } });
+    expect(after.history.at(-1)).toMatchObject({ status: 'NEEDS_ATTENTION', reason: 'refund_failed' });
+    expect((await request(`${stack.simulatorUrl}/v1/payments/${order.payment.providerPaymentId}`)).body).toMatchObject({ status: 'succeeded', refundedCents: 0 });
   });
 });
