@@ -9,6 +9,8 @@ import { createWorkerMetrics } from '../src/metrics/worker-metrics';
 import { orderLogFields } from '../src/orders/log-fields';
 import { recordNotification } from '../src/orders/notification-store';
 import { flagRefundRefused, insertOrder, markPaymentRefunded, recordedPaymentId, recordStatus, restoreEndedAfterRefund, setOrderLines } from '../src/orders/order-store';
+import type { RefundOutcome } from '../src/orders/refund-store';
+import { findRefund, restockRefundedLines, settleRefund } from '../src/orders/refund-store';
 import { ProviderHttpError } from '../src/payments/http-json';
 import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
@@ -113,6 +115,20 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       metrics.ordersFinished.inc({ status: change.status });
       metrics.sagaDuration.observe({ status: change.status }, (Date.now() - changed.createdAt.getTime()) / 1000);
     }
+  }
+
+  /** Settles an operator's refund with the provider's word; a succeeded one restocks the lines asked for. */
+  async function settle(orderId: string, refundId: string, outcome: RefundOutcome): Promise<{ status: string }> {
+    const settled = await database(() => settleRefund(em(), orderId, refundId, outcome));
+    if (outcome.status === 'succeeded') await database(() => restockRefundedLines(em(), orderId, refundId));
+    if (outcome.status === 'failed')
+      logger.error({ ...orderLogFields(orderId), refundId, failure: outcome.failure }, 'refund failed at the provider');
+    else
+      logger.info(
+        { ...orderLogFields(orderId), refundId, amountCents: outcome.amountCents, orderStatus: settled?.status },
+        'order refunded in part',
+      );
+    return { status: outcome.status };
   }
 
   const activities: OrderActivities = {
@@ -225,6 +241,41 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
         logger.error({ ...orderLogFields(orderId), kind, attempt, err: error }, 'notification failed for good');
         return 'failed';
       }
+    },
+
+    async refundOrderPart(orderId, refundId) {
+      const found = await findRefund(em(), orderId, refundId);
+      if (!found)
+        throw nonRetryable('refund_not_found', `order ${orderId} has no refund ${refundId}`, { orderId, refundId });
+      const { refund, paymentId, currency } = found;
+      if (refund.status !== 'pending') {
+        // Settled by an earlier attempt that ended before its restock: finish it.
+        if (refund.status === 'succeeded') await database(() => restockRefundedLines(em(), orderId, refundId));
+        return { status: refund.status };
+      }
+      if (!paymentId) return settle(orderId, refundId, { status: 'failed', failure: 'no_payment' });
+      let outcome: RefundOutcome;
+      try {
+        const answer = await payments.refundPart({
+          paymentId,
+          amountCents: refund.amountCents,
+          currency,
+          idempotencyKey: `refund:${paymentId}:${refund.id}`,
+        });
+        // The provider's answer is believed over ours: the amount it gave back, or its refusal.
+        outcome =
+          answer.status === 'failed'
+            ? { status: 'failed', failure: answer.failureReason ?? 'refund_failed', providerRefundId: answer.id }
+            : { status: 'succeeded', amountCents: answer.amountCents, providerRefundId: answer.id };
+      } catch (err) {
+        if (!(err instanceof ProviderHttpError) || err.retryable) throw err; // network, 5xx: Temporal retries
+        outcome = { status: 'failed', failure: err.code };
+      }
+      return settle(orderId, refundId, outcome);
+    },
+
+    abandonOrderRefund(orderId, refundId) {
+      return settle(orderId, refundId, { status: 'failed', failure: 'provider_unreachable' });
     },
   };
   return countCompensations(withSafeFailures(activities, logger), metrics);

@@ -17,6 +17,8 @@ export interface DriverStats {
   replays: number;
   concurrentCopies: number;
   cancels: Record<string, number>;
+  /** Operators' partial refunds of COMPLETED orders, by answer (a replay of each with its key included). */
+  refunds: Record<string, number>;
   stockAdjustments: number;
 }
 
@@ -34,7 +36,7 @@ const answered = (res: Exchange): boolean => res.ok && res.status < 500;
  */
 export class OrderDriver {
   readonly observations: ClientObservations = { keyed: new Map(), acknowledged: new Set() };
-  readonly stats: DriverStats = { answers: {}, answeredBy: {}, retried: 0, unknownOutcome: 0, failovers: 0, replays: 0, concurrentCopies: 0, cancels: {}, stockAdjustments: 0 };
+  readonly stats: DriverStats = { answers: {}, answeredBy: {}, retried: 0, unknownOutcome: 0, failovers: 0, replays: 0, concurrentCopies: 0, cancels: {}, refunds: {}, stockAdjustments: 0 };
   private readonly background: Promise<void>[] = [];
   /** The round robin: the instance the next request goes to first. */
   private nextInstance = 0;
@@ -80,6 +82,36 @@ export class OrderDriver {
     if (accepted?.ok && order.cancelAfterMs !== undefined) {
       const id = String(accepted.body.id);
       this.background.push(sleep(order.cancelAfterMs).then(() => this.cancel(id)));
+    }
+    if (accepted?.ok && order.partialRefund) {
+      const { id, items } = accepted.body as { id: string; items: { productId: string }[] };
+      this.background.push(this.refundPartOnceCompleted(String(id), items[0].productId, order.partialRefund.restock));
+    }
+  }
+
+  /**
+   * An operator's partial refund: once the order is COMPLETED (it may end otherwise: then nothing is refunded), one
+   * unit of a line is refunded, and the same request is sent again with its key (it must answer the same refund).
+   */
+  private async refundPartOnceCompleted(orderId: string, productId: string, restock: boolean): Promise<void> {
+    const deadline = Date.now() + RETRY_BUDGET_MS;
+    let status: string | undefined;
+    while (Date.now() <= deadline) {
+      const res = await this.deliver(`/orders/${orderId}`, { headers: this.auth, timeoutMs: 10_000 }, () => Date.now() <= deadline);
+      status = res.ok ? res.body?.status : undefined;
+      if (status && !['PENDING', 'RESERVED', 'AWAITING_PAYMENT', 'PAID'].includes(status)) break;
+      await sleep(500);
+    }
+    if (status !== 'COMPLETED') return;
+    const key = `chaos-refund-${orderId}`;
+    const init = {
+      body: { items: [{ productId, quantity: 1 }], reason: 'chaos: one unit back', restock },
+      headers: { ...this.auth, 'idempotency-key': key },
+      timeoutMs: 30_000,
+    };
+    for (let copy = 0; copy < 2; copy++) {
+      const res = await this.deliver(`/admin/orders/${orderId}/refunds`, init, () => Date.now() <= deadline);
+      this.count(this.stats.refunds, res.ok ? `${res.status}${res.status === 201 ? ` ${res.body?.status}` : ` ${res.body?.error}`}` : `no answer (${res.error})`);
     }
   }
 

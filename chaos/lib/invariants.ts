@@ -47,6 +47,8 @@ interface OrderRow {
   currency: string | null;
   customer_id: string;
   idempotency_key: string | null;
+  captured_cents: number;
+  refunded_cents: number;
 }
 
 interface ProviderPayment {
@@ -55,6 +57,8 @@ interface ProviderPayment {
   status: string;
   amountCents: number;
   currency: string;
+  /** What its refunds gave back (the simulator says since partial refunds); absent: all of it once `refunded`. */
+  refundedCents?: number;
 }
 
 interface ProviderNotification {
@@ -84,7 +88,7 @@ export async function checkInvariants(options: CheckOptions): Promise<InvariantR
   try {
     productCount = await checkStock(db, fail);
     await checkReservationsOfFinishedOrders(db, fail);
-    orders = (await db.query<OrderRow>('SELECT id, status, total_cents, currency, customer_id, idempotency_key FROM orders')).rows;
+    orders = (await db.query<OrderRow>('SELECT id, status, total_cents, currency, customer_id, idempotency_key, captured_cents, refunded_cents FROM orders')).rows;
     await checkIdempotency(db, orders, options.observed, fail);
   } finally {
     await db.end();
@@ -136,7 +140,9 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
       COALESCE((SELECT -sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'SALE'), 0)::int AS sold,
       COALESCE((SELECT sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'RESTOCK'), 0)::int AS restocked,
       COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.status = 'COMMITTED'), 0)::int AS committed_qty,
-      COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.restocked_at IS NOT NULL), 0)::int AS restocked_qty
+      (COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.restocked_at IS NOT NULL), 0)
+        + COALESCE((SELECT sum((i->>'quantity')::int) FROM orders o, jsonb_array_elements(o.refunds) r, jsonb_array_elements(r->'items') i
+                    WHERE r ? 'restockedAt' AND i->>'productId' = p.id::text), 0))::int AS restocked_qty
     FROM products p`);
   for (const p of rows) {
     if (p.reserved !== p.active_reserved) fail('reserved = sum of ACTIVE reservations', p.id, `reserved ${p.reserved}, ACTIVE reservations ${p.active_reserved}`);
@@ -145,27 +151,30 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
       fail('onHand = initial + adjustments − committed + restocked', p.id, `on_hand ${p.on_hand}, ledger ${p.initial} + ${p.adjustments} − ${p.sold} + ${p.restocked} = ${ledger}`);
     }
     if (p.sold !== p.committed_qty) fail('the ledger’s sales match the committed reservations', p.id, `SALE rows ${p.sold}, COMMITTED ${p.committed_qty}`);
-    if (p.restocked !== p.restocked_qty) fail('the ledger’s restocks match the restocked reservations', p.id, `RESTOCK rows ${p.restocked}, restocked ${p.restocked_qty}`);
+    if (p.restocked !== p.restocked_qty) fail('the ledger’s restocks match the restocked reservations and refunded lines', p.id, `RESTOCK rows ${p.restocked}, restocked ${p.restocked_qty}`);
     if (p.reserved < 0 || p.reserved > p.on_hand) fail('0 ≤ reserved ≤ onHand', p.id, `reserved ${p.reserved}, on_hand ${p.on_hand}`);
   }
   return rows.length;
 }
 
-/** A finished order holds no stock: paid ones sold theirs, refunded ones put it back, the others released it. */
+/**
+ * A finished order holds no stock: paid ones sold theirs, refunded ones put it back, the others released it. An
+ * order refunded by operators' refunds keeps what they did not ask to restock.
+ */
 async function checkReservationsOfFinishedOrders(db: PgClient, fail: Fail): Promise<void> {
-  const { rows } = await db.query<{ id: string; status: string; free: boolean; active: number; committed: number; restocked: number }>(`
-    SELECT o.id, o.status, o.payment_status = 'not_required' AS free,
+  const { rows } = await db.query<{ id: string; status: string; free: boolean; operator_refunded: boolean; active: number; committed: number; restocked: number }>(`
+    SELECT o.id, o.status, o.payment_status = 'not_required' AS free, jsonb_array_length(o.refunds) > 0 AS operator_refunded,
       count(*) FILTER (WHERE s.status = 'ACTIVE')::int AS active,
       count(*) FILTER (WHERE s.status = 'COMMITTED' AND s.restocked_at IS NULL)::int AS committed,
       count(*) FILTER (WHERE s.restocked_at IS NOT NULL)::int AS restocked
     FROM orders o JOIN stock_reservations s ON s.order_id = o.id
     WHERE o.status IN ('COMPLETED', 'PAID', 'REFUNDED', 'CANCELLED', 'REJECTED')
-    GROUP BY o.id, o.status, o.payment_status`);
+    GROUP BY o.id, o.status, o.payment_status, o.refunds`);
   for (const r of rows) {
     const held = `${r.active} ACTIVE, ${r.committed} COMMITTED, ${r.restocked} restocked reservation line(s)`;
     if (r.active > 0) fail('a finished order holds no ACTIVE reservation', r.id, `${r.status} with ${held}`);
     if (PAID_STATUSES.has(r.status) && r.restocked > 0) fail('a paid order’s stock stays sold', r.id, `${r.status} with ${held}`);
-    if (r.status === 'REFUNDED' && r.committed > 0) fail('a refunded order’s stock is back on hand', r.id, held);
+    if (r.status === 'REFUNDED' && !r.operator_refunded && r.committed > 0) fail('a refunded order’s stock is back on hand', r.id, held);
     // A free order (nothing to pay) is sold when placed: cancelling it restocks that sale.
     const unsold = r.committed > 0 || (r.restocked > 0 && !r.free);
     if ((r.status === 'CANCELLED' || r.status === 'REJECTED') && unsold) fail('an unpaid order sold nothing', r.id, `${r.status} with ${held}`);
@@ -209,7 +218,14 @@ export const MONEY = {
   refundedProven: 'no order is REFUNDED without a refunded charge',
   cancelledKeepsNothing: 'no CANCELLED order holds a succeeded charge',
   nothingPending: 'a cancelled, rejected or refunded order has no charge still pending',
+  ledgerMatches: 'a finished order’s captured − refunded is what the provider holds for it',
 } as const;
+
+/** What the provider holds of a charge: a succeeded or refunded charge, less what its refunds gave back. */
+function heldCents(p: ProviderPayment): number {
+  if (p.status !== 'succeeded' && p.status !== 'refunded') return 0;
+  return p.amountCents - (p.refundedCents ?? (p.status === 'refunded' ? p.amountCents : 0));
+}
 
 /**
  * From the orders' side: paid ones hold exactly one succeeded charge of their total; REFUNDED ones show a refunded
@@ -235,6 +251,11 @@ function checkCharges(orders: OrderRow[], payments: ProviderPayment[], fail: Fai
     if (o.status === 'CANCELLED' && succeeded.length > 0) fail(MONEY.cancelledKeepsNothing, o.id, `${succeeded.length} succeeded charge(s): ${succeeded.map((p) => p.id).join(', ')}`);
     const pending = charges.filter((p) => p.status === 'pending');
     if (UNPAID_STATUSES.has(o.status) && pending.length > 0) fail(MONEY.nothingPending, o.id, `${o.status} with ${pending.length} charge(s) still pending`);
+    if (TERMINAL_STATUSES.includes(o.status as never)) {
+      const held = charges.reduce((sum, p) => sum + heldCents(p), 0);
+      const kept = o.captured_cents - o.refunded_cents;
+      if (held !== kept) fail(MONEY.ledgerMatches, o.id, `${o.status}: captured ${o.captured_cents} − refunded ${o.refunded_cents} = ${kept}, the provider holds ${held}`);
+    }
   }
 
   for (const p of payments) {

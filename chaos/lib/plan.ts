@@ -28,6 +28,8 @@ export interface PlannedOrder {
   replayAfterMs?: number;
   /** The customer cancels this long after the order was accepted. */
   cancelAfterMs?: number;
+  /** Once COMPLETED, an operator refunds one unit of its first line (and restocks it), and retries the refund with its key. */
+  partialRefund?: { restock: boolean };
 }
 
 export interface PlanOptions {
@@ -48,7 +50,7 @@ function pick<T>(random: () => number, weighted: [T, number][]): T {
   return weighted[weighted.length - 1][0];
 }
 
-/** The mix: mostly tok_visa, with declines, short wallets and silent providers; keys, replays and cancels on top. */
+/** The mix: mostly tok_visa, with declines, short wallets and silent providers; keys, replays, cancels and partial refunds on top. */
 export function planOrders(options: PlanOptions): PlannedOrder[] {
   const { random } = options;
   return Array.from({ length: options.orders }, (_, index) => {
@@ -78,6 +80,7 @@ export function planOrders(options: PlanOptions): PlannedOrder[] {
       concurrentCopies: keyed && random() < 0.1 ? 2 + Math.floor(random() * 3) : 0,
       replayAfterMs: keyed && random() < 0.3 ? Math.floor(random() * 15_000) : undefined,
       cancelAfterMs: random() < 0.25 ? Math.floor(random() * options.cancelWithinMs) : undefined,
+      partialRefund: random() < 0.2 ? { restock: random() < 0.5 } : undefined,
     };
   });
 }

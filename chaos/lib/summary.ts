@@ -22,7 +22,7 @@ export function formatChaosSummary(s: ChaosSummary): string {
     `planned: ${s.planned.orders} orders (${list(s.planned.byToken)}); ${s.planned.keyed} with an Idempotency-Key, ${s.driver.concurrentCopies} concurrent copies, ${s.planned.replays} replays, ${s.planned.cancels} cancels`,
     `POST /orders answers: ${list(s.driver.answers)}; retried after no answer: ${s.driver.retried}; unknown outcome (no key): ${s.driver.unknownOutcome}`,
     `answers by API instance: ${list(s.driver.answeredBy)}; retries sent to another instance: ${s.driver.failovers}`,
-    `cancel answers: ${list(s.driver.cancels)}; stock adjustments: ${s.driver.stockAdjustments}`,
+    `cancel answers: ${list(s.driver.cancels)}; partial refund answers: ${list(s.driver.refunds ?? {})}; stock adjustments: ${s.driver.stockAdjustments}`,
     ...(s.temporalRows ? [formatTemporalRows(s.temporalRows)] : []),
     '',
     formatReport(s.report),

@@ -36,7 +36,11 @@ export const ERROR_CODES = {
   not_cancellable: { status: 409, meaning: 'the order is REJECTED, COMPLETED, REFUNDED, NEEDS_ATTENTION or being refunded' },
   not_retryable: { status: 409, meaning: 'the order has no failed compensation to retry' },
   already_exists: { status: 409, meaning: 'the resource exists already' },
-  not_refundable: { status: 409, meaning: 'the payment cannot be refunded' },
+  not_refundable: {
+    status: 409,
+    meaning:
+      'the order has nothing captured to refund, or is not settled with its money (PAID: cancel it instead; NEEDS_ATTENTION)',
+  },
   not_voidable: { status: 409, meaning: 'the payment cannot be voided' },
   payload_too_large: { status: 413, meaning: 'the body is larger than REQUEST_BODY_LIMIT_BYTES' },
   unsupported_media_type: { status: 415, meaning: 'a body that is not application/json' },
@@ -49,6 +53,11 @@ export const ERROR_CODES = {
   order_total_too_large: {
     status: 422,
     meaning: 'the order total is above MAX_ORDER_TOTAL_CENTS; details: { totalCents, maxTotalCents }; nothing was reserved',
+  },
+  refund_exceeds_captured: {
+    status: 422,
+    meaning:
+      'the refund is more than is left to refund (or more units of a line than were sold); details: { refundableCents, requestedCents }',
   },
   unsupported_payment_method: {
     status: 422,

@@ -1,5 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { OrderItemRequest, OrderStatus, Rejection } from '../../workflows/order/definitions';
+import type { RefundStatus } from '../../workflows/order/state-machine';
 
 // The tables are created by migrations/Migration20261123000200_orders.ts; these schemas only map them.
 
@@ -10,6 +11,29 @@ export interface OrderLine {
   name: string;
   quantity: number;
   unitPriceCents: number;
+}
+
+/**
+ * A refund an operator asked for (POST /admin/orders/{id}/refunds), as kept in the order's `refunds` column
+ * (Migration20261205001000_payment_ledger). `key` and `fingerprint` make a retried request answer the same refund;
+ * they are never shown.
+ */
+export interface OrderRefund {
+  id: string;
+  key: string;
+  fingerprint: string;
+  amountCents: number;
+  reason: string;
+  status: RefundStatus;
+  items?: OrderItemRequest[];
+  restock: boolean;
+  /** The provider's id for the refund, once it answered. */
+  providerRefundId?: string;
+  /** Why the provider refused it. */
+  failure?: string;
+  /** When its lines were put back in stock (with `restock`). */
+  restockedAt?: string;
+  createdAt: string;
 }
 
 export interface Order {
@@ -31,6 +55,11 @@ export interface Order {
   statusSeq: number;
   /** The trace of the request that placed the order (Migration20261129000400_order_trace_id). */
   traceId?: string | null;
+  /** The payment ledger, integer minor units (Migration20261205001000_payment_ledger). */
+  authorizedCents: number;
+  capturedCents: number;
+  refundedCents: number;
+  refunds: OrderRefund[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -56,6 +85,10 @@ export const OrderSchema = new EntitySchema<Order>({
     requestFingerprint: { type: 'text' },
     statusSeq: { type: 'integer' },
     traceId: { type: 'text', nullable: true },
+    authorizedCents: { type: 'integer' },
+    capturedCents: { type: 'integer' },
+    refundedCents: { type: 'integer' },
+    refunds: { type: 'json' },
     createdAt: { type: 'datetime', columnType: 'timestamptz(3)' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz(3)' },
   },

@@ -40,6 +40,20 @@ export async function setOrderLines(em: EntityManager, orderId: string, lines: O
   return totalCents;
 }
 
+/** What the refunds operators asked for gave back so far (SQL over the order's `refunds` column). */
+const SUCCEEDED_REFUNDS_SQL = `(SELECT COALESCE(sum((r->>'amountCents')::bigint), 0) FROM jsonb_array_elements(refunds) r WHERE r->>'status' = 'succeeded')`;
+
+/**
+ * The saga's payment statuses move the ledger: `succeeded` (the order is PAID) captured the total (automatic capture
+ * authorises and captures at once), and a failed refund leaves only the operators' refunds counted; `refunded` gave
+ * back everything captured. Each line takes the change's payment status as its one parameter.
+ */
+const LEDGER_FOLLOWS_PAYMENT_STATUS = `
+       authorized_cents = CASE WHEN ?::text = 'succeeded' AND captured_cents = 0 THEN COALESCE(total_cents, 0) ELSE authorized_cents END,
+       captured_cents = CASE WHEN ?::text = 'succeeded' AND captured_cents = 0 THEN COALESCE(total_cents, 0) ELSE captured_cents END,
+       refunded_cents = CASE ?::text WHEN 'refunded' THEN captured_cents WHEN 'succeeded' THEN ${SUCCEEDED_REFUNDS_SQL} ELSE refunded_cents END`;
+const LEDGER_PARAMETERS = 3;
+
 /**
  * Writes a status change and its history row. `seq` orders the saga's changes: a retried (older) write never
  * overwrites a newer status, and the history row is written once. Returns the order's creation time when this call
@@ -59,6 +73,7 @@ export async function recordStatus(
      UPDATE orders SET
        status = ?, status_seq = ?, updated_at = now(),
        payment_status = COALESCE(?, payment_status),
+       ${LEDGER_FOLLOWS_PAYMENT_STATUS},
        provider_payment_id = COALESCE(?, provider_payment_id),
        failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END,
        rejection = COALESCE(?::jsonb, rejection)
@@ -73,6 +88,7 @@ export async function recordStatus(
       change.status,
       change.seq,
       change.paymentStatus ?? null,
+      ...Array(LEDGER_PARAMETERS).fill(change.paymentStatus ?? null),
       change.providerPaymentId ?? null,
       clearsFailure,
       change.failureReason ?? null,
@@ -90,7 +106,7 @@ export async function recordStatus(
  */
 export async function markPaymentRefunded(em: EntityManager, orderId: string, paymentId: string): Promise<void> {
   await em.getConnection().execute(
-    `UPDATE orders SET payment_status = 'refunded', updated_at = now()
+    `UPDATE orders SET payment_status = 'refunded', refunded_cents = captured_cents, updated_at = now()
      WHERE id = ? AND (provider_payment_id = ? OR provider_payment_id IS NULL)`,
     [orderId, paymentId],
   );
@@ -111,7 +127,7 @@ export async function flagRefundFailed(em: EntityManager, orderId: string, payme
      history AS (
        INSERT INTO order_history (order_id, seq, status, reason) SELECT id, seq, 'NEEDS_ATTENTION', 'refund_failed' FROM target)
      UPDATE orders o SET status = 'NEEDS_ATTENTION', status_seq = t.seq, failure_reason = 'refund_failed',
-       payment_status = 'succeeded', updated_at = now()
+       payment_status = 'succeeded', refunded_cents = ${SUCCEEDED_REFUNDS_SQL}, updated_at = now()
      FROM target t WHERE o.id = t.id
      RETURNING o.id`,
     [orderId, paymentId],

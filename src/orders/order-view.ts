@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import type { Order, OrderHistoryEntry } from './entities';
+import type { PaymentLedgerStatus } from '../../workflows/order/state-machine';
+import type { Order, OrderHistoryEntry, OrderRefund } from './entities';
 
 /** The order as the API shows it. One function, used by every route that answers with an order. */
 /** The configuration an order's JSON needs: where its saga is shown in the Temporal Web UI. */
@@ -27,8 +28,12 @@ export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: 
     totalCents: order.totalCents ?? null,
     currency: order.currency ?? null,
     payment: {
-      status: order.paymentStatus,
+      status: order.paymentStatus as PaymentLedgerStatus,
       ...(order.providerPaymentId ? { providerPaymentId: order.providerPaymentId } : {}),
+      authorizedCents: order.authorizedCents ?? 0,
+      capturedCents: order.capturedCents ?? 0,
+      refundedCents: order.refundedCents ?? 0,
+      refunds: (order.refunds ?? []).map(toRefundJson),
     },
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
     history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), ...(h.reason ? { reason: h.reason } : {}) })),
@@ -46,3 +51,19 @@ export function temporalUiUrl(config: OrderViewConfig, workflowId: string): stri
   const base = config.TEMPORAL_UI_URL.replace(/\/$/, '');
   return `${base}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
 }
+
+/** A refund as the API shows it: its idempotency key and request fingerprint stay inside. */
+export function toRefundJson(refund: OrderRefund) {
+  return {
+    id: refund.id,
+    amountCents: refund.amountCents,
+    reason: refund.reason,
+    status: refund.status,
+    ...(refund.items ? { items: refund.items } : {}),
+    restock: refund.restock,
+    ...(refund.failure ? { failure: refund.failure } : {}),
+    createdAt: refund.createdAt,
+  };
+}
+
+export type RefundJson = ReturnType<typeof toRefundJson>;

@@ -230,6 +230,10 @@ async function orderAsItStands(deps: PlacementDeps, input: OrderWorkflowInput, w
     paymentStatus: 'not_requested',
     requestFingerprint: input.requestFingerprint,
     statusSeq: 0,
+    authorizedCents: 0,
+    capturedCents: 0,
+    refundedCents: 0,
+    refunds: [],
     createdAt: now,
     updatedAt: now,
   };

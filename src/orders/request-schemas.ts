@@ -52,3 +52,26 @@ export const listOrdersQuerySchema = z.strictObject({
 export const cancelOrderBodySchema = z.strictObject({ reason: z.string().max(500).optional() }).default({});
 
 export const notificationsQuerySchema = z.strictObject({ status: z.enum(['failed', 'sent']).optional() });
+
+/** POST /admin/orders/{id}/refunds: an amount, or lines (their prices; `restock` puts their units back). */
+export const refundOrderBodySchema = z
+  .strictObject({
+    amountCents: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional().describe('integer minor units to give back'),
+    items: z
+      .array(z.strictObject({ productId: z.uuid(), quantity: z.int().min(1).max(1000) }))
+      .min(1)
+      .max(50)
+      .refine((items) => new Set(items.map((i) => i.productId.toLowerCase())).size === items.length, {
+        message: 'a product may appear at most once',
+      })
+      .optional()
+      .describe('lines of the order to refund: their unit price × quantity is given back'),
+    reason: z.string().trim().min(1).max(200).describe('why (shown on the order; no personal data)'),
+    restock: z.boolean().optional().describe('put the refunded lines back in stock (with `items` only)'),
+  })
+  .refine((body) => (body.amountCents === undefined) !== (body.items === undefined), {
+    message: 'give either amountCents or items, not both',
+  })
+  .refine((body) => !body.restock || body.items !== undefined, { message: 'restock needs items', path: ['restock'] });
+
+export const refundOrderHeadersSchema = z.object({ 'idempotency-key': idempotencyKeySchema });

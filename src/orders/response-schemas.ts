@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../../workflows/order/definitions';
-import { ORDER_REASONS, REASON_PREFIXES } from '../../workflows/order/state-machine';
+import { ORDER_REASONS, PAYMENT_STATUSES, REASON_PREFIXES, REFUND_STATUSES } from '../../workflows/order/state-machine';
 import type { CustomerStats } from './customer-stats';
-import type { OrderJson } from './order-view';
+import type { OrderJson, RefundJson } from './order-view';
 
 /**
  * The orders API's answers as zod schemas: the source of the OpenAPI document's response bodies. The assertion at
@@ -28,6 +28,22 @@ export const orderItemJsonSchema = z.object({
   lineTotalCents: z.int().nullable(),
 });
 
+export const refundJsonSchema = z.object({
+  id: z.uuid(),
+  amountCents: z.int().min(1).describe('integer minor units given back'),
+  reason: z.string(),
+  status: z
+    .enum(REFUND_STATUSES)
+    .describe('pending: asked of the provider; succeeded: the money went back; failed: the provider refused it'),
+  items: z
+    .array(z.object({ productId: z.uuid(), quantity: z.int().min(1) }))
+    .optional()
+    .describe('the lines it refunds, when it was asked for by line'),
+  restock: z.boolean().describe('the refunded lines were put back in stock'),
+  failure: z.string().optional().describe("the provider's reason, when it failed"),
+  createdAt: timestamp,
+});
+
 export const orderJsonSchema = z.object({
   id: z.uuid(),
   status: z.enum(ORDER_STATUSES),
@@ -37,8 +53,18 @@ export const orderJsonSchema = z.object({
   totalCents: z.int().nullable().describe('integer minor units; null until the stock is reserved'),
   currency: z.string().nullable(),
   payment: z.object({
-    status: z.string().describe('not_requested | pending | succeeded | failed | voided | refunded | not_required (a free order: nothing to pay)'),
+    status: z
+      .enum(PAYMENT_STATUSES)
+      .describe(
+        'succeeded: captured; partially_refunded: part of it given back; refunded: all of it; not_required: a free order',
+      ),
     providerPaymentId: z.string().optional(),
+    authorizedCents: z.int().describe('integer minor units the provider authorised'),
+    capturedCents: z.int().describe('integer minor units taken from the customer'),
+    refundedCents: z.int().describe('integer minor units given back (never more than capturedCents)'),
+    refunds: z
+      .array(refundJsonSchema)
+      .describe("the refunds operators asked for, oldest first (a cancel's full refund is not listed)"),
   }),
   failureReason: orderReasonSchema.optional().describe('why the order was rejected, cancelled or needs attention: the most precise cause known'),
   history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: timestamp, reason: orderReasonSchema.optional() })),
@@ -97,3 +123,5 @@ const orderJsonIsDocumented: Fits<OrderJson, z.infer<typeof orderJsonSchema>> = 
 void orderJsonIsDocumented;
 const customerStatsAreDocumented: Fits<CustomerStats, z.infer<typeof customerStatsJsonSchema>> = true;
 void customerStatsAreDocumented;
+const refundJsonIsDocumented: Fits<RefundJson, z.infer<typeof refundJsonSchema>> = true;
+void refundJsonIsDocumented;

@@ -18,6 +18,26 @@ export interface Payment {
   amountCents: number;
   currency: string;
   failureReason?: string;
+  /** What its refunds gave back so far, when the provider says. */
+  refundedCents?: number;
+}
+
+/** A partial refund asked of the provider (refundPart). */
+export interface RefundPartInput {
+  paymentId: string;
+  /** Integer minor units of `currency` to give back. */
+  amountCents: number;
+  currency: string;
+  /** Sending the same key again answers the same refund instead of refunding twice. */
+  idempotencyKey: string;
+}
+
+/** The provider's answer to a refund: `pending` is on its way (Stripe), `failed` was refused after the fact. */
+export interface ProviderRefund {
+  id: string;
+  amountCents: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  failureReason?: string;
 }
 
 export interface CreatePaymentInput {
@@ -47,6 +67,11 @@ export interface PaymentProvider {
   voidPayment(id: string): Promise<Payment>;
   /** A succeeded payment is refunded in full. Idempotent per key; anything not succeeded is `not_refundable`. */
   refundPayment(id: string, idempotencyKey: string): Promise<Payment>;
+  /**
+   * Gives part of a succeeded payment back (a payment may have several such refunds). Idempotent per key. More than
+   * is left to refund is refused (`refund_exceeds_captured`), as is a payment that is not succeeded (`not_refundable`).
+   */
+  refundPart(input: RefundPartInput): Promise<ProviderRefund>;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { simulatorPaymentSchema } from '../wire/simulator-payment';
+import { simulatorPaymentSchema, simulatorRefundAnswerSchema } from '../wire/simulator-payment';
 import { isSimulatorToken } from '../wire/simulator-tokens';
 import type { HttpClientOptions } from './http-json';
 import { JsonHttpClient, pathSegment } from './http-json';
-import type { CreatePaymentInput, Payment, PaymentProvider } from './payment-provider';
+import type { CreatePaymentInput, Payment, PaymentProvider, ProviderRefund, RefundPartInput } from './payment-provider';
 import { PaymentProviderError } from './payment-provider';
 
 /** The adapter for the bundled payment simulator (src/simulator), over its HTTP API. */
@@ -56,5 +56,25 @@ export class SimulatorPaymentProvider implements PaymentProvider {
       headers: { 'idempotency-key': idempotencyKey },
       response: simulatorPaymentSchema,
     });
+  }
+
+  /** The simulator refunds at once: its answer carries the refund this request made, or none when nothing was left. */
+  async refundPart({ paymentId, amountCents, idempotencyKey }: RefundPartInput): Promise<ProviderRefund> {
+    const answer = await this.http.request({
+      method: 'POST',
+      path: `/v1/payments/${pathSegment(paymentId)}/refunds`,
+      headers: { 'idempotency-key': idempotencyKey },
+      body: { amountCents },
+      response: simulatorRefundAnswerSchema,
+    });
+    if (!answer.refund) {
+      throw new PaymentProviderError({
+        code: 'not_refundable',
+        message: `payment ${paymentId} is already refunded in full`,
+        status: 409,
+        retryable: false,
+      });
+    }
+    return { id: answer.refund.id, amountCents: answer.refund.amountCents, status: 'succeeded' };
   }
 }

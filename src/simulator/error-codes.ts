@@ -16,6 +16,7 @@ export const SIMULATOR_ERROR_STATUS = {
   not_voidable: 409,
   not_refundable: 409,
   payload_too_large: 413,
+  refund_exceeds_captured: 422,
   unsupported_media_type: 415,
   internal_error: 500,
   service_unavailable: 503,

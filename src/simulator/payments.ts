@@ -16,9 +16,26 @@ import type { WebhookDispatcher } from './webhook-dispatcher';
 /** A payment as the simulator answers it: the payment resource plus what this provider also returns. */
 export interface SimulatedPayment extends SimulatorPayment {
   token: SimulatorToken;
+  refundedCents: number;
+  /** Its refunds, oldest first: a payment may be refunded in several parts, each with its own webhook. */
+  refunds: SimulatedRefund[];
   metadata?: CreatePaymentBody['metadata'];
   createdAt: string;
   updatedAt: string;
+}
+
+/** One refund of a payment. */
+export interface SimulatedRefund {
+  id: string;
+  amountCents: number;
+  createdAt: string;
+}
+
+/** A refund request's answer: the payment as it stands, and the refund this request made (none when there was nothing left). */
+export interface RefundAnswer {
+  payment: SimulatedPayment;
+  refund?: SimulatedRefund;
+  replayed: boolean;
 }
 
 export interface PaymentServiceDeps {
@@ -48,7 +65,8 @@ export class PaymentService {
   private readonly payments = new Map<string, SimulatedPayment>();
   private readonly pendingSettlements = new Map<string, () => void>();
   private readonly creationKeys = new IdempotencyStore<string>();
-  private readonly refundKeys = new IdempotencyStore<string>();
+  /** Key → the payment and the refund it made (none: the payment was already refunded in full). */
+  private readonly refundKeys = new IdempotencyStore<{ paymentId: string; refundId?: string }>();
 
   constructor(private readonly deps: PaymentServiceDeps) {}
 
@@ -67,6 +85,8 @@ export class PaymentService {
       amountCents: body.amountCents,
       currency: body.currency,
       token: body.token,
+      refundedCents: 0,
+      refunds: [],
       ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
       createdAt: at,
       updatedAt: at,
@@ -123,18 +143,30 @@ export class PaymentService {
   }
 
   /**
-   * A succeeded payment is refunded in full: `refunded`, the wallet credited back for tok_wallet, webhook
-   * `payment.refunded`. The same key answers the same refund again (`replayed`); another key on an already
-   * refunded payment also answers it unchanged, never crediting twice. Anything not (yet) succeeded is
-   * `not_refundable`, and the key is not spent, so it can be used again once the payment has succeeded.
+   * Refunds a succeeded payment, in full or (with `amountCents`) in part: each refund has its own id and webhook,
+   * `payment.partially_refunded` while some money is left, `payment.refunded` once the whole amount is back (the
+   * payment is then `refunded`); a tok_wallet payment is credited back by each. Without `amountCents` the refund
+   * gives back whatever is left. The same key answers the same refund again (`replayed`); another key on an already
+   * refunded payment answers it unchanged, never crediting twice. More than is left is 422
+   * `refund_exceeds_captured`; anything not (yet) succeeded is `not_refundable`, and the key is not spent, so it
+   * can be used again once the payment has succeeded.
    */
-  refund(id: string, idempotencyKey: string): { payment: SimulatedPayment; replayed: boolean } {
-    const refundedId = this.refundKeys.lookup(idempotencyKey, id);
-    if (refundedId !== undefined) return { payment: this.view(this.require(refundedId)), replayed: true };
+  refund(id: string, idempotencyKey: string, amountCents?: number): RefundAnswer {
+    // The fingerprint of a full refund is the payment id alone, as it was before refunds could be partial.
+    const requestFingerprint = amountCents === undefined ? id : `${id}:${amountCents}`;
+    const earlier = this.refundKeys.lookup(idempotencyKey, requestFingerprint);
+    if (earlier !== undefined) {
+      const payment = this.require(earlier.paymentId);
+      return {
+        payment: this.view(payment),
+        refund: payment.refunds.find((r) => r.id === earlier.refundId),
+        replayed: true,
+      };
+    }
 
     const payment = this.require(id);
     if (payment.status === 'refunded') {
-      this.refundKeys.remember(idempotencyKey, id, id);
+      this.refundKeys.remember(idempotencyKey, requestFingerprint, { paymentId: id });
       return { payment: this.view(payment), replayed: false };
     }
     if (payment.status !== 'succeeded') {
@@ -143,11 +175,30 @@ export class PaymentService {
         `payment ${id} is ${payment.status}; only succeeded payments can be refunded`,
       );
     }
-    if (simulatorTokenSpec(payment.token).outcome === 'debits_wallet') this.deps.accounts.credit(payment.customerId, payment.amountCents);
-    this.transition(payment, 'refunded');
-    this.refundKeys.remember(idempotencyKey, id, id);
-    this.report(payment, 'payment.refunded', this.deps.delays.webhookDelayMs);
-    return { payment: this.view(payment), replayed: false };
+    const left = payment.amountCents - payment.refundedCents;
+    const amount = amountCents ?? left;
+    if (amount > left) {
+      throw new DomainError('refund_exceeds_captured', `payment ${id} has ${left} left to refund, not ${amount}`, {
+        refundableCents: left,
+      });
+    }
+    if (simulatorTokenSpec(payment.token).outcome === 'debits_wallet')
+      this.deps.accounts.credit(payment.customerId, amount);
+    const refund: SimulatedRefund = { id: newId('re'), amountCents: amount, createdAt: this.deps.now().toISOString() };
+    payment.refunds.push(refund);
+    payment.refundedCents += amount;
+    const whole = payment.refundedCents === payment.amountCents;
+    if (whole) this.transition(payment, 'refunded');
+    else payment.updatedAt = refund.createdAt;
+    this.refundKeys.remember(idempotencyKey, requestFingerprint, { paymentId: id, refundId: refund.id });
+    this.report(
+      payment,
+      whole ? 'payment.refunded' : 'payment.partially_refunded',
+      this.deps.delays.webhookDelayMs,
+      undefined,
+      refund,
+    );
+    return { payment: this.view(payment), refund: { ...refund }, replayed: false };
   }
 
   /** The moment a pending payment's webhook is due: decide its outcome now (unless it was voided meanwhile). */
@@ -188,7 +239,13 @@ export class PaymentService {
     );
   }
 
-  private report(payment: SimulatedPayment, type: WebhookEventType, delayMs: number, reason?: string): void {
+  private report(
+    payment: SimulatedPayment,
+    type: WebhookEventType,
+    delayMs: number,
+    reason?: string,
+    refund?: SimulatedRefund,
+  ): void {
     if (!sendsWebhook(payment.token, type)) return;
     const event: WebhookEvent = {
       id: newId('evt'),
@@ -200,6 +257,9 @@ export class PaymentService {
         amountCents: payment.amountCents,
         currency: payment.currency,
         ...(reason === undefined ? {} : { reason }),
+        ...(refund === undefined
+          ? {}
+          : { refundId: refund.id, refundAmountCents: refund.amountCents, refundedCents: payment.refundedCents }),
       },
     };
     this.deps.webhooks.enqueue(event, delayMs);
@@ -219,6 +279,8 @@ export class PaymentService {
       amountCents: p.amountCents,
       currency: p.currency,
       token: p.token,
+      refundedCents: p.refundedCents,
+      refunds: p.refunds.map((r) => ({ ...r })),
       ...(p.metadata === undefined ? {} : { metadata: { ...p.metadata } }),
       ...(p.failureReason === undefined ? {} : { failureReason: p.failureReason }),
       createdAt: p.createdAt,

@@ -40,6 +40,13 @@ export type CreatePaymentBody = z.infer<typeof createPaymentBody>;
 
 export const paymentParams = z.object({ id });
 
+/** A refund: without a body (or `amountCents`), whatever is left of the payment. */
+export const refundPaymentBody = z
+  .strictObject({
+    amountCents: amountCentsSchema.optional().describe('integer minor units to give back; at most what is left'),
+  })
+  .optional();
+
 /** `?orderId=` narrows a list to one order; without it the whole list is returned (the invariant checker uses it). */
 export const listByOrderQuery = z.object({ orderId: id.optional() });
 
@@ -61,9 +68,19 @@ export type SendNotificationBody = z.infer<typeof sendNotificationBody>;
 
 export const accountSchema = z.object({ customerId: z.string(), balanceCents: z.int().describe('integer minor units') }).meta({ id: 'Account' });
 
+export const refundSchema = z
+  .object({ id: z.string().describe('re_…'), amountCents: z.int().min(1), createdAt: z.iso.datetime() })
+  .meta({ id: 'Refund' });
+
 export const simulatedPaymentSchema = simulatorPaymentSchema
   .extend({
-    status: z.enum(SIMULATOR_PAYMENT_STATUSES).describe('pending → succeeded | failed | voided; succeeded → refunded'),
+    status: z
+      .enum(SIMULATOR_PAYMENT_STATUSES)
+      .describe(
+        'pending → succeeded | failed | voided; succeeded → refunded once its refunds gave back the whole amount',
+      ),
+    refundedCents: z.int().describe('integer minor units its refunds gave back so far'),
+    refunds: z.array(refundSchema).describe('its refunds, oldest first'),
     failureReason: z.enum(SIMULATOR_FAILURE_REASONS).optional().describe('set when the payment failed or was voided'),
     token: z.enum(SIMULATOR_TOKENS),
     metadata: createPaymentBody.shape.metadata,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { currencySchema, nonNegativeAmountCentsSchema } from './money';
 
-/** The statuses a payment has at the payment simulator: pending → succeeded | failed | voided; succeeded → refunded. */
+/**
+ * The statuses a payment has at the payment simulator: pending → succeeded | failed | voided; succeeded → refunded
+ * (once its refunds gave back the whole amount; until then it stays succeeded with `refundedCents`).
+ */
 export const SIMULATOR_PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'voided', 'refunded'] as const;
 
 /** Reasons a payment ends `failed` at the simulator, as it reports them (in `failureReason` and webhook `reason`). */
@@ -19,6 +22,13 @@ export const simulatorPaymentSchema = z.object({
   amountCents: nonNegativeAmountCentsSchema,
   currency: currencySchema,
   failureReason: z.string().optional(),
+  /** What its refunds gave back so far (a payment may be refunded in several parts); absent from older simulators. */
+  refundedCents: nonNegativeAmountCentsSchema.optional(),
 });
 
 export type SimulatorPayment = z.infer<typeof simulatorPaymentSchema>;
+
+/** The answer to a refund request: the payment, with `refund` the refund this request made (none when nothing was left). */
+export const simulatorRefundAnswerSchema = simulatorPaymentSchema.extend({
+  refund: z.object({ id: z.string().min(1), amountCents: nonNegativeAmountCentsSchema }).optional(),
+});

@@ -5,7 +5,13 @@ import { currencySchema, nonNegativeAmountCentsSchema } from './money';
  * The body of a payment webhook, shared by the sender (the simulator) and the receiver (the API).
  * Unknown extra fields are stripped rather than rejected: providers add fields over time.
  */
-export const WEBHOOK_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.refunded', 'payment.refund_failed'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'payment.succeeded',
+  'payment.failed',
+  'payment.refunded',
+  'payment.partially_refunded',
+  'payment.refund_failed',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export const webhookEventSchema = z.object({
@@ -20,6 +26,10 @@ export const webhookEventSchema = z.object({
     currency: currencySchema,
     /** Why a payment (or its refund) failed: `card_declined`, `insufficient_funds`, `voided`; Stripe's refund failure reasons. */
     reason: z.string().min(1).max(100).optional(),
+    /** Refund events: which refund (a payment may have several), how much it gave back, and the payment's total refunded since. */
+    refundId: z.string().min(1).max(255).optional(),
+    refundAmountCents: nonNegativeAmountCentsSchema.optional(),
+    refundedCents: nonNegativeAmountCentsSchema.optional(),
   }),
 });
 

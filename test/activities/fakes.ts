@@ -45,6 +45,12 @@ export function fakeProvider() {
       p.status = refundAnswer.status ?? 'refunded';
       return { ...p };
     },
+    async refundPart({ paymentId, amountCents, idempotencyKey }) {
+      const p = ledger.get(paymentId)!;
+      refundKeys.push(idempotencyKey);
+      if (p.status !== 'succeeded') throw new PaymentProviderError({ code: 'not_refundable', message: p.status, status: 409, retryable: false });
+      return { id: `re_${idempotencyKey}`, amountCents, status: 'succeeded' };
+    },
   };
   /** A payment the provider already holds for the order, in the given status. */
   const add = (orderId: string, status: Payment['status']) => {

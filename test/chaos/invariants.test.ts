@@ -47,12 +47,16 @@ describe('invariant checker', () => {
   }
   const movement = (productId: string, delta: number, kind: string, orderId: string | null = null) =>
     db.query(`INSERT INTO stock_movements (product_id, delta, kind, order_id, reason) VALUES ($1, $2, $3, $4, $5)`, [productId, delta, kind, orderId, kind === 'ADJUSTMENT' ? 'test' : null]);
+  /** An order row; a paid one's ledger captured its total, a REFUNDED one's gave it all back (as the saga writes them). */
   async function order(status: string, totalCents: number | null, key: string | null = null, customerId = 'inv-customer'): Promise<string> {
     const id = randomUUID();
+    const captured = ['PAID', 'COMPLETED', 'REFUNDED'].includes(status) ? (totalCents ?? 0) : 0;
+    const refunded = status === 'REFUNDED' ? captured : 0;
     await db.query(
-      `INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, total_cents, currency, idempotency_key, request_fingerprint)
-       VALUES ($1, $2, $3, 'c@example.com', $4, '[]', $5, 'EUR', $6, 'fp')`,
-      [id, `order-${id}`, customerId, status, totalCents, key],
+      `INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, total_cents, currency, idempotency_key, request_fingerprint,
+         authorized_cents, captured_cents, refunded_cents)
+       VALUES ($1, $2, $3, 'c@example.com', $4, '[]', $5, 'EUR', $6, 'fp', $7, $7, $8)`,
+      [id, `order-${id}`, customerId, status, totalCents, key, captured, refunded],
     );
     return id;
   }
@@ -135,6 +139,7 @@ describe('invariant checker', () => {
         MONEY.refundedProven,
         MONEY.cancelledKeepsNothing,
         MONEY.nothingPending,
+        MONEY.ledgerMatches,
         'an order placed with a key exists once',
         'at most one notification per (order, kind)',
       ].sort(),
@@ -145,12 +150,12 @@ describe('invariant checker', () => {
     const expected: [subject: string, invariant: string][] = [];
     const paidWithoutCharge = await order('COMPLETED', 250);
     payment(paidWithoutCharge, 'failed', 250);
-    expected.push([paidWithoutCharge, MONEY.paidOnce]);
+    expected.push([paidWithoutCharge, MONEY.paidOnce], [paidWithoutCharge, MONEY.ledgerMatches]);
 
     const paidTwice = await order('COMPLETED', 250);
     const first = payment(paidTwice, 'succeeded', 250);
     const second = payment(paidTwice, 'succeeded', 250);
-    expected.push([paidTwice, MONEY.paidOnce], [first, MONEY.chargeBelongs], [second, MONEY.chargeBelongs]);
+    expected.push([paidTwice, MONEY.paidOnce], [paidTwice, MONEY.ledgerMatches], [first, MONEY.chargeBelongs], [second, MONEY.chargeBelongs]);
 
     const refundedWithoutRefund = await order('REFUNDED', 250);
     payment(refundedWithoutRefund, 'voided', 250);
@@ -158,11 +163,11 @@ describe('invariant checker', () => {
 
     const cancelledKeepingMoney = await order('CANCELLED', 250);
     const kept = payment(cancelledKeepingMoney, 'succeeded', 250);
-    expected.push([cancelledKeepingMoney, MONEY.cancelledKeepsNothing], [kept, MONEY.chargeBelongs]);
+    expected.push([cancelledKeepingMoney, MONEY.cancelledKeepsNothing], [cancelledKeepingMoney, MONEY.ledgerMatches], [kept, MONEY.chargeBelongs]);
 
     const rejectedButCharged = await order('REJECTED', null);
     const stray = payment(rejectedButCharged, 'succeeded', 250);
-    expected.push([stray, MONEY.chargeBelongs]);
+    expected.push([stray, MONEY.chargeBelongs], [rejectedButCharged, MONEY.ledgerMatches]);
 
     const orphan = payment(randomUUID(), 'succeeded', 100);
     expected.push([orphan, MONEY.chargeBelongs]);
@@ -174,7 +179,17 @@ describe('invariant checker', () => {
     const cancelledRefunded = await order('CANCELLED', 250);
     payment(cancelledRefunded, 'refunded', 250);
 
-    const subjects = new Set(expected.map(([subject]) => subject).concat(paidWithRefundedStray, cancelledRefunded));
+    // Partial refunds: a COMPLETED order refunded 100 of 250 holds 150 at the provider (fine); one whose ledger
+    // says 100 was refunded while the provider gave back 50 is a breach.
+    const partlyRefunded = await order('COMPLETED', 250);
+    await db.query(`UPDATE orders SET refunded_cents = 100 WHERE id = $1`, [partlyRefunded]);
+    provider.payments.push({ id: `pay_${randomUUID()}`, orderId: partlyRefunded, status: 'succeeded', amountCents: 250, refundedCents: 100, currency: 'EUR', customerId: 'inv-customer' });
+    const ledgerWrong = await order('COMPLETED', 250);
+    await db.query(`UPDATE orders SET refunded_cents = 100 WHERE id = $1`, [ledgerWrong]);
+    provider.payments.push({ id: `pay_${randomUUID()}`, orderId: ledgerWrong, status: 'succeeded', amountCents: 250, refundedCents: 50, currency: 'EUR', customerId: 'inv-customer' });
+    expected.push([ledgerWrong, MONEY.ledgerMatches]);
+
+    const subjects = new Set(expected.map(([subject]) => subject).concat(paidWithRefundedStray, cancelledRefunded, partlyRefunded));
     const found = (await check()).violations.filter((v) => subjects.has(v.subject)).map((v): [string, string] => [v.subject, v.invariant]);
     expect(found.sort()).toEqual(expected.sort());
   });

@@ -66,6 +66,15 @@ describe('StripePaymentProvider against stripe-mock', () => {
     expect(refunded).toMatchObject({ id: created.id, status: 'refunded' });
   });
 
+  it('a partial refund sends `amount` in Stripe units under its own key, and reads Stripe’s refund back', async () => {
+    const created = await charge();
+    const refund = await provider.refundPart({ paymentId: created.id, amountCents: 400, currency: 'EUR', idempotencyKey: `refund:${created.id}:r1` });
+    expect(refund.id).toMatch(/^re_/);
+    expect(refund).toMatchObject({ amountCents: 400 });
+    expect(['succeeded', 'pending']).toContain(refund.status);
+    expect(await provider.refundPart({ paymentId: created.id, amountCents: 5, currency: 'ISK', idempotencyKey: `refund:${created.id}:r2` })).toMatchObject({ amountCents: 5 });
+  });
+
   it('listPayments searches PaymentIntents by the order id in their metadata', async () => {
     const payments = await provider.listPayments("order-with-'quote'");
     expect(payments.length).toBeGreaterThan(0);

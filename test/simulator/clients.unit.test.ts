@@ -60,6 +60,7 @@ describe('SimulatorPaymentProvider and HttpNotifier', () => {
         customerId: req.customerId,
         amountCents: 4200,
         currency: 'EUR',
+        refundedCents: 0,
       });
       expect((await provider.createPayment(req)).id).toBe(created.id);
 

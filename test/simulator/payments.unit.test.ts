@@ -267,6 +267,40 @@ describe('simulator payments', () => {
       expect(refundedEvents).toHaveLength(1);
     });
 
+    it('refunds in parts: each its own refund and webhook; the same key answers the same refund; more than is left is 422; the rest → refunded', async () => {
+      const customerId = await fundedAccount(url, 1000);
+      const res = await postPayment(url, paymentBody({ token: 'tok_wallet', customerId, amountCents: 600 }));
+      await receiver.waitForEvent((e) => forPayment(res.body.id)(e) && e.type === 'payment.succeeded');
+      const balance = async () => (await request(`${url}/v1/accounts/${customerId}`)).body.balanceCents;
+      const part = (key: string, amountCents: number) =>
+        request(`${url}/v1/payments/${res.body.id}/refunds`, { method: 'POST', headers: { 'idempotency-key': key }, body: { amountCents } });
+
+      const key = uniqueId('refund');
+      const first = await part(key, 250);
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ status: 'succeeded', refundedCents: 250, refund: { id: expect.stringMatching(/^re_/), amountCents: 250 } });
+      expect(await balance()).toBe(650);
+      const again = await part(key, 250);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body.refund).toEqual(first.body.refund);
+      expect(await balance()).toBe(650);
+      expect((await part(key, 300)).body.error).toBe('idempotency_key_reused');
+
+      const tooMuch = await part(uniqueId('refund'), 351);
+      expect(tooMuch.status).toBe(422);
+      expect(tooMuch.body).toMatchObject({ error: 'refund_exceeds_captured', details: { refundableCents: 350 } });
+
+      const partial = await receiver.waitForEvent((e) => forPayment(res.body.id)(e) && e.type === 'payment.partially_refunded');
+      expect(partial.data).toMatchObject({ amountCents: 600, refundId: first.body.refund.id, refundAmountCents: 250, refundedCents: 250 });
+
+      const rest = await refund(res.body.id, uniqueId('refund'));
+      expect(rest.body).toMatchObject({ status: 'refunded', refundedCents: 600, refund: { amountCents: 350 } });
+      expect(rest.body.refunds).toHaveLength(2);
+      expect(await balance()).toBe(1000);
+      const whole = await receiver.waitForEvent((e) => forPayment(res.body.id)(e) && e.type === 'payment.refunded');
+      expect(whole.data).toMatchObject({ refundId: rest.body.refund.id, refundAmountCents: 350, refundedCents: 600 });
+    });
+
     it('a key already used for another payment is 409 idempotency_key_reused', async () => {
       const a = await postPayment(url, paymentBody());
       const b = await postPayment(url, paymentBody());

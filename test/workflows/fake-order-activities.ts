@@ -87,6 +87,14 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
       if (awaiting) writeStatus(orderId, { ...awaiting, providerPaymentId: paymentId });
       return { paymentId, status: 'pending' };
     },
+    async refundOrderPart(...args) {
+      record('refundOrderPart', args);
+      return { status: 'succeeded' };
+    },
+    async abandonOrderRefund(...args) {
+      record('abandonOrderRefund', args);
+      return { status: 'failed' };
+    },
     async refundPayment(...args) {
       record('refundPayment', args);
       maybeFail('refundPayment');

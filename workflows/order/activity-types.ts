@@ -105,4 +105,13 @@ export interface OrderActivities {
   releaseOrderStock(orderId: string): Promise<void>;
   restockOrder(orderId: string): Promise<void>;
   sendNotification(request: NotificationRequest): Promise<'sent' | 'failed'>;
+  /**
+   * An operator's refund (POST /admin/orders/{id}/refunds), recorded `pending` by the API: asks the provider for it
+   * under its own key (`refund:{paymentId}:{refundId}`, so a retry never pays twice), settles it with the provider's
+   * answer (the ledger, the order's status) and, for lines asked to be restocked, puts them back. A provider's
+   * refusal settles it `failed` (the order needs an operator); anything else is retried. Idempotent by refund.
+   */
+  refundOrderPart(orderId: string, refundId: string): Promise<{ status: string }>;
+  /** The refund could not be asked for after its retries: it is settled `failed` and the order needs an operator. */
+  abandonOrderRefund(orderId: string, refundId: string): Promise<{ status: string }>;
 }

@@ -56,7 +56,12 @@ export type PlacementResult =
 /** A provider webhook, as the API hands it to the workflow. `eventId` makes duplicates harmless. */
 export interface PaymentEvent {
   eventId: string;
-  type: 'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.refund_failed';
+  type:
+    | 'payment.succeeded'
+    | 'payment.failed'
+    | 'payment.refunded'
+    | 'payment.partially_refunded'
+    | 'payment.refund_failed';
   paymentId: string;
   amountCents: number;
   currency: string;

@@ -21,7 +21,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /**
  * Allowed moves. A status may also be written again (a history row with the same status, e.g. `refund_confirmed`).
  * NEEDS_ATTENTION is left when an operator's retry of the failed compensations succeeds. A free order (total 0) goes
- * RESERVED → PAID without a payment, and a cancelled one PAID → CANCELLED (nothing to refund). CANCELLED and REFUNDED
+ * RESERVED → PAID without a payment, and a cancelled one PAID → CANCELLED (nothing to refund). A COMPLETED order
+ * becomes REFUNDED once operators' refunds gave back everything captured, NEEDS_ATTENTION when one of them failed at
+ * the provider. CANCELLED and REFUNDED
  * move on only when the provider reports afterwards that the refund they rest on failed (`refund_failed`): the
  * money is back with the merchant, so the order needs an operator again.
  */
@@ -30,7 +32,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   RESERVED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
   AWAITING_PAYMENT: ['PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
   PAID: ['COMPLETED', 'REFUNDED', 'CANCELLED', 'NEEDS_ATTENTION'],
-  COMPLETED: [],
+  COMPLETED: ['REFUNDED', 'NEEDS_ATTENTION'],
   REJECTED: [],
   CANCELLED: ['NEEDS_ATTENTION'],
   REFUNDED: ['NEEDS_ATTENTION'],
@@ -87,8 +89,10 @@ export const CANCEL_REASONS = [
 ] as const;
 /** Why an order needs an operator (besides a failed compensation, `compensation_failed:<step>`). */
 export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed', 'refund_failed'] as const;
-/** History rows that record a fact without changing the status. */
-export const NOTE_REASONS = ['refund_confirmed'] as const;
+/** History rows that record a fact without changing the status (`partial_refund`: an operator gave part of the money back). */
+export const NOTE_REASONS = ['refund_confirmed', 'partial_refund'] as const;
+/** Why a COMPLETED order became REFUNDED: operators' refunds gave back everything captured. */
+export const REFUND_REASONS = ['refunded_by_operator'] as const;
 /** Written by earlier versions of the saga; still found in stored orders. */
 export const LEGACY_REASONS = ['payment_declined', 'voided'] as const;
 
@@ -98,6 +102,7 @@ export const ORDER_REASONS = [
   ...CANCEL_REASONS,
   ...ATTENTION_REASONS,
   ...NOTE_REASONS,
+  ...REFUND_REASONS,
   ...LEGACY_REASONS,
 ] as const;
 export type OrderReason = (typeof ORDER_REASONS)[number];
@@ -105,6 +110,29 @@ export type DeclineReason = (typeof DECLINE_REASONS)[number];
 export type CancelReason = (typeof CANCEL_REASONS)[number] | DeclineReason;
 /** How an accepted order can end unpaid or refunded: a cancel reason, or the forward step that failed for good. */
 export type EndReason = CancelReason | `step_failed:${string}`;
+
+/**
+ * The order's `payment.status`: where its money stands. `succeeded` is captured (automatic capture takes the money
+ * when the payment succeeds); `partially_refunded` some of it is back with the customer, `refunded` all of it;
+ * `not_required` a free order (nothing to charge); `unknown` the provider could not tell.
+ */
+export const PAYMENT_STATUSES = [
+  'not_requested',
+  'not_required',
+  'pending',
+  'authorized',
+  'succeeded',
+  'partially_refunded',
+  'refunded',
+  'failed',
+  'voided',
+  'unknown',
+] as const;
+export type PaymentLedgerStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** What a refund an operator asked for is at: asked (`pending`), done at the provider, or refused by it. */
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** Reasons with a detail after the colon: the compensation (or forward step) that failed. */
 export const REASON_PREFIXES = ['compensation_failed:', 'step_failed:'] as const;

@@ -8,8 +8,15 @@ import type { Orm } from '../../db/orm';
 import { NotificationSchema } from '../../orders/entities';
 import type { OrderCommandDeps } from '../../orders/order-commands';
 import { retryCompensation } from '../../orders/order-commands';
-import { notificationsQuerySchema, orderIdParamsSchema } from '../../orders/request-schemas';
-import { notificationJsonSchema } from '../../orders/response-schemas';
+import type { RefundDeps } from '../../orders/refunds';
+import { refundOrder } from '../../orders/refunds';
+import {
+  notificationsQuerySchema,
+  orderIdParamsSchema,
+  refundOrderBodySchema,
+  refundOrderHeadersSchema,
+} from '../../orders/request-schemas';
+import { notificationJsonSchema, refundJsonSchema } from '../../orders/response-schemas';
 import { json } from '../../http/route';
 import { defineRoute } from '../route';
 import { Order, orderIdOf } from './orders';
@@ -90,6 +97,52 @@ export const adminRoutes = [
     responses: { 200: json('The order; the saga runs the compensations again', Order) },
     errors: ['not_retryable', 'service_unavailable'],
     handler: ({ params }, ctx, deps: OrderCommandDeps) => retryCompensation(deps, orderIdOf(ctx, params)),
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/admin/orders/{id}/refunds',
+    operationId: 'refundOrder',
+    auth: 'admin',
+    tags: ['admin'],
+    summary: 'Give back part or all of a COMPLETED order’s money',
+    description:
+      'Refunds `amountCents`, or the prices of `items` (with `restock`, their units go back in stock). Checked against ' +
+      'the ledger before the provider is asked: more than is left → 422 `refund_exceeds_captured`; nothing captured, ' +
+      'or an order not settled with its money (PAID: cancel it instead) → 409 `not_refundable`. Answers 201 with the ' +
+      'refund once the provider answered (`succeeded`, or `failed`: the order then needs an operator), or still ' +
+      '`pending` after 10 s. The order is REFUNDED once everything captured is back, else its `payment.status` is ' +
+      '`partially_refunded`. The same Idempotency-Key answers the same refund (`Idempotent-Replayed: true`) and never ' +
+      'pays twice; with another body it is 409.',
+    request: {
+      params: orderIdParamsSchema,
+      headers: z.object({
+        'Idempotency-Key': refundOrderHeadersSchema.shape['idempotency-key'].describe(
+          '1–255 visible ASCII characters; one refund per key',
+        ),
+      }),
+      body: refundOrderBodySchema,
+    },
+    resource: 'order',
+    responses: {
+      201: json(
+        'The refund',
+        refundJsonSchema.meta({ id: 'Refund' }),
+        z.object({
+          'Idempotent-Replayed': z
+            .literal('true')
+            .optional()
+            .describe('present when this answer repeats an earlier request with the same key'),
+        }),
+      ),
+    },
+    errors: ['idempotency_key_reused', 'not_refundable', 'refund_exceeds_captured', 'service_unavailable'],
+    handler: async ({ params, headers, body }, ctx, deps: RefundDeps) => {
+      const { refund, replayed } = await refundOrder(deps, orderIdOf(ctx, params), body, headers['Idempotency-Key']);
+      if (replayed) ctx.set('Idempotent-Replayed', 'true');
+      ctx.status = 201;
+      return refund;
+    },
   }),
 
   defineRoute({

@@ -1,7 +1,13 @@
 import type Stripe from 'stripe';
-import type { CreatePaymentInput, Payment, PaymentProvider } from '../payment-provider';
+import type {
+  CreatePaymentInput,
+  Payment,
+  PaymentProvider,
+  ProviderRefund,
+  RefundPartInput,
+} from '../payment-provider';
 import { PaymentProviderError } from '../payment-provider';
-import { toStripeAmount, toStripeCurrency } from './stripe-amounts';
+import { fromStripeAmount, toStripeAmount, toStripeCurrency } from './stripe-amounts';
 import { ALREADY_REFUNDED, fromStripeError, UNEXPECTED_STATE } from './stripe-errors';
 import { paymentFromIntent } from './stripe-payment-mapping';
 
@@ -105,6 +111,30 @@ export class StripePaymentProvider implements PaymentProvider {
     const payment = paymentFromIntent(await this.retrieve(id));
     // A succeeded refund is the proof the money went back; a pending one shows as refunded once the charge says so.
     return refund?.status === 'succeeded' || refund === undefined ? { ...payment, status: 'refunded', failureReason: undefined } : payment;
+  }
+
+  /**
+   * A Refund of part of the PaymentIntent (`amount`), under its own key. Stripe's answer is believed: its amount,
+   * and its status (`pending` refunds are on their way; `failed` or `canceled` ones are refused).
+   */
+  async refundPart({ paymentId, amountCents, currency, idempotencyKey }: RefundPartInput): Promise<ProviderRefund> {
+    const refund = await this.call('create Refund', () =>
+      this.stripe.refunds.create(
+        { payment_intent: paymentId, amount: toStripeAmount(amountCents, currency), reason: 'requested_by_customer' },
+        { idempotencyKey },
+      ),
+    );
+    // The refund is in the PaymentIntent's currency, the one asked for.
+    const amount = fromStripeAmount(refund.amount, currency);
+    if (refund.status === 'failed' || refund.status === 'canceled') {
+      return {
+        id: refund.id,
+        amountCents: amount,
+        status: 'failed',
+        failureReason: refund.failure_reason ?? refund.status,
+      };
+    }
+    return { id: refund.id, amountCents: amount, status: refund.status === 'succeeded' ? 'succeeded' : 'pending' };
   }
 
   private retrieve(id: string): Promise<Stripe.PaymentIntent> {

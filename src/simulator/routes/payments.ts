@@ -4,7 +4,15 @@ import { json } from '../../http/route';
 import { maybeInjectOutage } from '../fault-injection';
 import type { PaymentService } from '../payments';
 import { answer, defineRoute } from '../route';
-import { createPaymentBody, idempotencyHeaders, listByOrderQuery, paymentParams, simulatedPaymentSchema } from '../schemas';
+import {
+  createPaymentBody,
+  idempotencyHeaders,
+  listByOrderQuery,
+  paymentParams,
+  refundPaymentBody,
+  refundSchema,
+  simulatedPaymentSchema,
+} from '../schemas';
 
 export interface PaymentRoutesDeps {
   payments: PaymentService;
@@ -90,17 +98,30 @@ export const paymentRoutes = [
     operationId: 'refundPayment',
     auth: 'public',
     tags: ['payments'],
-    summary: 'Refund a succeeded payment in full',
+    summary: 'Refund a succeeded payment, in full or in part',
     description:
-      'The payment becomes `refunded` (`payment.refunded`; a tok_wallet payment is credited back). The same key ' +
-      'answers the same refund again; a refunded payment is answered unchanged, never credited twice. Anything not ' +
+      'Without a body, gives back whatever is left of the payment; with `amountCents`, that much. Each refund has its ' +
+      'own id and webhook: `payment.partially_refunded` while money is left, `payment.refunded` once the whole amount ' +
+      'is back (the payment is then `refunded`); a tok_wallet payment is credited back. The answer is the payment with ' +
+      '`refund`, the refund this request made. The same key answers the same refund again; a refunded payment is ' +
+      'answered unchanged, never credited twice. More than is left is 422 `refund_exceeds_captured`; anything not ' +
       'succeeded is 409 `not_refundable`.',
-    request: { params: paymentParams, headers: idempotencyHeaders },
-    responses: { 200: json('The payment, refunded', simulatedPaymentSchema, replayed) },
-    errors: ['not_found', 'not_refundable'],
-    handler: ({ params, headers }, ctx, { payments }: Deps) => {
-      const { payment, replayed: again } = payments.refund(params.id, headers['idempotency-key']);
-      answer(ctx, 200, payment, again);
+    request: { params: paymentParams, headers: idempotencyHeaders, body: refundPaymentBody },
+    responses: {
+      200: json(
+        'The payment, refunded (in full or in part)',
+        simulatedPaymentSchema.extend({ refund: refundSchema.optional() }),
+        replayed,
+      ),
+    },
+    errors: ['not_found', 'not_refundable', 'refund_exceeds_captured'],
+    handler: ({ params, headers, body }, ctx, { payments }: Deps) => {
+      const {
+        payment,
+        refund,
+        replayed: again,
+      } = payments.refund(params.id, headers['idempotency-key'], body?.amountCents);
+      answer(ctx, 200, { ...payment, ...(refund ? { refund } : {}) }, again);
     },
   }),
 ];
