@@ -28,6 +28,7 @@ import { adminRoutes } from './routes/admin';
 import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { webhookRoutes } from './routes/webhooks';
 import { traceContext } from './trace-context';
 
@@ -60,6 +61,7 @@ export const API_ROUTES: readonly Route<ApiRouteDeps, ErrorCode>[] = [
   ...orderRoutes,
   ...webhookRoutes,
   ...adminRoutes,
+  ...webhookEndpointRoutes,
 ];
 
 export function apiOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
