@@ -31,6 +31,7 @@ export class Migration20261205009000_ledger_meets_statistics extends Migration {
       this.addSql(`ALTER TABLE ${table} DROP CONSTRAINT ${name}`);
       this.addSql(`ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${reasonKnown(column, REASONS)}) NOT VALID`);
     }
+    this.addSql(`
       CREATE OR REPLACE FUNCTION customer_stats_follow_order() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         inserted boolean := TG_OP = 'INSERT';

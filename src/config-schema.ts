@@ -173,6 +173,34 @@ export const configSchema = z.object({
   PLACEMENT_DEADLINE: duration('5s'),
   MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
 
+  // --- outbound webhooks (src/outbox, docs/webhooks-out.md)
+  /** The waits before each retry of a delivery that did not get a 2xx; after the last, the message is `failed`. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5s,5m,30m,2h,5h,10h,10h')
+    .transform((text, ctx) => {
+      const waits = text.split(',').map((part) => parseDuration(part));
+      if (text.trim() === '' || waits.some((ms) => ms === undefined)) {
+        ctx.addIssue({ code: 'custom', message: `expected durations separated by commas such as "5s,5m,30m", got "${text}"` });
+        return z.NEVER;
+      }
+      return waits as number[];
+    }),
+  /** How long a rotated-out endpoint secret still signs beside the new one. */
+  WEBHOOK_SECRET_OVERLAP: duration('24h'),
+  /** Endpoint URLs may name loopback, link-local or private addresses in production (they always may elsewhere). */
+  WEBHOOK_ALLOW_PRIVATE: flag,
+  /** Delivered messages older than this are deleted (events too, once none of their messages is left pending or failed). */
+  WEBHOOK_MESSAGE_RETENTION: duration('30d'),
+  /** Per delivery attempt. */
+  WEBHOOK_TIMEOUT: duration('15s'),
+  /** on (default): every worker process runs a relay; off: this worker delivers nothing. */
+  WEBHOOK_RELAY: z.enum(['on', 'off']).default('on'),
+  /** How often an idle relay looks for due messages. */
+  WEBHOOK_RELAY_POLL_INTERVAL: duration('200ms'),
+  /** Deliveries in flight at once per relay. */
+  WEBHOOK_RELAY_CONCURRENCY: positiveInt(32),
+
   // --- payload encryption switch (to measure its cost): off stores Temporal payloads in clear text
   /** on (default) | off: off is for benchmarks and local experiments only, refused with NODE_ENV=production. */
   PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),

@@ -30,6 +30,7 @@ import { customerRoutes } from './routes/customers';
 import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { isMountedWith, webhookRoutes } from './routes/webhooks';
 import type { RejectionLimiter } from '../webhooks/rejections';
 import { rejectionLimiter } from '../webhooks/rejections';
@@ -67,6 +68,7 @@ export const API_ROUTES: readonly Route<ApiRouteDeps, ErrorCode>[] = [
   ...customerRoutes,
   ...webhookRoutes,
   ...adminRoutes,
+  ...webhookEndpointRoutes,
 ];
 
 export function apiOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {

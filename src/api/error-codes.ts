@@ -44,6 +44,12 @@ export const ERROR_CODES = {
   not_voidable: { status: 409, meaning: 'the payment cannot be voided' },
   payload_too_large: { status: 413, meaning: 'the body is larger than REQUEST_BODY_LIMIT_BYTES' },
   unsupported_media_type: { status: 415, meaning: 'a body that is not application/json' },
+  invalid_webhook_url: {
+    status: 422,
+    meaning:
+      'the webhook endpoint url is not http(s); in production: not https, or its host resolves to a loopback, ' +
+      'link-local or private address (unless WEBHOOK_ALLOW_PRIVATE=true)',
+  },
   unknown_product: { status: 422, meaning: 'a product does not exist or is inactive; details: [{ productId }]' },
   inactive_product: { status: 422, meaning: 'a product is not active' },
   currency_mismatch: {

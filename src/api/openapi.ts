@@ -1,8 +1,16 @@
+import { z } from 'zod';
 import type { Route } from '../http/route';
+import { ORDER_EVENT_TYPES } from '../outbox/event-types';
+import { orderEventJsonSchema } from '../outbox/response-schemas';
+import { STANDARD_WEBHOOKS_SECURITY_SCHEME } from '../wire/standard-webhooks';
+import { Order } from './routes/orders';
 import { buildOpenApiDocument } from '../http/openapi';
 import { REQUEST_ID_HEADERS } from '../http/request-id';
 import type { ErrorCode } from './error-codes';
 import { ERROR_CODES } from './error-codes';
+
+/** The body of every outbound order event, with the API's Order component. */
+const OrderEvent = orderEventJsonSchema.extend({ data: z.object({ order: Order }) }).meta({ id: 'OrderEvent' });
 
 /** The API's OpenAPI 3.1 document of `routes`; `serverUrl` is where clients reach it (PUBLIC_BASE_URL). */
 export function apiDocument(routes: readonly Route<never, ErrorCode>[], options: { serverUrl?: string } = {}) {
@@ -24,7 +32,29 @@ export function apiDocument(routes: readonly Route<never, ErrorCode>[], options:
       { name: 'catalog', description: 'Products and stock' },
       { name: 'webhooks', description: 'Called by the payment provider' },
       { name: 'admin', description: 'Operator endpoints (admin bearer token)' },
+      { name: 'webhooks-out', description: 'Order events sent to subscribers as Standard Webhooks, and their operators’ routes' },
       { name: 'operability', description: 'Health, metrics and this documentation' },
     ],
+    // What the service sends to subscribers: one webhook per event type, all with the OrderEvent body.
+    extend: (registry) => {
+      registry.registerComponent('securitySchemes', 'standardWebhookSignature', STANDARD_WEBHOOKS_SECURITY_SCHEME);
+      for (const type of ORDER_EVENT_TYPES) {
+        registry.registerWebhook({
+          method: 'post',
+          path: type,
+          operationId: `${type.replace('.', '_')}_event`,
+          tags: ['webhooks-out'],
+          summary: `Sent to subscribed endpoints when an order becomes ${type.slice('order.'.length).toUpperCase()}`,
+          description:
+            'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the endpoint secret. ' +
+            'Retried on WEBHOOK_RETRY_SCHEDULE with the same `webhook-id` until a 2xx; a 410 disables the endpoint. ' +
+            "Each endpoint gets an order's events in the order they happened.",
+          security: [{ standardWebhookSignature: [] }],
+          request: { body: { required: true, content: { 'application/json': { schema: OrderEvent } } } },
+          responses: { 200: { description: 'Received (any 2xx)' }, 410: { description: 'Gone: the endpoint is disabled' } },
+        });
+      }
+    },
+    schemas: [OrderEvent],
   });
 }

@@ -22,6 +22,9 @@ import type { NotificationRoutesDeps } from './routes/notifications';
 import { notificationRoutes } from './routes/notifications';
 import type { PaymentRoutesDeps } from './routes/payments';
 import { paymentRoutes } from './routes/payments';
+import type { SubscriberRoutesDeps } from './routes/subscribers';
+import { subscriberRoutes } from './routes/subscribers';
+import { SubscriberStore } from './subscribers';
 import { TimerSet } from './timers';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
@@ -65,6 +68,8 @@ export interface Simulator {
   payments: PaymentService;
   notifications: NotificationStore;
   webhooks: WebhookDispatcher;
+  /** Receivers of the service's outbound webhooks (POST /v1/subscribers). */
+  subscribers: SubscriberStore;
   /** Cancels every timer and in-flight webhook; the HTTP server (if any) is closed by whoever started it. */
   close(): Promise<void>;
 }
@@ -87,7 +92,7 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
 }
 
 /** What the simulator's route handlers are given. */
-type SimulatorRouteDeps = AccountDeps & PaymentRoutesDeps & NotificationRoutesDeps & DocsDeps;
+type SimulatorRouteDeps = AccountDeps & PaymentRoutesDeps & NotificationRoutesDeps & SubscriberRoutesDeps & DocsDeps;
 
 /** Every operation of the simulator, in the document's order: the router and the document both come from it. */
 export const SIMULATOR_ROUTES: readonly Route<SimulatorRouteDeps, SimulatorErrorCode>[] = [
@@ -95,6 +100,7 @@ export const SIMULATOR_ROUTES: readonly Route<SimulatorRouteDeps, SimulatorError
   ...accountRoutes,
   ...paymentRoutes,
   ...notificationRoutes,
+  ...subscriberRoutes,
   ...docsRoutes({
     title: 'order-saga payment simulator',
     page: { operationId: 'getDocsPage', summary: 'This reference, in Swagger UI' },
@@ -138,12 +144,14 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     logger,
   });
   const notifications = new NotificationStore(now);
+  const subscribers = new SubscriberStore(now);
 
   let document: OpenApiDocument | undefined;
   const router = routerFor(SIMULATOR_ROUTES, {
     accounts,
     payments,
     notifications,
+    subscribers,
     paymentFailRate: options.paymentFailRate,
     notifyFailRate: options.notifyFailRate,
     random,
@@ -164,6 +172,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     payments,
     notifications,
     webhooks,
+    subscribers,
     close: async () => {
       timers.close();
       webhooks.close();

@@ -42,6 +42,7 @@ export function simulatorDocument(routes: readonly Route<never, SimulatorErrorCo
       { name: 'payments', description: 'Charges, voids, refunds' },
       { name: 'accounts', description: 'Customer wallets for `tok_wallet`' },
       { name: 'notifications', description: 'The notification service (records what it sends)' },
+      { name: 'subscribers', description: "Receivers of the order service's outbound webhooks (Standard Webhooks), to try them" },
       { name: 'operability', description: 'Health and this documentation' },
       { name: 'webhooks', description: 'What the simulator sends' },
     ],

@@ -8,6 +8,8 @@ import { describeBinding, listen } from '../http/server';
 import { createLogger } from '../logger';
 import { createMetricsRegistry } from '../metrics/registry';
 import { createWorkerMetrics } from '../metrics/worker-metrics';
+import { createWebhookMetrics } from '../metrics/webhook-metrics';
+import { startRelay } from '../outbox/relay';
 import { checkReadiness } from '../readiness';
 import { activeTracing } from '../telemetry/tracing';
 import { describeTemporalConnection, temporalConnectionOptions } from '../temporal/connection';
@@ -59,6 +61,10 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
   const worker = await createWorker({ connection, orm, config, logger, metrics, ...code });
   const createMs = performance.now() - creating;
 
+  // The outbox relay delivers order events to webhook subscribers; every worker runs one (they share the work).
+  const relay =
+    config.WEBHOOK_RELAY === 'on' ? startRelay({ orm, config, logger, metrics: createWebhookMetrics(metrics.registry) }) : undefined;
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -86,6 +92,7 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
     logger.warn('the worker stopped or did not poll within 60 s of being started');
   }
   await running;
+  await relay?.stop();
   await ops.close();
   await connection.close();
   await orm.close();

@@ -384,7 +384,11 @@ export function adminCases(ctx: FuzzContext): fc.Arbitrary<BadRequest> {
     { method: 'POST', path: `/admin/orders/${ctx.completedOrderId}/retry-compensation` },
     { method: 'GET', path: '/admin/notifications' },
     { method: 'GET', path: '/admin/notifications?status=failed' },
+    { method: 'POST', path: '/admin/webhook-endpoints' },
+    { method: 'GET', path: '/admin/webhook-endpoints' },
+    { method: 'GET', path: '/admin/webhook-messages' },
   ];
+  const endpoint = { url: 'https://shop.example/hook', events: ['order.paid'] };
   return fc.oneof<fc.Arbitrary<BadRequest>[]>(
     // Without (or with a wrong) token every admin endpoint is 401, whatever the body.
     fc.tuple(fc.constantFrom(...adminEndpoints), badAuth(ctx)).map(([e, headers]) => ({
@@ -440,6 +444,25 @@ export function adminCases(ctx: FuzzContext): fc.Arbitrary<BadRequest> {
     })),
     fc.oneof(fc.constantFrom('FAILED', 'all', '', 'sent,failed'), extraKey(['status']).map((k) => `x&${encodeURIComponent(k)}=1`))
       .map((status) => ({ method: 'GET', path: `/admin/notifications?status=${status}`, headers: admin, label: `notifications status ${JSON.stringify(status)}`, expect: [400] })),
+    // Webhook endpoints: malformed bodies are 400, URLs that are not http(s) 422; nothing is created.
+    fc
+      .oneof(
+        fc.constant(setAt(endpoint, ['url'], undefined)),
+        fc.oneof(fc.constantFrom('', ' ', 'u'.repeat(2001)), fc.integer(), fc.constant(null)).map((url) => setAt(endpoint, ['url'], url as Json)),
+        fc.oneof(fc.constantFrom<Json>([], ['order.nope'], ['order.paid', 'order.paid'], 'order.paid', [1]), unicodeOddity).map((events) => setAt(endpoint, ['events'], events)),
+        extraKey(['url', 'events', 'description']).map((k) => ({ ...endpoint, [k]: 1 }) as Json),
+      )
+      .map((body) => post('/admin/webhook-endpoints', body, `webhook endpoint ${JSON.stringify(body).slice(0, 60)}`, admin)),
+    fc
+      .constantFrom('ftp://shop.example/', 'not a url', 'javascript:alert(1)', 'https://user:pw@shop.example/')
+      .map((url) => ({ ...post('/admin/webhook-endpoints', { url }, `webhook endpoint url ${url}`, admin), expect: [422] })),
+    fc
+      .constantFrom('status=gone', 'endpointId=not-a-uuid', 'limit=0', 'limit=101', 'cursor=zzz', 'x=1')
+      .map((query) => ({ method: 'GET', path: `/admin/webhook-messages?${query}`, headers: admin, label: `webhook messages ?${query}`, expect: [400] })),
+    fc.tuple(unknownOrderId, fc.constantFrom('endpoint', 'rotate', 'retry')).map(([id, kind]) => {
+      const path = kind === 'endpoint' ? `/admin/webhook-endpoints/${id}` : kind === 'rotate' ? `/admin/webhook-endpoints/${id}/rotate-secret` : `/admin/webhook-messages/${id}/retry`;
+      return { method: kind === 'endpoint' ? 'GET' : 'POST', path, headers: admin, label: `${kind} for unknown id ${id.slice(0, 40)}`, expect: [404] };
+    }),
   );
 }
 

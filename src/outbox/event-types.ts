@@ -1,0 +1,11 @@
+import { ORDER_STATUSES } from '../../workflows/order/state-machine';
+
+/**
+ * The outbound event types: one per order status, `order.<status in lower case>`, derived from the state machine so
+ * a new status is a new event type by itself (the outbox trigger derives it the same way in SQL).
+ */
+export const ORDER_EVENT_TYPES = ORDER_STATUSES.map((status) => `order.${status.toLowerCase()}`);
+
+export const orderEventType = (status: string) => `order.${status.toLowerCase()}`;
+
+export const isEventType = (type: string): boolean => ORDER_EVENT_TYPES.includes(type);

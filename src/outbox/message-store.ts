@@ -1,0 +1,194 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { KeysetPosition } from '../db/keyset-cursor';
+import type { EndpointRow } from './endpoint-store';
+import { pgArray } from './pg-array';
+
+export type MessageStatus = 'pending' | 'delivered' | 'failed';
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['pending', 'delivered', 'failed'];
+
+/** One delivery attempt, as the message's `attempts` list records it. */
+export interface Attempt {
+  at: string;
+  /** The receiver's status code; null when no answer came (timeout, refused connection, refused address). */
+  statusCode: number | null;
+  durationMs: number;
+  error?: string;
+}
+
+export interface MessageRow {
+  id: string;
+  endpoint_id: string;
+  order_id: string;
+  status: MessageStatus;
+  attempts: Attempt[];
+  attempt_count: number;
+  next_attempt_at: Date;
+  created_at: Date;
+  finished_at: Date | null;
+  event_uuid: string;
+  type: string;
+  occurred_at: Date;
+}
+
+/** A message the relay claimed: what it needs to build, sign and send the delivery. */
+export interface ClaimedMessage extends MessageRow, Pick<EndpointRow, 'url' | 'secret_sealed' | 'previous_secret_sealed' | 'previous_secret_until'> {
+  order_seq: number;
+  order_snapshot: Record<string, unknown>;
+}
+
+export function toMessageJson(row: MessageRow) {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_uuid,
+    orderId: row.order_id,
+    type: row.type,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? new Date(row.next_attempt_at).toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+const MESSAGE_COLUMNS = `m.id, m.endpoint_id, m.order_id, m.status, m.attempts, m.attempt_count, m.next_attempt_at, m.created_at,
+  m.finished_at, e.event_id AS event_uuid, e.type, e.occurred_at`;
+
+export interface MessageFilter {
+  endpointId?: string;
+  status?: MessageStatus;
+  after?: KeysetPosition;
+  limit: number;
+}
+
+/** Messages newest first, one page (`limit + 1` rows read to tell whether another page follows). */
+export async function listMessages(em: EntityManager, filter: MessageFilter): Promise<{ items: MessageRow[]; more: boolean }> {
+  const rows = await em.getConnection().execute<MessageRow[]>(
+    `SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m JOIN webhook_events e ON e.id = m.event_id
+     WHERE (?::uuid IS NULL OR m.endpoint_id = ?::uuid) AND (?::text IS NULL OR m.status = ?)
+       AND (?::timestamptz IS NULL OR (m.created_at, m.id) < (?::timestamptz, ?::uuid))
+     ORDER BY m.created_at DESC, m.id DESC LIMIT ?`,
+    [
+      filter.endpointId ?? null,
+      filter.endpointId ?? null,
+      filter.status ?? null,
+      filter.status ?? null,
+      filter.after?.createdAt ?? null,
+      filter.after?.createdAt ?? null,
+      filter.after?.id ?? null,
+      filter.limit + 1,
+    ],
+  );
+  return { items: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+}
+
+export async function findMessage(em: EntityManager, id: string): Promise<MessageRow | undefined> {
+  const [row] = await em.getConnection().execute<MessageRow[]>(
+    `SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m JOIN webhook_events e ON e.id = m.event_id WHERE m.id = ?`,
+    [id],
+  );
+  return row;
+}
+
+/** Makes a message due now (whatever became of it), keeping its id and attempts: the relay sends it again. */
+export async function retryMessage(em: EntityManager, id: string): Promise<MessageRow | undefined> {
+  const rows = await em.getConnection().execute<{ id: string }[]>(
+    `UPDATE webhook_messages SET status = 'pending', next_attempt_at = now(), lease_until = NULL, finished_at = NULL WHERE id = ? RETURNING id`,
+    [id],
+  );
+  return rows.length ? findMessage(em, id) : undefined;
+}
+
+/** New messages to the endpoint for every event since `since` that its filter takes; how many. */
+export async function replaySince(em: EntityManager, endpointId: string, since: Date): Promise<number> {
+  const rows = await em.getConnection().execute<{ count: string }[]>(
+    `WITH created AS (
+       INSERT INTO webhook_messages (event_id, endpoint_id, order_id)
+       SELECT ev.id, ep.id, ev.order_id FROM webhook_events ev JOIN webhook_endpoints ep ON ep.id = ?
+       WHERE ev.occurred_at >= ? AND (ep.events IS NULL OR ev.type = ANY (ep.events))
+       ORDER BY ev.id
+       RETURNING 1)
+     SELECT count(*) AS count FROM created`,
+    [endpointId, since],
+  );
+  return Number(rows[0].count);
+}
+
+/**
+ * Claims up to `limit` due messages for `leaseMs`, each for one relay only: `FOR UPDATE SKIP LOCKED` keeps
+ * concurrent claimers apart, the lease keeps the others off while this relay delivers outside any transaction (a
+ * relay that dies mid-delivery loses its lease, and the message is claimed again). A message waits while an earlier
+ * event of the same order is still pending for the same endpoint: each endpoint gets an order's events in order.
+ */
+export async function claimDueMessages(em: EntityManager, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
+  return em.getConnection().execute<ClaimedMessage[]>(
+    `WITH due AS (
+       SELECT c.id FROM webhook_messages c JOIN webhook_endpoints ep ON ep.id = c.endpoint_id AND ep.status = 'enabled'
+       WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
+         AND NOT EXISTS (
+           SELECT 1 FROM webhook_messages p
+           WHERE p.endpoint_id = c.endpoint_id AND p.order_id = c.order_id AND p.status = 'pending' AND p.event_id < c.event_id)
+       ORDER BY c.next_attempt_at, c.event_id
+       LIMIT ?
+       FOR UPDATE OF c SKIP LOCKED),
+     claimed AS (
+       UPDATE webhook_messages m SET lease_until = now() + (? * interval '1 millisecond')
+       FROM due WHERE m.id = due.id
+       RETURNING m.*)
+     SELECT m.id, m.endpoint_id, m.order_id, m.status, m.attempts, m.attempt_count, m.next_attempt_at, m.created_at, m.finished_at,
+       e.event_id AS event_uuid, e.type, e.occurred_at, e.order_seq, e.order_snapshot,
+       ep.url, ep.secret_sealed, ep.previous_secret_sealed, ep.previous_secret_until
+     FROM claimed m JOIN webhook_events e ON e.id = m.event_id JOIN webhook_endpoints ep ON ep.id = m.endpoint_id
+     ORDER BY m.event_id`,
+    [limit, leaseMs],
+  );
+}
+
+/**
+ * Records an attempt: `delivered`, `failed`, or still pending with its next attempt `retryInMs` from now. The lease
+ * outlasts an attempt (WEBHOOK_TIMEOUT and a margin), so the relay that claimed the message is the one writing.
+ */
+export async function recordAttempt(
+  em: EntityManager,
+  id: string,
+  attempt: Attempt,
+  outcome: { status: 'delivered' | 'failed' } | { status: 'pending'; retryInMs: number },
+): Promise<void> {
+  await em.getConnection().execute(
+    `UPDATE webhook_messages SET
+       attempts = attempts || ?::jsonb, attempt_count = attempt_count + 1, status = ?, lease_until = NULL,
+       next_attempt_at = now() + (? * interval '1 millisecond'),
+       finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE now() END
+     WHERE id = ? AND status = 'pending'`,
+    [JSON.stringify([attempt]), outcome.status, outcome.status === 'pending' ? outcome.retryInMs : 0, outcome.status, id],
+  );
+}
+
+/** The history rows of these orders (immutable once written): each event shows those up to its own change. */
+export async function orderHistories(em: EntityManager, orderIds: string[]): Promise<Map<string, { seq: number; status: string; reason: string | null; at: Date }[]>> {
+  const rows = await em.getConnection().execute<{ order_id: string; seq: number; status: string; reason: string | null; at: Date }[]>(
+    `SELECT order_id, seq, status, reason, at FROM order_history WHERE order_id = ANY (?::uuid[]) ORDER BY order_id, seq`,
+    [pgArray(orderIds)],
+  );
+  const byOrder = new Map<string, { seq: number; status: string; reason: string | null; at: Date }[]>();
+  for (const row of rows) {
+    const list = byOrder.get(row.order_id) ?? [];
+    list.push(row);
+    byOrder.set(row.order_id, list);
+  }
+  return byOrder;
+}
+
+/** Deletes delivered messages older than the retention, then events older than it that no message needs any more. */
+export async function pruneDelivered(em: EntityManager, retentionMs: number): Promise<{ messages: number; events: number }> {
+  const conn = em.getConnection();
+  const messages = await conn.execute<{ id: string }[]>(
+    `DELETE FROM webhook_messages WHERE status = 'delivered' AND finished_at < now() - (? * interval '1 millisecond') RETURNING id`,
+    [retentionMs],
+  );
+  const events = await conn.execute<{ id: string }[]>(
+    `DELETE FROM webhook_events ev WHERE ev.occurred_at < now() - (? * interval '1 millisecond')
+       AND NOT EXISTS (SELECT 1 FROM webhook_messages m WHERE m.event_id = ev.id) RETURNING id`,
+    [retentionMs],
+  );
+  return { messages: messages.length, events: events.length };
+}

@@ -1,0 +1,39 @@
+import type { Relay } from '../../src/outbox/relay';
+import { request } from '../harness/http';
+import { acceptedOrder } from '../harness/orders';
+import { useStack } from '../harness/stack';
+import { deliveries, subscribe, testRelay, waitForDeliveries } from './harness';
+
+// Several relays on one database (one per worker): every committed status change of every order arrives, in order
+// per order, none that did not happen. (The chaos run does the same with workers killed: chaos/README.md.)
+describe('several relays', () => {
+  const relays: Relay[] = [];
+  let endpointId: string | undefined;
+  afterAll(async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    if (endpointId) await request(`${stack.api}/admin/webhook-endpoints/${endpointId}`, { method: 'DELETE', headers: stack.admin });
+  });
+  const stack = useStack();
+
+  it('deliver each order’s committed changes at least once, in order, none invented', async () => {
+    const sub = await subscribe(stack);
+    endpointId = sub.endpointId;
+    for (let i = 0; i < 3; i++) relays.push(testRelay(stack.orm, stack.config, { WEBHOOK_RELAY_CONCURRENCY: 2 }));
+    const product = await stack.createProduct({ stock: 100 });
+    const orders = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => acceptedOrder(stack, { product: product.id, token: i % 3 === 0 ? 'tok_declined' : 'tok_visa' })),
+    );
+    for (const order of orders) {
+      const settled = await stack.waitForOrder(order.id, (o) => ['PAID', 'CANCELLED'].includes(o.status));
+      // The changes the database committed (a history row that keeps the status is no change).
+      const changes = settled.history.map((h: any) => h.status).filter((s: string, i: number, all: string[]) => i === 0 || all[i - 1] !== s);
+      const expected = changes.map((s: string) => `order.${s.toLowerCase()}`);
+      const got = await waitForDeliveries(stack, sub.subscriberId, order.id, (list) => new Set(list.map((d) => d.webhookId)).size >= expected.length);
+      // At least once: duplicates (same webhook-id) dropped, the first arrivals are the changes, in order.
+      const firsts = got.filter((d, i) => got.findIndex((e) => e.webhookId === d.webhookId) === i);
+      expect(firsts.map((d) => d.type)).toEqual(expected);
+      expect(got.every((d) => d.verified)).toBe(true);
+    }
+    expect((await deliveries(stack, sub.subscriberId)).every((d) => d.type?.startsWith('order.'))).toBe(true);
+  });
+});
