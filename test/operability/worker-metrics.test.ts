@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SAFE_FAILURES } from '../../activities/safe-failures';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createOrderActivities } from '../../activities/order-activities';
@@ -89,10 +90,10 @@ describe('worker metrics from the order activities', () => {
     // no charge was ever made for the order: the payment compensation succeeds without doing anything
     await act.voidOrRefundOrderPayments(orderId);
     failGetPayment = true;
-    await expect(act.voidOrRefundOrderPayments(orderId, 'pay_x')).rejects.toThrow('provider down');
+    await expect(act.voidOrRefundOrderPayments(orderId, 'pay_x')).rejects.toThrow(SAFE_FAILURES.activity_error);
     // a new refund after the provider reported the first one failed, and the late-payment refund
-    await expect(act.voidOrRefundOrderPayments(orderId, 'pay_x', 2)).rejects.toThrow('provider down');
-    await expect(act.refundPayment(orderId, 'pay_x')).rejects.toThrow('provider down');
+    await expect(act.voidOrRefundOrderPayments(orderId, 'pay_x', 2)).rejects.toThrow(SAFE_FAILURES.activity_error);
+    await expect(act.refundPayment(orderId, 'pay_x')).rejects.toThrow(SAFE_FAILURES.activity_error);
     const out = await text();
     expect(metricValue(out, 'compensations_total', { step: 'release_stock', result: 'success' })).toBe(1);
     expect(metricValue(out, 'compensations_total', { step: 'restock', result: 'success' })).toBe(1);
@@ -116,7 +117,7 @@ describe('worker metrics from the order activities', () => {
     notifierFails = new ProviderHttpError({ code: 'unavailable', message: 'down', status: 503, retryable: true });
     await expect(
       inContext(2).run(activities().sendNotification, { ...request, kind: 'order_cancelled' as const }),
-    ).rejects.toThrow('down');
+    ).rejects.toThrow(SAFE_FAILURES.provider_error);
     expect(
       await inContext(3).run(activities().sendNotification, { ...request, kind: 'order_cancelled' as const }),
     ).toBe('failed');

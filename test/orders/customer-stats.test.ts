@@ -7,7 +7,8 @@ import { useStack } from '../harness/stack';
 // transaction as every status write.
 describe('customer statistics', () => {
   const stack = useStack({ CANCEL_WINDOW: '60s' });
-  const stats = async (customerId: string, headers: Record<string, string>) => request(`${stack.api}/customers/${encodeURIComponent(customerId)}/stats`, { headers });
+  const stats = async (customerId: string, headers: Record<string, string>) =>
+    request(`${stack.api}/customers/${encodeURIComponent(customerId)}/stats`, { headers });
 
   it('one paid, one declined, one paid-then-cancelled order: 3 orders, both charges paid, the refund given back, the kept one net', async () => {
     const product = await stack.createProduct({ stock: 10, priceCents: 1250 });
@@ -16,7 +17,11 @@ describe('customer statistics', () => {
     const declined = await acceptedOrder(stack, { product: product.id, customer, token: 'tok_declined' });
     await stack.waitForOrder(declined.id, (o) => o.status === 'CANCELLED');
     const refunded = await acceptedOrder(stack, { product: product.id, customer }, 'PAID');
-    const cancel = await request(`${stack.api}/orders/${refunded.id}/cancel`, { method: 'POST', headers: await stack.as(customer), body: {} });
+    const cancel = await request(`${stack.api}/orders/${refunded.id}/cancel`, {
+      method: 'POST',
+      headers: await stack.as(customer),
+      body: {},
+    });
     expect(cancel.body.status).toBe('REFUNDED');
 
     // Right at once: no waiting for a batch (the answer of the cancel came after the REFUNDED write).
@@ -56,7 +61,10 @@ describe('customer statistics', () => {
     });
     const refused = await placeOrder(stack, { product: product.id, customer, quantity: 2 });
     expect(refused.status).toBe(409);
-    expect((await stats(customer, await stack.as(customer))).body.orders).toEqual({ total: 1, byStatus: { REJECTED: 1 } });
+    expect((await stats(customer, await stack.as(customer))).body.orders).toEqual({
+      total: 1,
+      byStatus: { REJECTED: 1 },
+    });
   });
 
   it('answers fast for a customer with 10,000 orders, and agrees with the orders table', async () => {
@@ -74,21 +82,36 @@ describe('customer statistics', () => {
     await em.execute(
       `UPDATE orders SET
          status = (ARRAY['COMPLETED', 'CANCELLED', 'REFUNDED', 'PAID', 'REJECTED'])[1 + abs(hashtext(id::text)) % 5],
-         payment_status = 'succeeded'
+         payment_status = 'succeeded', authorized_cents = total_cents, captured_cents = total_cents
        WHERE customer_id = ?`,
       [customer],
     );
-    await em.execute(`UPDATE orders SET payment_status = CASE status WHEN 'REFUNDED' THEN 'refunded' WHEN 'CANCELLED' THEN 'failed' WHEN 'REJECTED' THEN 'not_requested' ELSE payment_status END WHERE customer_id = ?`, [customer]);
+    await em.execute(
+      `UPDATE orders SET payment_status = CASE status WHEN 'REFUNDED' THEN 'refunded' WHEN 'CANCELLED' THEN 'failed' WHEN 'REJECTED' THEN 'not_requested' ELSE payment_status END,
+         captured_cents = CASE WHEN status IN ('CANCELLED', 'REJECTED') THEN 0 ELSE captured_cents END,
+         refunded_cents = CASE WHEN status = 'REFUNDED' THEN captured_cents ELSE 0 END
+       WHERE customer_id = ?`,
+      [customer],
+    );
 
     const headers = await stack.as(customer);
     await stats(customer, headers); // warm: connections, plans
     const started = performance.now();
     const answer = await stats(customer, headers);
     const elapsed = performance.now() - started;
-    console.log(`GET /customers/{id}/stats for a customer with 10,000 orders: ${elapsed.toFixed(1)} ms (HTTP round trip)`);
+    console.log(
+      `GET /customers/{id}/stats for a customer with 10,000 orders: ${elapsed.toFixed(1)} ms (HTTP round trip)`,
+    );
     expect(answer.status).toBe(200);
 
-    const [expected] = await em.execute<{ total: number; items: string; by_status: Record<string, number>; spent: { currency: string; paid: string; refunded: string }[] }[]>(
+    const [expected] = await em.execute<
+      {
+        total: number;
+        items: string;
+        by_status: Record<string, number>;
+        spent: { currency: string; paid: string; refunded: string }[];
+      }[]
+    >(
       `SELECT count(*)::int AS total,
               sum(CASE WHEN status IN ('PAID', 'COMPLETED') THEN (lines->0->>'quantity')::int ELSE 0 END) AS items,
               (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM orders WHERE customer_id = ? GROUP BY status) s) AS by_status,
@@ -102,7 +125,12 @@ describe('customer statistics', () => {
     expect(answer.body.orders).toEqual({ total: 10_000, byStatus: expected.by_status });
     expect(answer.body.itemsBought).toBe(Number(expected.items));
     expect(answer.body.spent).toEqual(
-      expected.spent.map((s) => ({ currency: s.currency, paidCents: Number(s.paid), refundedCents: Number(s.refunded), netCents: Number(s.paid) - Number(s.refunded) })),
+      expected.spent.map((s) => ({
+        currency: s.currency,
+        paidCents: Number(s.paid),
+        refundedCents: Number(s.refunded),
+        netCents: Number(s.paid) - Number(s.refunded),
+      })),
     );
   });
 });
