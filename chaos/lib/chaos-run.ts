@@ -167,7 +167,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     const temporalDatabase = stack.temporal!.database;
     const temporalRows = temporalDatabase ? await countPersistedOrderWorkflows(options.databaseUrl, temporalDatabase) : undefined;
     if (temporalRows) report.violations.push(...persistenceViolations(temporalRows));
-    clean = report.violations.length === 0;
+    // A 5xx answer is not a breach of an invariant, but it is something to explain: keep the logs for it.
+    const serverErrors = [driver.stats.answers, driver.stats.cancels, driver.stats.refunds].flatMap((counts) =>
+      Object.entries(counts).filter(([answer]) => /^5\d\d\b/.test(answer)),
+    );
+    if (serverErrors.length > 0) log(`5xx answers: ${serverErrors.map(([answer, n]) => `${answer}: ${n}`).join(', ')}`);
+    clean = report.violations.length === 0 && serverErrors.length === 0;
     const byToken: Record<string, number> = {};
     for (const o of plan) byToken[o.token] = (byToken[o.token] ?? 0) + 1;
     return {

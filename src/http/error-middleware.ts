@@ -20,7 +20,8 @@ export function errorMiddleware(logger: Logger, table: ErrorTable): Middleware {
         ctx.status = 404;
         ctx.body = errorBody('not_found', `no route for ${ctx.method} ${ctx.path}`);
       } else if (ctx.status === 405 || ctx.status === 501) {
-        const code = ctx.status === 501 && statusIn(table, 'not_implemented') === 501 ? 'not_implemented' : 'method_not_allowed';
+        const code =
+          ctx.status === 501 && statusIn(table, 'not_implemented') === 501 ? 'not_implemented' : 'method_not_allowed';
         ctx.status = code === 'not_implemented' ? 501 : 405;
         ctx.body = errorBody(code, `${ctx.method} is not allowed on ${ctx.path}`);
       }
@@ -62,13 +63,19 @@ function isClientError(err: unknown): err is { status: number; code?: string; ex
 // gRPC status codes that mean "the server is not there right now", not "the request was wrong".
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
+// Temporal refuses updates while a workflow's task keeps failing or timing out (a worker killed mid-task, an
+// overloaded worker): the workflow is not wrong, it is not running right now, and the update succeeds once a worker
+// completes its task again.
+const TEMPORAL_TASK_NOT_RUNNING = /Workflow Task in failed state/;
 // PostgreSQL: connection failures (class 08), shutdown in progress (57P01–57P03), too many connections (53300).
 const PG_UNAVAILABLE = /^(08...|57P0[1-3]|53300)$/;
 const NODE_CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
 
 /**
- * True when a request failed because PostgreSQL or Temporal could not be reached (a restart, an outage): the client
- * should retry, so the answer is 503 rather than 500. With an Idempotency-Key, the retry is safe.
+ * True when a request failed because PostgreSQL or Temporal could not be reached (a restart, an outage), or Temporal
+ * cannot run the workflow's task for now: the client should retry, so the answer is 503 rather than 500. With an
+ * Idempotency-Key, the retry is safe.
  */
 function isDependencyUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -77,10 +84,18 @@ function isDependencyUnavailable(err: unknown): boolean {
     if ((e as { name?: string }).name === 'ServiceError') {
       const grpc = (e as { cause?: { code?: unknown } }).cause?.code;
       if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_DEADLINE_EXCEEDED) return true;
+      if (
+        grpc === GRPC_FAILED_PRECONDITION &&
+        TEMPORAL_TASK_NOT_RUNNING.test((e as { cause?: { message?: string } }).cause?.message ?? '')
+      )
+        return true;
     }
     if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
     if (typeof code === 'string' && (PG_UNAVAILABLE.test(code) || NODE_CONNECT_ERRORS.has(code))) return true;
-    if (/Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test((e as Error).message ?? '')) return true;
+    if (
+      /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test((e as Error).message ?? '')
+    )
+      return true;
   }
   return false;
 }
