@@ -19,6 +19,7 @@ const REASONS_BEFORE = [
   `'payment_timeout', 'payment_refused', 'payment_request_failed', 'customer_cancelled', 'cancelled_by_operator'`,
   `'payment_amount_mismatch', 'step_failed', 'refund_confirmed', 'payment_declined', 'voided'`,
   `'refund_failed'`,
+  `'partial_refund', 'refunded_by_operator'`, // Migration20261205001000_payment_ledger
 ];
 const reasonKnown = (column: string, reasons: string[]) =>
   `${column} IS NULL OR ${column} IN (${reasons.join(', ')}) OR ${column} LIKE 'compensation_failed:%' OR ${column} LIKE 'step_failed:%'`;

@@ -9,9 +9,9 @@ import { Migration } from '@mikro-orm/migrations';
  *    the rows below).
  *  - customer_status_counts: orders per (customer, status).
  *  - customer_spending: per (customer, currency), the money taken and the money given back.
- * What one order contributes is defined once, by the order_*() functions: money taken = the total once the payment
- * succeeded (also when it was refunded later); money given back = the total once refunded; items bought = the units
- * of an order that is PAID or COMPLETED. The trigger adds the new row's contribution and takes away the old one's,
+ * What one order contributes: money taken and given back = the payment ledger's `captured_cents` and `refunded_cents`
+ * (Migration20261205001000_payment_ledger; a refund, partial or whole, counts for what it gave back); items bought =
+ * the units of an order that is PAID or COMPLETED (order_items_bought()). The trigger adds the new row's contribution and takes away the old one's,
  * so any correction (a refund that failed after all, say) is followed too. Existing orders are counted here once.
  */
 export class Migration20261205003200_customer_stats extends Migration {
@@ -41,14 +41,6 @@ export class Migration20261205003200_customer_stats extends Migration {
         PRIMARY KEY (customer_id, currency)
       )`);
 
-    this.addSql(`
-      CREATE FUNCTION order_paid_cents(payment_status text, total_cents bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-        SELECT CASE WHEN payment_status IN ('succeeded', 'refunded') THEN coalesce(total_cents, 0) ELSE 0 END
-      $$`);
-    this.addSql(`
-      CREATE FUNCTION order_refunded_cents(payment_status text, total_cents bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-        SELECT CASE WHEN payment_status = 'refunded' THEN coalesce(total_cents, 0) ELSE 0 END
-      $$`);
     this.addSql(`
       CREATE FUNCTION order_items_bought(status text, lines jsonb) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
         SELECT CASE WHEN status IN ('PAID', 'COMPLETED') AND lines IS NOT NULL
@@ -85,9 +77,9 @@ export class Migration20261205003200_customer_stats extends Migration {
         INSERT INTO customer_spending AS m (customer_id, currency, paid_cents, refunded_cents)
         SELECT NEW.customer_id, d.currency, sum(d.paid), sum(d.refunded)
         FROM (VALUES
-                (NEW.currency, order_paid_cents(NEW.payment_status, NEW.total_cents), order_refunded_cents(NEW.payment_status, NEW.total_cents)),
+                (NEW.currency, NEW.captured_cents, NEW.refunded_cents),
                 (CASE WHEN inserted THEN NULL ELSE OLD.currency END,
-                 -order_paid_cents(OLD.payment_status, OLD.total_cents), -order_refunded_cents(OLD.payment_status, OLD.total_cents))
+                 -OLD.captured_cents, -OLD.refunded_cents)
              ) AS d(currency, paid, refunded)
         WHERE d.currency IS NOT NULL
         GROUP BY d.currency
@@ -101,8 +93,8 @@ export class Migration20261205003200_customer_stats extends Migration {
     this.addSql(`CREATE TRIGGER customer_stats_on_insert AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION customer_stats_follow_order()`);
     this.addSql(`
       CREATE TRIGGER customer_stats_on_update AFTER UPDATE ON orders FOR EACH ROW
-        WHEN ((OLD.status, OLD.payment_status, OLD.total_cents, OLD.currency, OLD.lines)
-              IS DISTINCT FROM (NEW.status, NEW.payment_status, NEW.total_cents, NEW.currency, NEW.lines))
+        WHEN ((OLD.status, OLD.captured_cents, OLD.refunded_cents, OLD.currency, OLD.lines)
+              IS DISTINCT FROM (NEW.status, NEW.captured_cents, NEW.refunded_cents, NEW.currency, NEW.lines))
         EXECUTE FUNCTION customer_stats_follow_order()`);
 
     // The orders already there, counted once (creating the triggers has locked out writes until this commits).
@@ -112,9 +104,9 @@ export class Migration20261205003200_customer_stats extends Migration {
     this.addSql(`INSERT INTO customer_status_counts (customer_id, status, orders) SELECT customer_id, status, count(*) FROM orders GROUP BY customer_id, status`);
     this.addSql(`
       INSERT INTO customer_spending (customer_id, currency, paid_cents, refunded_cents)
-      SELECT customer_id, currency, sum(order_paid_cents(payment_status, total_cents)), sum(order_refunded_cents(payment_status, total_cents))
+      SELECT customer_id, currency, sum(captured_cents), sum(refunded_cents)
       FROM orders WHERE currency IS NOT NULL GROUP BY customer_id, currency
-      HAVING sum(order_paid_cents(payment_status, total_cents)) <> 0`);
+      HAVING sum(captured_cents) <> 0 OR sum(refunded_cents) <> 0`);
   }
 
   override async down(): Promise<void> {
@@ -122,8 +114,6 @@ export class Migration20261205003200_customer_stats extends Migration {
     this.addSql(`DROP TRIGGER IF EXISTS customer_stats_on_insert ON orders`);
     this.addSql(`DROP FUNCTION IF EXISTS customer_stats_follow_order()`);
     this.addSql(`DROP FUNCTION IF EXISTS order_items_bought(text, jsonb)`);
-    this.addSql(`DROP FUNCTION IF EXISTS order_refunded_cents(text, bigint)`);
-    this.addSql(`DROP FUNCTION IF EXISTS order_paid_cents(text, bigint)`);
     this.addSql(`DROP TABLE IF EXISTS customer_spending`);
     this.addSql(`DROP TABLE IF EXISTS customer_status_counts`);
     this.addSql(`DROP TABLE IF EXISTS customer_stats`);
