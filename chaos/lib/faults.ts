@@ -52,7 +52,10 @@ export class FaultInjector {
     this.loop = this.run();
   }
 
-  /** Stops injecting, and makes sure every worker and API instance runs again before returning. */
+  /**
+   * Stops injecting once the bounded part of the plan is done (every planned restart, and the kills when their number
+   * is bounded), and makes sure every worker and API instance runs again before returning.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
@@ -73,7 +76,11 @@ export class FaultInjector {
     let apiDone = plan.apiRestartAtMs === undefined;
     let temporalDone = plan.temporalRestartAtMs === undefined;
     let postgresDone = plan.postgresRestartAtMs === undefined;
-    while (!this.stopped) {
+    // A bounded plan is carried out in full even when the orders were placed sooner than planned (a fast or a slow
+    // machine): stop() waits for its last faults, which then hit the sagas still settling.
+    const planDone = () =>
+      apiDone && temporalDone && postgresDone && (!Number.isFinite(plan.maxWorkerKills) || this.counts.workerKills >= plan.maxWorkerKills);
+    while (!this.stopped || !planDone()) {
       const elapsed = Date.now() - this.started;
       if (!apiDone && elapsed >= plan.apiRestartAtMs!) {
         apiDone = true;
