@@ -11,6 +11,7 @@ import { recordNotification } from '../src/orders/notification-store';
 import { flagRefundRefused, insertOrder, markPaymentRefunded, recordedPaymentId, recordStatus, restoreEndedAfterRefund, setOrderLines } from '../src/orders/order-store';
 import type { RefundOutcome } from '../src/orders/refund-store';
 import { findRefund, restockRefundedLines, settleRefund } from '../src/orders/refund-store';
+import { applyDisputeReport } from '../src/orders/dispute-store';
 import { ProviderHttpError } from '../src/payments/http-json';
 import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
@@ -276,6 +277,34 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
 
     abandonOrderRefund(orderId, refundId) {
       return settle(orderId, refundId, { status: 'failed', failure: 'provider_unreachable' });
+    },
+
+    async applyDisputeEvent(orderId, event) {
+      const applied = await database(() =>
+        applyDisputeReport(em(), orderId, {
+          disputeId: event.disputeId,
+          status: event.status,
+          amountCents: event.amountCents,
+          reason: event.reason,
+        }),
+      );
+      if (!applied) throw nonRetryable('order_not_found', `no order ${orderId}`, { orderId });
+      const { dispute } = applied;
+      if (applied.opened) metrics.disputes.inc({ outcome: 'opened' });
+      if (applied.closed) metrics.disputes.inc({ outcome: dispute.status });
+      if (applied.opened || applied.closed)
+        logger.info(
+          { ...orderLogFields(orderId), disputeId: dispute.id, disputeStatus: dispute.status, status: applied.orderStatus },
+          'order disputed',
+        );
+      return {
+        opened: applied.opened,
+        closed: applied.closed,
+        disputeStatus: dispute.status,
+        orderStatus: applied.orderStatus,
+        amountCents: dispute.amountCents,
+        customerEmail: applied.customerEmail,
+      };
     },
   };
   return countCompensations(withSafeFailures(activities, logger), metrics);

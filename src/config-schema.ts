@@ -103,6 +103,8 @@ export const configSchema = z.object({
   SIM_WEBHOOK_URL: z.url().default('http://127.0.0.1:3000/webhooks/payments'),
   SIM_WEBHOOK_DELAY_MS: z.coerce.number().int().min(0).default(200),
   SIM_SLOW_MS: z.coerce.number().int().min(0).default(5000),
+  /** tok_disputed: how long after the money is captured the simulator opens a dispute. */
+  SIM_DISPUTE_DELAY_MS: z.coerce.number().int().min(0).default(2000),
   SIM_WEBHOOK_MAX_ATTEMPTS: positiveInt(8),
   SIM_DUPLICATE_WEBHOOKS: flag,
   SIM_SHUFFLE_WEBHOOKS: flag,

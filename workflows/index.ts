@@ -3,3 +3,4 @@ export { orderWorkflow } from './order/workflow';
 export { refundLatePaymentWorkflow } from './refund';
 export { retryRefundWorkflow } from './refund-retry';
 export { operatorRefundWorkflow } from './operator-refund';
+export { disputeWorkflow } from './dispute';

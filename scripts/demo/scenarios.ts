@@ -8,7 +8,7 @@ import type { SimulatorToken } from '../../src/wire/simulator-tokens';
  * than the demo waits (PAYMENT_TIMEOUT, CANCEL_WINDOW, SIM_SLOW_MS) is not waited for: the order is then expected
  * to stay in the stage before it, and the table says what comes next.
  */
-export type After = 'placement' | 'webhook' | 'SIM_SLOW_MS' | 'PAYMENT_TIMEOUT' | 'CANCEL_WINDOW' | 'cancel';
+export type After = 'placement' | 'webhook' | 'SIM_SLOW_MS' | 'SIM_DISPUTE_DELAY_MS' | 'PAYMENT_TIMEOUT' | 'CANCEL_WINDOW' | 'cancel';
 
 export interface Stage {
   status: string;
@@ -82,6 +82,15 @@ export const DEMO_SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    // Nobody closes the dispute in the demo: the order stays DISPUTED (POST /v1/disputes/{id}/close at the simulator).
+    name: 'charge disputed',
+    token: 'tok_disputed',
+    stages: [
+      { status: 'PAID', after: 'webhook' },
+      { status: 'DISPUTED', reason: 'dispute_opened', after: 'SIM_DISPUTE_DELAY_MS' },
+    ],
+  },
+  {
     name: 'cancelled before payment',
     token: 'tok_no_webhook',
     cancel: 'before_payment',
@@ -109,6 +118,8 @@ export interface DemoTimings {
   paymentTimeoutMs: number;
   cancelWindowMs: number;
   slowMs: number;
+  /** SIM_DISPUTE_DELAY_MS (default 2 s). */
+  disputeDelayMs?: number;
   /** How long the demo is prepared to wait for a timer; stages behind longer ones are not waited for. */
   horizonMs: number;
 }
@@ -120,6 +131,7 @@ export function expectedStages(scenario: Scenario, t: DemoTimings): { waited: St
     webhook: 0,
     cancel: 0,
     SIM_SLOW_MS: t.slowMs,
+    SIM_DISPUTE_DELAY_MS: t.disputeDelayMs ?? 2_000,
     PAYMENT_TIMEOUT: t.paymentTimeoutMs,
     CANCEL_WINDOW: t.cancelWindowMs,
   };

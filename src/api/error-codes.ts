@@ -42,6 +42,10 @@ export const ERROR_CODES = {
       'the order has nothing captured to refund, or is not settled with its money (PAID: cancel it instead; NEEDS_ATTENTION)',
   },
   not_voidable: { status: 409, meaning: 'the payment cannot be voided' },
+  order_disputed: {
+    status: 409,
+    meaning: "the order's charge is disputed (DISPUTED): no cancel or refund until the dispute is closed",
+  },
   payload_too_large: { status: 413, meaning: 'the body is larger than REQUEST_BODY_LIMIT_BYTES' },
   unsupported_media_type: { status: 415, meaning: 'a body that is not application/json' },
   invalid_webhook_url: {

@@ -8,6 +8,7 @@ export interface WorkerMetrics {
   sagaDuration: Histogram<'status'>;
   compensations: Counter<'step' | 'result'>;
   notifications: Counter<'result'>;
+  disputes: Counter<'outcome'>;
 }
 
 export function createWorkerMetrics(
@@ -39,6 +40,12 @@ export function createWorkerMetrics(
       name: 'notifications_total',
       help: 'Notification attempts by result: sent, retry (failed, Temporal tries again), failed (given up and recorded)',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    disputes: new Counter({
+      name: 'disputes_total',
+      help: "Disputes of orders' charges by outcome: opened, then won (the order went back to its status) or lost (CHARGED_BACK)",
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

@@ -1,6 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { OrderItemRequest, OrderStatus, Rejection } from '../../workflows/order/definitions';
-import type { RefundStatus } from '../../workflows/order/state-machine';
+import type { DisputeStatus, RefundStatus } from '../../workflows/order/state-machine';
 
 // The tables are created by migrations/Migration20261123000200_orders.ts; these schemas only map them.
 
@@ -36,6 +36,14 @@ export interface OrderRefund {
   createdAt: string;
 }
 
+/** A dispute of the order's charge (`orders.dispute`, Migration20261206002000_disputes): the provider's id and word. */
+export interface OrderDispute {
+  id: string;
+  status: DisputeStatus;
+  amountCents: number;
+  reason: string;
+}
+
 export interface Order {
   id: string;
   workflowId: string;
@@ -60,6 +68,8 @@ export interface Order {
   capturedCents: number;
   refundedCents: number;
   refunds: OrderRefund[];
+  /** The last dispute of the order's charge, if any (Migration20261206002000_disputes). */
+  dispute?: OrderDispute | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -89,6 +99,7 @@ export const OrderSchema = new EntitySchema<Order>({
     capturedCents: { type: 'integer' },
     refundedCents: { type: 'integer' },
     refunds: { type: 'json' },
+    dispute: { type: 'json', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz(3)' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz(3)' },
   },

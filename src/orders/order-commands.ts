@@ -10,6 +10,7 @@ import { maySee } from './ownership';
 import type { OrderJson, OrderViewConfig } from './order-view';
 import { toOrderJson } from './order-view';
 import { retryRefundOfClosedSaga } from './refund-retry';
+import { orderDisputed } from './refund-rules';
 import { isClosedWorkflow, updateRefusal } from './temporal-errors';
 
 /** What the order commands use: the saga (updates) and the order rows (answers). */
@@ -31,12 +32,14 @@ function notCancellable(status: string) {
 
 /**
  * Cancels through the saga's `cancelOrder` update, which answers once compensation is done (void + release before
- * payment, refund + restock after). An already cancelled order answers 200 unchanged. Someone else's order is
- * not found, for a customer.
+ * payment, refund + restock after). An already cancelled order answers 200 unchanged; a DISPUTED one is 409
+ * `order_disputed`. Someone else's order is not found, for a customer.
  */
 export async function cancelOrder(deps: OrderCommandDeps, orderId: string, actor: OrderActor, reason?: string): Promise<OrderJson> {
   const before = await currentOrder(deps, orderId, actor);
   if (before.status === 'CANCELLED') return before;
+  // Checked before the saga is asked: the saga (in its cancel window) does not know about the dispute.
+  if (before.status === 'DISPUTED') throw orderDisputed(orderId, 'cancelled');
   if (!isCancellable(before.status)) throw notCancellable(before.status);
   try {
     await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(cancelOrderUpdate, { args: [{ reason }] });

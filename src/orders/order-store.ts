@@ -55,9 +55,15 @@ const LEDGER_FOLLOWS_PAYMENT_STATUS = `
 const LEDGER_PARAMETERS = 3;
 
 /**
- * Writes a status change and its history row. `seq` orders the saga's changes: a retried (older) write never
- * overwrites a newer status, and the history row is written once. Returns the order's creation time when this call
- * changed the status, undefined when it was a repeat (so a retried activity is not counted twice in metrics).
+ * Writes a status change of the saga and its history row. `seq` orders the saga's changes: a retried (older) write
+ * never overwrites a newer status, and the history row is written once. Returns the order's creation time when this
+ * call changed the status, undefined when it was a repeat (so a retried activity is not counted twice in metrics).
+ *
+ * A dispute may open while the saga still runs (dispute-store.ts): it numbers its history rows after the saga's, so
+ * the saga's own position is kept apart (`saga_seq`; `status_seq` before any dispute) and a saga change the dispute
+ * has overtaken takes the next history row. While the order is DISPUTED the saga's change becomes the status the
+ * order returns to when the dispute is won (`status_before_dispute`) and the visible status stays DISPUTED; a
+ * CHARGED_BACK order is final and the saga's later writes leave it alone.
  */
 export async function recordStatus(
   em: EntityManager,
@@ -66,25 +72,33 @@ export async function recordStatus(
 ): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
   const clearsFailure = change.failureReason !== undefined;
   const rows = await em.getConnection().execute<{ created_at: Date; previous_status: string }[]>(
-    `WITH history AS (
-       INSERT INTO order_history (order_id, seq, status, reason) VALUES (?, ?, ?, ?)
-       ON CONFLICT (order_id, seq) DO NOTHING),
-     previous AS (SELECT status FROM orders WHERE id = ?)
+    `WITH previous AS (SELECT status, status_seq, COALESCE(saga_seq, status_seq) AS saga_seq FROM orders WHERE id = ?),
+     placed AS (
+       SELECT CASE WHEN ? > status_seq THEN ? ELSE status_seq + 1 END AS seq FROM previous
+       WHERE saga_seq < ? AND status <> 'CHARGED_BACK'),
+     history AS (
+       INSERT INTO order_history (order_id, seq, status, reason) SELECT ?, seq, ?, ? FROM placed
+       ON CONFLICT (order_id, seq) DO NOTHING)
      UPDATE orders SET
-       status = ?, status_seq = ?, updated_at = now(),
+       status_before_dispute = CASE WHEN status = 'DISPUTED' THEN ? ELSE status_before_dispute END,
+       status = CASE WHEN status = 'DISPUTED' THEN status ELSE ? END,
+       status_seq = GREATEST(status_seq, (SELECT seq FROM placed)), saga_seq = ?, updated_at = now(),
        payment_status = COALESCE(?, payment_status),
        ${LEDGER_FOLLOWS_PAYMENT_STATUS},
        provider_payment_id = COALESCE(?, provider_payment_id),
        failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END,
        rejection = COALESCE(?::jsonb, rejection)
-     WHERE id = ? AND status_seq < ?
+     WHERE id = ? AND COALESCE(saga_seq, status_seq) < ? AND status <> 'CHARGED_BACK'
      RETURNING created_at, (SELECT status FROM previous) AS previous_status`,
     [
       orderId,
       change.seq,
+      change.seq,
+      change.seq,
+      orderId,
       change.status,
       change.reason ?? null,
-      orderId,
+      change.status,
       change.status,
       change.seq,
       change.paymentStatus ?? null,

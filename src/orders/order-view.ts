@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { PaymentLedgerStatus } from '../../workflows/order/state-machine';
-import type { Order, OrderHistoryEntry, OrderRefund } from './entities';
+import type { Order, OrderDispute, OrderHistoryEntry, OrderRefund } from './entities';
 
 /** The order as the API shows it. One function, used by every route that answers with an order. */
 /** The configuration an order's JSON needs: where its saga is shown in the Temporal Web UI. */
@@ -35,6 +35,7 @@ export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: 
       refundedCents: order.refundedCents ?? 0,
       refunds: (order.refunds ?? []).map(toRefundJson),
     },
+    ...(order.dispute ? { dispute: toDisputeJson(order.dispute) } : {}),
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
     history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), ...(h.reason ? { reason: h.reason } : {}) })),
     workflowId: order.workflowId,
@@ -67,3 +68,8 @@ export function toRefundJson(refund: OrderRefund) {
 }
 
 export type RefundJson = ReturnType<typeof toRefundJson>;
+
+/** The dispute of the order's charge as the API shows it. */
+export function toDisputeJson(dispute: OrderDispute) {
+  return { id: dispute.id, status: dispute.status, amountCents: dispute.amountCents, reason: dispute.reason };
+}

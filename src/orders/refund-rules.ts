@@ -26,11 +26,13 @@ export function refundableCents(order: RefundableOrder): number {
  * The amount a refund request gives back, or why it cannot be made:
  *  - 409 `not_refundable`: nothing was captured, or the order is not settled with its money (still in its cancel
  *    window — cancel it instead — or waiting for an operator);
+ *  - 409 `order_disputed`: the charge is disputed (a refund of a disputed charge fails at the provider);
  *  - 422 `refund_exceeds_captured`: more than is left to refund, or more units of a line than were sold and not yet
  *    refunded.
  * The saga ends every order it keeps money for as COMPLETED; refunds are an operator's act after that.
  */
 export function refundAmountCents(order: RefundableOrder, request: RefundRequest): number {
+  if (order.status === 'DISPUTED') throw orderDisputed(order.id, 'refunded');
   if (order.capturedCents === 0)
     throw new DomainError('not_refundable', `order ${order.id} has nothing captured to refund`, {
       status: order.status,
@@ -48,6 +50,13 @@ export function refundAmountCents(order: RefundableOrder, request: RefundRequest
     });
   }
   return amount;
+}
+
+/** 409 `order_disputed`: nothing moves the money of a disputed charge until the dispute is closed. */
+export function orderDisputed(orderId: string, what: 'cancelled' | 'refunded'): DomainError {
+  return new DomainError('order_disputed', `order ${orderId} is disputed: it cannot be ${what} until the dispute is closed`, {
+    status: 'DISPUTED',
+  });
 }
 
 /** The price of the lines asked for; each no more units than were sold and not refunded by line before. */

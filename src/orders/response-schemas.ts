@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../../workflows/order/definitions';
-import { ORDER_REASONS, PAYMENT_STATUSES, REASON_PREFIXES, REFUND_STATUSES } from '../../workflows/order/state-machine';
+import { DISPUTE_STATUSES, ORDER_REASONS, PAYMENT_STATUSES, REASON_PREFIXES, REFUND_STATUSES } from '../../workflows/order/state-machine';
 import type { CustomerStats } from './customer-stats';
 import type { OrderJson, RefundJson } from './order-view';
 
@@ -66,6 +66,15 @@ export const orderJsonSchema = z.object({
       .array(refundJsonSchema)
       .describe("the refunds operators asked for, oldest first (a cancel's full refund is not listed)"),
   }),
+  dispute: z
+    .object({
+      id: z.string().describe("the provider's dispute id"),
+      status: z.enum(DISPUTE_STATUSES).describe('open: the order is DISPUTED; won: it went back to its status; lost: CHARGED_BACK'),
+      amountCents: z.int().describe('integer minor units disputed (counted as refunded when lost)'),
+      reason: z.string().describe("the bank's reason, as the provider reports it"),
+    })
+    .optional()
+    .describe("the last dispute of the order's charge; absent when it was never disputed"),
   failureReason: orderReasonSchema.optional().describe('why the order was rejected, cancelled or needs attention: the most precise cause known'),
   history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: timestamp, reason: orderReasonSchema.optional() })),
   workflowId: z.string().describe('the Temporal workflow running this order: order-{id}'),
@@ -83,7 +92,7 @@ export const orderPageJsonSchema = z.object({
 export const notificationJsonSchema = z.object({
   id: z.string(),
   orderId: z.uuid(),
-  kind: z.string().describe('order_confirmed | order_cancelled | order_refunded'),
+  kind: z.string().describe('order_confirmed | order_cancelled | order_refunded | dispute_opened | dispute_closed'),
   recipient: z.string(),
   status: z.enum(['SENT', 'FAILED']),
   attempts: z.int(),

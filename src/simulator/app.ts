@@ -14,6 +14,7 @@ import type { SimulatorErrorCode } from './error-codes';
 import { SIMULATOR_ERROR_STATUS } from './error-codes';
 import { NotificationStore } from './notifications';
 import { simulatorDocument } from './openapi';
+import { DisputeService } from './disputes';
 import { PaymentService } from './payments';
 import type { AccountDeps } from './routes/accounts';
 import { accountRoutes } from './routes/accounts';
@@ -22,6 +23,8 @@ import type { NotificationRoutesDeps } from './routes/notifications';
 import { notificationRoutes } from './routes/notifications';
 import type { PaymentRoutesDeps } from './routes/payments';
 import { paymentRoutes } from './routes/payments';
+import type { DisputeRoutesDeps } from './routes/disputes';
+import { disputeRoutes } from './routes/disputes';
 import type { SubscriberRoutesDeps } from './routes/subscribers';
 import { subscriberRoutes } from './routes/subscribers';
 import { SubscriberStore } from './subscribers';
@@ -36,6 +39,8 @@ export interface SimulatorOptions {
   webhookDelayMs: number;
   /** When tok_slow payments settle. */
   slowMs: number;
+  /** tok_disputed: from the capture to its dispute. Default 2 s. */
+  disputeDelayMs?: number;
   webhookMaxAttempts: number;
   duplicateWebhooks: boolean;
   shuffleWebhooks: boolean;
@@ -66,6 +71,7 @@ export interface Simulator {
   router: Router;
   accounts: AccountStore;
   payments: PaymentService;
+  disputes: DisputeService;
   notifications: NotificationStore;
   webhooks: WebhookDispatcher;
   /** Receivers of the service's outbound webhooks (POST /v1/subscribers). */
@@ -82,6 +88,7 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
     webhookSecret: config.PAYMENT_WEBHOOK_SECRET,
     webhookDelayMs: config.SIM_WEBHOOK_DELAY_MS,
     slowMs: config.SIM_SLOW_MS,
+    disputeDelayMs: config.SIM_DISPUTE_DELAY_MS,
     webhookMaxAttempts: config.SIM_WEBHOOK_MAX_ATTEMPTS,
     duplicateWebhooks: config.SIM_DUPLICATE_WEBHOOKS,
     shuffleWebhooks: config.SIM_SHUFFLE_WEBHOOKS,
@@ -92,13 +99,14 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
 }
 
 /** What the simulator's route handlers are given. */
-type SimulatorRouteDeps = AccountDeps & PaymentRoutesDeps & NotificationRoutesDeps & SubscriberRoutesDeps & DocsDeps;
+type SimulatorRouteDeps = AccountDeps & PaymentRoutesDeps & DisputeRoutesDeps & NotificationRoutesDeps & SubscriberRoutesDeps & DocsDeps;
 
 /** Every operation of the simulator, in the document's order: the router and the document both come from it. */
 export const SIMULATOR_ROUTES: readonly Route<SimulatorRouteDeps, SimulatorErrorCode>[] = [
   ...healthRoutes,
   ...accountRoutes,
   ...paymentRoutes,
+  ...disputeRoutes,
   ...notificationRoutes,
   ...subscriberRoutes,
   ...docsRoutes({
@@ -142,6 +150,16 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     delays: { webhookDelayMs: options.webhookDelayMs, slowMs: options.slowMs },
     now,
     logger,
+    onCaptured: (payment) => disputes.captured(payment),
+  });
+  const disputes = new DisputeService({
+    webhooks,
+    timers,
+    disputeDelayMs: options.disputeDelayMs ?? 2_000,
+    webhookDelayMs: options.webhookDelayMs,
+    payment: (id) => payments.get(id),
+    now,
+    logger,
   });
   const notifications = new NotificationStore(now);
   const subscribers = new SubscriberStore(now);
@@ -150,6 +168,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
   const router = routerFor(SIMULATOR_ROUTES, {
     accounts,
     payments,
+    disputes,
     notifications,
     subscribers,
     paymentFailRate: options.paymentFailRate,
@@ -170,6 +189,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     router,
     accounts,
     payments,
+    disputes,
     notifications,
     webhooks,
     subscribers,

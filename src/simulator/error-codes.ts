@@ -15,6 +15,7 @@ export const SIMULATOR_ERROR_STATUS = {
   idempotency_key_reused: 409,
   not_voidable: 409,
   not_refundable: 409,
+  dispute_closed: 409,
   payload_too_large: 413,
   refund_exceeds_captured: 422,
   unsupported_media_type: 415,

@@ -26,7 +26,7 @@ SIM_WEBHOOK_MAX_ATTEMPTS attempts.
 **Fault injection** (environment of the simulator process): SIM_DUPLICATE_WEBHOOKS=1 delivers every event twice,
 SIM_SHUFFLE_WEBHOOKS=1 delivers events in random order, SIM_PAYMENT_FAIL_RATE / SIM_NOTIFY_FAIL_RATE (0..1) answer
 that share of \`POST /v1/payments\` / \`POST /v1/notifications\` 503 without changing anything; SIM_WEBHOOK_DELAY_MS
-and SIM_SLOW_MS set when payments settle.
+and SIM_SLOW_MS set when payments settle, SIM_DISPUTE_DELAY_MS when a disputed payment's dispute opens.
 
 Every error is \`{ error, message, details? }\`. No route needs credentials: the simulator is a development tool.`;
 
@@ -40,6 +40,7 @@ export function simulatorDocument(routes: readonly Route<never, SimulatorErrorCo
     info: { title: 'order-saga payment + notification simulator', version: '0.1.0', description: DESCRIPTION },
     tags: [
       { name: 'payments', description: 'Charges, voids, refunds' },
+      { name: 'disputes', description: 'Disputes of captured payments (`tok_disputed`), closed when told' },
       { name: 'accounts', description: 'Customer wallets for `tok_wallet`' },
       { name: 'notifications', description: 'The notification service (records what it sends)' },
       { name: 'subscribers', description: "Receivers of the order service's outbound webhooks (Standard Webhooks), to try them" },
@@ -56,7 +57,8 @@ export function simulatorDocument(routes: readonly Route<never, SimulatorErrorCo
         summary: 'Sent to SIM_WEBHOOK_URL on every payment change',
         description:
           '`payment.succeeded`, `payment.failed` (reason `card_declined`, `insufficient_funds` or `voided`), ' +
-          '`payment.refunded`. A redelivery carries the same event id. Any 2xx ends the delivery; anything else is retried.',
+          '`payment.refunded`; `dispute.created` and `dispute.closed` (with `data.dispute`) for a disputed payment. ' +
+          'A redelivery carries the same event id. Any 2xx ends the delivery; anything else is retried.',
         // Signed like the API expects (the receiver checks it): the security of the receiving end.
         security: [{ paymentSignature: [] }],
         request: { body: { required: true, content: { 'application/json': { schema: event } } } },

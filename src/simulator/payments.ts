@@ -45,6 +45,8 @@ export interface PaymentServiceDeps {
   delays: SettlementDelays;
   now: () => Date;
   logger: Logger;
+  /** Told when a payment's money is captured (with automatic capture: when it succeeds); disputes start there. */
+  onCaptured?: (payment: SimulatedPayment) => void;
 }
 
 type Outcome = { status: 'succeeded' } | { status: 'failed'; reason: 'card_declined' | 'insufficient_funds' };
@@ -210,6 +212,7 @@ export class PaymentService {
     if (outcome.status === 'succeeded') {
       this.transition(payment, 'succeeded');
       this.report(payment, 'payment.succeeded', 0);
+      this.deps.onCaptured?.(this.view(payment));
     } else {
       this.transition(payment, 'failed', outcome.reason);
       this.report(payment, 'payment.failed', 0, outcome.reason);

@@ -90,3 +90,22 @@ export const simulatedPaymentSchema = simulatorPaymentSchema
   .meta({ id: 'Payment' });
 
 export const notificationSchema = notificationRecordSchema.meta({ id: 'Notification' });
+
+export const disputeParams = z.object({ id });
+
+/** How the card network decided: `won`, the merchant keeps the money; `lost`, it goes back to the customer. */
+export const closeDisputeBody = z.strictObject({ outcome: z.enum(['won', 'lost']) });
+
+export const simulatedDisputeSchema = z
+  .object({
+    id: z.string().describe('dp_…'),
+    paymentId: z.string(),
+    orderId: z.string(),
+    status: z.enum(['open', 'won', 'lost']),
+    amountCents: z.int().describe('integer minor units disputed: what was captured and not refunded when it opened'),
+    currency: currencySchema,
+    reason: z.string().describe("the bank's reason (`fraudulent`)"),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Dispute' });

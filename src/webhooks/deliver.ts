@@ -6,6 +6,8 @@ import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
 import { isUuid } from '../uuid';
 import type { WebhookEvent } from '../wire/webhook-event';
+import { isDisputeEventType } from '../wire/webhook-event';
+import { deliverDisputeEvent } from './deliver-dispute';
 import type { PaymentEvent } from '../../workflows/order/definitions';
 import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../workflows/order/definitions';
 import { endedUnpaid } from '../../workflows/order/state-machine';
@@ -23,7 +25,7 @@ export interface PaymentEventDeps {
   temporal: Client;
   orm: Orm;
   logger: Logger;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'NOTIFY_MAX_ATTEMPTS'>;
 }
 
 /**
@@ -32,9 +34,11 @@ export interface PaymentEventDeps {
  * unpaid, or for a payment that is not the order's own, starts a refund workflow (`refund-{paymentId}`, so it runs
  * once however often the provider redelivers); a refund of the order's own payment that failed after the order was
  * cancelled or refunded puts the order in NEEDS_ATTENTION (`refund_failed`); anything else late is acknowledged and
- * ignored.
+ * ignored. A dispute event goes to its dispute's workflow instead (deliver-dispute.ts).
  */
 export async function deliverPaymentEvent(deps: PaymentEventDeps, event: WebhookEvent): Promise<Delivery> {
+  if (isDisputeEventType(event.type)) return deliverDisputeEvent(deps, event);
+  const type = event.type;
   const { orderId, paymentId } = event.data;
   const order = isUuid(orderId)
     ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status', 'providerPaymentId'] })
@@ -43,7 +47,7 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
 
   const signal: PaymentEvent = {
     eventId: event.id,
-    type: event.type,
+    type,
     paymentId,
     amountCents: event.data.amountCents,
     currency: event.data.currency,

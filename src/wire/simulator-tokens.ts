@@ -50,7 +50,20 @@ export const SIMULATOR_TOKEN_TABLE = [
       'succeeds after SIM_WEBHOOK_DELAY_MS, but its `payment.succeeded` webhook is lost (never sent); ' +
       '`GET /v1/payments/{id}` shows it succeeded, and a later refund is reported as usual',
   },
+  {
+    token: 'tok_disputed',
+    settles: 'after_webhook_delay',
+    outcome: 'succeeds',
+    webhooks: 'all',
+    description:
+      'succeeds after SIM_WEBHOOK_DELAY_MS; SIM_DISPUTE_DELAY_MS after the money is captured the customer’s bank ' +
+      'disputes the charge (`dispute.created`, reason `fraudulent`); `POST /v1/disputes/{id}/close` closes it ' +
+      '(`dispute.closed`, won or lost)',
+  },
 ] as const;
+
+/** The tokens whose captured payments the customer's bank disputes (src/simulator/disputes.ts). */
+export const DISPUTED_TOKENS: readonly SimulatorToken[] = ['tok_disputed'];
 
 export type SimulatorTokenSpec = (typeof SIMULATOR_TOKEN_TABLE)[number];
 export type SimulatorToken = SimulatorTokenSpec['token'];

@@ -11,8 +11,26 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.refunded',
   'payment.partially_refunded',
   'payment.refund_failed',
+  'dispute.created',
+  'dispute.closed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** The events about a dispute of a payment (they carry `data.dispute`); every other type is about the payment. */
+export const DISPUTE_EVENT_TYPES = ['dispute.created', 'dispute.closed'] as const;
+export type DisputeEventType = (typeof DISPUTE_EVENT_TYPES)[number];
+export const isDisputeEventType = (type: string): type is DisputeEventType =>
+  (DISPUTE_EVENT_TYPES as readonly string[]).includes(type);
+
+/** A dispute as the provider reports it: `open` once created, `won` or `lost` once closed. */
+export const webhookDisputeSchema = z.object({
+  id: z.string().min(1).max(255),
+  status: z.enum(['open', 'won', 'lost']),
+  /** The disputed amount, in the payment's currency. */
+  amountCents: nonNegativeAmountCentsSchema,
+  /** The bank's reason (`fraudulent`, `product_not_received`, …). */
+  reason: z.string().min(1).max(100),
+});
 
 export const webhookEventSchema = z.object({
   /** Unique per event; a redelivery of the same event carries the same id, so receivers deduplicate on it. */
@@ -30,6 +48,8 @@ export const webhookEventSchema = z.object({
     refundId: z.string().min(1).max(255).optional(),
     refundAmountCents: nonNegativeAmountCentsSchema.optional(),
     refundedCents: nonNegativeAmountCentsSchema.optional(),
+    /** Dispute events: the dispute of this payment. */
+    dispute: webhookDisputeSchema.optional(),
   }),
 });
 

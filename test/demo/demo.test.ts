@@ -24,6 +24,7 @@ describe('npm run demo', () => {
       ['tok_slow', 'COMPLETED'],
       ['tok_no_webhook', 'AWAITING_PAYMENT'],
       ['tok_lost_webhook', 'AWAITING_PAYMENT'],
+      ['tok_disputed', 'DISPUTED'],
       ['tok_no_webhook', 'CANCELLED'],
       ['tok_visa', 'REFUNDED'],
       ['tok_mastercard', '422'],

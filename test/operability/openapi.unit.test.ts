@@ -130,7 +130,7 @@ describe('the OpenAPI document', () => {
     expect(errorCodes(placeOrder, '409')).toEqual(['insufficient_stock', 'purchase_limit_exceeded', 'idempotency_key_reused']);
     expect(errorCodes(placeOrder, '422')).toEqual(['unknown_product', 'currency_mismatch', 'order_total_too_large', 'unsupported_payment_method']);
     expect(errorCodes(operation('post', '/webhooks/payments'), '401')).toEqual(['invalid_signature']);
-    expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable']);
+    expect(errorCodes(operation('post', '/orders/{id}/cancel'), '409')).toEqual(['not_cancellable', 'order_disputed']);
     // The catalog's reads are conditional: ETag and Cache-Control on 200, If-None-Match → 304.
     for (const path of ['/products', '/products/{id}']) {
       const read = operation('get', path);

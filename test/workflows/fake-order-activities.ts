@@ -27,6 +27,7 @@ export interface FakeOptions {
 export function fakeOrderActivities(options: FakeOptions = {}) {
   const calls: { name: string; args: unknown[] }[] = [];
   const statuses: StatusChange[] = [];
+  const disputes = new Map<string, 'open' | 'won' | 'lost'>();
   let compensationFailuresLeft = options.failCompensation?.times ?? 0;
   // Tests wait on these (a call made, a status recorded) instead of polling the clock.
   const waiters: { done: () => boolean; resolve: () => void }[] = [];
@@ -94,6 +95,24 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
     async abandonOrderRefund(...args) {
       record('abandonOrderRefund', args);
       return { status: 'failed' };
+    },
+    // A dispute kept like the dispute store keeps it: opened once, closed once, whatever order the events come in.
+    async applyDisputeEvent(...args) {
+      record('applyDisputeEvent', args);
+      const [, event] = args;
+      const known = disputes.get(event.disputeId);
+      const opened = !known;
+      const closed = event.status !== 'open' && (!known || known === 'open');
+      const now = closed ? event.status : (known ?? 'open');
+      disputes.set(event.disputeId, now);
+      return {
+        opened,
+        closed,
+        disputeStatus: now,
+        orderStatus: now === 'open' ? 'DISPUTED' : now === 'lost' ? 'CHARGED_BACK' : 'COMPLETED',
+        amountCents: event.amountCents,
+        customerEmail: 'c1@example.com',
+      };
     },
     async refundPayment(...args) {
       record('refundPayment', args);

@@ -1,5 +1,5 @@
 import type { OrderStatus } from '../../workflows/order/state-machine';
-import { CANCELLABLE_STATUSES, canMove, isOrderReason, ORDER_STATUSES, ORDER_TRANSITIONS, TERMINAL_STATUSES, UNPAID_STATUSES } from '../../workflows/order/state-machine';
+import { CANCELLABLE_STATUSES, canMove, DISPUTABLE_STATUSES, isOrderReason, ORDER_STATUSES, ORDER_TRANSITIONS, TERMINAL_STATUSES, UNPAID_STATUSES } from '../../workflows/order/state-machine';
 
 // The state machine module's moves and sets agree with each other (the database's constraints: state-machine-db.test.ts).
 describe('order state machine', () => {
@@ -14,8 +14,13 @@ describe('order state machine', () => {
     }
     expect([...reached].sort()).toEqual([...ORDER_STATUSES].sort());
     // A refund the provider reports failed after the fact reopens a CANCELLED or REFUNDED order for an operator; a
-    // COMPLETED order is refunded by operators (REFUNDED once all is back, NEEDS_ATTENTION when a refund failed).
-    const after: Record<string, string[]> = { CANCELLED: ['NEEDS_ATTENTION'], REFUNDED: ['NEEDS_ATTENTION'], COMPLETED: ['REFUNDED', 'NEEDS_ATTENTION'] };
+    // COMPLETED order is refunded by operators (REFUNDED once all is back, NEEDS_ATTENTION when a refund failed), and
+    // its charge may be disputed long after (DISPUTED). CHARGED_BACK is final.
+    const after: Record<string, string[]> = {
+      CANCELLED: ['NEEDS_ATTENTION'],
+      REFUNDED: ['NEEDS_ATTENTION'],
+      COMPLETED: ['REFUNDED', 'NEEDS_ATTENTION', 'DISPUTED'],
+    };
     for (const status of TERMINAL_STATUSES) expect(ORDER_TRANSITIONS[status]).toEqual(after[status] ?? []);
     expect(canMove('PAID', 'REFUNDED')).toBe(true);
     expect(canMove('COMPLETED', 'REFUNDED')).toBe(true);
@@ -27,5 +32,18 @@ describe('order state machine', () => {
     expect(UNPAID_STATUSES).not.toContain('PAID');
     expect(isOrderReason('compensation_failed:release_stock,restock')).toBe(true);
     expect(isOrderReason('payment_declined_maybe')).toBe(false);
+  });
+
+  it('a dispute opens on a charged order and ends back where the order stood (won) or CHARGED_BACK (lost)', () => {
+    for (const status of DISPUTABLE_STATUSES) {
+      expect(canMove(status, 'DISPUTED')).toBe(true);
+      expect(canMove('DISPUTED', status)).toBe(true);
+    }
+    expect(canMove('DISPUTED', 'CHARGED_BACK')).toBe(true);
+    expect(canMove('AWAITING_PAYMENT', 'DISPUTED')).toBe(false);
+    expect(TERMINAL_STATUSES).toContain('CHARGED_BACK');
+    expect(ORDER_TRANSITIONS.CHARGED_BACK).toEqual([]);
+    expect(CANCELLABLE_STATUSES).not.toContain('DISPUTED');
+    for (const reason of ['dispute_opened', 'dispute_won', 'dispute_lost']) expect(isOrderReason(reason)).toBe(true);
   });
 });

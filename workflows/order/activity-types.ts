@@ -1,4 +1,4 @@
-import type { OrderItemRequest, OrderStatus, Rejection } from './definitions';
+import type { DisputeEvent, OrderItemRequest, OrderStatus, Rejection } from './definitions';
 
 /**
  * The shapes the order saga's activities take and return. The workflow imports these types only;
@@ -51,7 +51,20 @@ export interface PaymentCheck {
   failureReason?: string;
 }
 
-export type NotificationKind = 'order_confirmed' | 'order_cancelled' | 'order_refunded';
+export type NotificationKind = 'order_confirmed' | 'order_cancelled' | 'order_refunded' | 'dispute_opened' | 'dispute_closed';
+
+/** What a dispute event did to its order (applyDisputeEvent). */
+export interface DisputeOutcome {
+  /** The dispute was opened, or closed, by this event (false: an earlier one did, or the order is unknown). */
+  opened: boolean;
+  closed: boolean;
+  /** Where the dispute stands now. */
+  disputeStatus: 'open' | 'won' | 'lost';
+  orderStatus: OrderStatus;
+  amountCents: number;
+  /** Where the customer's notifications go (the payload codec encrypts it in the workflow's history). */
+  customerEmail: string;
+}
 
 export interface NotificationRequest {
   orderId: string;
@@ -114,4 +127,10 @@ export interface OrderActivities {
   refundOrderPart(orderId: string, refundId: string): Promise<{ status: string }>;
   /** The refund could not be asked for after its retries: it is settled `failed` and the order needs an operator. */
   abandonOrderRefund(orderId: string, refundId: string): Promise<{ status: string }>;
+  /**
+   * A dispute event (workflows/dispute.ts): the order carries the dispute and moves (DISPUTED; back to its status when
+   * won; CHARGED_BACK when lost, the amount counted as refunded). Idempotent, whatever order the events come in;
+   * counts `disputes_total` once per change.
+   */
+  applyDisputeEvent(orderId: string, event: DisputeEvent): Promise<DisputeOutcome>;
 }

@@ -14,6 +14,8 @@ export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const refundWorkflowId = (paymentId: string) => `refund-${paymentId}`;
 /** An operator's retry of a refund the provider reported failed after the saga closed: one workflow per attempt. */
 export const refundRetryWorkflowId = (orderId: string, attempt: number) => `refund-retry-${orderId}-${attempt}`;
+/** One workflow per dispute of an order's charge (workflows/dispute.ts), started by signal-with-start. */
+export const disputeWorkflowId = (disputeId: string) => `dispute-${disputeId}`;
 
 export interface OrderItemRequest {
   productId: string;
@@ -68,6 +70,25 @@ export interface PaymentEvent {
   reason?: string;
 }
 
+/** A provider's dispute webhook, as the API hands it to the dispute's workflow. `eventId` makes duplicates harmless. */
+export interface DisputeEvent {
+  eventId: string;
+  type: 'dispute.created' | 'dispute.closed';
+  disputeId: string;
+  /** `open` (created), `won` or `lost` (closed). */
+  status: 'open' | 'won' | 'lost';
+  amountCents: number;
+  currency: string;
+  reason: string;
+}
+
+export interface DisputeWorkflowInput {
+  orderId: string;
+  disputeId: string;
+  /** NOTIFY_MAX_ATTEMPTS, from the API's config. */
+  notifyMaxAttempts: number;
+}
+
 export interface OrderSagaState {
   status: OrderStatus;
   failureReason?: string;
@@ -85,6 +106,8 @@ export const cancelOrderUpdate = defineUpdate<CancelResult, [{ reason?: string }
 /** An operator asks a NEEDS_ATTENTION saga to run its failed compensations again. */
 export const retryCompensationUpdate = defineUpdate<{ accepted: true }, []>('retryCompensation');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
+/** A dispute webhook for the dispute's workflow (signal-with-start: the first event starts it). */
+export const disputeEventSignal = defineSignal<[DisputeEvent]>('disputeEvent');
 export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
 
 /** ApplicationFailure types the saga and API agree on. */

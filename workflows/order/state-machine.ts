@@ -15,6 +15,8 @@ export const ORDER_STATUSES = [
   'CANCELLED',
   'REFUNDED',
   'NEEDS_ATTENTION',
+  'DISPUTED',
+  'CHARGED_BACK',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -26,17 +28,21 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
  * the provider. CANCELLED and REFUNDED
  * move on only when the provider reports afterwards that the refund they rest on failed (`refund_failed`): the
  * money is back with the merchant, so the order needs an operator again.
+ * A PAID or COMPLETED order is DISPUTED while the customer's bank disputes its charge; won, it goes back to the
+ * status it had (or the one its saga reached meanwhile), lost, it ends CHARGED_BACK.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['RESERVED', 'REJECTED', 'CANCELLED', 'NEEDS_ATTENTION'],
   RESERVED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
   AWAITING_PAYMENT: ['PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
-  PAID: ['COMPLETED', 'REFUNDED', 'CANCELLED', 'NEEDS_ATTENTION'],
-  COMPLETED: ['REFUNDED', 'NEEDS_ATTENTION'],
+  PAID: ['COMPLETED', 'REFUNDED', 'CANCELLED', 'NEEDS_ATTENTION', 'DISPUTED'],
+  COMPLETED: ['REFUNDED', 'NEEDS_ATTENTION', 'DISPUTED'],
   REJECTED: [],
   CANCELLED: ['NEEDS_ATTENTION'],
   REFUNDED: ['NEEDS_ATTENTION'],
   NEEDS_ATTENTION: ['CANCELLED', 'REFUNDED'],
+  DISPUTED: ['PAID', 'COMPLETED', 'CHARGED_BACK'],
+  CHARGED_BACK: [],
 };
 
 export function canMove(from: OrderStatus, to: OrderStatus): boolean {
@@ -47,7 +53,7 @@ export function canMove(from: OrderStatus, to: OrderStatus): boolean {
  * Statuses after which the saga does nothing more on its own (short of a refund failure reported later).
  * NEEDS_ATTENTION waits for an operator.
  */
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED'];
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'REFUNDED', 'CHARGED_BACK'];
 /** Done, or stuck until an operator acts: what stops the saga-duration clock and what "settled" means. */
 export const SETTLED_STATUSES: readonly OrderStatus[] = [...TERMINAL_STATUSES, 'NEEDS_ATTENTION'];
 /** The customer may ask to cancel (the saga's own validator also refuses while a refund is under way). */
@@ -55,10 +61,17 @@ export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['PENDING', 'RESERVE
 /** The saga ended (or stopped) without keeping the customer's money: any success for such an order is refunded. */
 export const UNPAID_STATUSES: readonly OrderStatus[] = ['CANCELLED', 'REJECTED', 'NEEDS_ATTENTION'];
 
+/** Statuses whose charge a dispute moves to DISPUTED: the money was taken and the order keeps it. */
+export const DISPUTABLE_STATUSES: readonly OrderStatus[] = ['PAID', 'COMPLETED'];
+/** Where a dispute stands: open while the bank decides, then won (the money stays) or lost (it went back). */
+export const DISPUTE_STATUSES = ['open', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+
 export const isTerminal = (status: string): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status);
 export const isSettled = (status: string): boolean => (SETTLED_STATUSES as readonly string[]).includes(status);
 export const isCancellable = (status: string): boolean => (CANCELLABLE_STATUSES as readonly string[]).includes(status);
 export const endedUnpaid = (status: string): boolean => (UNPAID_STATUSES as readonly string[]).includes(status);
+export const isDisputable = (status: string): boolean => (DISPUTABLE_STATUSES as readonly string[]).includes(status);
 
 /** Why the provider did not take the money. */
 export const DECLINE_REASONS = ['card_declined', 'insufficient_funds', 'payment_failed'] as const;
@@ -93,6 +106,8 @@ export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed', 'ref
 export const NOTE_REASONS = ['refund_confirmed', 'partial_refund'] as const;
 /** Why a COMPLETED order became REFUNDED: operators' refunds gave back everything captured. */
 export const REFUND_REASONS = ['refunded_by_operator'] as const;
+/** A dispute of the order's charge: opened (DISPUTED), won (back to the status before), lost (CHARGED_BACK). */
+export const DISPUTE_REASONS = ['dispute_opened', 'dispute_won', 'dispute_lost'] as const;
 /** Written by earlier versions of the saga; still found in stored orders. */
 export const LEGACY_REASONS = ['payment_declined', 'voided'] as const;
 
@@ -103,6 +118,7 @@ export const ORDER_REASONS = [
   ...ATTENTION_REASONS,
   ...NOTE_REASONS,
   ...REFUND_REASONS,
+  ...DISPUTE_REASONS,
   ...LEGACY_REASONS,
 ] as const;
 export type OrderReason = (typeof ORDER_REASONS)[number];

@@ -136,7 +136,7 @@ export const adminRoutes = [
         }),
       ),
     },
-    errors: ['idempotency_key_reused', 'not_refundable', 'refund_exceeds_captured', 'service_unavailable'],
+    errors: ['idempotency_key_reused', 'not_refundable', 'order_disputed', 'refund_exceeds_captured', 'service_unavailable'],
     handler: async ({ params, headers, body }, ctx, deps: RefundDeps) => {
       const { refund, replayed } = await refundOrder(deps, orderIdOf(ctx, params), body, headers['Idempotency-Key']);
       if (replayed) ctx.set('Idempotent-Replayed', 'true');

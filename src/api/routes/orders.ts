@@ -210,7 +210,7 @@ export const orderRoutes = [
     request: { params: orderIdParamsSchema, body: cancelOrderBodySchema },
     resource: 'order',
     responses: { 200: json('The order after compensation', Order) },
-    errors: ['not_cancellable', 'service_unavailable'],
+    errors: ['not_cancellable', 'order_disputed', 'service_unavailable'],
     handler: ({ params, body, principal }, ctx, deps: OrderCommandDeps) => cancelOrder(deps, orderIdOf(ctx, params), principal, body.reason),
   }),
 ];
