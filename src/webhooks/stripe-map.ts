@@ -11,13 +11,16 @@ export interface MappedStripeEvent {
   amountCents: number;
   currency: string;
   reason?: string;
+  /** Dispute events: the dispute, in the service's terms. */
+  dispute?: { id: string; status: 'open' | 'won' | 'lost'; amountCents: number; reason: string };
 }
 
 const idOf = (ref: string | { id: string } | null | undefined) => (typeof ref === 'string' ? ref : ref?.id);
 
 /**
  * The Stripe events the saga acts on, mapped to its payment events; undefined for every other type (acknowledged
- * and ignored). A partial refund is ignored too: the service only ever refunds in full.
+ * and ignored). A partial refund is ignored too: the service only ever refunds in full. Disputes map to the
+ * simulator's `dispute.created` / `dispute.closed`.
  */
 export function sagaEventFromStripe(event: Stripe.Event): MappedStripeEvent | undefined {
   switch (event.type) {
@@ -49,9 +52,34 @@ export function sagaEventFromStripe(event: Stripe.Event): MappedStripeEvent | un
         reason: refund.failure_reason ?? 'refund_failed',
       };
     }
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed':
+      return fromDispute(event.type, event.data.object);
     default:
       return undefined;
   }
+}
+
+/**
+ * A dispute of a PaymentIntent's charge: `charge.dispute.created` opens it, `charge.dispute.closed` says how it
+ * ended — `won`, or `warning_closed` (an inquiry that never became a chargeback: the money stays) as won, `lost`
+ * as lost. A dispute without a PaymentIntent is not about one of our payments.
+ */
+function fromDispute(type: 'charge.dispute.created' | 'charge.dispute.closed', dispute: Stripe.Dispute): MappedStripeEvent | undefined {
+  const paymentId = idOf(dispute.payment_intent);
+  if (!paymentId) return undefined;
+  let status: 'open' | 'won' | 'lost' = 'open';
+  if (type === 'charge.dispute.closed') {
+    if (dispute.status === 'lost') status = 'lost';
+    else if (dispute.status === 'won' || dispute.status === 'warning_closed') status = 'won';
+    else return undefined;
+  }
+  const mapped = withMoney(
+    { type: type === 'charge.dispute.created' ? 'dispute.created' : 'dispute.closed', paymentId, orderId: dispute.metadata?.orderId },
+    dispute.amount,
+    dispute.currency,
+  );
+  return { ...mapped, dispute: { id: dispute.id, status, amountCents: mapped.amountCents, reason: dispute.reason || 'general' } };
 }
 
 function fromIntent(type: WebhookEventType, intent: Stripe.PaymentIntent, amount: number): MappedStripeEvent {
