@@ -14,8 +14,9 @@ import { ensureTemporalCli } from '../../devtools/temporal-cli';
 import { loadConfig } from '../../src/config';
 import { temporalClientOptions, temporalWorkerOptions } from '../../src/temporal/options';
 import { fakeOrderActivities, orderInput, paymentSucceeded } from '../workflows/fake-order-activities';
-import type { OrderWorkflowInput } from '../../workflows/order/definitions';
-import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
+import type { DisputeEvent, OrderWorkflowInput } from '../../workflows/order/definitions';
+import { cancelOrderUpdate, disputeEventSignal, disputeWorkflowId, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
+import type { disputeWorkflow } from '../../workflows/dispute';
 import type { orderWorkflow } from '../../workflows/order/workflow';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -123,6 +124,23 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
   },
 ];
 
+/** A dispute's events, in the order the provider's webhooks bring them (the first starts the dispute workflow). */
+const disputeEvent = (type: DisputeEvent['type'], status: DisputeEvent['status']): DisputeEvent => ({
+  eventId: `evt_${randomUUID()}`,
+  type,
+  disputeId: 'dp_history',
+  status,
+  amountCents: 2500,
+  currency: 'EUR',
+  reason: 'fraudulent',
+});
+const disputeScenarios: { name: string; events: DisputeEvent[] }[] = [
+  // A disputed order: opened (the customer is told), then won (told again).
+  { name: 'disputed-won', events: [disputeEvent('dispute.created', 'open'), disputeEvent('dispute.closed', 'won')] },
+  // The close came first (reordered webhooks): it opens and closes the dispute at once.
+  { name: 'disputed-lost-close-first', events: [disputeEvent('dispute.closed', 'lost')] },
+];
+
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
@@ -152,6 +170,21 @@ async function main() {
         await handle.result();
         const history = await handle.fetchHistory();
         writeFileSync(path.join(outDir, `${scenario.name}.json`), historyToJSON(history) + '\n');
+        console.log(`recorded ${scenario.name}`);
+      });
+    }
+    for (const scenario of disputeScenarios.filter((s) => only.length === 0 || only.includes(s.name))) {
+      const fake = fakeOrderActivities();
+      const taskQueue = `record-${scenario.name}`;
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: fake.activities, ...temporalWorkerOptions(config) });
+      await worker.runUntil(async () => {
+        const workflowId = disputeWorkflowId(`${scenario.name}-${randomUUID()}`);
+        const args = [{ orderId: randomUUID(), disputeId: 'dp_history', notifyMaxAttempts: 3 }] as Parameters<typeof disputeWorkflow>;
+        for (const event of scenario.events)
+          await env.client.workflow.signalWithStart<typeof disputeWorkflow, [DisputeEvent]>('disputeWorkflow', { workflowId, taskQueue, args, signal: disputeEventSignal, signalArgs: [event] });
+        const handle = env.client.workflow.getHandle(workflowId);
+        await handle.result();
+        writeFileSync(path.join(outDir, `${scenario.name}.json`), historyToJSON(await handle.fetchHistory()) + '\n');
         console.log(`recorded ${scenario.name}`);
       });
     }

@@ -23,6 +23,9 @@ describe('replaying recorded order saga histories', () => {
         ...['stray-success-refunded', 'lost-webhook-reconciled-paid', 'operator-cancel-after-paid', 'payment-request-failed', 'refund-failed-then-retried'],
         // a Temporal cancel after payment, on a saga that began before order-saga-refund-wait-after-cancel
         'operator-cancel-after-paid-before-refund-wait-patch',
+        // a disputed order's dispute workflow: opened then won; a close that came before its open
+        'disputed-won',
+        'disputed-lost-close-first',
       ]),
     );
   });
