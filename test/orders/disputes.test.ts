@@ -128,3 +128,22 @@ describe('disputes', () => {
     expect(bare.status).toBe(400);
   });
 });
+
+// The simulator delivering every event twice and in random order, dispute events included.
+describe('disputes with duplicated and shuffled webhooks', () => {
+  const stack = useStack({ CANCEL_WINDOW: '1s', SIM_WEBHOOK_DELAY_MS: '20', SIM_DISPUTE_DELAY_MS: '200', SIM_DUPLICATE_WEBHOOKS: '1', SIM_SHUFFLE_WEBHOOKS: '1' });
+
+  it('each dispute change is applied and told once', async () => {
+    const product = await stack.createProduct({ stock: 5, priceCents: 900 });
+    const placed = await acceptedOrder(stack, { by: 'admin', product: product.id, token: 'tok_disputed' });
+    const disputed = await stack.waitForOrder(placed.id, (o) => o.status === 'DISPUTED');
+    await request(`${stack.simulatorUrl}/v1/disputes/${disputed.dispute.id}/close`, { body: { outcome: 'lost' } });
+    const lost = await stack.waitForOrder(placed.id, (o) => o.status === 'CHARGED_BACK');
+    await stack.temporal.workflow.getHandle(orderWorkflowId(placed.id)).result();
+    const statuses = (await stack.waitForOrder(placed.id, () => true)).history.map((h: { status: string }) => h.status);
+    expect(statuses.filter((s: string) => s === 'DISPUTED')).toHaveLength(1);
+    expect(statuses.filter((s: string) => s === 'CHARGED_BACK')).toHaveLength(1);
+    expect(lost.payment).toMatchObject({ refundedCents: 900, capturedCents: 900 });
+    expect(await stack.notificationTemplates(placed.id, 3)).toEqual(['dispute_closed', 'dispute_opened', 'order_confirmed']);
+  });
+});
