@@ -68,6 +68,9 @@ describe('disputes', () => {
     // The saga's own end afterwards changes nothing.
     await sagaEnded(placed.id);
     expect((await order(placed.id)).status).toBe('CHARGED_BACK');
+    // The outbox records the new statuses as events of their own, like every status change.
+    const events = await stack.orm.em.fork().getConnection().execute<{ type: string }[]>(`SELECT type FROM webhook_events WHERE order_id = ? ORDER BY id`, [placed.id]);
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['order.disputed', 'order.charged_back']);
     const stats = (await request(`${stack.api}/customers/${customer}/stats`, { headers: stack.admin })).body;
     expect(stats).toMatchObject({
       orders: { total: 1, byStatus: { CHARGED_BACK: 1 } },
