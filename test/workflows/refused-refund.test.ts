@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { cancelOrderUpdate, orderStateQuery, PAYMENT_NOT_OF_ORDER, paymentEventSignal, refundWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
+import {
+  cancelOrderUpdate,
+  orderStateQuery,
+  PAYMENT_NOT_OF_ORDER,
+  paymentEventSignal,
+  refundWorkflowId,
+  retryCompensationUpdate,
+} from '../../workflows/order/definitions';
 import { testClient } from '../harness/temporal';
 import { fakeOrderActivities, paymentSucceeded } from './fake-order-activities';
 import { runSaga, statusesOf } from './saga-harness';
@@ -18,10 +25,15 @@ describe('a late-payment refund refused as not the order’s', () => {
   });
 
   const refusedRefund = (extra: Parameters<typeof fakeOrderActivities>[0] = {}) =>
-    fakeOrderActivities({ failCompensation: { step: 'refundPayment', times: 1, type: PAYMENT_NOT_OF_ORDER }, ...extra });
+    fakeOrderActivities({
+      failCompensation: { step: 'refundPayment', times: 1, type: PAYMENT_NOT_OF_ORDER },
+      ...extra,
+    });
   /** The refund workflow fails with the refusal (once it has told the saga, or flagged the order). */
-  const refusal = (paymentId: string) => expect(client.workflow.getHandle(refundWorkflowId(paymentId)).result()).rejects.toThrow();
-  const flagsByActivity = (fake: ReturnType<typeof fakeOrderActivities>) => fake.calls.filter((c) => c.name === 'flagRefundRefused').map((c) => c.args);
+  const refusal = (paymentId: string) =>
+    expect(client.workflow.getHandle(refundWorkflowId(paymentId)).result()).rejects.toThrow();
+  const flagsByActivity = (fake: ReturnType<typeof fakeOrderActivities>) =>
+    fake.calls.filter((c) => c.name === 'flagRefundRefused').map((c) => c.args);
 
   it('while the saga runs: the order ends as it would (COMPLETED), then NEEDS_ATTENTION compensation_failed:refund_payment', async () => {
     const fake = refusedRefund();
@@ -31,10 +43,18 @@ describe('a late-payment refund refused as not the order’s', () => {
       await refusal(other);
       // the order's own payment still pays it: another order's payment changes nothing about this one's
       await handle.signal(paymentEventSignal, paymentSucceeded());
-      expect(await handle.result()).toMatchObject({ status: 'NEEDS_ATTENTION', paymentStatus: 'succeeded', pendingCompensations: [] });
+      expect(await handle.result()).toMatchObject({
+        status: 'NEEDS_ATTENTION',
+        paymentStatus: 'succeeded',
+        pendingCompensations: [],
+      });
     });
     expect(statusesOf(fake).slice(-3)).toEqual(['PAID', 'COMPLETED', 'NEEDS_ATTENTION']);
-    expect(fake.statuses.at(-1)).toEqual({ status: 'NEEDS_ATTENTION', reason: 'compensation_failed:refund_payment', seq: expect.any(Number) });
+    expect(fake.statuses.at(-1)).toEqual({
+      status: 'NEEDS_ATTENTION',
+      reason: 'compensation_failed:refund_payment',
+      seq: expect.any(Number),
+    });
     expect(fake.notifications()).toEqual(['order_confirmed']);
     expect(fake.names()).not.toContain('voidOrRefundOrderPayments'); // the customer's own payment is kept
     expect(flagsByActivity(fake)).toEqual([]); // the saga wrote it: it owns the order's status while it runs
@@ -46,11 +66,17 @@ describe('a late-payment refund refused as not the order’s', () => {
     await runSaga(client, fake, { cancelWindowMs: 60_000 }, async (handle) => {
       await handle.signal(paymentEventSignal, paymentSucceeded());
       await fake.reached('PAID');
-      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{}] })).toEqual({ outcome: 'refunded', status: 'REFUNDED' });
+      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{}] })).toEqual({
+        outcome: 'refunded',
+        status: 'REFUNDED',
+      });
       await handle.signal(paymentEventSignal, paymentSucceeded({ paymentId: other }));
       await refusal(other);
       await fake.reached('NEEDS_ATTENTION', 'compensation_failed:refund_payment');
-      expect(await handle.query(orderStateQuery)).toMatchObject({ status: 'NEEDS_ATTENTION', paymentStatus: 'refunded' });
+      expect(await handle.query(orderStateQuery)).toMatchObject({
+        status: 'NEEDS_ATTENTION',
+        paymentStatus: 'refunded',
+      });
       // no compensation of this order can settle another order's payment: an operator looks at it
       await expect(handle.executeUpdate(retryCompensationUpdate)).rejects.toThrow();
       await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.refunded' }));

@@ -34,7 +34,10 @@ export class RefusedRefunds {
    * histories hold no such report replay command for command.
    */
   report(paymentId: string): void {
-    log.error('a late-payment refund was refused: the payment is not the order’s', { orderId: this.orderId, paymentId });
+    log.error('a late-payment refund was refused: the payment is not the order’s', {
+      orderId: this.orderId,
+      paymentId,
+    });
     if (this.reported || !patched(FLAG_REFUSED_REFUND)) return;
     this.reported = true;
   }
