@@ -108,6 +108,11 @@ export const retryCompensationUpdate = defineUpdate<{ accepted: true }, []>('ret
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
 /** A dispute webhook for the dispute's workflow (signal-with-start: the first event starts it). */
 export const disputeEventSignal = defineSignal<[DisputeEvent]>('disputeEvent');
+/**
+ * A late-payment refund this saga started (`refund-{paymentId}`) was refused: the payment is not the order's. The
+ * saga owns its order's status while it runs, so the refund tells it rather than writing the order itself.
+ */
+export const refundRefusedSignal = defineSignal<[{ paymentId: string }]>('refundRefused');
 export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
 
 /** ApplicationFailure types the saga and API agree on. */
