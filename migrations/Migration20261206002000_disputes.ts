@@ -8,7 +8,8 @@ import { Migration } from '@mikro-orm/migrations';
  *    status (src/orders/order-store.ts), so the order comes back to where its saga got to;
  *  - the statuses DISPUTED and CHARGED_BACK, and the reasons `dispute_opened`, `dispute_won`, `dispute_lost`.
  * The status and reason constraints are widened from what they allow now (read from the catalog) rather than
- * rewritten from a list, so migrations that widen them too, whatever their order, keep each other's values.
+ * rewritten from a list, so migrations that widen them too, whatever their order, keep each other's values. `down`
+ * fails while any order or history row is DISPUTED or CHARGED_BACK, as the narrower constraints would refuse them.
  */
 const STATUSES = ['DISPUTED', 'CHARGED_BACK'];
 const REASONS = ['dispute_opened', 'dispute_won', 'dispute_lost'];
