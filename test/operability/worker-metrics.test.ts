@@ -127,4 +127,28 @@ describe('worker metrics from the order activities', () => {
     expect(metricValue(out, 'notifications_total', { result: 'retry' })).toBe(1);
     expect(metricValue(out, 'notifications_total', { result: 'failed' })).toBe(1);
   });
+
+  it('disputes_total: opened, then lost, once each however often an event is applied; the saga writes meanwhile stay behind', async () => {
+    const orderId = await newOrder();
+    const act = activities();
+    const dispute = { disputeId: `dp_${randomUUID()}`, amountCents: 0, currency: 'EUR', reason: 'fraudulent' };
+    const created = { ...dispute, eventId: 'evt_1', type: 'dispute.created' as const, status: 'open' as const };
+    const lost = { ...dispute, eventId: 'evt_2', type: 'dispute.closed' as const, status: 'lost' as const };
+    await act.recordOrderStatus(orderId, { status: 'RESERVED', seq: 1 });
+    await act.recordOrderStatus(orderId, { status: 'PAID', seq: 2 });
+    expect(await act.applyDisputeEvent(orderId, created)).toMatchObject({ opened: true, closed: false, orderStatus: 'DISPUTED' });
+    expect(await act.applyDisputeEvent(orderId, created)).toMatchObject({ opened: false, closed: false });
+    await act.recordOrderStatus(orderId, { status: 'COMPLETED', seq: 3 }); // the saga's window ends meanwhile
+    const row = async () =>
+      (await orm.em.fork().execute<{ status: string; status_before_dispute: string | null }[]>(`SELECT status, status_before_dispute FROM orders WHERE id = ?`, [orderId]))[0];
+    expect(await row()).toEqual({ status: 'DISPUTED', status_before_dispute: 'COMPLETED' });
+    expect(await act.applyDisputeEvent(orderId, lost)).toMatchObject({ opened: false, closed: true, disputeStatus: 'lost', orderStatus: 'CHARGED_BACK' });
+    expect(await act.applyDisputeEvent(orderId, lost)).toMatchObject({ opened: false, closed: false });
+    await act.recordOrderStatus(orderId, { status: 'COMPLETED', seq: 4 });
+    expect((await row()).status).toBe('CHARGED_BACK');
+    const out = await text();
+    expect(metricValue(out, 'disputes_total', { outcome: 'opened' })).toBe(1);
+    expect(metricValue(out, 'disputes_total', { outcome: 'lost' })).toBe(1);
+    expect(metricValue(out, 'disputes_total', { outcome: 'won' })).toBeUndefined();
+  });
 });
