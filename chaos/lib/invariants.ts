@@ -2,6 +2,8 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import '../../src/db/pg-types';
 import { TERMINAL_STATUSES } from '../../workflows/order/state-machine';
+import type { ReceivedDelivery, WebhookStats } from './webhook-deliveries';
+import { checkDeliveriesAgainstHistory } from './webhook-deliveries';
 
 /**
  * The invariant checker: reads the database, the payment provider (simulator) and Temporal, and lists every
@@ -14,6 +16,11 @@ export interface CheckOptions {
   temporal?: TemporalClient;
   /** What clients were told, when the caller knows it (the chaos run does). */
   observed?: ClientObservations;
+  /**
+   * Optional: what a subscriber of every event since before the first order received, oldest first; checked against
+   * the committed status changes (chaos/lib/webhook-deliveries.ts).
+   */
+  webhookDeliveries?: ReceivedDelivery[];
 }
 
 export interface ClientObservations {
@@ -36,6 +43,8 @@ export interface InvariantReport {
   payments: number;
   notifications: number;
   openWorkflows: number | 'not checked';
+  /** Outbound webhooks, when a subscriber was given. */
+  webhooks?: WebhookStats;
   violations: Violation[];
   notes: string[];
 }
@@ -85,11 +94,14 @@ export async function checkInvariants(options: CheckOptions): Promise<InvariantR
   await db.connect();
   let orders: OrderRow[];
   let productCount: number;
+  let webhooks: WebhookStats | undefined;
   try {
     productCount = await checkStock(db, fail);
     await checkReservationsOfFinishedOrders(db, fail);
     orders = (await db.query<OrderRow>('SELECT id, status, total_cents, currency, customer_id, idempotency_key, captured_cents, refunded_cents FROM orders')).rows;
     await checkIdempotency(db, orders, options.observed, fail);
+    if (options.webhookDeliveries) webhooks = await checkDeliveriesAgainstHistory(db, options.webhookDeliveries, fail);
+    else notes.push('no webhook subscriber given: outbound deliveries were not checked');
   } finally {
     await db.end();
   }
@@ -114,7 +126,7 @@ export async function checkInvariants(options: CheckOptions): Promise<InvariantR
   if (options.temporal) openWorkflows = await checkOpenWorkflows(options.temporal, orders, fail);
   else notes.push('Temporal not given: open workflows were not checked');
 
-  return { orders: orders.length, byStatus, products: productCount, payments: payments.length, notifications: notifications.length, openWorkflows, violations, notes };
+  return { orders: orders.length, byStatus, products: productCount, payments: payments.length, notifications: notifications.length, openWorkflows, webhooks, violations, notes };
 }
 
 type Fail = (invariant: string, subject: string, detail: string) => void;
@@ -295,6 +307,11 @@ export function formatReport(report: InvariantReport, limit = 50): string {
       .map(([s, n]) => `${s} ${n}`)
       .join(', ')})`,
     `products: ${report.products}, provider payments: ${report.payments}, notifications: ${report.notifications}, open workflows: ${report.openWorkflows}`,
+    ...(report.webhooks
+      ? [
+          `webhooks: ${report.webhooks.changes} committed status changes and ${report.webhooks.refunds} refunds, ${report.webhooks.deliveries} deliveries received (${report.webhooks.distinct} distinct webhook-ids)`,
+        ]
+      : []),
     ...report.notes.map((n) => `note: ${n}`),
     `violations: ${report.violations.length}`,
     ...report.violations.slice(0, limit).map((v) => `  ✗ ${v.invariant} — ${v.subject}: ${v.detail}`),
