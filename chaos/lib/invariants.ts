@@ -100,6 +100,7 @@ export async function checkInvariants(options: CheckOptions): Promise<InvariantR
     await checkReservationsOfFinishedOrders(db, fail);
     orders = (await db.query<OrderRow>('SELECT id, status, total_cents, currency, customer_id, idempotency_key, captured_cents, refunded_cents FROM orders')).rows;
     await checkIdempotency(db, orders, options.observed, fail);
+    await checkHistorySequence(db, fail);
     if (options.webhookDeliveries) webhooks = await checkDeliveriesAgainstHistory(db, options.webhookDeliveries, fail);
     else notes.push('no webhook subscriber given: outbound deliveries were not checked');
   } finally {
@@ -220,6 +221,23 @@ async function checkIdempotency(db: PgClient, orders: OrderRow[], observed: Clie
     }
   }
   for (const id of observed.acknowledged) if (!byId.has(id)) fail('every acknowledged order exists', id, 'answered 201 but has no row');
+}
+
+export const HISTORY_IN_SEQUENCE = 'an order’s history rows are written in the order of their steps';
+
+/**
+ * A saga writes its steps' history rows in sequence. A row written after a row of a later step means the saga ran an
+ * earlier step again after going past it (e.g. its progress was lost and it re-executed with another outcome): the
+ * orders row ignored that write (its status_seq was already higher), so the order's statuses and its history disagree.
+ */
+async function checkHistorySequence(db: PgClient, fail: Fail): Promise<void> {
+  const { rows } = await db.query<{ order_id: string; seq: number; status: string; at: Date; later_seq: number; later_status: string; later_at: Date }>(`
+    SELECT DISTINCT ON (h.order_id) h.order_id, h.seq, h.status, h.at, l.seq AS later_seq, l.status AS later_status, l.at AS later_at
+    FROM order_history h JOIN order_history l ON l.order_id = h.order_id AND l.seq > h.seq AND l.at < h.at
+    ORDER BY h.order_id, h.seq`);
+  for (const r of rows) {
+    fail(HISTORY_IN_SEQUENCE, r.order_id, `#${r.seq} ${r.status} written at ${r.at.toISOString()}, after #${r.later_seq} ${r.later_status} at ${r.later_at.toISOString()}`);
+  }
 }
 
 /** The money invariants, named as the saga promises them; each breach is reported once per order or charge. */

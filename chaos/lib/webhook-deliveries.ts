@@ -53,30 +53,38 @@ interface DeliveredEvent {
   data?: { order?: { id?: unknown; status?: unknown; history?: { status?: unknown; at?: unknown }[] }; refund?: { id?: unknown } };
 }
 
-/**
- * An event names its change by the order's history as the delivery showed it: that history ends with the change's
- * own row, so its length says which of the order's rows it is.
- */
-function changeOf(event: DeliveredEvent): { orderId: string; position: number; status: unknown; at: unknown; type: unknown } | undefined {
+/** The change an event names: its order, and the last row of the order's history as the delivery showed it (its own). */
+function changeOf(event: DeliveredEvent): { orderId: string; status: unknown; at: unknown; type: unknown } | undefined {
   const order = event.data?.order;
   if (typeof order?.id !== 'string' || !Array.isArray(order.history) || order.history.length === 0) return undefined;
   const last = order.history[order.history.length - 1];
-  return { orderId: order.id, position: order.history.length - 1, status: order.status, at: last.at, type: event.type };
+  return { orderId: order.id, status: order.status, at: last.at, type: event.type };
+}
+
+/**
+ * The status changes an order's history rows made, in sequence: a row changed the order when its status differs from
+ * the one before, and its write was not beaten by a later step (the orders row takes a status only over a lower
+ * `status_seq`, so a row written after a higher seq was written changed nothing).
+ */
+export function committedChanges(rows: HistoryRow[]): HistoryRow[] {
+  const bySeq = [...rows].sort((a, b) => a.seq - b.seq);
+  const applied = bySeq.filter((row, i) => !bySeq.slice(i + 1).some((later) => new Date(later.at) < new Date(row.at)));
+  return applied.filter((row, i) => i === 0 || row.status !== applied[i - 1].status);
 }
 
 /** Checks the deliveries against the history rows and refunds (any order), reporting each breach once per order or delivery. */
 export function checkWebhookDeliveries(history: HistoryRow[], refunds: RefundRow[], deliveries: ReceivedDelivery[], fail: Fail): WebhookStats {
   const rowsByOrder = new Map<string, HistoryRow[]>();
-  for (const row of [...history].sort((a, b) => a.seq - b.seq)) {
+  for (const row of history) {
     const rows = rowsByOrder.get(row.order_id) ?? [];
     rows.push(row);
     rowsByOrder.set(row.order_id, rows);
   }
-  const isChange = (rows: HistoryRow[], position: number) => position === 0 || rows[position].status !== rows[position - 1].status;
+  const changesByOrder = new Map([...rowsByOrder].map(([orderId, rows]) => [orderId, committedChanges(rows)]));
 
   const accepted = deliveries.filter((d) => d.answeredWith >= 200 && d.answeredWith < 300);
   const seen = new Set<string>();
-  /** Per order, the positions of its changes in the order they first arrived. */
+  /** Per order, the seqs of its changes in the order they first arrived. */
   const arrivals = new Map<string, number[]>();
   const recordedRefunds = new Set(refunds.map((r) => `${r.order_id} ${r.refund_id}`));
   const deliveredRefunds = new Set<string>();
@@ -99,30 +107,30 @@ export function checkWebhookDeliveries(history: HistoryRow[], refunds: RefundRow
       continue;
     }
     const change = changeOf(event);
-    const rows = change && rowsByOrder.get(change.orderId);
-    const row = change && rows?.[change.position];
-    if (!change || !rows || !row) {
-      fail(WEBHOOKS.noPhantom, change?.orderId ?? id, change ? `${String(change.type)}: the order has no history row #${change.position}` : 'no order with a history in the body');
+    if (!change) {
+      fail(WEBHOOKS.noPhantom, id, 'no order with a history in the body');
       continue;
     }
-    const expectedType = `order.${row.status.toLowerCase()}`;
-    if (!isChange(rows, change.position) || change.type !== expectedType || change.status !== row.status || change.at !== new Date(row.at).toISOString()) {
-      fail(WEBHOOKS.noPhantom, change.orderId, `${String(change.type)} (history row #${change.position}) is not the committed ${isChange(rows, change.position) ? expectedType : 'row, which changed no status'}`);
+    // The change is the committed one with the same status and time (the history's `at` as the API shows it).
+    const row = changesByOrder.get(change.orderId)?.find((c) => c.status === change.status && new Date(c.at).toISOString() === change.at);
+    if (!row || change.type !== `order.${row.status.toLowerCase()}`) {
+      fail(WEBHOOKS.noPhantom, change.orderId, `${String(change.type)} of ${String(change.status)} at ${String(change.at)} is no committed status change of the order`);
       continue;
     }
-    const positions = arrivals.get(change.orderId) ?? [];
-    positions.push(change.position);
-    arrivals.set(change.orderId, positions);
+    const seqs = arrivals.get(change.orderId) ?? [];
+    seqs.push(row.seq);
+    arrivals.set(change.orderId, seqs);
   }
 
   let changes = 0;
-  for (const [orderId, rows] of rowsByOrder) {
+  for (const [orderId, committed] of changesByOrder) {
     const arrived = arrivals.get(orderId) ?? [];
-    const missing = rows.filter((row, position) => isChange(rows, position) && !arrived.includes(position));
-    changes += rows.filter((_, position) => isChange(rows, position)).length;
+    const missing = committed.filter((c) => !arrived.includes(c.seq));
+    changes += committed.length;
     if (missing.length > 0) fail(WEBHOOKS.delivered, orderId, `never delivered: ${missing.map((r) => `order.${r.status.toLowerCase()} (#${r.seq})`).join(', ')}`);
-    if (arrived.some((position, i) => i > 0 && position < arrived[i - 1])) {
-      fail(WEBHOOKS.inOrder, orderId, `first arrivals by history row: ${arrived.map((p) => `#${p} ${rows[p].status}`).join(', ')}`);
+    if (arrived.some((seq, i) => i > 0 && seq < arrived[i - 1])) {
+      const statusOf = (seq: number) => committed.find((c) => c.seq === seq)?.status;
+      fail(WEBHOOKS.inOrder, orderId, `first arrivals by history row: ${arrived.map((seq) => `#${seq} ${statusOf(seq)}`).join(', ')}`);
     }
   }
   for (const refund of refunds) {

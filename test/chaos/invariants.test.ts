@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client as PgClient } from 'pg';
 import { prepareDatabase } from '../../devtools/launcher/database';
-import { MONEY, answersAgree, checkInvariants } from '../../chaos/lib/invariants';
+import { HISTORY_IN_SEQUENCE, MONEY, answersAgree, checkInvariants } from '../../chaos/lib/invariants';
 import type { ReceivedDelivery } from '../../chaos/lib/webhook-deliveries';
 import { WEBHOOKS } from '../../chaos/lib/webhook-deliveries';
 
@@ -198,11 +198,11 @@ describe('invariant checker', () => {
 
   it('reports a committed status change never delivered, a delivery of one that never committed, first arrivals out of order and an unsigned delivery', async () => {
     const deliveries: ReceivedDelivery[] = [];
-    /** Writes the order's history rows (seq 0, 1, …) and answers them as a delivery's body shows them. */
-    async function historyOf(orderId: string, statuses: string[]): Promise<{ status: string; at: string }[]> {
+    /** Writes the order's history rows (seq 0, 1, …, one second apart unless `seconds` says) and answers them as a delivery's body shows them. */
+    async function historyOf(orderId: string, statuses: string[], seconds = statuses.map((_, seq) => seq)): Promise<{ status: string; at: string }[]> {
       const rows: { status: string; at: string }[] = [];
       for (const [seq, status] of statuses.entries()) {
-        const at = new Date(Date.UTC(2026, 11, 5, 8, 0, seq)).toISOString();
+        const at = new Date(Date.UTC(2026, 11, 5, 8, 0, seconds[seq])).toISOString();
         await db.query(`INSERT INTO order_history (order_id, seq, status, at) VALUES ($1, $2, $3, $4)`, [orderId, seq, status, at]);
         rows.push({ status, at });
       }
@@ -243,13 +243,20 @@ describe('invariant checker', () => {
     const unsignedOrder = await order('REJECTED', null);
     const unsignedHistory = await historyOf(unsignedOrder, ['REJECTED']);
     const unsigned = deliver(unsignedOrder, unsignedHistory, { verified: false });
+    // A saga that re-ran an earlier step after a later one (RESERVED #1 written after REJECTED #2): the orders row
+    // ignored that write, so no event was owed for it; the history itself is reported.
+    const rerun = await order('COMPLETED', 250);
+    const rerunHistory = await historyOf(rerun, ['PENDING', 'RESERVED', 'REJECTED', 'PAID'], [0, 5, 1, 6]);
+    deliver(rerun, rerunHistory.slice(0, 1));
+    deliver(rerun, [rerunHistory[0], rerunHistory[2]]);
+    deliver(rerun, rerunHistory);
     const nowhere = randomUUID();
     deliver(nowhere, [{ status: 'PENDING', at: new Date().toISOString() }]);
 
     const report = await checkInvariants({ databaseUrl, simulatorUrl, webhookDeliveries: deliveries });
-    const subjects = new Set([fine, missing, phantom, shuffled, unsignedOrder, unsigned, nowhere]);
+    const subjects = new Set([fine, missing, phantom, shuffled, unsignedOrder, unsigned, rerun, nowhere]);
     // These orders have no charges at the provider: only the webhook invariants are looked at here.
-    const webhookInvariants = new Set<string>(Object.values(WEBHOOKS));
+    const webhookInvariants = new Set<string>([...Object.values(WEBHOOKS), HISTORY_IN_SEQUENCE]);
     const found = report.violations.filter((v) => subjects.has(v.subject) && webhookInvariants.has(v.invariant)).map((v): [string, string] => [v.subject, v.invariant]);
     expect(found.sort()).toEqual(
       [
@@ -258,9 +265,10 @@ describe('invariant checker', () => {
         [shuffled, WEBHOOKS.inOrder],
         [unsigned, WEBHOOKS.signed],
         [nowhere, WEBHOOKS.noPhantom],
+        [rerun, HISTORY_IN_SEQUENCE],
       ].sort(),
     );
-    expect(report.webhooks).toMatchObject({ deliveries: 16, distinct: 15 });
+    expect(report.webhooks).toMatchObject({ deliveries: 19, distinct: 18 });
   });
 });
 
