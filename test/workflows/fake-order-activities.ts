@@ -18,6 +18,8 @@ export interface FakeOptions {
   paymentId?: string;
   /** A forward step the database refuses for good. */
   databaseRejects?: 'reserveOrderStock' | 'commitOrderStock';
+  /** refundPayment answers only once this settles (the saga that started the refund can close meanwhile). */
+  refundPaymentWaitsFor?: Promise<unknown>;
 }
 
 /**
@@ -97,6 +99,7 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
     },
     async refundPayment(...args) {
       record('refundPayment', args);
+      await options.refundPaymentWaitsFor;
       maybeFail('refundPayment');
       return { status: 'refunded' };
     },

@@ -85,6 +85,11 @@ export const cancelOrderUpdate = defineUpdate<CancelResult, [{ reason?: string }
 /** An operator asks a NEEDS_ATTENTION saga to run its failed compensations again. */
 export const retryCompensationUpdate = defineUpdate<{ accepted: true }, []>('retryCompensation');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
+/**
+ * A late-payment refund this saga started (`refund-{paymentId}`) was refused: the payment is not the order's. The
+ * saga owns its order's status while it runs, so the refund tells it rather than writing the order itself.
+ */
+export const refundRefusedSignal = defineSignal<[{ paymentId: string }]>('refundRefused');
 export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
 
 /** ApplicationFailure types the saga and API agree on. */

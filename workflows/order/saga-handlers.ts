@@ -1,9 +1,19 @@
 import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { CompensationStack } from './compensation-stack';
 import type { CancelResult, OrderSagaState, OrderWorkflowInput, PlacementResult } from './definitions';
-import { cancelOrderUpdate, NOT_CANCELLABLE, NOT_RETRYABLE, orderStateQuery, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from './definitions';
+import {
+  cancelOrderUpdate,
+  NOT_CANCELLABLE,
+  NOT_RETRYABLE,
+  orderStateQuery,
+  paymentEventSignal,
+  placeOrderUpdate,
+  refundRefusedSignal,
+  retryCompensationUpdate,
+} from './definitions';
 import type { OrderRecord } from './order-record';
 import type { PaymentEvents } from './payment-events';
+import type { RefusedRefunds } from './refused-refunds';
 import { isTerminal } from './state-machine';
 
 /** The answer to `POST /orders` (the placeOrder update): decided once by the saga, given to every request for it. */
@@ -31,15 +41,16 @@ export interface HandledSaga {
   requests: Requests;
   compensations: CompensationStack;
   paymentEvents: PaymentEvents;
+  refusedRefunds: RefusedRefunds;
   view(): OrderSagaState;
 }
 
 /**
  * How the outside reaches a running saga: the query, the placement, the customer's cancel, the provider's events,
- * an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
+ * the refusal of a late-payment refund it started, an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
  * acted); the saga's steps do the work.
  */
-export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, view }: HandledSaga): void {
+export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, view }: HandledSaga): void {
   setHandler(orderStateQuery, view);
 
   setHandler(placeOrderUpdate, async ({ requestFingerprint }) => {
@@ -70,6 +81,8 @@ export function registerSagaHandlers({ input, order, placement, requests, compen
   );
 
   setHandler(paymentEventSignal, (event) => paymentEvents.receive(event));
+
+  setHandler(refundRefusedSignal, ({ paymentId }) => refusedRefunds.report(paymentId));
 
   setHandler(
     retryCompensationUpdate,
