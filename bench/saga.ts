@@ -21,7 +21,7 @@ import type { OverloadResult } from './lib/overload';
 import { runOverloadLeg } from './lib/overload';
 import { createBenchProducts } from './lib/products';
 import type { BenchResults } from './lib/report';
-import { cpuTable, overloadTable, renderMarkdown, sagaTable, shapeCpuTable, shapeTable } from './lib/report';
+import { cpuTable, overloadTable, renderMarkdown, sagaTable, shapeCpuTable, shapeTable, webhookCostTable } from './lib/report';
 import { summarizeSaga } from './lib/saga-rows';
 import type { ShapeResult } from './lib/shape';
 import { runShapeLeg, SAGA_KINDS } from './lib/shape';
@@ -31,6 +31,10 @@ import { costSetting, costSettingEnv } from './lib/cost-settings';
 import { costRows, costTable, otlpLines } from './lib/cost-table';
 import type { OtlpSink, OtlpSinkStats } from './lib/otlp-sink';
 import { startOtlpSink } from './lib/otlp-sink';
+import type { WebhookReceiver } from '../chaos/lib/webhook-receiver';
+import { startWebhookReceiver } from '../chaos/lib/webhook-receiver';
+import type { WebhookLegResult } from './lib/webhook-leg';
+import { runSagaWebhookLeg, subscribeBenchEndpoint, summarizeWebhookCost } from './lib/webhook-leg';
 
 const env = process.env;
 /** Unset: the dev server flags `npm start` uses (DEV_SERVER_DYNAMIC_CONFIG); "none": none at all (the "before"). */
@@ -45,7 +49,10 @@ const OVERLOAD_API = 'api-overload';
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const describeLeg = (r: LegResult) =>
   `${r.setting ? `${r.setting} ` : ''}${r.kind.padEnd(7)} C=${String(r.concurrency).padStart(2)}: ${r.sagasPerSecond.toFixed(1)} sagas/s, placement p50 ${r.placement.p50.toFixed(1)} ms` +
-  (r.failed ? `, ${r.failed} failed (${r.firstError})` : '');
+  (r.failed ? `, ${r.failed} failed (${r.firstError})` : '') +
+  ('webhook' in r
+    ? `; ${(r as WebhookLegResult).webhook.events} events, change → receiver p50 ${(r as WebhookLegResult).webhook.toReceiver.p50.toFixed(0)} ms, p99 ${(r as WebhookLegResult).webhook.toReceiver.p99.toFixed(0)} ms`
+    : '');
 
 /** The processes of one bench stack: the system (with the bench worker), plus the overload leg's API. */
 function benchServices(o: BenchOptions, config: StackConfiguration, env: Record<string, string>): ServiceSpec[] {
@@ -86,6 +93,8 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
   const overload: OverloadResult[] = [];
   if (config.shards !== undefined) process.env.TEMPORAL_HISTORY_SHARDS = String(config.shards);
   const { env: stackSettings, sink } = await stackEnv(o, config);
+  // The saga-webhook leg's subscriber: its certificate must be in the stack's environment before the stack starts.
+  const receiver: WebhookReceiver | undefined = o.legs.includes('saga-webhook') ? await startWebhookReceiver() : undefined;
   log(`${describeConfiguration(config)}: starting the stack (database ${new URL(databaseUrl).pathname.slice(1)}${sink ? `, spans to ${sink.url}` : ''})…`);
   const stack = await launch({
     name: 'bench',
@@ -95,12 +104,13 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
     services: benchServices(o, config, stackSettings),
     ports: 'free',
     temporal: { persistence: config.persistence as TemporalPersistence, dynamicConfig: DYNAMIC_CONFIG },
-    env: { PAYMENT_TIMEOUT: o.paymentTimeout, CANCEL_WINDOW: o.cancelWindow, ...stackSettings },
+    env: { PAYMENT_TIMEOUT: o.paymentTimeout, CANCEL_WINDOW: o.cancelWindow, ...stackSettings, ...receiver?.stackEnv },
     logs: 'files',
     workflowBundle: { build: 'bench/ceiling/workflows' },
     log,
   }).catch(async (err: unknown) => {
     await sink?.close();
+    await receiver?.close();
     throw err;
   });
   const db = new PgClient({ connectionString: databaseUrl, application_name: 'bench-driver' });
@@ -122,14 +132,21 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
     };
     const saga = o.legs.includes('saga');
     const ceiling = o.legs.includes('ceiling');
-    if ((saga || ceiling) && o.warmupSeconds > 0) {
+    const endpoint = receiver ? await subscribeBenchEndpoint(ctx, receiver) : undefined;
+    if ((saga || ceiling || endpoint) && o.warmupSeconds > 0) {
       log(`stack up (worker polling ${stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);
       if (saga) log(describeLeg(await runOursLeg(ctx, 16, o.warmupSeconds)));
+      if (endpoint) log(describeLeg(await runSagaWebhookLeg(ctx, db, endpoint, 16, o.warmupSeconds)));
       if (ceiling) log(describeLeg(await runCeilingLeg(ctx, 16, o.warmupSeconds)));
     }
-    for (const concurrency of saga || ceiling ? o.concurrency : []) {
+    for (const concurrency of saga || ceiling || endpoint ? o.concurrency : []) {
       for (let run = 0; run < o.runs; run++) {
-        const runs = [...(saga ? [() => runOursLeg(ctx, concurrency, o.durationSeconds)] : []), ...(ceiling ? [() => runCeilingLeg(ctx, concurrency, o.durationSeconds)] : [])];
+        // Interleaved: without the endpoint, with it, the ceiling; then again.
+        const runs = [
+          ...(saga ? [() => runOursLeg(ctx, concurrency, o.durationSeconds)] : []),
+          ...(endpoint ? [() => runSagaWebhookLeg(ctx, db, endpoint, concurrency, o.durationSeconds)] : []),
+          ...(ceiling ? [() => runCeilingLeg(ctx, concurrency, o.durationSeconds)] : []),
+        ];
         for (const leg of runs) {
           const result = await leg();
           legs.push(result);
@@ -161,6 +178,7 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
     // Stopping flushes the services' span buffers: count the sink only afterwards.
     await stack.stop();
     await sink?.close();
+    await receiver?.close();
   }
   const otlp = sink?.stats();
   if (otlp) log(`OTLP sink: ${otlp.spans} spans in ${otlp.batches} batches (${Object.entries(otlp.byService).map(([name, n]) => `${name} ${n}`).join(', ')})`);
@@ -228,6 +246,7 @@ async function main(): Promise<void> {
     settings: stacks[0]?.settings ?? {},
     legs,
     saga,
+    webhookCost: o.legs.includes('saga-webhook') ? summarizeWebhookCost(legs) : undefined,
     shape: stacks.flatMap((s) => s.shape),
     overload: stacks.flatMap((s) => s.overload),
     reserve,
@@ -249,6 +268,7 @@ async function main(): Promise<void> {
   writeFileSync(`${output}.json`, JSON.stringify(results, null, 2) + '\n');
   writeFileSync(`${output}.md`, renderMarkdown(results));
   if (saga.length) console.log(`\nSagas end to end vs the ceiling\n\n${sagaTable(saga)}\n\nCPU-seconds per order\n\n${cpuTable(saga)}`);
+  if (results.webhookCost?.length) console.log(`\nThe saga with one subscribed webhook endpoint vs none\n\n${webhookCostTable(results.webhookCost)}`);
   if (results.cost) console.log(`\nWhat ${results.cost.factors.join(' and ')} cost\n\n${costTable(results.cost.rows)}${results.cost.otlp.length ? `\n\nOTLP sink\n${otlpLines(results.cost.otlp).join('\n')}` : ''}`);
   if (results.shape.length) console.log(`\nSaga shape per kind\n\n${shapeTable(results.shape)}\n\nCPU-seconds per saga of each kind\n\n${shapeCpuTable(results.shape)}`);
   if (results.overload.length) console.log(`\nOverload\n\n${overloadTable(results.overload)}`);

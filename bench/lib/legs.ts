@@ -16,7 +16,8 @@ import { runClosedLoopFor, summarize } from './stats';
 
 /** Where it ran (StackConfiguration): the Temporal persistence mode, worker processes, history shards, --compare setting. */
 export interface LegResult extends StackConfiguration {
-  kind: 'ours' | 'ceiling';
+  /** ours-webhook: ours with one endpoint subscribed to every outbound event (webhook-leg.ts). */
+  kind: 'ours' | 'ours-webhook' | 'ceiling';
   concurrency: number;
   /** Sagas started in the run (completed + failed). */
   orders: number;

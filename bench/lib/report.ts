@@ -11,6 +11,7 @@ import { mean } from './stats';
 import type { CostRow, OtlpReceived } from './cost-table';
 import { costTable, otlpLines } from './cost-table';
 import type { SagaRow } from './saga-rows';
+import type { WebhookCostRow } from './webhook-leg';
 
 export interface BenchResults {
   benchmark: 'saga';
@@ -26,6 +27,8 @@ export interface BenchResults {
   settings: Record<string, string | number | boolean>;
   legs: LegResult[];
   saga: SagaRow[];
+  /** The saga-webhook leg beside the saga leg: what one subscribed endpoint costs, and its events' lag. */
+  webhookCost?: WebhookCostRow[];
   /** Per configuration × saga kind: history shape and CPU per saga (the shape leg). */
   shape: ShapeResult[];
   overload: OverloadResult[];
@@ -44,6 +47,36 @@ const rates = (values: number[]) => `${f1(mean(values))} (${values.map(f1).join(
 function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
+
+export function webhookCostTable(rows: WebhookCostRow[]): string {
+  return table(
+    [
+      'stack',
+      'C',
+      'sagas/s, no endpoint (runs)',
+      'sagas/s, one endpoint (runs)',
+      'loss',
+      'events (received / deliveries)',
+      'change → first attempt p50/p99 ms',
+      'change → receiver p50/p99 ms',
+      'CPU-s per saga without → with: worker (relay) / PostgreSQL / driver (receiver)',
+    ],
+    rows.map((r) => [
+      describeConfiguration(r),
+      String(r.concurrency),
+      rates(r.withoutSagasPerSecond),
+      rates(r.withSagasPerSecond),
+      `${f1(r.lossPercent)} %`,
+      `${r.events} (${r.received} / ${r.deliveries})`,
+      `${f0(r.toFirstAttempt.p50)} / ${f0(r.toFirstAttempt.p99)}`,
+      `${f0(r.toReceiver.p50)} / ${f0(r.toReceiver.p99)}`,
+      (['worker', 'postgres', 'driver'] as const).map((k) => `${f3(r.cpuPerOrder[k].without)} → ${f3(r.cpuPerOrder[k].with)}`).join(' / '),
+    ]),
+  );
+}
+
+export const WEBHOOK_COST_NOTE =
+  'The saga leg and the saga-webhook leg interleaved at the same C on the same stack: saga-webhook enables one endpoint subscribed to every event (a receiver in the bench process, https with a certificate the stack trusts, answering 204) for its run only. Loss = 1 − with ÷ without (means of the runs). Lags are means of the runs’ percentiles, over every event of the run (5 per paid saga: pending, reserved, awaiting_payment, paid, completed), measured from the outbox row’s clock_timestamp() in the transaction of the status change (its commit follows within the statement) to the relay’s first attempt (the message’s attempts) and to the receiver getting it.';
 
 export function sagaTable(rows: SagaRow[]): string {
   return table(
@@ -203,6 +236,9 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     sagaTable(results.saga),
     '',
+    ...(results.webhookCost?.length
+      ? ['## The saga with one subscribed webhook endpoint vs none', '', WEBHOOK_COST_NOTE, '', webhookCostTable(results.webhookCost), '']
+      : []),
     '## CPU-seconds per order, by process (mean of the runs)',
     '',
     CPU_NOTE,

@@ -13,6 +13,8 @@ import { checkInvariants } from './invariants';
 import { planOrders, seededRandom } from './plan';
 import type { TemporalRows } from './temporal-rows';
 import { countPersistedOrderWorkflows, persistenceViolations } from './temporal-rows';
+import { startWebhookReceiver } from './webhook-receiver';
+import { subscribeReceiver, waitUntilDelivered } from './webhook-subscriber';
 
 export interface ChaosOptions {
   databaseUrl: string;
@@ -83,6 +85,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const persistence = options.persistence ?? 'dev';
   const workers = options.workers ?? 1;
   const apiInstances = options.apiInstances ?? 1;
+  // The subscriber of every outbound webhook event: a receiver in this process, which the stack trusts.
+  const receiver = await startWebhookReceiver();
   const stack = await launch({
     name: 'chaos',
     databaseUrl: options.databaseUrl,
@@ -98,14 +102,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     temporal: { persist: true, persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
-    env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10', ...ORDER_LIMITS_OFF },
+    env: {
+      PAYMENT_TIMEOUT: options.paymentTimeout,
+      CANCEL_WINDOW: options.cancelWindow,
+      DATABASE_POOL_MAX: '10',
+      // A relay killed mid-delivery holds its lease for WEBHOOK_TIMEOUT + 10 s; retries come within a minute, not hours.
+      WEBHOOK_TIMEOUT: '5s',
+      WEBHOOK_RETRY_SCHEDULE: '1s,2s,5s,10s,20s,30s,60s',
+      ...receiver.stackEnv,
+      ...ORDER_LIMITS_OFF,
+    },
     log,
+  }).catch(async (err: unknown) => {
+    await receiver.close();
+    throw err;
   });
   const temporal = await stack.client();
   let clean = false;
   try {
     log(`stack up: API ${stack.apiUrls.join(', ')}, ${workers} worker(s), simulator ${stack.simulatorUrl}, Temporal ${stack.temporalAddress}, logs in ${stack.workDir}`);
     const admin = { authorization: `Bearer ${stack.config.ADMIN_TOKEN}` };
+    // Subscribed before the first order, so every status change of every order is an event it must receive.
+    await subscribeReceiver(stack.apiUrl, stack.config.ADMIN_TOKEN, receiver, 'chaos run: every event');
     const products: string[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
       const res = await exchange(`${stack.apiUrl}/admin/products`, {
@@ -162,8 +180,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 
     const settleStarted = Date.now();
     await waitUntilSettled(options.databaseUrl, temporal, options.settleTimeoutMs, log);
+    // The relays get at least a minute after the sagas, for messages whose relay was killed and whose lease runs out.
+    await waitUntilDelivered(options.databaseUrl, Math.max(settleStarted + options.settleTimeoutMs, Date.now() + 60_000), log);
     const settleSeconds = (Date.now() - settleStarted) / 1000;
-    const report = await checkInvariants({ databaseUrl: options.databaseUrl, simulatorUrl: stack.simulatorUrl, temporal, observed: driver.observations });
+    const report = await checkInvariants({ databaseUrl: options.databaseUrl, simulatorUrl: stack.simulatorUrl, temporal, observed: driver.observations, webhookDeliveries: receiver.deliveries() });
     const temporalDatabase = stack.temporal!.database;
     const temporalRows = temporalDatabase ? await countPersistedOrderWorkflows(options.databaseUrl, temporalDatabase) : undefined;
     if (temporalRows) report.violations.push(...persistenceViolations(temporalRows));
@@ -202,6 +222,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     await temporal.connection.close().catch(() => undefined);
     // The logs and Temporal's SQLite file are kept only when there is something to explain.
     await stack.stop({ removeWorkDir: clean });
+    await receiver.close();
     if (!clean) log(`logs${persistence === 'dev' ? " and Temporal's SQLite file" : ''} kept in ${stack.workDir}`);
   }
 }

@@ -2,6 +2,8 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import '../../src/db/pg-types';
 import { TERMINAL_STATUSES } from '../../workflows/order/state-machine';
+import type { ReceivedDelivery, WebhookStats } from './webhook-deliveries';
+import { checkDeliveriesAgainstHistory } from './webhook-deliveries';
 
 /**
  * The invariant checker: reads the database, the payment provider (simulator) and Temporal, and lists every
@@ -14,6 +16,11 @@ export interface CheckOptions {
   temporal?: TemporalClient;
   /** What clients were told, when the caller knows it (the chaos run does). */
   observed?: ClientObservations;
+  /**
+   * Optional: what a subscriber of every event since before the first order received, oldest first; checked against
+   * the committed status changes (chaos/lib/webhook-deliveries.ts).
+   */
+  webhookDeliveries?: ReceivedDelivery[];
 }
 
 export interface ClientObservations {
@@ -36,6 +43,8 @@ export interface InvariantReport {
   payments: number;
   notifications: number;
   openWorkflows: number | 'not checked';
+  /** Outbound webhooks, when a subscriber was given. */
+  webhooks?: WebhookStats;
   violations: Violation[];
   notes: string[];
 }
@@ -85,11 +94,15 @@ export async function checkInvariants(options: CheckOptions): Promise<InvariantR
   await db.connect();
   let orders: OrderRow[];
   let productCount: number;
+  let webhooks: WebhookStats | undefined;
   try {
     productCount = await checkStock(db, fail);
     await checkReservationsOfFinishedOrders(db, fail);
     orders = (await db.query<OrderRow>('SELECT id, status, total_cents, currency, customer_id, idempotency_key, captured_cents, refunded_cents FROM orders')).rows;
     await checkIdempotency(db, orders, options.observed, fail);
+    await checkHistorySequence(db, fail);
+    if (options.webhookDeliveries) webhooks = await checkDeliveriesAgainstHistory(db, options.webhookDeliveries, fail);
+    else notes.push('no webhook subscriber given: outbound deliveries were not checked');
   } finally {
     await db.end();
   }
@@ -114,7 +127,7 @@ export async function checkInvariants(options: CheckOptions): Promise<InvariantR
   if (options.temporal) openWorkflows = await checkOpenWorkflows(options.temporal, orders, fail);
   else notes.push('Temporal not given: open workflows were not checked');
 
-  return { orders: orders.length, byStatus, products: productCount, payments: payments.length, notifications: notifications.length, openWorkflows, violations, notes };
+  return { orders: orders.length, byStatus, products: productCount, payments: payments.length, notifications: notifications.length, openWorkflows, webhooks, violations, notes };
 }
 
 type Fail = (invariant: string, subject: string, detail: string) => void;
@@ -210,6 +223,23 @@ async function checkIdempotency(db: PgClient, orders: OrderRow[], observed: Clie
   for (const id of observed.acknowledged) if (!byId.has(id)) fail('every acknowledged order exists', id, 'answered 201 but has no row');
 }
 
+export const HISTORY_IN_SEQUENCE = 'an order’s history rows are written in the order of their steps';
+
+/**
+ * A saga writes its steps' history rows in sequence. A row written after a row of a later step means the saga ran an
+ * earlier step again after going past it (e.g. its progress was lost and it re-executed with another outcome): the
+ * orders row ignored that write (its status_seq was already higher), so the order's statuses and its history disagree.
+ */
+async function checkHistorySequence(db: PgClient, fail: Fail): Promise<void> {
+  const { rows } = await db.query<{ order_id: string; seq: number; status: string; at: Date; later_seq: number; later_status: string; later_at: Date }>(`
+    SELECT DISTINCT ON (h.order_id) h.order_id, h.seq, h.status, h.at, l.seq AS later_seq, l.status AS later_status, l.at AS later_at
+    FROM order_history h JOIN order_history l ON l.order_id = h.order_id AND l.seq > h.seq AND l.at < h.at
+    ORDER BY h.order_id, h.seq`);
+  for (const r of rows) {
+    fail(HISTORY_IN_SEQUENCE, r.order_id, `#${r.seq} ${r.status} written at ${r.at.toISOString()}, after #${r.later_seq} ${r.later_status} at ${r.later_at.toISOString()}`);
+  }
+}
+
 /** The money invariants, named as the saga promises them; each breach is reported once per order or charge. */
 export const MONEY = {
   paidOnce: 'a paid order has exactly one succeeded, unrefunded charge',
@@ -295,6 +325,11 @@ export function formatReport(report: InvariantReport, limit = 50): string {
       .map(([s, n]) => `${s} ${n}`)
       .join(', ')})`,
     `products: ${report.products}, provider payments: ${report.payments}, notifications: ${report.notifications}, open workflows: ${report.openWorkflows}`,
+    ...(report.webhooks
+      ? [
+          `webhooks: ${report.webhooks.changes} committed status changes and ${report.webhooks.refunds} refunds, ${report.webhooks.deliveries} deliveries received (${report.webhooks.distinct} distinct webhook-ids)`,
+        ]
+      : []),
     ...report.notes.map((n) => `note: ${n}`),
     `violations: ${report.violations.length}`,
     ...report.violations.slice(0, limit).map((v) => `  ✗ ${v.invariant} — ${v.subject}: ${v.detail}`),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Route } from '../http/route';
 import { ORDER_EVENT_TYPES } from '../outbox/event-types';
-import { orderEventJsonSchema } from '../outbox/response-schemas';
+import { orderEventJsonSchema, refundEventJsonSchema } from '../outbox/response-schemas';
 import { STANDARD_WEBHOOKS_SECURITY_SCHEME } from '../wire/standard-webhooks';
 import { Order } from './routes/orders';
+import { Refund } from './routes/admin';
 import { buildOpenApiDocument } from '../http/openapi';
 import { REQUEST_ID_HEADERS } from '../http/request-id';
 import type { ErrorCode } from './error-codes';
@@ -11,6 +12,10 @@ import { ERROR_CODES } from './error-codes';
 
 /** The body of every outbound order event, with the API's Order component. */
 const OrderEvent = orderEventJsonSchema.extend({ data: z.object({ order: Order }) }).meta({ id: 'OrderEvent' });
+/** The body of refund.created: the order and the refund just recorded (status `pending` until the provider answers). */
+const RefundEvent = refundEventJsonSchema
+  .extend({ data: z.object({ order: Order, refund: Refund }) })
+  .meta({ id: 'RefundEvent' });
 
 /** The API's OpenAPI 3.1 document of `routes`; `serverUrl` is where clients reach it (PUBLIC_BASE_URL). */
 export function apiDocument(routes: readonly Route<never, ErrorCode>[], options: { serverUrl?: string } = {}) {
@@ -54,7 +59,19 @@ export function apiDocument(routes: readonly Route<never, ErrorCode>[], options:
           responses: { 200: { description: 'Received (any 2xx)' }, 410: { description: 'Gone: the endpoint is disabled' } },
         });
       }
+      registry.registerWebhook({
+        method: 'post',
+        path: 'refund.created',
+        operationId: 'refund_created_event',
+        tags: ['webhooks-out'],
+        summary: "Sent to subscribed endpoints when an operator's refund of an order is recorded (POST /admin/orders/{id}/refunds)",
+        description:
+          'Signed, retried and ordered like the order events (the same outbox): it follows the events of the order before it.',
+        security: [{ standardWebhookSignature: [] }],
+        request: { body: { required: true, content: { 'application/json': { schema: RefundEvent } } } },
+        responses: { 200: { description: 'Received (any 2xx)' }, 410: { description: 'Gone: the endpoint is disabled' } },
+      });
     },
-    schemas: [OrderEvent],
+    schemas: [OrderEvent, RefundEvent],
   });
 }

@@ -1,6 +1,6 @@
-import type { Order, OrderHistoryEntry } from '../orders/entities';
+import type { Order, OrderHistoryEntry, OrderRefund } from '../orders/entities';
 import type { OrderViewConfig } from '../orders/order-view';
-import { toOrderJson } from '../orders/order-view';
+import { toOrderJson, toRefundJson } from '../orders/order-view';
 
 /** What an outbox event carries: the order row as the status change left it (`to_jsonb` of the `orders` row). */
 export type OrderSnapshot = Record<string, unknown>;
@@ -37,10 +37,11 @@ export function orderFromSnapshot(row: OrderSnapshot): Order {
 
 /**
  * The body of an event's delivery: `{ type, timestamp, data: { order } }`, the order as GET /orders/{id} showed it
- * right after the change (its history up to that change). The same on every attempt.
+ * right after the change (its history up to that change); a refund.created event adds `data.refund`, the refund as
+ * the API shows it. The same on every attempt.
  */
 export function eventBody(
-  event: { type: string; occurredAt: Date; snapshot: OrderSnapshot; seq: number },
+  event: { type: string; occurredAt: Date; snapshot: OrderSnapshot; seq: number; data?: Record<string, unknown> | null },
   history: { seq: number; status: string; reason: string | null; at: Date }[],
   config: OrderViewConfig,
 ): string {
@@ -48,5 +49,6 @@ export function eventBody(
     .filter((h) => h.seq <= event.seq)
     .map((h) => ({ orderId: event.snapshot.id as string, seq: h.seq, status: h.status as OrderHistoryEntry['status'], reason: h.reason, at: new Date(h.at) }));
   const order = toOrderJson(orderFromSnapshot(event.snapshot), entries, config);
-  return JSON.stringify({ type: event.type, timestamp: new Date(event.occurredAt).toISOString(), data: { order } });
+  const refund = event.data?.refund as OrderRefund | undefined;
+  return JSON.stringify({ type: event.type, timestamp: new Date(event.occurredAt).toISOString(), data: { order, ...(refund ? { refund: toRefundJson(refund) } : {}) } });
 }

@@ -6,6 +6,12 @@ import { ORDER_STATUSES } from '../../workflows/order/state-machine';
  */
 export const ORDER_EVENT_TYPES = ORDER_STATUSES.map((status) => `order.${status.toLowerCase()}`);
 
+/** Events of an order's refunds: `refund.created` when an operator's refund is recorded (its own outbox trigger). */
+export const REFUND_EVENT_TYPES = ['refund.created'];
+
+/** Every type an endpoint may subscribe to. */
+export const EVENT_TYPES = [...ORDER_EVENT_TYPES, ...REFUND_EVENT_TYPES];
+
 export const orderEventType = (status: string) => `order.${status.toLowerCase()}`;
 
-export const isEventType = (type: string): boolean => ORDER_EVENT_TYPES.includes(type);
+export const isEventType = (type: string): boolean => EVENT_TYPES.includes(type);

@@ -34,6 +34,8 @@ export interface MessageRow {
 export interface ClaimedMessage extends MessageRow, Pick<EndpointRow, 'url' | 'secret_sealed' | 'previous_secret_sealed' | 'previous_secret_until'> {
   order_seq: number;
   order_snapshot: Record<string, unknown>;
+  /** What an event carries besides the order (refund.created: `{ refund }`, as stored); null for status events. */
+  data: Record<string, unknown> | null;
 }
 
 export function toMessageJson(row: MessageRow) {
@@ -135,7 +137,7 @@ export async function claimDueMessages(em: EntityManager, limit: number, leaseMs
        FROM due WHERE m.id = due.id
        RETURNING m.*)
      SELECT m.id, m.endpoint_id, m.order_id, m.status, m.attempts, m.attempt_count, m.next_attempt_at, m.created_at, m.finished_at,
-       e.event_id AS event_uuid, e.type, e.occurred_at, e.order_seq, e.order_snapshot,
+       e.event_id AS event_uuid, e.type, e.occurred_at, e.order_seq, e.order_snapshot, e.data,
        ep.url, ep.secret_sealed, ep.previous_secret_sealed, ep.previous_secret_until
      FROM claimed m JOIN webhook_events e ON e.id = m.event_id JOIN webhook_endpoints ep ON ep.id = m.endpoint_id
      ORDER BY m.event_id`,

@@ -131,7 +131,7 @@ export function startRelay(deps: RelayDeps): Relay {
       claimed.map((message) =>
         limit(async () => {
           const body = eventBody(
-            { type: message.type, occurredAt: message.occurred_at, snapshot: message.order_snapshot, seq: message.order_seq },
+            { type: message.type, occurredAt: message.occurred_at, snapshot: message.order_snapshot, seq: message.order_seq, data: message.data },
             histories.get(message.order_id) ?? [],
             config,
           );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keysetCursorSchema } from '../db/keyset-cursor';
-import { ORDER_EVENT_TYPES } from './event-types';
+import { EVENT_TYPES } from './event-types';
 import { MESSAGE_STATUSES } from './message-store';
 
 // Request shapes of the webhook operators' routes. Objects are strict, like the rest of the API's.
@@ -8,9 +8,9 @@ import { MESSAGE_STATUSES } from './message-store';
 /** An http(s) URL; where it may point is checked after parsing (url-guard.ts: 422 invalid_webhook_url). */
 const url = z.string().trim().min(1).max(2000);
 const events = z
-  .array(z.enum(ORDER_EVENT_TYPES as [string, ...string[]]))
+  .array(z.enum(EVENT_TYPES as [string, ...string[]]))
   .min(1)
-  .max(ORDER_EVENT_TYPES.length)
+  .max(EVENT_TYPES.length)
   .refine((list) => new Set(list).size === list.length, 'an event type is listed twice')
   .describe('The event types to receive; absent or null: all of them');
 const description = z.string().trim().max(500);

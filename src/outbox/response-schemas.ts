@@ -43,6 +43,13 @@ export const webhookMessageJsonSchema = z
 
 export const webhookMessagePageJsonSchema = z.object({ items: z.array(webhookMessageJsonSchema), nextCursor: z.string().nullable() });
 
+/** The body of a refund.created event (the OpenAPI document's `webhooks`); `data.refund` is added where the Refund component is known. */
+export const refundEventJsonSchema = z.object({
+  type: z.literal('refund.created'),
+  timestamp: z.string().describe('When the refund was recorded (ISO 8601)'),
+  data: z.object({ order: orderJsonSchema.describe('The order as GET /orders/{id} showed it once the refund was recorded') }),
+});
+
 /** The body of every outbound order event (the OpenAPI document's `webhooks`). */
 export const orderEventJsonSchema = z
   .object({

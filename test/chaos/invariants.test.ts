@@ -3,7 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client as PgClient } from 'pg';
 import { prepareDatabase } from '../../devtools/launcher/database';
-import { MONEY, answersAgree, checkInvariants } from '../../chaos/lib/invariants';
+import { HISTORY_IN_SEQUENCE, MONEY, answersAgree, checkInvariants } from '../../chaos/lib/invariants';
+import type { ReceivedDelivery } from '../../chaos/lib/webhook-deliveries';
+import { WEBHOOKS } from '../../chaos/lib/webhook-deliveries';
 
 /**
  * The invariant checker must fail loudly: on a consistent state it finds nothing, and each kind of breach planted in
@@ -192,6 +194,81 @@ describe('invariant checker', () => {
     const subjects = new Set(expected.map(([subject]) => subject).concat(paidWithRefundedStray, cancelledRefunded, partlyRefunded));
     const found = (await check()).violations.filter((v) => subjects.has(v.subject)).map((v): [string, string] => [v.subject, v.invariant]);
     expect(found.sort()).toEqual(expected.sort());
+  });
+
+  it('reports a committed status change never delivered, a delivery of one that never committed, first arrivals out of order and an unsigned delivery', async () => {
+    const deliveries: ReceivedDelivery[] = [];
+    /** Writes the order's history rows (seq 0, 1, …, one second apart unless `seconds` says) and answers them as a delivery's body shows them. */
+    async function historyOf(orderId: string, statuses: string[], seconds = statuses.map((_, seq) => seq)): Promise<{ status: string; at: string }[]> {
+      const rows: { status: string; at: string }[] = [];
+      for (const [seq, status] of statuses.entries()) {
+        const at = new Date(Date.UTC(2026, 11, 5, 8, 0, seconds[seq])).toISOString();
+        await db.query(`INSERT INTO order_history (order_id, seq, status, at) VALUES ($1, $2, $3, $4)`, [orderId, seq, status, at]);
+        rows.push({ status, at });
+      }
+      return rows;
+    }
+    /** The delivery of the event of the history's last row, as the relay sends it; `webhookId` repeats a delivery. */
+    const deliver = (orderId: string, history: { status: string; at: string }[], options: { webhookId?: string; verified?: boolean; type?: string } = {}) => {
+      const status = history[history.length - 1].status;
+      const webhookId = options.webhookId ?? `msg_${randomUUID()}`;
+      const body = JSON.stringify({ type: options.type ?? `order.${status.toLowerCase()}`, timestamp: history[history.length - 1].at, data: { order: { id: orderId, status, history } } });
+      deliveries.push({ webhookId, body, verified: options.verified ?? true, answeredWith: 200 });
+      return webhookId;
+    };
+
+    // Delivered in full, in order, one event twice (at least once), a 500-answered attempt before it, and a history
+    // row that keeps the status (a partial refund) which is no event: nothing to report.
+    const fine = await order('COMPLETED', 250);
+    const fineHistory = await historyOf(fine, ['PENDING', 'RESERVED', 'AWAITING_PAYMENT', 'PAID', 'COMPLETED', 'COMPLETED']);
+    deliveries.push({ webhookId: 'msg_failed_attempt', body: '{}', verified: true, answeredWith: 500 });
+    for (let i = 1; i <= 5; i++) {
+      const id = deliver(fine, fineHistory.slice(0, i));
+      if (i === 2) deliver(fine, fineHistory.slice(0, i), { webhookId: id });
+    }
+    const missing = await order('CANCELLED', 250);
+    const missingHistory = await historyOf(missing, ['PENDING', 'RESERVED', 'CANCELLED']);
+    deliver(missing, missingHistory.slice(0, 1));
+    deliver(missing, missingHistory.slice(0, 3));
+    const phantom = await order('CANCELLED', 250);
+    const phantomHistory = await historyOf(phantom, ['PENDING', 'CANCELLED']);
+    deliver(phantom, phantomHistory.slice(0, 1));
+    deliver(phantom, phantomHistory.slice(0, 2));
+    deliver(phantom, [phantomHistory[0], { status: 'PAID', at: phantomHistory[1].at }]);
+    const shuffled = await order('CANCELLED', 250);
+    const shuffledHistory = await historyOf(shuffled, ['PENDING', 'RESERVED', 'CANCELLED']);
+    deliver(shuffled, shuffledHistory.slice(0, 2));
+    deliver(shuffled, shuffledHistory.slice(0, 1));
+    deliver(shuffled, shuffledHistory.slice(0, 3));
+    const unsignedOrder = await order('REJECTED', null);
+    const unsignedHistory = await historyOf(unsignedOrder, ['REJECTED']);
+    const unsigned = deliver(unsignedOrder, unsignedHistory, { verified: false });
+    // A saga that re-ran an earlier step after a later one (RESERVED #1 written after REJECTED #2): the orders row
+    // ignored that write, so no event was owed for it; the history itself is reported.
+    const rerun = await order('COMPLETED', 250);
+    const rerunHistory = await historyOf(rerun, ['PENDING', 'RESERVED', 'REJECTED', 'PAID'], [0, 5, 1, 6]);
+    deliver(rerun, rerunHistory.slice(0, 1));
+    deliver(rerun, [rerunHistory[0], rerunHistory[2]]);
+    deliver(rerun, rerunHistory);
+    const nowhere = randomUUID();
+    deliver(nowhere, [{ status: 'PENDING', at: new Date().toISOString() }]);
+
+    const report = await checkInvariants({ databaseUrl, simulatorUrl, webhookDeliveries: deliveries });
+    const subjects = new Set([fine, missing, phantom, shuffled, unsignedOrder, unsigned, rerun, nowhere]);
+    // These orders have no charges at the provider: only the webhook invariants are looked at here.
+    const webhookInvariants = new Set<string>([...Object.values(WEBHOOKS), HISTORY_IN_SEQUENCE]);
+    const found = report.violations.filter((v) => subjects.has(v.subject) && webhookInvariants.has(v.invariant)).map((v): [string, string] => [v.subject, v.invariant]);
+    expect(found.sort()).toEqual(
+      [
+        [missing, WEBHOOKS.delivered],
+        [phantom, WEBHOOKS.noPhantom],
+        [shuffled, WEBHOOKS.inOrder],
+        [unsigned, WEBHOOKS.signed],
+        [nowhere, WEBHOOKS.noPhantom],
+        [rerun, HISTORY_IN_SEQUENCE],
+      ].sort(),
+    );
+    expect(report.webhooks).toMatchObject({ deliveries: 19, distinct: 18 });
   });
 });
 

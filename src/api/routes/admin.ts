@@ -22,6 +22,9 @@ import { defineRoute } from '../route';
 import { Order, orderIdOf } from './orders';
 import { Product, productIdParams } from './products';
 
+/** A refund as the API shows it (also the `refund` of the refund.created event). */
+export const Refund = refundJsonSchema.meta({ id: 'Refund' });
+
 /** What every change to one existing product (`/admin/products/{id}/…`) declares alike: it answers the product. */
 const productChange = {
   auth: 'admin' as const,
@@ -127,7 +130,7 @@ export const adminRoutes = [
     responses: {
       201: json(
         'The refund',
-        refundJsonSchema.meta({ id: 'Refund' }),
+        Refund,
         z.object({
           'Idempotent-Replayed': z
             .literal('true')
