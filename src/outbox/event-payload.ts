@@ -25,6 +25,7 @@ export function orderFromSnapshot(row: OrderSnapshot): Order {
     capturedCents: Number(row.captured_cents ?? 0),
     refundedCents: Number(row.refunded_cents ?? 0),
     refunds: (row.refunds ?? []) as Order['refunds'],
+    dispute: (row.dispute ?? null) as Order['dispute'],
     failureReason: (row.failure_reason ?? null) as string | null,
     rejection: (row.rejection ?? null) as Order['rejection'],
     requestFingerprint: row.request_fingerprint as string,

@@ -69,8 +69,14 @@ describe('disputes', () => {
     await sagaEnded(placed.id);
     expect((await order(placed.id)).status).toBe('CHARGED_BACK');
     // The outbox records the new statuses as events of their own, like every status change.
-    const events = await stack.orm.em.fork().getConnection().execute<{ type: string }[]>(`SELECT type FROM webhook_events WHERE order_id = ? ORDER BY id`, [placed.id]);
-    expect(events.map((e) => e.type).slice(-2)).toEqual(['order.disputed', 'order.charged_back']);
+    const events = await stack.orm.em.fork().getConnection().execute<{ type: string; dispute: { status: string } | null }[]>(
+      `SELECT type, order_snapshot->'dispute' AS dispute FROM webhook_events WHERE order_id = ? ORDER BY id`,
+      [placed.id],
+    );
+    expect(events.slice(-2)).toMatchObject([
+      { type: 'order.disputed', dispute: { status: 'open' } },
+      { type: 'order.charged_back', dispute: { status: 'lost' } },
+    ]);
     const stats = (await request(`${stack.api}/customers/${customer}/stats`, { headers: stack.admin })).body;
     expect(stats).toMatchObject({
       orders: { total: 1, byStatus: { CHARGED_BACK: 1 } },
