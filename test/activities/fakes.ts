@@ -35,7 +35,13 @@ export function fakeProvider() {
       const p = ledger.get(id)!;
       beforeVoid.run?.(p);
       if (p.status === 'succeeded') throw new PaymentProviderError({ code: 'not_voidable', message: 'succeeded', status: 409, retryable: false });
-      if (p.status === 'pending') p.status = 'voided';
+      if (p.status === 'pending' || p.status === 'authorized') p.status = 'voided';
+      return { ...p };
+    },
+    async capturePayment(id, { amountCents }) {
+      const p = ledger.get(id)!;
+      if (p.status === 'authorized') Object.assign(p, { status: 'succeeded', capturedCents: amountCents });
+      else if (p.status !== 'succeeded') throw new PaymentProviderError({ code: 'not_capturable', message: p.status, status: 409, retryable: false });
       return { ...p };
     },
     async refundPayment(id, idempotencyKey) {

@@ -1,7 +1,18 @@
 import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { CompensationStack } from './compensation-stack';
-import type { CancelResult, OrderSagaState, OrderWorkflowInput, PlacementResult } from './definitions';
-import { cancelOrderUpdate, NOT_CANCELLABLE, NOT_RETRYABLE, orderStateQuery, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from './definitions';
+import type { CancelResult, CaptureResult, OrderSagaState, OrderWorkflowInput, PlacementResult } from './definitions';
+import {
+  cancelOrderUpdate,
+  captureOrderUpdate,
+  NOT_CANCELLABLE,
+  NOT_CAPTURABLE,
+  NOT_RETRYABLE,
+  orderStateQuery,
+  paymentEventSignal,
+  placeOrderUpdate,
+  retryCompensationUpdate,
+} from './definitions';
+import type { PaymentHold } from './manual-capture';
 import type { OrderRecord } from './order-record';
 import type { PaymentEvents } from './payment-events';
 import { isTerminal } from './state-machine';
@@ -31,6 +42,7 @@ export interface HandledSaga {
   requests: Requests;
   compensations: CompensationStack;
   paymentEvents: PaymentEvents;
+  hold: PaymentHold;
   view(): OrderSagaState;
 }
 
@@ -39,7 +51,7 @@ export interface HandledSaga {
  * an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
  * acted); the saga's steps do the work.
  */
-export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, view }: HandledSaga): void {
+export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, hold, view }: HandledSaga): void {
   setHandler(orderStateQuery, view);
 
   setHandler(placeOrderUpdate, async ({ requestFingerprint }) => {
@@ -81,6 +93,24 @@ export function registerSagaHandlers({ input, order, placement, requests, compen
       validator: () => {
         if (order.status !== 'NEEDS_ATTENTION' || compensations.failed.length === 0) {
           throw ApplicationFailure.create({ type: NOT_RETRYABLE, message: 'the order has no failed compensation to retry', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    captureOrderUpdate,
+    async (): Promise<CaptureResult> => {
+      hold.captureRequested = true;
+      // Captured, refused (the hold lapsed), or overtaken by a cancel that came first.
+      await condition(() => hold.captured || hold.expired || order.status !== 'PAID');
+      const outcome = hold.captured ? 'captured' : hold.expired ? 'authorization_expired' : 'not_captured';
+      return { outcome, status: order.status, paymentStatus: order.paymentStatus };
+    },
+    {
+      validator: () => {
+        if (order.status !== 'PAID' || !hold.uncaptured || order.refunding || requests.customerCancel) {
+          throw ApplicationFailure.create({ type: NOT_CAPTURABLE, message: 'the order has no authorized payment left to capture', nonRetryable: true });
         }
       },
     },
