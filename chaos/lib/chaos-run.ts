@@ -30,6 +30,8 @@ export interface ChaosOptions {
   /** PAYMENT_TIMEOUT (tok_no_webhook orders end on it) and CANCEL_WINDOW (paid orders complete after it). */
   paymentTimeout: string;
   cancelWindow: string;
+  /** PAYMENT_CAPTURE of the system: with `manual` paid orders are authorized, then captured at their window's end. Default automatic. */
+  paymentCapture?: 'automatic' | 'manual';
   /** After placement, how long to wait for every order to finish before checking anyway. */
   settleTimeoutMs: number;
   seed: number;
@@ -98,7 +100,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     temporal: { persist: true, persistence },
     logs: 'files',
     workflowBundle: options.workflowBundlePath ? { path: options.workflowBundlePath } : { build: 'workflows' },
-    env: { PAYMENT_TIMEOUT: options.paymentTimeout, CANCEL_WINDOW: options.cancelWindow, DATABASE_POOL_MAX: '10', ...ORDER_LIMITS_OFF },
+    env: {
+      PAYMENT_TIMEOUT: options.paymentTimeout,
+      CANCEL_WINDOW: options.cancelWindow,
+      ...(options.paymentCapture ? { PAYMENT_CAPTURE: options.paymentCapture } : {}),
+      DATABASE_POOL_MAX: '10',
+      ...ORDER_LIMITS_OFF,
+    },
     log,
   });
   const temporal = await stack.client();
