@@ -9,6 +9,7 @@ import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from './temporal/encryption-
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { pemOrFile } from './temporal/pem';
+import { TRACES_SAMPLERS } from './telemetry/sampler-setting';
 
 /**
  * A duration setting: a string such as "8s", "15m" or "250ms" (Temporal's duration strings, the format of the
@@ -157,6 +158,10 @@ export const configSchema = z.object({
   /** OTLP over HTTP (e.g. http://127.0.0.1:4318); unset, no tracing SDK is started. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** Which traces are kept (src/telemetry/sampler.ts); unset: parentbased_traceidratio at 0.1 in production, all elsewhere. */
+  OTEL_TRACES_SAMPLER: z.enum(TRACES_SAMPLERS).optional(),
+  /** The kept share for the *traceidratio samplers, 0..1. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   // Temporal cluster connection: TLS / mTLS and Temporal Cloud API keys (src/temporal/connection.ts)
   /** TLS with the system's trusted roots even when no certificate below is set. */
   TEMPORAL_TLS: flag,

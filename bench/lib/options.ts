@@ -34,8 +34,9 @@
  *                                     (encryption off: --env NODE_ENV=development --env PAYLOAD_ENCRYPTION=off,
  *                                     since the stack runs with NODE_ENV=production, which refuses it; --compare
  *                                     does this for you)
- *   --compare encryption,tracing      what payload encryption and tracing cost: one stack per setting (encryption off,
- *                                     the defaults, tracing on; all with NODE_ENV=development, which allows clear-text
+ *   --compare encryption,tracing      what payload encryption and tracing cost (sampled-tracing: at production's default
+ *                                     of one trace in ten): one stack per setting (encryption off, the defaults,
+ *                                     tracing sampled, tracing on; all with NODE_ENV=development, which allows clear-text
  *                                     payloads), the same legs on each (default: saga only), then a table of sagas/s
  *                                     and POST /orders p50 per setting with its ratio to the factor turned off. Tracing
  *                                     exports to an OTLP/HTTP sink inside the bench, which counts the spans it receives
@@ -234,7 +235,7 @@ export interface StackConfiguration {
   workers: number;
   /** undefined: the mode has no shard setting (the dev server has one shard). */
   shards?: number;
-  /** --compare only: the setting's name (`encryption-off`, `default`, `tracing-on`). */
+  /** --compare only: the setting's name (`encryption-off`, `default`, `tracing-sampled`, `tracing-on`). */
   setting?: string;
 }
 

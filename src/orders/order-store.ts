@@ -165,14 +165,15 @@ export async function restoreEndedAfterRefund(em: EntityManager, orderId: string
 }
 
 /**
- * A late-payment refund was refused because the payment is not this order's: an order its saga closed CANCELLED or
- * REFUNDED moves to NEEDS_ATTENTION (`compensation_failed:refund_payment`), keeping its failure reason, so an
- * operator looks at the payment. True when the order was moved.
+ * A late-payment refund was refused because the payment is not this order's: an order its saga closed COMPLETED,
+ * CANCELLED or REFUNDED moves to NEEDS_ATTENTION (`compensation_failed:refund_payment`), keeping its failure reason,
+ * so an operator looks at the payment. A COMPLETED order's refund is one of a stray charge for it. True when the
+ * order was moved; false when it is in no such state (already flagged, or waiting for an operator anyway).
  */
 export async function flagRefundRefused(em: EntityManager, orderId: string): Promise<boolean> {
   const rows = await em.getConnection().execute<{ id: string }[]>(
     `WITH target AS (
-       SELECT id, status_seq + 1 AS seq FROM orders WHERE id = ? AND status IN ('CANCELLED', 'REFUNDED') FOR UPDATE),
+       SELECT id, status_seq + 1 AS seq FROM orders WHERE id = ? AND status IN ('COMPLETED', 'CANCELLED', 'REFUNDED') FOR UPDATE),
      history AS (
        INSERT INTO order_history (order_id, seq, status, reason) SELECT id, seq, 'NEEDS_ATTENTION', 'compensation_failed:refund_payment' FROM target)
      UPDATE orders o SET status = 'NEEDS_ATTENTION', status_seq = t.seq, updated_at = now()

@@ -7,6 +7,9 @@ import { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { createSampler } from './sampler';
+import type { SamplerSetting } from './sampler-setting';
+import { samplerSetting } from './sampler-setting';
 import { sqlWithoutLiterals } from './sql-statement';
 
 /**
@@ -21,6 +24,8 @@ import { sqlWithoutLiterals } from './sql-statement';
 export interface Tracing {
   serviceName: string;
   resource: Resource;
+  /** Which traces are kept (OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG). */
+  sampling: SamplerSetting;
   /** Also handed to the worker's workflow-span sink, so spans made inside the workflow sandbox are exported too. */
   spanProcessor: SpanProcessor;
   provider: NodeTracerProvider;
@@ -46,6 +51,8 @@ export interface StartTracingOptions {
    * process tracing starts before anything requires pg, and the hook patches it.
    */
   loadedModules?: { pg?: unknown };
+  /** Which traces to keep; default: every one (the entry points pass what the environment asks for). */
+  sampling?: SamplerSetting;
 }
 
 /** Starts the SDK once per process and registers it as the global tracer provider. */
@@ -55,7 +62,9 @@ export function startTracing(options: StartTracingOptions): Tracing {
   const spanProcessor = options.exporter
     ? new SimpleSpanProcessor(options.exporter)
     : new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint!.replace(/\/+$/, '')}/v1/traces` }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  const sampling = options.sampling ?? { name: 'parentbased_always_on', ratio: 1 };
+  // Given explicitly: the SDK would otherwise read OTEL_TRACES_SAMPLER itself, and fall back silently on a bad value.
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor], sampler: createSampler(sampling) });
   provider.register(); // AsyncLocalStorage context, W3C trace-context propagation
   const pg = new PgInstrumentation({
     requireParentSpan: true,
@@ -71,6 +80,7 @@ export function startTracing(options: StartTracingOptions): Tracing {
   current = {
     serviceName: options.serviceName,
     resource,
+    sampling,
     spanProcessor,
     provider,
     async shutdown() {
@@ -85,11 +95,18 @@ export function startTracing(options: StartTracingOptions): Tracing {
 
 /**
  * For entry points: starts tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set, named OTEL_SERVICE_NAME or
- * `defaultServiceName`. Read straight from the environment because it must run before anything loads pg (the
- * config module is validated right after, and rejects a malformed endpoint).
+ * `defaultServiceName`, sampled as OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG say (sampler.ts: 10% by default in
+ * production). Read straight from the environment because it must run before anything loads pg (the config module
+ * is validated right after, and rejects a malformed endpoint or sampler with the variable's name).
  */
 export function startTracingFromEnv(defaultServiceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint) return undefined;
-  return startTracing({ serviceName: env.OTEL_SERVICE_NAME || defaultServiceName, endpoint });
+  let sampling: SamplerSetting;
+  try {
+    sampling = samplerSetting(env);
+  } catch {
+    return undefined; // the configuration check that follows refuses to start, naming the variable
+  }
+  return startTracing({ serviceName: env.OTEL_SERVICE_NAME || defaultServiceName, endpoint, sampling });
 }

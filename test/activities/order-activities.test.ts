@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createOrderActivities } from '../../activities/order-activities';
 import type { Orm } from '../../src/db/orm';
-import type { OrderActivities } from '../../workflows/order/activity-types';
+import type { OrderActivities, StatusChange } from '../../workflows/order/activity-types';
 import { makeProduct, stockOf } from '../catalog/fixtures';
 import { testConfig, testLogger, testOrm } from '../harness/env';
 import { fakeNotifier, fakeProvider } from './fakes';
@@ -45,6 +45,54 @@ describe('order activities on the database', () => {
       expect(await stockOf(orm, product.id)).toMatchObject({ on_hand: 5, reserved: 0 });
       // at the limit it is fine
       expect(await run(activities.reserveOrderStock, orderId, [{ productId: product.id, quantity: 1 }])).toEqual({ totalCents: 60_000, currency: 'EUR' });
+    });
+  });
+
+  describe('flagRefundRefused', () => {
+    /** An order its saga ended (or left) in `change.status`. */
+    async function orderIn(change: Omit<StatusChange, 'seq'>) {
+      const orderId = randomUUID();
+      await run(activities.createOrderRecord, { orderId, workflowId: `order-${orderId}`, customerId: 'c', customerEmail: 'c@example.com', items: [], requestFingerprint: 'fp' });
+      await run(activities.recordOrderStatus, orderId, { ...change, seq: 1 });
+      return orderId;
+    }
+    const orderRow = async (orderId: string) => {
+      const [order] = await orm.em.fork().getConnection().execute(`SELECT status, failure_reason, status_seq FROM orders WHERE id = ?`, [orderId]);
+      const history = await orm.em
+        .fork()
+        .getConnection()
+        .execute<{ status: string; reason: string | null }[]>(`SELECT status, reason FROM order_history WHERE order_id = ? ORDER BY seq`, [orderId]);
+      return { ...order, history: history.map((h) => [h.status, h.reason]) };
+    };
+
+    it('an ended order (COMPLETED, CANCELLED, REFUNDED) goes to NEEDS_ATTENTION once, keeping its failure reason', async () => {
+      const completed = await orderIn({ status: 'COMPLETED' });
+      const cancelled = await orderIn({ status: 'CANCELLED', reason: 'payment_timeout', failureReason: 'payment_timeout' });
+      const refunded = await orderIn({ status: 'REFUNDED', reason: 'customer_cancelled' });
+      for (const orderId of [completed, cancelled, refunded]) {
+        await run(activities.flagRefundRefused, orderId, 'pay_other');
+        await run(activities.flagRefundRefused, orderId, 'pay_other'); // retried: one row
+      }
+      expect(await orderRow(completed)).toEqual({
+        status: 'NEEDS_ATTENTION',
+        failure_reason: null,
+        status_seq: 2,
+        history: [
+          ['PENDING', null],
+          ['COMPLETED', null],
+          ['NEEDS_ATTENTION', 'compensation_failed:refund_payment'],
+        ],
+      });
+      expect(await orderRow(cancelled)).toMatchObject({ status: 'NEEDS_ATTENTION', failure_reason: 'payment_timeout', status_seq: 2 });
+      expect(await orderRow(refunded)).toMatchObject({ status: 'NEEDS_ATTENTION', status_seq: 2 });
+    });
+
+    it('an order still on its way, or already waiting for an operator, is left alone', async () => {
+      const paid = await orderIn({ status: 'PAID' });
+      const waiting = await orderIn({ status: 'NEEDS_ATTENTION', reason: 'refund_failed', failureReason: 'refund_failed' });
+      for (const orderId of [paid, waiting]) await run(activities.flagRefundRefused, orderId, 'pay_other');
+      expect(await orderRow(paid)).toMatchObject({ status: 'PAID', status_seq: 1 });
+      expect(await orderRow(waiting)).toMatchObject({ status: 'NEEDS_ATTENTION', failure_reason: 'refund_failed', status_seq: 1 });
     });
   });
 });

@@ -39,6 +39,9 @@ describe('bench --compare', () => {
     expect(traced.PAYLOAD_ENCRYPTION).toBe('on');
     expect(traced.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4318');
     expect(() => costSettingEnv(costSetting('tracing-on'))).toThrow(/OTLP endpoint/);
+    expect(traced.OTEL_TRACES_SAMPLER_ARG).toBe(1);
+    const sampled = loadConfig(costSettingEnv(costSetting('tracing-sampled'), 'http://127.0.0.1:4318'));
+    expect([sampled.OTEL_TRACES_SAMPLER, sampled.OTEL_TRACES_SAMPLER_ARG]).toEqual(['parentbased_traceidratio', 0.1]);
   });
 
   it('compares each factor with its own baseline: encryption with it off, tracing with the defaults', () => {

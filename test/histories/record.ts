@@ -15,7 +15,16 @@ import { loadConfig } from '../../src/config';
 import { temporalClientOptions, temporalWorkerOptions } from '../../src/temporal/options';
 import { fakeOrderActivities, orderInput, paymentSucceeded } from '../workflows/fake-order-activities';
 import type { OrderWorkflowInput } from '../../workflows/order/definitions';
-import { cancelOrderUpdate, orderStateQuery, orderWorkflowId, paymentEventSignal, placeOrderUpdate, retryCompensationUpdate } from '../../workflows/order/definitions';
+import {
+  cancelOrderUpdate,
+  orderStateQuery,
+  orderWorkflowId,
+  PAYMENT_NOT_OF_ORDER,
+  paymentEventSignal,
+  placeOrderUpdate,
+  refundWorkflowId,
+  retryCompensationUpdate,
+} from '../../workflows/order/definitions';
 import type { orderWorkflow } from '../../workflows/order/workflow';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -38,7 +47,19 @@ async function until(handle: Handle, status: string) {
   throw new Error(`never reached ${status}`);
 }
 
-const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflowInput>; drive: (h: Handle) => Promise<void> }[] = [
+/** A payment of another order that a success webhook names for the recorded order: its refund is refused. */
+const otherOrdersPayment = `pay_other_${randomUUID()}`;
+
+interface Scenario {
+  name: string;
+  fake: () => Fake;
+  input?: Partial<OrderWorkflowInput>;
+  drive: (h: Handle) => Promise<void>;
+  /** Workflows the saga started whose histories are recorded too, by file name (they end with or after the saga). */
+  children?: Record<string, string>;
+}
+
+const scenarios: Scenario[] = [
   { name: 'paid-completed', fake: () => fakeOrderActivities(), drive: (h) => h.signal(paymentEventSignal, success()) },
   { name: 'declined', fake: () => fakeOrderActivities(), drive: (h) => h.signal(paymentEventSignal, success({ type: 'payment.failed', reason: 'card_declined' })) },
   { name: 'payment-timeout', fake: () => fakeOrderActivities(), input: { paymentTimeoutMs: 300 }, drive: async () => undefined },
@@ -92,6 +113,21 @@ const scenarios: { name: string; fake: () => Fake; input?: Partial<OrderWorkflow
       await until(h, 'REFUNDED');
       await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
     },
+  },
+  {
+    // Refunded on the customer's cancel; while the saga waits for the refund's word, a late-payment refund it started
+    // is refused (another order's payment): the order goes to NEEDS_ATTENTION, then the refund is confirmed.
+    name: 'refund-refused-while-refunding',
+    fake: () => fakeOrderActivities({ failCompensation: { step: 'refundPayment', times: 1, type: PAYMENT_NOT_OF_ORDER } }),
+    input: { cancelWindowMs: 60_000 },
+    drive: async (h) => {
+      await paid(h);
+      await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
+      await h.signal(paymentEventSignal, success({ paymentId: otherOrdersPayment }));
+      await until(h, 'NEEDS_ATTENTION');
+      await h.signal(paymentEventSignal, success({ type: 'payment.refunded' }));
+    },
+    children: { 'refund-refused-told-saga': refundWorkflowId(otherOrdersPayment) },
   },
   {
     name: 'payment-request-failed',
@@ -171,6 +207,12 @@ async function main() {
         const history = await handle.fetchHistory();
         writeFileSync(path.join(outDir, `${scenario.name}.json`), historyToJSON(history) + '\n');
         console.log(`recorded ${scenario.name}`);
+        for (const [name, childId] of Object.entries(scenario.children ?? {})) {
+          const child = env.client.workflow.getHandle(childId);
+          await child.result().catch(() => undefined); // a failed child is recorded as it failed
+          writeFileSync(path.join(outDir, `${name}.json`), historyToJSON(await child.fetchHistory()) + '\n');
+          console.log(`recorded ${name}`);
+        }
       });
     }
   } finally {

@@ -68,12 +68,8 @@ describe('refunds after the saga closed', () => {
     expect(await retry(order.id)).toMatchObject({ status: 409, body: { error: 'not_retryable' } });
   });
 
-  it('a late success naming another order’s payment never refunds that payment; the order that asked needs attention', async () => {
-    const victim = await acceptedOrder(stack, { by: 'admin', product: (await stack.createProduct({ stock: 2, priceCents: 900 })).id }, 'PAID');
-    const asker = await refundedAndClosed(800);
-    const paymentId = victim.payment.providerPaymentId;
-    // A signed success "for" the closed order, naming the victim's payment.
-    expect((await postWebhook({ type: 'payment.succeeded', data: { paymentId, orderId: asker.id, amountCents: 900, currency: 'EUR' } })).status).toBe(200);
+  /** Waits for `refund-{paymentId}` to fail: the refund was refused. */
+  async function refundRefused(paymentId: string) {
     for (let attempt = 0; ; attempt++) {
       try {
         await stack.temporal.workflow.getHandle(refundWorkflowId(paymentId)).result();
@@ -84,14 +80,46 @@ describe('refunds after the saga closed', () => {
           continue;
         }
         if (err instanceof WorkflowNotFoundError || (err as Error).message.includes('went through')) throw err;
-        break; // the workflow failed: the refund was refused
+        return; // the workflow failed: the refund was refused
       }
     }
+  }
+
+  it('a late success naming another order’s payment never refunds that payment; the order that asked needs attention', async () => {
+    const victim = await acceptedOrder(stack, { by: 'admin', product: (await stack.createProduct({ stock: 2, priceCents: 900 })).id }, 'PAID');
+    const asker = await refundedAndClosed(800);
+    const paymentId = victim.payment.providerPaymentId;
+    // A signed success "for" the closed order, naming the victim's payment.
+    expect((await postWebhook({ type: 'payment.succeeded', data: { paymentId, orderId: asker.id, amountCents: 900, currency: 'EUR' } })).status).toBe(200);
+    await refundRefused(paymentId);
     expect((await simulatorPayment(paymentId)).status).toBe('succeeded');
     expect(await getOrder(victim.id)).toMatchObject({ status: 'PAID' });
     const flagged = await getOrder(asker.id);
     expect(flagged).toMatchObject({ status: 'NEEDS_ATTENTION' });
     expect(flagged.history.at(-1)).toMatchObject({ status: 'NEEDS_ATTENTION', reason: 'compensation_failed:refund_payment' });
+    await request(`${stack.api}/orders/${victim.id}/cancel`, { headers: stack.admin, body: {} });
+  });
+
+  it('the same success while the asking order’s saga still runs: its saga is told, ends the order as it would, then needs attention', async () => {
+    const victim = await acceptedOrder(stack, { by: 'admin', product: (await stack.createProduct({ stock: 2, priceCents: 900 })).id }, 'PAID');
+    const asker = await acceptedOrder(stack, { by: 'admin', product: (await stack.createProduct({ stock: 2, priceCents: 800 })).id }, 'PAID');
+    const paymentId = victim.payment.providerPaymentId;
+    // The asker's saga runs its cancel window: it takes the success in and starts the refund itself.
+    expect((await postWebhook({ type: 'payment.succeeded', data: { paymentId, orderId: asker.id, amountCents: 900, currency: 'EUR' } })).status).toBe(200);
+    await refundRefused(paymentId);
+    expect((await simulatorPayment(paymentId)).status).toBe('succeeded');
+    // Its own life goes on: the customer's cancel refunds the order's own payment as ever.
+    expect(await request(`${stack.api}/orders/${asker.id}/cancel`, { headers: stack.admin, body: {} })).toMatchObject({ status: 200 });
+    await stack.temporal.workflow.getHandle(orderWorkflowId(asker.id)).result();
+    const flagged = await getOrder(asker.id);
+    expect(flagged).toMatchObject({ status: 'NEEDS_ATTENTION', payment: { status: 'refunded' } });
+    const rows = flagged.history.map((h: any) => [h.status, h.reason ?? null]);
+    expect(rows).toContainEqual(['REFUNDED', 'customer_cancelled']);
+    expect(rows).toContainEqual(['NEEDS_ATTENTION', 'compensation_failed:refund_payment']);
+    expect(rows.findIndex(([, r]: string[]) => r === 'customer_cancelled')).toBeLessThan(rows.findIndex(([, r]: string[]) => r === 'compensation_failed:refund_payment'));
+    expect(await getOrder(victim.id)).toMatchObject({ status: 'PAID' });
+    // Nothing of the order's own is left to retry: an operator settles that payment at the provider.
+    expect(await retry(asker.id)).toMatchObject({ status: 409, body: { error: 'not_retryable' } });
     await request(`${stack.api}/orders/${victim.id}/cancel`, { headers: stack.admin, body: {} });
   });
 });

@@ -18,6 +18,8 @@ export interface FakeOptions {
   paymentId?: string;
   /** A forward step the database refuses for good. */
   databaseRejects?: 'reserveOrderStock' | 'commitOrderStock';
+  /** refundPayment answers only once this settles (the saga that started the refund can close meanwhile). */
+  refundPaymentWaitsFor?: Promise<unknown>;
   /** Manual capture: the provider refuses the capture, the authorization's hold having lapsed. */
   captureExpired?: boolean;
 }
@@ -99,6 +101,7 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
     },
     async refundPayment(...args) {
       record('refundPayment', args);
+      await options.refundPaymentWaitsFor;
       maybeFail('refundPayment');
       return { status: 'refunded' };
     },

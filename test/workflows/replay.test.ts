@@ -21,6 +21,8 @@ describe('replaying recorded order saga histories', () => {
       expect.arrayContaining([
         ...['paid-completed', 'declined', 'payment-timeout', 'cancel-before-payment', 'cancel-after-paid-refunded', 'rejected', 'compensation-failed-then-retried'],
         ...['stray-success-refunded', 'lost-webhook-reconciled-paid', 'operator-cancel-after-paid', 'payment-request-failed', 'refund-failed-then-retried'],
+        // a late-payment refund the saga started, refused as another order's payment, and the refund that told it
+        ...['refund-refused-while-refunding', 'refund-refused-told-saga'],
         // a Temporal cancel after payment, on a saga that began before order-saga-refund-wait-after-cancel
         'operator-cancel-after-paid-before-refund-wait-patch',
         // manual capture (order-saga-manual-capture): captured before the hold's TTL, then completed; voided on cancel

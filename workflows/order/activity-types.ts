@@ -113,7 +113,8 @@ export interface OrderActivities {
   restoreOrderAfterRefund(orderId: string): Promise<void>;
   /**
    * A late-payment refund (refundLatePaymentWorkflow) refused because the payment is not the order's: an order whose
-   * saga closed CANCELLED or REFUNDED goes to NEEDS_ATTENTION (`compensation_failed:refund_payment`). Idempotent.
+   * saga closed COMPLETED, CANCELLED or REFUNDED goes to NEEDS_ATTENTION (`compensation_failed:refund_payment`).
+   * Called by the refund when no saga can be told (the API started it, or the saga that did has closed). Idempotent.
    */
   flagRefundRefused(orderId: string, paymentId: string): Promise<void>;
   /** Reconciliation: the provider's view of one payment. */

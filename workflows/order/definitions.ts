@@ -101,6 +101,11 @@ export const retryCompensationUpdate = defineUpdate<{ accepted: true }, []>('ret
 /** An operator captures a manual-capture order's authorized payment now (POST /admin/orders/{id}/capture). */
 export const captureOrderUpdate = defineUpdate<CaptureResult, []>('captureOrder');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
+/**
+ * A late-payment refund this saga started (`refund-{paymentId}`) was refused: the payment is not the order's. The
+ * saga owns its order's status while it runs, so the refund tells it rather than writing the order itself.
+ */
+export const refundRefusedSignal = defineSignal<[{ paymentId: string }]>('refundRefused');
 export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
 
 /** ApplicationFailure types the saga and API agree on. */

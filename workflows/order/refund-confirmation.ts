@@ -6,6 +6,7 @@ import type { OrderWorkflowInput } from './definitions';
 import type { OrderRecord } from './order-record';
 import type { ProviderNews } from './payment-events';
 import type { PaymentBinding } from './payment-inbox';
+import type { RefusedRefunds } from './refused-refunds';
 import type { Requests } from './saga-handlers';
 
 /** Marks sagas whose wait for a refund's confirmation outlasts the Temporal cancel that caused it (outlastsCancel). */
@@ -25,6 +26,7 @@ export interface RefundingSaga {
   requests: Requests;
   compensations: CompensationStack;
   compensator: Compensator;
+  refusedRefunds: RefusedRefunds;
 }
 
 /**
@@ -71,13 +73,23 @@ export class RefundConfirmation {
     return patched(REFUND_CONFIRMATION_TIMEOUT) ? refundConfirmationTimeoutMs : paymentTimeoutMs;
   }
 
-  /** The provider's word on the refund, within confirmationTimeoutMs; a Temporal cancel ends the wait, unless outlasted. */
+  /**
+   * The provider's word on the refund, within confirmationTimeoutMs; a Temporal cancel ends the wait, unless outlasted.
+   * A late-payment refund refused meanwhile puts the ended order in NEEDS_ATTENTION at once (rather than when the
+   * saga closes, up to REFUND_CONFIRMATION_TIMEOUT later), and the wait goes on to the same deadline.
+   */
   private async awaitWord(outlastsCancel: boolean): Promise<RefundWord> {
-    const { news, requests } = this.saga;
+    const { news, requests, refusedRefunds } = this.saga;
     const cancelled = () => requests.operatorCancel && !outlastsCancel;
-    const settled = await condition(() => news.refundConfirmed || news.refundFailure !== undefined || cancelled(), this.confirmationTimeoutMs(), {
-      summary: 'Wait for the refund confirmation',
-    });
+    const word = () => news.refundConfirmed || news.refundFailure !== undefined || cancelled();
+    const summary = 'Wait for the refund confirmation';
+    const deadline = Date.now() + this.confirmationTimeoutMs();
+    let settled = await condition(() => word() || refusedRefunds.pending, deadline - Date.now(), { summary });
+    if (settled && !word()) {
+      await refusedRefunds.flag();
+      const left = deadline - Date.now();
+      settled = left > 0 && (await condition(word, left, { summary }));
+    }
     if (settled && news.refundConfirmed) return 'confirmed';
     return news.refundFailure === undefined ? 'nothing' : 'failed';
   }

@@ -10,11 +10,13 @@ import {
   orderStateQuery,
   paymentEventSignal,
   placeOrderUpdate,
+  refundRefusedSignal,
   retryCompensationUpdate,
 } from './definitions';
 import type { PaymentHold } from './manual-capture';
 import type { OrderRecord } from './order-record';
 import type { PaymentEvents } from './payment-events';
+import type { RefusedRefunds } from './refused-refunds';
 import { isTerminal } from './state-machine';
 
 /** The answer to `POST /orders` (the placeOrder update): decided once by the saga, given to every request for it. */
@@ -42,16 +44,17 @@ export interface HandledSaga {
   requests: Requests;
   compensations: CompensationStack;
   paymentEvents: PaymentEvents;
+  refusedRefunds: RefusedRefunds;
   hold: PaymentHold;
   view(): OrderSagaState;
 }
 
 /**
  * How the outside reaches a running saga: the query, the placement, the customer's cancel, the provider's events,
- * an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
+ * the refusal of a late-payment refund it started, an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
  * acted); the saga's steps do the work.
  */
-export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, hold, view }: HandledSaga): void {
+export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, view }: HandledSaga): void {
   setHandler(orderStateQuery, view);
 
   setHandler(placeOrderUpdate, async ({ requestFingerprint }) => {
@@ -82,6 +85,8 @@ export function registerSagaHandlers({ input, order, placement, requests, compen
   );
 
   setHandler(paymentEventSignal, (event) => paymentEvents.receive(event));
+
+  setHandler(refundRefusedSignal, ({ paymentId }) => refusedRefunds.report(paymentId));
 
   setHandler(
     retryCompensationUpdate,

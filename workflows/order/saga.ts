@@ -12,6 +12,7 @@ import type { ProviderNews } from './payment-events';
 import { PaymentEvents } from './payment-events';
 import type { PaymentBinding, PaymentOutcome } from './payment-inbox';
 import { RefundConfirmation } from './refund-confirmation';
+import { RefusedRefunds } from './refused-refunds';
 import type { Placement, Requests } from './saga-handlers';
 import { registerSagaHandlers } from './saga-handlers';
 import type { EndReason } from './state-machine';
@@ -46,6 +47,7 @@ export class OrderSaga {
   private readonly compensator: Compensator;
   private readonly refundConfirmation: RefundConfirmation;
   private readonly paymentEvents: PaymentEvents;
+  private readonly refusedRefunds: RefusedRefunds;
   private readonly notify: ReturnType<typeof act.localNotificationStep>;
 
   constructor(private readonly input: OrderWorkflowInput) {
@@ -54,18 +56,32 @@ export class OrderSaga {
     const compensations = new CompensationStack(input.orderId);
     const compensator = new Compensator(compensations, order, requests);
     const paymentEvents = new PaymentEvents(input.orderId, payment, news);
+    const refusedRefunds = new RefusedRefunds(input.orderId, order);
     const hold = new PaymentHold(input.orderId, order, payment);
     this.order = order;
     this.hold = hold;
     this.compensations = compensations;
     this.compensator = compensator;
     this.paymentEvents = paymentEvents;
-    this.refundConfirmation = new RefundConfirmation({ input, order, payment, news, requests, compensations, compensator });
+    this.refusedRefunds = refusedRefunds;
+    this.refundConfirmation = new RefundConfirmation({ input, order, payment, news, requests, compensations, compensator, refusedRefunds });
     this.notify = act.localNotificationStep(input.notifyMaxAttempts);
-    registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, hold, view: () => this.view() });
+    registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, view: () => this.view() });
   }
 
   async run(): Promise<OrderSagaState> {
+    try {
+      await this.live();
+    } finally {
+      await this.paymentEvents.refundsStarted();
+    }
+    // The last thing before the saga closes: a late-payment refund refused up to now reaches the order. Nothing is
+    // awaited after it, and a signal is handled before whatever else wakes the saga, so none is left unseen.
+    return await this.ending(() => this.refusedRefunds.flag());
+  }
+
+  /** The order from its record to its ending. */
+  private async live(): Promise<OrderSagaState> {
     try {
       await this.record();
       const rejection = await this.reserveStock();
@@ -88,8 +104,6 @@ export class OrderSaga {
       if (isCancellation(err)) return await this.cancelledByOperator();
       if (err instanceof StepFailure) return await this.stepFailed(err);
       throw err;
-    } finally {
-      await this.paymentEvents.refundsStarted();
     }
   }
 
