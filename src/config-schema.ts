@@ -88,6 +88,12 @@ export const configSchema = z.object({
 
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),
+  // automatic: the provider captures the payment when it succeeds. manual: it only authorizes at placement, and the
+  // saga captures when the cancel window ends, AUTHORIZATION_TTL after the authorization at the latest, or when an
+  // operator asks (POST /admin/orders/{id}/capture); a cancel before the capture voids the authorization.
+  PAYMENT_CAPTURE: z.enum(['automatic', 'manual']).default('automatic'),
+  // Stripe holds an authorization for 7 days: capture a day before.
+  AUTHORIZATION_TTL: duration('6d'),
   // How long a saga that gave money back waits for the provider's word on the refund (its webhook) before closing.
   REFUND_CONFIRMATION_TIMEOUT: duration('24h'),
   NOTIFY_MAX_ATTEMPTS: positiveInt(10),
@@ -104,6 +110,8 @@ export const configSchema = z.object({
   SIM_WEBHOOK_URL: z.url().default('http://127.0.0.1:3000/webhooks/payments'),
   SIM_WEBHOOK_DELAY_MS: z.coerce.number().int().min(0).default(200),
   SIM_SLOW_MS: z.coerce.number().int().min(0).default(5000),
+  /** How long a tok_auth_expires authorization holds before it lapses (manual capture). */
+  SIM_AUTH_TTL_MS: z.coerce.number().int().min(0).default(5000),
   SIM_WEBHOOK_MAX_ATTEMPTS: positiveInt(8),
   SIM_DUPLICATE_WEBHOOKS: flag,
   SIM_SHUFFLE_WEBHOOKS: flag,

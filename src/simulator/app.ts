@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   webhookDelayMs: number;
   /** When tok_slow payments settle. */
   slowMs: number;
+  /** How long a tok_auth_expires authorization holds before it lapses (manual capture). Default 5 s. */
+  authTtlMs?: number;
   webhookMaxAttempts: number;
   duplicateWebhooks: boolean;
   shuffleWebhooks: boolean;
@@ -82,6 +84,7 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
     webhookSecret: config.PAYMENT_WEBHOOK_SECRET,
     webhookDelayMs: config.SIM_WEBHOOK_DELAY_MS,
     slowMs: config.SIM_SLOW_MS,
+    authTtlMs: config.SIM_AUTH_TTL_MS,
     webhookMaxAttempts: config.SIM_WEBHOOK_MAX_ATTEMPTS,
     duplicateWebhooks: config.SIM_DUPLICATE_WEBHOOKS,
     shuffleWebhooks: config.SIM_SHUFFLE_WEBHOOKS,
@@ -139,7 +142,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     accounts,
     webhooks,
     timers,
-    delays: { webhookDelayMs: options.webhookDelayMs, slowMs: options.slowMs },
+    delays: { webhookDelayMs: options.webhookDelayMs, slowMs: options.slowMs, authTtlMs: options.authTtlMs },
     now,
     logger,
   });

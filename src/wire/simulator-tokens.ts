@@ -50,7 +50,19 @@ export const SIMULATOR_TOKEN_TABLE = [
       'succeeds after SIM_WEBHOOK_DELAY_MS, but its `payment.succeeded` webhook is lost (never sent); ' +
       '`GET /v1/payments/{id}` shows it succeeded, and a later refund is reported as usual',
   },
+  {
+    token: 'tok_auth_expires',
+    settles: 'after_webhook_delay',
+    outcome: 'succeeds',
+    webhooks: 'all',
+    description:
+      'like tok_visa; under manual capture its authorization lapses SIM_AUTH_TTL_MS after it was granted (it becomes ' +
+      '`voided` with `authorization_expired`, no webhook), and a capture after that is 409 `authorization_expired`',
+  },
 ] as const;
+
+/** The token whose authorization lapses after SIM_AUTH_TTL_MS (manual capture). */
+export const EXPIRING_AUTHORIZATION_TOKEN: SimulatorToken = 'tok_auth_expires';
 
 export type SimulatorTokenSpec = (typeof SIMULATOR_TOKEN_TABLE)[number];
 export type SimulatorToken = SimulatorTokenSpec['token'];

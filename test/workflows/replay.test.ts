@@ -25,6 +25,8 @@ describe('replaying recorded order saga histories', () => {
         ...['refund-refused-while-refunding', 'refund-refused-told-saga'],
         // a Temporal cancel after payment, on a saga that began before order-saga-refund-wait-after-cancel
         'operator-cancel-after-paid-before-refund-wait-patch',
+        // manual capture (order-saga-manual-capture): captured before the hold's TTL, then completed; voided on cancel
+        ...['manual-capture-completed', 'manual-capture-cancelled-voided'],
       ]),
     );
   });
