@@ -15,10 +15,10 @@ import { applyDisputeReport } from '../src/orders/dispute-store';
 import { ProviderHttpError } from '../src/payments/http-json';
 import type { Notifier } from '../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../src/payments/payment-provider';
-import { PaymentProviderError } from '../src/payments/payment-provider';
+import { AUTHORIZATION_EXPIRED_CODE, PaymentProviderError } from '../src/payments/payment-provider';
 import type { OrderActivities, StatusChange } from '../workflows/order/activity-types';
 import { PAYMENT_NOT_OF_ORDER } from '../workflows/order/definitions';
-import { isSettled } from '../workflows/order/state-machine';
+import { AUTHORIZATION_EXPIRED, isSettled } from '../workflows/order/state-machine';
 import { countCompensations } from './compensation-metrics';
 import { nonRetryable, toActivityFailure } from './errors';
 import { withSafeFailures } from './safe-failures';
@@ -78,11 +78,14 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     throw nonRetryable(PAYMENT_NOT_OF_ORDER, 'the payment is not one of this order', { paymentId: payment.id });
   }
 
-  /** Makes sure a payment can never take money, or gives it back: void when pending, refund when succeeded. */
+  /**
+   * Makes sure a payment can never take money, or gives it back: void when pending or authorized (the hold is
+   * released: nothing was taken, so nothing is refunded), refund when succeeded.
+   */
   async function voidOrRefund(orderId: string, payment: Payment, refundAttempt?: number): Promise<{ status: string }> {
     await mustBelongTo(orderId, payment);
     if (payment.status === 'succeeded' || payment.status === 'refunded') return refund(orderId, payment, refundAttempt);
-    if (payment.status !== 'pending') return { status: payment.status }; // failed or voided: nothing was charged
+    if (payment.status !== 'pending' && payment.status !== 'authorized') return { status: payment.status }; // failed or voided: nothing was charged
     try {
       return { status: (await payments.voidPayment(payment.id)).status };
     } catch (err) {
@@ -152,17 +155,39 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       await writeStatus(orderId, change);
     },
 
-    async requestPayment({ orderId, customerId, amountCents, currency, token }, awaiting) {
+    async requestPayment({ orderId, customerId, amountCents, currency, token, capture }, awaiting) {
       let payment: Payment;
       try {
         // The order id is the provider's idempotency key: however often this runs, there is one charge.
-        payment = await payments.createPayment({ orderId, customerId, amountCents, currency, token, idempotencyKey: orderId });
+        payment = await payments.createPayment({ orderId, customerId, amountCents, currency, token, idempotencyKey: orderId, ...(capture ? { capture } : {}) });
       } catch (err) {
         throw toActivityFailure(err);
       }
       // Recorded before the saga waits: from here on only this payment's events move the order.
       if (awaiting) await writeStatus(orderId, { ...awaiting, providerPaymentId: payment.id });
       return { paymentId: payment.id, status: payment.status };
+    },
+
+    async captureOrderPayment({ orderId, paymentId, amountCents }, captured) {
+      let payment: Payment;
+      try {
+        // One capture per order: a retried activity answers the same capture, never a second one.
+        payment = await payments.capturePayment(paymentId, { amountCents, idempotencyKey: `capture:${orderId}` });
+      } catch (err) {
+        if (err instanceof PaymentProviderError && err.code === AUTHORIZATION_EXPIRED_CODE) {
+          logger.warn({ ...orderLogFields(orderId), paymentId }, 'capture refused: the authorization has expired');
+          throw nonRetryable(AUTHORIZATION_EXPIRED, `the authorization of payment ${paymentId} has expired`, { paymentId });
+        }
+        throw toActivityFailure(err, 'capture_rejected');
+      }
+      if (payment.status !== 'succeeded' && payment.status !== 'refunded') {
+        throw nonRetryable('capture_rejected', `the provider answered the capture of ${paymentId} with status ${payment.status}`, { paymentId, status: payment.status });
+      }
+      // The provider's figure is believed over ours (it may have captured less than asked).
+      const capturedCents = payment.capturedCents ?? amountCents;
+      await writeStatus(orderId, { ...captured, capturedCents });
+      logger.info({ ...orderLogFields(orderId), paymentId, capturedCents, reason: captured.reason }, 'payment captured');
+      return { capturedCents };
     },
 
     // A payment the provider does not know proves nothing: the refund fails rather than claim anything.

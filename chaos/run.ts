@@ -7,7 +7,8 @@
  *
  * Knobs (environment): CHAOS_ORDERS=300  CHAOS_CONCURRENCY=12  CHAOS_PLACEMENT_SECONDS=90  CHAOS_KILL_EVERY_MS=3000-6000
  * CHAOS_MAX_WORKER_KILLS (unlimited)  CHAOS_RESTART_POSTGRES=1 (restarts the machine's cluster: tell whoever shares it)
- * CHAOS_PAYMENT_TIMEOUT=8s  CHAOS_CANCEL_WINDOW=5s  CHAOS_SETTLE_SECONDS=300  CHAOS_SEED  CHAOS_DATABASE_URL
+ * CHAOS_PAYMENT_TIMEOUT=8s  CHAOS_CANCEL_WINDOW=5s  CHAOS_PAYMENT_CAPTURE=automatic (manual: authorize, capture at the window's end)
+ * CHAOS_SETTLE_SECONDS=300  CHAOS_SEED  CHAOS_DATABASE_URL
  * CHAOS_RESULTS=chaos/results/latest.md ("" to write nothing).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,12 @@ function databaseUrl(): string {
   const url = new URL(loadConfig().DATABASE_URL);
   url.pathname = '/order_saga_chaos';
   return url.toString();
+}
+
+function paymentCapture(value: string | undefined): 'automatic' | 'manual' | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'automatic' && value !== 'manual') throw new Error(`CHAOS_PAYMENT_CAPTURE: expected automatic or manual, got "${value}"`);
+  return value;
 }
 
 async function main(): Promise<number> {
@@ -51,6 +58,7 @@ async function main(): Promise<number> {
     restartPostgres,
     paymentTimeout: env.CHAOS_PAYMENT_TIMEOUT ?? '8s',
     cancelWindow: env.CHAOS_CANCEL_WINDOW ?? '5s',
+    paymentCapture: paymentCapture(env.CHAOS_PAYMENT_CAPTURE),
     settleTimeoutMs: Number(env.CHAOS_SETTLE_SECONDS ?? 300) * 1000,
     seed: Number(env.CHAOS_SEED ?? Date.now() % 1_000_000),
     log,

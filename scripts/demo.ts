@@ -27,7 +27,7 @@ async function main(): Promise<number> {
       return 2;
     }
   }
-  const timings = { paymentTimeoutMs: config.PAYMENT_TIMEOUT, cancelWindowMs: config.CANCEL_WINDOW, slowMs: config.SIM_SLOW_MS, disputeDelayMs: config.SIM_DISPUTE_DELAY_MS, horizonMs };
+  const timings = { paymentTimeoutMs: config.PAYMENT_TIMEOUT, cancelWindowMs: config.CANCEL_WINDOW, slowMs: config.SIM_SLOW_MS, disputeDelayMs: config.SIM_DISPUTE_DELAY_MS, paymentCapture: config.PAYMENT_CAPTURE, horizonMs };
   console.log(
     `API ${apiUrl}, simulator ${simulatorUrl}; PAYMENT_TIMEOUT ${config.PAYMENT_TIMEOUT / 1000}s, CANCEL_WINDOW ${config.CANCEL_WINDOW / 1000}s, ` +
       `SIM_SLOW_MS ${config.SIM_SLOW_MS}; timers over ${horizonMs / 1000}s are not waited for`,

@@ -88,6 +88,12 @@ export const configSchema = z.object({
 
   PAYMENT_TIMEOUT: duration('15m'),
   CANCEL_WINDOW: duration('30m'),
+  // automatic: the provider captures the payment when it succeeds. manual: it only authorizes at placement, and the
+  // saga captures when the cancel window ends, AUTHORIZATION_TTL after the authorization at the latest, or when an
+  // operator asks (POST /admin/orders/{id}/capture); a cancel before the capture voids the authorization.
+  PAYMENT_CAPTURE: z.enum(['automatic', 'manual']).default('automatic'),
+  // Stripe holds an authorization for 7 days: capture a day before.
+  AUTHORIZATION_TTL: duration('6d'),
   // How long a saga that gave money back waits for the provider's word on the refund (its webhook) before closing.
   REFUND_CONFIRMATION_TIMEOUT: duration('24h'),
   NOTIFY_MAX_ATTEMPTS: positiveInt(10),
@@ -106,6 +112,8 @@ export const configSchema = z.object({
   SIM_SLOW_MS: z.coerce.number().int().min(0).default(5000),
   /** tok_disputed: how long after the money is captured the simulator opens a dispute. */
   SIM_DISPUTE_DELAY_MS: z.coerce.number().int().min(0).default(2000),
+  /** How long a tok_auth_expires authorization holds before it lapses (manual capture). */
+  SIM_AUTH_TTL_MS: z.coerce.number().int().min(0).default(5000),
   SIM_WEBHOOK_MAX_ATTEMPTS: positiveInt(8),
   SIM_DUPLICATE_WEBHOOKS: flag,
   SIM_SHUFFLE_WEBHOOKS: flag,

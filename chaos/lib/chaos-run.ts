@@ -32,6 +32,8 @@ export interface ChaosOptions {
   /** PAYMENT_TIMEOUT (tok_no_webhook orders end on it) and CANCEL_WINDOW (paid orders complete after it). */
   paymentTimeout: string;
   cancelWindow: string;
+  /** PAYMENT_CAPTURE of the system: with `manual` paid orders are authorized, then captured at their window's end. Default automatic. */
+  paymentCapture?: 'automatic' | 'manual';
   /** After placement, how long to wait for every order to finish before checking anyway. */
   settleTimeoutMs: number;
   seed: number;
@@ -105,6 +107,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     env: {
       PAYMENT_TIMEOUT: options.paymentTimeout,
       CANCEL_WINDOW: options.cancelWindow,
+      ...(options.paymentCapture ? { PAYMENT_CAPTURE: options.paymentCapture } : {}),
       DATABASE_POOL_MAX: '10',
       // A relay killed mid-delivery holds its lease for WEBHOOK_TIMEOUT + 10 s; retries come within a minute, not hours.
       WEBHOOK_TIMEOUT: '5s',

@@ -68,6 +68,8 @@ interface ProviderPayment {
   currency: string;
   /** What its refunds gave back (the simulator says since partial refunds); absent: all of it once `refunded`. */
   refundedCents?: number;
+  /** Manual capture: what the capture took; absent until captured, and under automatic capture (the whole amount). */
+  capturedCents?: number;
 }
 
 interface ProviderNotification {
@@ -247,14 +249,20 @@ export const MONEY = {
   chargeBelongs: 'every succeeded charge belongs to exactly one PAID/COMPLETED order or is refunded',
   refundedProven: 'no order is REFUNDED without a refunded charge',
   cancelledKeepsNothing: 'no CANCELLED order holds a succeeded charge',
-  nothingPending: 'a cancelled, rejected or refunded order has no charge still pending',
+  nothingPending: 'a cancelled, rejected or refunded order has no charge still pending or authorized',
   ledgerMatches: 'a finished order’s captured − refunded is what the provider holds for it',
 } as const;
 
-/** What the provider holds of a charge: a succeeded or refunded charge, less what its refunds gave back. */
+/** What a charge took: the manual capture's amount, else (automatic capture) the whole amount. */
+const capturedOf = (p: ProviderPayment) => p.capturedCents ?? p.amountCents;
+
+/**
+ * What the provider holds of a charge: what a succeeded or refunded charge captured, less what its refunds gave
+ * back. An authorization not captured (manual capture) holds no money.
+ */
 function heldCents(p: ProviderPayment): number {
   if (p.status !== 'succeeded' && p.status !== 'refunded') return 0;
-  return p.amountCents - (p.refundedCents ?? (p.status === 'refunded' ? p.amountCents : 0));
+  return capturedOf(p) - (p.refundedCents ?? (p.status === 'refunded' ? capturedOf(p) : 0));
 }
 
 /**
@@ -273,14 +281,15 @@ function checkCharges(orders: OrderRow[], payments: ProviderPayment[], fail: Fai
     const succeeded = charges.filter((p) => p.status === 'succeeded');
     if (PAID_STATUSES.has(o.status)) {
       if (succeeded.length !== 1) fail(MONEY.paidOnce, o.id, `${o.status} with ${succeeded.length} (payments: ${statuses(charges)})`);
-      else if (succeeded[0].amountCents !== o.total_cents || succeeded[0].currency !== o.currency) {
-        fail(MONEY.exactTotal, o.id, `charged ${succeeded[0].amountCents} ${succeeded[0].currency}, total ${o.total_cents} ${o.currency}`);
+      else if (capturedOf(succeeded[0]) !== o.total_cents || succeeded[0].currency !== o.currency) {
+        fail(MONEY.exactTotal, o.id, `charged ${capturedOf(succeeded[0])} ${succeeded[0].currency}, total ${o.total_cents} ${o.currency}`);
       }
     }
     if (o.status === 'REFUNDED' && !charges.some((p) => p.status === 'refunded')) fail(MONEY.refundedProven, o.id, `payments: ${statuses(charges)}`);
     if (o.status === 'CANCELLED' && succeeded.length > 0) fail(MONEY.cancelledKeepsNothing, o.id, `${succeeded.length} succeeded charge(s): ${succeeded.map((p) => p.id).join(', ')}`);
-    const pending = charges.filter((p) => p.status === 'pending');
-    if (UNPAID_STATUSES.has(o.status) && pending.length > 0) fail(MONEY.nothingPending, o.id, `${o.status} with ${pending.length} charge(s) still pending`);
+    // An authorization left open (manual capture) is a hold on the customer's money: it must be voided too.
+    const pending = charges.filter((p) => p.status === 'pending' || p.status === 'authorized');
+    if (UNPAID_STATUSES.has(o.status) && pending.length > 0) fail(MONEY.nothingPending, o.id, `${o.status} with ${pending.length} charge(s) still pending or authorized`);
     if (TERMINAL_STATUSES.includes(o.status as never)) {
       const held = charges.reduce((sum, p) => sum + heldCents(p), 0);
       const kept = o.captured_cents - o.refunded_cents;

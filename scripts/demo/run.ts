@@ -77,7 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRow[]> {
 
   const deadlineMs = Date.now() + options.timings.horizonMs + 60_000;
   const rows = await Promise.all(
-    DEMO_SCENARIOS.map((scenario, i) =>
+    DEMO_SCENARIOS.filter((scenario) => !scenario.manualCapture || options.timings.paymentCapture === 'manual').map((scenario, i) =>
       playScenario(scenario, {
         ...options,
         customerId: scenario.wallet ? wallets[scenario.wallet] : `demo-${run}-${i}`,

@@ -26,6 +26,8 @@ export interface Scenario {
   cancel?: 'before_payment' | 'after_payment';
   /** A refused placement: the HTTP status and error code, no order. */
   refused?: { status: number; error: string };
+  /** Played only against a system with PAYMENT_CAPTURE=manual. */
+  manualCapture?: boolean;
   stages: Stage[];
 }
 
@@ -106,6 +108,16 @@ export const DEMO_SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'authorization lapses',
+    token: 'tok_auth_expires',
+    manualCapture: true,
+    stages: [
+      { status: 'PAID', after: 'webhook' },
+      // The capture at the window's end comes after SIM_AUTH_TTL_MS: refused, the order is cancelled.
+      { status: 'CANCELLED', reason: 'authorization_expired', after: 'CANCEL_WINDOW' },
+    ],
+  },
+  {
     name: 'unknown token',
     token: 'tok_mastercard',
     refused: { status: 422, error: 'unsupported_payment_method' },
@@ -120,6 +132,8 @@ export interface DemoTimings {
   slowMs: number;
   /** SIM_DISPUTE_DELAY_MS (default 2 s). */
   disputeDelayMs?: number;
+  /** PAYMENT_CAPTURE of the system; `automatic` when absent. */
+  paymentCapture?: 'automatic' | 'manual';
   /** How long the demo is prepared to wait for a timer; stages behind longer ones are not waited for. */
   horizonMs: number;
 }

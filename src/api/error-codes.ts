@@ -46,6 +46,14 @@ export const ERROR_CODES = {
     status: 409,
     meaning: "the order's charge is disputed (DISPUTED): no cancel or refund until the dispute is closed",
   },
+  not_capturable: {
+    status: 409,
+    meaning: 'the order is not PAID with an authorized payment (automatic capture, not paid yet, already captured, or ended)',
+  },
+  authorization_expired: {
+    status: 409,
+    meaning: "the provider refused the capture: the payment's authorization had expired; the order is cancelled (`authorization_expired`)",
+  },
   payload_too_large: { status: 413, meaning: 'the body is larger than REQUEST_BODY_LIMIT_BYTES' },
   unsupported_media_type: { status: 415, meaning: 'a body that is not application/json' },
   invalid_webhook_url: {

@@ -9,6 +9,7 @@ import {
 } from './errors';
 import { DEFAULT_MAX_ORDER_TOTAL_CENTS, PG_INT_MAX } from './limits';
 import { parseOrderId } from './order-id';
+import { DomainError } from '../errors';
 import { isUuid } from '../uuid';
 
 export interface StockRequestLine {
@@ -41,7 +42,11 @@ export interface ReservationResult {
  *  - locked: the requested products, locked in ascending id order (ORDER BY is applied before FOR UPDATE), which
  *    is the lock order every stock statement uses, so overlapping orders queue instead of deadlocking. Under READ
  *    COMMITTED a row that was waited for is re-read, so `available` is the committed value after the wait.
- *  - owner: the customer of the order (its row is written before the reservation), for the purchase limits.
+ *  - owner: the customer of the order (its row is written before the reservation), for the purchase limits, and
+ *    whether the order was already REJECTED. A reservation refused as a whole leaves no row behind, so when the saga's
+ *    step runs again after the engine lost its result (a local activity is re-run when the workflow task that
+ *    recorded it never reached Temporal's store, e.g. across a Temporal restart), the recorded rejection is the
+ *    answer: nothing is locked or reserved, and an order already told REJECTED never comes back to life.
  *  - checked: per locked product with a limit (max_per_customer), the units the customer already holds of it,
  *    counted by customer_units_held() — a VOLATILE function, so its query takes a fresh snapshot once the row is
  *    locked and sees every reservation committed by the holders of the lock before us (the statement's own snapshot
@@ -66,12 +71,13 @@ prior AS (
   WHERE s.order_id = ?::uuid
 ),
 owner AS (
-  SELECT o.customer_id FROM orders o WHERE o.id = ?::uuid
+  SELECT o.customer_id, o.status = 'REJECTED' AS rejected_before, o.rejection FROM orders o WHERE o.id = ?::uuid
 ),
 locked AS (
   SELECT p.id, p.sku, p.name, p.price_cents, p.currency, p.active, p.on_hand - p.reserved AS available, p.max_per_customer
   FROM products p
   WHERE p.id IN (SELECT product_id FROM requested) AND NOT EXISTS (SELECT 1 FROM prior)
+    AND NOT EXISTS (SELECT 1 FROM owner WHERE rejected_before)
   ORDER BY p.id
   FOR UPDATE
 ),
@@ -101,17 +107,19 @@ raised AS (
   RETURNING p.id
 )
 SELECT 'requested' AS source, r.product_id, r.quantity, l.sku, l.name, l.price_cents AS unit_price_cents, l.currency,
-       l.active, l.available, l.max_per_customer, l.held, (SELECT count(*) FROM raised)::int AS raised_count
+       l.active, l.available, l.max_per_customer, l.held, (SELECT count(*) FROM raised)::int AS raised_count,
+       (SELECT rejected_before FROM owner) AS rejected_before, (SELECT rejection FROM owner) AS recorded_rejection
 FROM requested r LEFT JOIN checked l ON l.id = r.product_id
 UNION ALL
-SELECT 'prior', s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency, NULL, NULL, NULL, NULL, NULL
+SELECT 'prior', s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM prior s JOIN products p ON p.id = s.product_id
 `;
 
 /** The order's reservations as they are now (a fresh snapshot), for answering a replay that raced the first call. */
 const EXISTING_RESERVATION_SQL = `
 SELECT 'prior' AS source, s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency,
-       NULL AS active, NULL AS available, NULL AS max_per_customer, NULL AS held, NULL AS raised_count
+       NULL AS active, NULL AS available, NULL AS max_per_customer, NULL AS held, NULL AS raised_count,
+       NULL AS rejected_before, NULL AS recorded_rejection
 FROM stock_reservations s JOIN products p ON p.id = s.product_id
 WHERE s.order_id = ?
 `;
@@ -129,6 +137,8 @@ interface ReserveRow {
   max_per_customer: number | null;
   held: number | null;
   raised_count: number | null;
+  rejected_before: boolean | null;
+  recorded_rejection: { code?: string; message?: string; details?: unknown } | null;
 }
 
 /**
@@ -162,6 +172,7 @@ export async function reserveStock(
   if (prior.length > 0) return toResult(orderId, prior);
 
   const requested = rows.filter((r) => r.source === 'requested');
+  if (requested[0]?.rejected_before) throw recordedRejection(orderId, requested[0].recorded_rejection);
   if (requested.length > 0 && requested[0].raised_count === requested.length) return toResult(orderId, requested);
 
   // Not reserved by this call. A concurrent call for the same order (a retried activity whose first attempt is
@@ -169,6 +180,11 @@ export async function reserveStock(
   const existing = await em.execute<ReserveRow[]>(EXISTING_RESERVATION_SQL, [orderId]);
   if (existing.length > 0) return toResult(orderId, existing);
   throw reservationFailure(requested, maxTotalCents);
+}
+
+/** The rejection the order already ended with, raised again: the same answer as the first time. */
+function recordedRejection(orderId: string, rejection: ReserveRow['recorded_rejection']): Error {
+  return new DomainError(rejection?.code ?? 'validation_failed', rejection?.message ?? `order ${orderId} was rejected`, rejection?.details);
 }
 
 /** Validates the request and folds repeated products into one line (the table holds one row per order and product). */

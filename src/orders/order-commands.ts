@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import { DomainError, NotFoundError } from '../errors';
-import { cancelOrderUpdate, NOT_CANCELLABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
+import { cancelOrderUpdate, captureOrderUpdate, NOT_CANCELLABLE, NOT_CAPTURABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
+import { AUTHORIZATION_EXPIRED } from '../../workflows/order/state-machine';
 import { isCancellable } from '../../workflows/order/state-machine';
 import { findOrder } from './order-queries';
 import type { OrderActor } from './ownership';
@@ -69,5 +70,32 @@ export async function retryCompensation(deps: OrderCommandDeps, orderId: string)
     if (!isClosedWorkflow(err)) throw err;
     if (!(await retryRefundOfClosedSaga({ ...deps, em: deps.orm.em.fork() }, orderId))) throw notRetryable();
   }
+  return currentOrder(deps, orderId);
+}
+
+/**
+ * An operator captures a manual-capture order's authorized payment now (until shipments call this step, the way an
+ * order with goods to ship is captured). Only a PAID order whose payment is `authorized` has anything to capture
+ * (409 `not_capturable`); a hold that had lapsed is 409 `authorization_expired`, and its saga cancels the order.
+ */
+export async function captureOrder(deps: OrderCommandDeps, orderId: string): Promise<OrderJson> {
+  const before = await currentOrder(deps, orderId);
+  const notCapturable = () =>
+    new DomainError(NOT_CAPTURABLE, `order ${orderId} (${before.status}, payment ${before.payment.status}) has no authorized payment to capture`, {
+      status: before.status,
+      paymentStatus: before.payment.status,
+    });
+  if (before.status !== 'PAID' || before.payment.status !== 'authorized') throw notCapturable();
+  let outcome: string;
+  try {
+    ({ outcome } = await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(captureOrderUpdate));
+  } catch (err) {
+    if (updateRefusal(err) || isClosedWorkflow(err)) throw notCapturable();
+    throw err;
+  }
+  if (outcome === AUTHORIZATION_EXPIRED) {
+    throw new DomainError(AUTHORIZATION_EXPIRED, `the authorization of order ${orderId} had expired: the order is cancelled`);
+  }
+  if (outcome !== 'captured') throw notCapturable();
   return currentOrder(deps, orderId);
 }

@@ -45,14 +45,18 @@ const SUCCEEDED_REFUNDS_SQL = `(SELECT COALESCE(sum((r->>'amountCents')::bigint)
 
 /**
  * The saga's payment statuses move the ledger: `succeeded` (the order is PAID) captured the total (automatic capture
- * authorises and captures at once), and a failed refund leaves only the operators' refunds counted; `refunded` gave
- * back everything captured. Each line takes the change's payment status as its one parameter.
+ * authorises and captures at once; a manual capture says how much it took), `authorized` holds the total without
+ * capturing it (manual capture), a failed refund leaves only the operators' refunds counted, and `refunded` gave
+ * back everything captured. The lines take the change's payment status, except the captured amount's own parameter.
  */
 const LEDGER_FOLLOWS_PAYMENT_STATUS = `
-       authorized_cents = CASE WHEN ?::text = 'succeeded' AND captured_cents = 0 THEN COALESCE(total_cents, 0) ELSE authorized_cents END,
-       captured_cents = CASE WHEN ?::text = 'succeeded' AND captured_cents = 0 THEN COALESCE(total_cents, 0) ELSE captured_cents END,
+       authorized_cents = CASE WHEN ?::text IN ('succeeded', 'authorized') AND captured_cents = 0 THEN COALESCE(total_cents, 0) ELSE authorized_cents END,
+       captured_cents = CASE WHEN ?::text = 'succeeded' AND captured_cents = 0 THEN COALESCE(?::bigint, total_cents, 0) ELSE captured_cents END,
        refunded_cents = CASE ?::text WHEN 'refunded' THEN captured_cents WHEN 'succeeded' THEN ${SUCCEEDED_REFUNDS_SQL} ELSE refunded_cents END`;
-const LEDGER_PARAMETERS = 3;
+const ledgerParameters = (change: StatusChange) => {
+  const paymentStatus = change.paymentStatus ?? null;
+  return [paymentStatus, paymentStatus, change.capturedCents ?? null, paymentStatus];
+};
 
 /**
  * Writes a status change of the saga and its history row. `seq` orders the saga's changes: a retried (older) write
@@ -102,7 +106,7 @@ export async function recordStatus(
       change.status,
       change.seq,
       change.paymentStatus ?? null,
-      ...Array(LEDGER_PARAMETERS).fill(change.paymentStatus ?? null),
+      ...ledgerParameters(change),
       change.providerPaymentId ?? null,
       clearsFailure,
       change.failureReason ?? null,

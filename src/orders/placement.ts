@@ -39,7 +39,8 @@ export interface PlacementDeps {
       | 'MAX_OPEN_ORDERS_PER_CUSTOMER'
       | 'MAX_UNPAID_UNITS_PER_CUSTOMER'
       | 'PLACEMENT_DEADLINE'
-    >;
+    > &
+    Partial<Pick<Config, 'PAYMENT_CAPTURE' | 'AUTHORIZATION_TTL'>>;
   /** Which payment methods the configured provider takes (its adapter). */
   paymentMethods: Pick<PaymentProvider, 'acceptsPaymentMethod'>;
 }
@@ -165,6 +166,8 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
     cancelWindowMs: config.CANCEL_WINDOW,
     notifyMaxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     refundConfirmationTimeoutMs: config.REFUND_CONFIRMATION_TIMEOUT,
+    // Only under manual capture: automatic-capture sagas keep the input (and the path) they always had.
+    ...(config.PAYMENT_CAPTURE === 'manual' ? { paymentCapture: 'manual' as const, authorizationTtlMs: config.AUTHORIZATION_TTL } : {}),
   };
 
   const work = temporal.workflow.executeUpdateWithStart(placeOrderUpdate, {

@@ -6,7 +6,7 @@ import { ProviderHttpError } from './http-json';
  * the bundled simulator, stripe/stripe-payment-provider.ts for Stripe) and all the saga's activities may rely on.
  * provider-factory.ts picks one from PAYMENT_PROVIDER; nothing else knows which one runs.
  */
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'voided' | 'refunded';
+export type PaymentStatus = 'pending' | 'authorized' | 'succeeded' | 'failed' | 'voided' | 'refunded';
 
 export interface Payment {
   /** The provider's id (`pay_…` at the simulator, `pi_…` at Stripe). */
@@ -20,6 +20,16 @@ export interface Payment {
   failureReason?: string;
   /** What its refunds gave back so far, when the provider says. */
   refundedCents?: number;
+  /** What was captured, when the provider says (manual capture may take less than `amountCents`). */
+  capturedCents?: number;
+}
+
+/** A manual capture asked of the provider (capturePayment). */
+export interface CaptureInput {
+  /** Integer minor units to capture, at most what was authorized; the rest of the hold is released. */
+  amountCents: number;
+  /** Sending the same key again answers the same capture instead of capturing twice. */
+  idempotencyKey: string;
 }
 
 /** A partial refund asked of the provider (refundPart). */
@@ -50,7 +60,12 @@ export interface CreatePaymentInput {
   /** Sending the same key again returns the same payment instead of charging twice. */
   idempotencyKey: string;
   metadata?: Record<string, string | number | boolean | null>;
+  /** `manual`: only authorize (the payment becomes `authorized`); capturePayment takes the money later. */
+  capture?: 'manual';
 }
+
+/** The provider refused a capture because the authorization's hold had lapsed. */
+export const AUTHORIZATION_EXPIRED_CODE = 'authorization_expired';
 
 export interface PaymentProvider {
   /**
@@ -63,8 +78,17 @@ export interface PaymentProvider {
   /** Undefined when the provider does not know the id. */
   getPayment(id: string): Promise<Payment | undefined>;
   listPayments(orderId: string): Promise<Payment[]>;
-  /** A pending payment can no longer succeed. Idempotent; a succeeded payment is `not_voidable`. */
+  /**
+   * A pending payment can no longer succeed; an authorized one's hold is released. Idempotent; a succeeded payment
+   * is `not_voidable`.
+   */
   voidPayment(id: string): Promise<Payment>;
+  /**
+   * Captures an authorized payment (manual capture), in full or in part; it becomes `succeeded`. Idempotent per key,
+   * and a payment already captured is answered as it is. A lapsed hold is refused (`authorization_expired`), as is
+   * a payment that was never authorized (`not_capturable`).
+   */
+  capturePayment(id: string, input: CaptureInput): Promise<Payment>;
   /** A succeeded payment is refunded in full. Idempotent per key; anything not succeeded is `not_refundable`. */
   refundPayment(id: string, idempotencyKey: string): Promise<Payment>;
   /**

@@ -2,7 +2,7 @@ import { simulatorPaymentSchema, simulatorRefundAnswerSchema } from '../wire/sim
 import { isSimulatorToken } from '../wire/simulator-tokens';
 import type { HttpClientOptions } from './http-json';
 import { JsonHttpClient, pathSegment } from './http-json';
-import type { CreatePaymentInput, Payment, PaymentProvider, ProviderRefund, RefundPartInput } from './payment-provider';
+import type { CaptureInput, CreatePaymentInput, Payment, PaymentProvider, ProviderRefund, RefundPartInput } from './payment-provider';
 import { PaymentProviderError } from './payment-provider';
 
 /** The adapter for the bundled payment simulator (src/simulator), over its HTTP API. */
@@ -47,6 +47,17 @@ export class SimulatorPaymentProvider implements PaymentProvider {
 
   voidPayment(id: string): Promise<Payment> {
     return this.http.request({ method: 'POST', path: `/v1/payments/${pathSegment(id)}/void`, response: simulatorPaymentSchema });
+  }
+
+  /** The simulator captures at once; the payment it answers carries `capturedCents`. */
+  capturePayment(id: string, { amountCents, idempotencyKey }: CaptureInput): Promise<Payment> {
+    return this.http.request({
+      method: 'POST',
+      path: `/v1/payments/${pathSegment(id)}/capture`,
+      headers: { 'idempotency-key': idempotencyKey },
+      body: { amountCents },
+      response: simulatorPaymentSchema,
+    });
   }
 
   refundPayment(id: string, idempotencyKey: string): Promise<Payment> {

@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   slowMs: number;
   /** tok_disputed: from the capture to its dispute. Default 2 s. */
   disputeDelayMs?: number;
+  /** How long a tok_auth_expires authorization holds before it lapses (manual capture). Default 5 s. */
+  authTtlMs?: number;
   webhookMaxAttempts: number;
   duplicateWebhooks: boolean;
   shuffleWebhooks: boolean;
@@ -89,6 +91,7 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
     webhookDelayMs: config.SIM_WEBHOOK_DELAY_MS,
     slowMs: config.SIM_SLOW_MS,
     disputeDelayMs: config.SIM_DISPUTE_DELAY_MS,
+    authTtlMs: config.SIM_AUTH_TTL_MS,
     webhookMaxAttempts: config.SIM_WEBHOOK_MAX_ATTEMPTS,
     duplicateWebhooks: config.SIM_DUPLICATE_WEBHOOKS,
     shuffleWebhooks: config.SIM_SHUFFLE_WEBHOOKS,
@@ -147,7 +150,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     accounts,
     webhooks,
     timers,
-    delays: { webhookDelayMs: options.webhookDelayMs, slowMs: options.slowMs },
+    delays: { webhookDelayMs: options.webhookDelayMs, slowMs: options.slowMs, authTtlMs: options.authTtlMs },
     now,
     logger,
     onCaptured: (payment) => disputes.captured(payment),

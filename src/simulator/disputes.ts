@@ -87,7 +87,7 @@ export class DisputeService {
       paymentId,
       orderId: payment.orderId,
       status: 'open',
-      amountCents: payment.amountCents - payment.refundedCents,
+      amountCents: (payment.capturedCents ?? payment.amountCents) - payment.refundedCents,
       currency: payment.currency,
       reason: 'fraudulent',
       createdAt: at,

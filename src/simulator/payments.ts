@@ -2,7 +2,7 @@ import { DomainError, found } from '../errors';
 import type { Logger } from '../logger';
 import type { SimulatorPayment } from '../wire/simulator-payment';
 import type { SimulatorToken } from '../wire/simulator-tokens';
-import { simulatorTokenSpec } from '../wire/simulator-tokens';
+import { EXPIRING_AUTHORIZATION_TOKEN, simulatorTokenSpec } from '../wire/simulator-tokens';
 import type { WebhookEvent, WebhookEventType } from '../wire/webhook-event';
 import type { AccountStore } from './accounts';
 import { IdempotencyStore, fingerprint } from './idempotency';
@@ -10,7 +10,7 @@ import { newId } from './ids';
 import type { CreatePaymentBody } from './schemas';
 import type { TimerSet } from './timers';
 import type { SettlementDelays } from './tokens';
-import { sendsWebhook, settlementDelayMs } from './tokens';
+import { DEFAULT_AUTH_TTL_MS, sendsWebhook, settlementDelayMs } from './tokens';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 
 /** A payment as the simulator answers it: the payment resource plus what this provider also returns. */
@@ -20,6 +20,8 @@ export interface SimulatedPayment extends SimulatorPayment {
   /** Its refunds, oldest first: a payment may be refunded in several parts, each with its own webhook. */
   refunds: SimulatedRefund[];
   metadata?: CreatePaymentBody['metadata'];
+  /** `manual`: authorized when it settles, captured (in full or in part) by POST /v1/payments/{id}/capture. */
+  capture?: 'manual';
   createdAt: string;
   updatedAt: string;
 }
@@ -67,6 +69,8 @@ export class PaymentService {
   private readonly payments = new Map<string, SimulatedPayment>();
   private readonly pendingSettlements = new Map<string, () => void>();
   private readonly creationKeys = new IdempotencyStore<string>();
+  /** Capture key → the payment it captured. */
+  private readonly captureKeys = new IdempotencyStore<string>();
   /** Key → the payment and the refund it made (none: the payment was already refunded in full). */
   private readonly refundKeys = new IdempotencyStore<{ paymentId: string; refundId?: string }>();
 
@@ -90,6 +94,7 @@ export class PaymentService {
       refundedCents: 0,
       refunds: [],
       ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+      ...(body.capture === 'manual' ? { capture: 'manual' as const } : {}),
       createdAt: at,
       updatedAt: at,
     };
@@ -122,7 +127,8 @@ export class PaymentService {
   }
 
   /**
-   * A pending payment becomes `voided` and can no longer succeed (webhook `payment.failed`, reason `voided`).
+   * A pending payment becomes `voided` and can no longer succeed (webhook `payment.failed`, reason `voided`); an
+   * authorized one (manual capture) is voided too, its hold released (a tok_wallet hold goes back to the account).
    * Idempotent: voiding a voided payment, or one that already failed, answers it unchanged — either way it will
    * never take money, which is all a compensating void needs. Money already taken is `not_voidable` (refund it).
    */
@@ -135,6 +141,11 @@ export class PaymentService {
         this.transition(payment, 'voided', 'voided');
         this.report(payment, 'payment.failed', this.deps.delays.webhookDelayMs, 'voided');
         return this.view(payment);
+      case 'authorized':
+        this.releaseHold(payment, payment.amountCents);
+        this.transition(payment, 'voided', 'voided');
+        this.report(payment, 'payment.failed', this.deps.delays.webhookDelayMs, 'voided');
+        return this.view(payment);
       case 'voided':
       case 'failed':
         return this.view(payment);
@@ -142,6 +153,44 @@ export class PaymentService {
       case 'refunded':
         throw new DomainError('not_voidable', `payment ${id} is ${payment.status}; refund it instead`);
     }
+  }
+
+  /**
+   * Captures an authorized payment (manual capture), in full or (with `amountCents`) in part: it becomes `succeeded`
+   * with `capturedCents`, and the rest of the hold is released (credited back to a tok_wallet account); webhook
+   * `payment.succeeded`. The same key answers the same capture again (`replayed`); a payment already captured is
+   * answered unchanged whatever the key. A hold that lapsed (tok_auth_expires after SIM_AUTH_TTL_MS) is 409
+   * `authorization_expired`; a payment that is not authorized is 409 `not_capturable`; more than was authorized is
+   * 422 `capture_exceeds_authorized`.
+   */
+  capture(id: string, idempotencyKey: string, amountCents?: number): { payment: SimulatedPayment; replayed: boolean } {
+    const requestFingerprint = amountCents === undefined ? id : `${id}:${amountCents}`;
+    const earlier = this.captureKeys.lookup(idempotencyKey, requestFingerprint);
+    if (earlier !== undefined) return { payment: this.view(this.require(earlier)), replayed: true };
+
+    const payment = this.require(id);
+    if (payment.capture === 'manual' && (payment.status === 'succeeded' || payment.status === 'refunded')) {
+      return { payment: this.view(payment), replayed: false };
+    }
+    if (payment.status === 'voided' && payment.failureReason === 'authorization_expired') {
+      throw new DomainError('authorization_expired', `the authorization of payment ${id} has expired`);
+    }
+    if (payment.status !== 'authorized') {
+      throw new DomainError('not_capturable', `payment ${id} is ${payment.status}; only authorized payments can be captured`);
+    }
+    const amount = amountCents ?? payment.amountCents;
+    if (amount > payment.amountCents) {
+      throw new DomainError('capture_exceeds_authorized', `payment ${id} holds ${payment.amountCents}, not ${amount}`, {
+        authorizedCents: payment.amountCents,
+      });
+    }
+    this.releaseHold(payment, payment.amountCents - amount);
+    payment.capturedCents = amount;
+    this.transition(payment, 'succeeded');
+    this.captureKeys.remember(idempotencyKey, requestFingerprint, id);
+    this.report(payment, 'payment.succeeded', this.deps.delays.webhookDelayMs);
+    this.deps.onCaptured?.(this.view(payment));
+    return { payment: this.view(payment), replayed: false };
   }
 
   /**
@@ -177,7 +226,7 @@ export class PaymentService {
         `payment ${id} is ${payment.status}; only succeeded payments can be refunded`,
       );
     }
-    const left = payment.amountCents - payment.refundedCents;
+    const left = capturedOf(payment) - payment.refundedCents;
     const amount = amountCents ?? left;
     if (amount > left) {
       throw new DomainError('refund_exceeds_captured', `payment ${id} has ${left} left to refund, not ${amount}`, {
@@ -189,7 +238,7 @@ export class PaymentService {
     const refund: SimulatedRefund = { id: newId('re'), amountCents: amount, createdAt: this.deps.now().toISOString() };
     payment.refunds.push(refund);
     payment.refundedCents += amount;
-    const whole = payment.refundedCents === payment.amountCents;
+    const whole = payment.refundedCents === capturedOf(payment);
     if (whole) this.transition(payment, 'refunded');
     else payment.updatedAt = refund.createdAt;
     this.refundKeys.remember(idempotencyKey, requestFingerprint, { paymentId: id, refundId: refund.id });
@@ -209,7 +258,9 @@ export class PaymentService {
     const payment = this.payments.get(id);
     if (!payment || payment.status !== 'pending') return;
     const outcome = this.decide(payment);
-    if (outcome.status === 'succeeded') {
+    if (outcome.status === 'succeeded' && payment.capture === 'manual') {
+      this.authorize(payment);
+    } else if (outcome.status === 'succeeded') {
       this.transition(payment, 'succeeded');
       this.report(payment, 'payment.succeeded', 0);
       this.deps.onCaptured?.(this.view(payment));
@@ -217,6 +268,24 @@ export class PaymentService {
       this.transition(payment, 'failed', outcome.reason);
       this.report(payment, 'payment.failed', 0, outcome.reason);
     }
+  }
+
+  /** Manual capture: the money is held, not taken (webhook `payment.authorized`); a tok_auth_expires hold lapses. */
+  private authorize(payment: SimulatedPayment): void {
+    this.transition(payment, 'authorized');
+    this.report(payment, 'payment.authorized', 0);
+    if (payment.token !== EXPIRING_AUTHORIZATION_TOKEN) return;
+    this.deps.timers.after(this.deps.delays.authTtlMs ?? DEFAULT_AUTH_TTL_MS, () => {
+      if (payment.status !== 'authorized') return;
+      // The hold lapses quietly, as at card networks: the merchant learns it when the capture is refused.
+      this.releaseHold(payment, payment.amountCents);
+      this.transition(payment, 'voided', 'authorization_expired');
+    });
+  }
+
+  /** Gives back the part of a tok_wallet hold that will not be captured (a hold debits the account when granted). */
+  private releaseHold(payment: SimulatedPayment, amountCents: number): void {
+    if (amountCents > 0 && simulatorTokenSpec(payment.token).outcome === 'debits_wallet') this.deps.accounts.credit(payment.customerId, amountCents);
   }
 
   private decide(payment: SimulatedPayment): Outcome {
@@ -284,10 +353,17 @@ export class PaymentService {
       token: p.token,
       refundedCents: p.refundedCents,
       refunds: p.refunds.map((r) => ({ ...r })),
+      ...(p.capture === undefined ? {} : { capture: p.capture }),
+      ...(p.capturedCents === undefined ? {} : { capturedCents: p.capturedCents }),
       ...(p.metadata === undefined ? {} : { metadata: { ...p.metadata } }),
       ...(p.failureReason === undefined ? {} : { failureReason: p.failureReason }),
       createdAt: p.createdAt,
       updatedAt: p.updatedAt,
     };
   }
+}
+
+/** What a payment took: the capture's amount under manual capture, the whole amount otherwise. */
+function capturedOf(payment: SimulatedPayment): number {
+  return payment.capturedCents ?? payment.amountCents;
 }

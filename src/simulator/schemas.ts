@@ -35,6 +35,10 @@ export const createPaymentBody = z.strictObject({
     .record(z.string().min(1).max(40), metadataValue)
     .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata keys')
     .optional(),
+  capture: z
+    .enum(['automatic', 'manual'])
+    .optional()
+    .describe('`manual`: only authorize (the payment becomes `authorized`); POST /v1/payments/{id}/capture takes the money'),
 });
 export type CreatePaymentBody = z.infer<typeof createPaymentBody>;
 
@@ -44,6 +48,13 @@ export const paymentParams = z.object({ id });
 export const refundPaymentBody = z
   .strictObject({
     amountCents: amountCentsSchema.optional().describe('integer minor units to give back; at most what is left'),
+  })
+  .optional();
+
+/** A capture: without a body (or `amountCents`), the whole authorized amount. */
+export const capturePaymentBody = z
+  .strictObject({
+    amountCents: amountCentsSchema.optional().describe('integer minor units to capture; at most what was authorized, the rest is released'),
   })
   .optional();
 
@@ -77,10 +88,12 @@ export const simulatedPaymentSchema = simulatorPaymentSchema
     status: z
       .enum(SIMULATOR_PAYMENT_STATUSES)
       .describe(
-        'pending → succeeded | failed | voided; succeeded → refunded once its refunds gave back the whole amount',
+        'pending → succeeded | failed | voided; succeeded → refunded once its refunds gave back the whole amount; ' +
+          'manual capture: pending → authorized → succeeded (captured) | voided (released, or its hold lapsed)',
       ),
     refundedCents: z.int().describe('integer minor units its refunds gave back so far'),
     refunds: z.array(refundSchema).describe('its refunds, oldest first'),
+    capture: z.enum(['manual']).optional().describe('present for a manual-capture payment'),
     failureReason: z.enum(SIMULATOR_FAILURE_REASONS).optional().describe('set when the payment failed or was voided'),
     token: z.enum(SIMULATOR_TOKENS),
     metadata: createPaymentBody.shape.metadata,

@@ -5,7 +5,12 @@ import { simulatorTokenSpec } from '../wire/simulator-tokens';
 export interface SettlementDelays {
   webhookDelayMs: number;
   slowMs: number;
+  /** How long a tok_auth_expires authorization holds (SIM_AUTH_TTL_MS). */
+  authTtlMs?: number;
 }
+
+/** SIM_AUTH_TTL_MS when not given. */
+export const DEFAULT_AUTH_TTL_MS = 5000;
 
 /** When the outcome of a payment with `token` is decided (and reported); undefined = never (stays pending). */
 export function settlementDelayMs(token: SimulatorToken, delays: SettlementDelays): number | undefined {

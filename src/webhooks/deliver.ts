@@ -69,7 +69,9 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
     deps.logger.error({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'refund failed after the order closed');
     return !strayPayment && (await flagRefundFailed(deps.orm.em.fork(), order.id, paymentId)) ? 'needs_attention' : 'ignored';
   }
-  if (event.type !== 'payment.succeeded' || !(endedUnpaid(order.status) || strayPayment)) return 'ignored';
+  // An authorization (manual capture) the order does not keep is released the same way: the refund voids a hold.
+  const moneyHeld = event.type === 'payment.succeeded' || event.type === 'payment.authorized';
+  if (!moneyHeld || !(endedUnpaid(order.status) || strayPayment)) return 'ignored';
   deps.logger.warn({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'late payment success: refunding');
   try {
     await deps.temporal.workflow.start<typeof refundLatePaymentWorkflow>('refundLatePaymentWorkflow', {

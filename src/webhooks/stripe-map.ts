@@ -28,6 +28,12 @@ export function sagaEventFromStripe(event: Stripe.Event): MappedStripeEvent | un
       const intent = event.data.object;
       return fromIntent('payment.succeeded', intent, intent.amount_received || intent.amount);
     }
+    case 'payment_intent.amount_capturable_updated': {
+      // Manual capture: the PaymentIntent is authorized (requires_capture) for the whole amount it holds.
+      const intent = event.data.object;
+      if (intent.status !== 'requires_capture') return undefined;
+      return fromIntent('payment.authorized', intent, intent.amount_capturable || intent.amount);
+    }
     case 'payment_intent.payment_failed': {
       const intent = event.data.object;
       const error = intent.last_payment_error;

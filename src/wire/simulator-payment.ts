@@ -3,12 +3,13 @@ import { currencySchema, nonNegativeAmountCentsSchema } from './money';
 
 /**
  * The statuses a payment has at the payment simulator: pending → succeeded | failed | voided; succeeded → refunded
- * (once its refunds gave back the whole amount; until then it stays succeeded with `refundedCents`).
+ * (once its refunds gave back the whole amount; until then it stays succeeded with `refundedCents`). A manual-capture
+ * payment goes pending → authorized, then authorized → succeeded (captured) | voided (released, or its hold lapsed).
  */
-export const SIMULATOR_PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'voided', 'refunded'] as const;
+export const SIMULATOR_PAYMENT_STATUSES = ['pending', 'authorized', 'succeeded', 'failed', 'voided', 'refunded'] as const;
 
 /** Reasons a payment ends `failed` at the simulator, as it reports them (in `failureReason` and webhook `reason`). */
-export const SIMULATOR_FAILURE_REASONS = ['card_declined', 'insufficient_funds', 'voided'] as const;
+export const SIMULATOR_FAILURE_REASONS = ['card_declined', 'insufficient_funds', 'voided', 'authorization_expired'] as const;
 
 /**
  * A payment as the simulator's HTTP API answers it: what the simulator sends and what its client (the product's
@@ -24,6 +25,8 @@ export const simulatorPaymentSchema = z.object({
   failureReason: z.string().optional(),
   /** What its refunds gave back so far (a payment may be refunded in several parts); absent from older simulators. */
   refundedCents: nonNegativeAmountCentsSchema.optional(),
+  /** Manual capture: what the capture took (the rest of the hold was released); absent until then, and under automatic capture. */
+  capturedCents: nonNegativeAmountCentsSchema.optional(),
 });
 
 export type SimulatorPayment = z.infer<typeof simulatorPaymentSchema>;

@@ -51,6 +51,15 @@ export const SIMULATOR_TOKEN_TABLE = [
       '`GET /v1/payments/{id}` shows it succeeded, and a later refund is reported as usual',
   },
   {
+    token: 'tok_auth_expires',
+    settles: 'after_webhook_delay',
+    outcome: 'succeeds',
+    webhooks: 'all',
+    description:
+      'like tok_visa; under manual capture its authorization lapses SIM_AUTH_TTL_MS after it was granted (it becomes ' +
+      '`voided` with `authorization_expired`, no webhook), and a capture after that is 409 `authorization_expired`',
+  },
+  {
     token: 'tok_disputed',
     settles: 'after_webhook_delay',
     outcome: 'succeeds',
@@ -61,6 +70,9 @@ export const SIMULATOR_TOKEN_TABLE = [
       '(`dispute.closed`, won or lost)',
   },
 ] as const;
+
+/** The token whose authorization lapses after SIM_AUTH_TTL_MS (manual capture). */
+export const EXPIRING_AUTHORIZATION_TOKEN: SimulatorToken = 'tok_auth_expires';
 
 /** The tokens whose captured payments the customer's bank disputes (src/simulator/disputes.ts). */
 export const DISPUTED_TOKENS: readonly SimulatorToken[] = ['tok_disputed'];

@@ -7,6 +7,7 @@ import { currencySchema, nonNegativeAmountCentsSchema } from './money';
  */
 export const WEBHOOK_EVENT_TYPES = [
   'payment.succeeded',
+  'payment.authorized',
   'payment.failed',
   'payment.refunded',
   'payment.partially_refunded',

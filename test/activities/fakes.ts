@@ -14,6 +14,8 @@ export function fakeProvider() {
   const ledger = new Map<string, Payment>();
   /** Idempotency keys of the refunds asked for, in order. */
   const refundKeys: string[] = [];
+  /** Idempotency keys of the captures asked for, in order. */
+  const captureKeys: string[] = [];
   const refundAnswer: { status?: Payment['status'] } = {};
   /** Called when a void reaches the provider, before it answers (to let the payment move on first). */
   const beforeVoid: { run?: (payment: Payment) => void } = {};
@@ -35,7 +37,15 @@ export function fakeProvider() {
       const p = ledger.get(id)!;
       beforeVoid.run?.(p);
       if (p.status === 'succeeded') throw new PaymentProviderError({ code: 'not_voidable', message: 'succeeded', status: 409, retryable: false });
-      if (p.status === 'pending') p.status = 'voided';
+      if (p.status === 'pending' || p.status === 'authorized') p.status = 'voided';
+      return { ...p };
+    },
+    async capturePayment(id, { amountCents, idempotencyKey }) {
+      const p = ledger.get(id)!;
+      captureKeys.push(idempotencyKey);
+      if (p.failureReason === 'authorization_expired') throw new PaymentProviderError({ code: 'authorization_expired', message: 'expired', status: 409, retryable: false });
+      if (p.status === 'authorized') Object.assign(p, { status: 'succeeded', capturedCents: amountCents });
+      else if (p.status !== 'succeeded') throw new PaymentProviderError({ code: 'not_capturable', message: p.status, status: 409, retryable: false });
       return { ...p };
     },
     async refundPayment(id, idempotencyKey) {
@@ -59,7 +69,9 @@ export function fakeProvider() {
     return payment.id;
   };
   const statusOf = (id: string) => ledger.get(id)?.status;
-  return { provider, add, statusOf, refundKeys, refundAnswer, beforeVoid };
+  /** The hold of an authorized payment lapses (manual capture): it is voided, and a capture is refused. */
+  const lapse = (id: string) => Object.assign(ledger.get(id)!, { status: 'voided', failureReason: 'authorization_expired' });
+  return { provider, add, statusOf, lapse, refundKeys, captureKeys, refundAnswer, beforeVoid };
 }
 
 /** A notifier that records what it was asked to send, and fails with `failWith` while that is set. */

@@ -11,6 +11,7 @@ import {
   UnknownProductError,
 } from '../../src/catalog/stock';
 import { updateProduct } from '../../src/catalog/products';
+import { insertOrder, recordStatus } from '../../src/orders/order-store';
 import { testOrm } from '../harness/env';
 import { ledgerTotal, makeProduct, newOrderId, reservationCounts, stockOf, stockSnapshot, whileRowLocked } from './fixtures';
 
@@ -48,6 +49,21 @@ describe('stock reservations', () => {
       expect(await stockOf(orm, a.id)).toMatchObject({ on_hand: 5, reserved: 3 });
       expect(await stockOf(orm, b.id)).toMatchObject({ on_hand: 2, reserved: 2 });
       expect(await reservationCounts(orm, a.id)).toEqual({ ACTIVE: { rows: 1, quantity: 3 } });
+    });
+
+    it('answers an order already REJECTED with its recorded rejection and reserves nothing, though stock is there now', async () => {
+      // The saga's reservation step run again after the engine lost its result (a Temporal restart mid-task): the
+      // first run was refused and the order told REJECTED; this run must not bring it back to life.
+      const a = await makeProduct(orm, { stock: 2 });
+      const orderId = newOrderId();
+      await insertOrder(fork(), { orderId, workflowId: `order-${orderId}`, customerId: 'c-rejected', customerEmail: 'c@example.com', items: [], requestFingerprint: 'fp' });
+      const rejection = { code: 'insufficient_stock', message: 'not enough stock for 1 line(s)', details: { lines: [{ productId: a.id, requested: 1, available: 0 }] } };
+      await recordStatus(fork(), orderId, { seq: 2, status: 'REJECTED', reason: rejection.code, failureReason: rejection.code, rejection });
+
+      const again = reserveStock(fork(), orderId, [{ productId: a.id, quantity: 1 }]);
+      await expect(again).rejects.toMatchObject({ code: 'insufficient_stock', message: rejection.message, details: rejection.details });
+      expect(await stockOf(orm, a.id)).toMatchObject({ on_hand: 2, reserved: 0 });
+      expect(await reservationCounts(orm, a.id)).toEqual({});
     });
 
     it('folds repeated products into one line', async () => {

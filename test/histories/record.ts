@@ -150,6 +150,24 @@ const scenarios: Scenario[] = [
     input: { cancelWindowMs: 60_000 },
     drive: async (h) => void (await h.executeUpdate(cancelOrderUpdate, { args: [{}] })),
   },
+  // Manual capture (PAYMENT_CAPTURE=manual, the order-saga-manual-capture patch): authorized, captured before the
+  // hold's TTL, completed when the window ends; and cancelled before the capture (the hold voided).
+  {
+    name: 'manual-capture-completed',
+    fake: () => fakeOrderActivities(),
+    input: { paymentCapture: 'manual', authorizationTtlMs: 100, cancelWindowMs: 600 },
+    drive: (h) => h.signal(paymentEventSignal, success({ type: 'payment.authorized' })),
+  },
+  {
+    name: 'manual-capture-cancelled-voided',
+    fake: () => fakeOrderActivities(),
+    input: { paymentCapture: 'manual', authorizationTtlMs: 60_000, cancelWindowMs: 60_000 },
+    drive: async (h) => {
+      await h.signal(paymentEventSignal, success({ type: 'payment.authorized' }));
+      await until(h, 'PAID');
+      await h.executeUpdate(cancelOrderUpdate, { args: [{}] });
+    },
+  },
   { name: 'rejected', fake: () => fakeOrderActivities({ rejectWith: 'insufficient_stock' }), drive: async () => undefined },
   {
     name: 'compensation-failed-then-retried',

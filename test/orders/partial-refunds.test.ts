@@ -106,6 +106,7 @@ describe('a refund the provider refuses', () => {
       getPayment: (id) => provider.getPayment(id),
       listPayments: (orderId) => provider.listPayments(orderId),
       voidPayment: (id) => provider.voidPayment(id),
+      capturePayment: (id, input) => provider.capturePayment(id, input),
       refundPayment: (id, key) => provider.refundPayment(id, key),
       refundPart: () => Promise.reject(new PaymentProviderError({ code: 'charge_disputed', message: 'the charge is disputed', status: 400, retryable: false })),
     }),

@@ -20,6 +20,8 @@ export interface FakeOptions {
   databaseRejects?: 'reserveOrderStock' | 'commitOrderStock';
   /** refundPayment answers only once this settles (the saga that started the refund can close meanwhile). */
   refundPaymentWaitsFor?: Promise<unknown>;
+  /** Manual capture: the provider refuses the capture, the authorization's hold having lapsed. */
+  captureExpired?: boolean;
 }
 
 /**
@@ -128,8 +130,19 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
       // The provider's view: a succeeded payment is refunded, a pending one voided, none requested stays so.
       const names = calls.map((c) => c.name);
       if (!names.includes('requestPayment') || options.requestPaymentFails) return { status: 'not_requested' };
-      const succeeded = names.includes('commitOrderStock') || options.check?.status === 'succeeded';
+      // Under manual capture the money is taken only by a capture: an authorized hold is voided.
+      const manual = calls.some((c) => c.name === 'requestPayment' && (c.args[0] as { capture?: string }).capture === 'manual');
+      const captured = manual ? names.includes('captured') : names.includes('commitOrderStock');
+      const succeeded = captured || options.check?.status === 'succeeded';
       return { status: succeeded ? 'refunded' : 'voided' };
+    },
+    async captureOrderPayment(...args) {
+      record('captureOrderPayment', args);
+      if (options.captureExpired) throw ApplicationFailure.nonRetryable('the authorization has expired', 'authorization_expired');
+      const [request, captured] = args;
+      record('captured', args);
+      writeStatus(request.orderId, { ...captured, capturedCents: request.amountCents });
+      return { capturedCents: request.amountCents };
     },
     async restoreOrderAfterRefund(...args) {
       record('restoreOrderAfterRefund', args);

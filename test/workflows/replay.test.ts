@@ -28,6 +28,8 @@ describe('replaying recorded order saga histories', () => {
         // a disputed order's dispute workflow: opened then won; a close that came before its open
         'disputed-won',
         'disputed-lost-close-first',
+        // manual capture (order-saga-manual-capture): captured before the hold's TTL, then completed; voided on cancel
+        ...['manual-capture-completed', 'manual-capture-cancelled-voided'],
       ]),
     );
   });

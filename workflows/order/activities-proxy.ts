@@ -1,7 +1,7 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { OrderActivities } from './activity-types';
-import { BUSINESS_ERRORS } from './state-machine';
+import { AUTHORIZATION_EXPIRED, BUSINESS_ERRORS } from './state-machine';
 
 /**
  * How the saga calls its activities: explicit timeouts and retry policies per kind of step, and a summary per step
@@ -37,6 +37,13 @@ const RECONCILIATION: ActivityOptions = {
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
 };
 
+// A manual capture is money the order is owed: the provider gets minutes to answer (the hold is a day or more from
+// lapsing when the saga asks); a lapsed hold is a business outcome, never retried.
+const CAPTURE: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: [AUTHORIZATION_EXPIRED] },
+};
+
 /** The reconciliation and the compensations are ordinary activities: rare, they may retry for minutes, and each is worth its own rows in the Web UI. */
 const remote = (options: ActivityOptions, summary: string) => proxyActivities<OrderActivities>({ ...options, summary });
 
@@ -44,6 +51,7 @@ export const { checkPayment } = remote(RECONCILIATION, 'Reconcile: ask the provi
 export const { voidOrRefundOrderPayments } = remote(COMPENSATION, "Compensate: void or refund the order's payments");
 export const { releaseOrderStock } = remote(COMPENSATION, 'Compensate: release reserved stock');
 export const { restockOrder } = remote(COMPENSATION, 'Restock refunded items');
+export const { captureOrderPayment } = remote(CAPTURE, 'Capture the authorized payment');
 
 /**
  * The saga's forward steps and bookkeeping writes run as local activities: the worker runs them inside the workflow

@@ -21,6 +21,8 @@ export interface StatusChange {
   reason?: string;
   failureReason?: string | null;
   paymentStatus?: string;
+  /** What the provider captured (manual capture), recorded in the ledger with the status; the total when absent. */
+  capturedCents?: number;
   providerPaymentId?: string;
   rejection?: Rejection;
 }
@@ -36,6 +38,15 @@ export interface PaymentRequest {
   amountCents: number;
   currency: string;
   token: string;
+  /** `manual`: the provider only authorizes (PAYMENT_CAPTURE=manual); absent: it captures at once. */
+  capture?: 'manual';
+}
+
+/** A manual-capture order's capture: the amount due, the order's payment, and the PAID change that records it. */
+export interface CaptureRequest {
+  orderId: string;
+  paymentId: string;
+  amountCents: number;
 }
 
 export interface RequestedPayment {
@@ -45,7 +56,7 @@ export interface RequestedPayment {
 
 /** What the provider says about one payment, for reconciliation; `unknown` when it does not know the id. */
 export interface PaymentCheck {
-  status: 'pending' | 'succeeded' | 'failed' | 'voided' | 'refunded' | 'unknown';
+  status: 'pending' | 'authorized' | 'succeeded' | 'failed' | 'voided' | 'refunded' | 'unknown';
   amountCents?: number;
   currency?: string;
   failureReason?: string;
@@ -85,6 +96,13 @@ export interface OrderActivities {
   recordOrderStatus(orderId: string, change: StatusChange): Promise<void>;
   /** With `awaiting`, the AWAITING_PAYMENT status (and the provider's payment id) is written once the provider answered. */
   requestPayment(request: PaymentRequest, awaiting?: StatusChange): Promise<RequestedPayment>;
+  /**
+   * Manual capture: asks the provider to capture `amountCents` of the order's authorized payment (key
+   * `capture:{orderId}`, so a retry never captures twice; the rest of the hold is released), then writes `captured`
+   * (PAID, payment `succeeded`, the captured amount in the ledger) in one statement. A hold that has lapsed fails
+   * non-retryably (`authorization_expired`). Idempotent: a payment already captured is recorded as it is.
+   */
+  captureOrderPayment(request: CaptureRequest, captured: StatusChange): Promise<{ capturedCents: number }>;
   /**
    * The late-payment refund (refundLatePaymentWorkflow), by payment id: refunded if it succeeded, voided if still
    * pending, left as it is when failed, voided or refunded. Fails (`payment_not_found`) when the provider does not

@@ -40,6 +40,13 @@ export interface OrderWorkflowInput {
    * started before the setting existed, which wait PAYMENT_TIMEOUT as they always did.
    */
   refundConfirmationTimeoutMs?: number;
+  /**
+   * PAYMENT_CAPTURE=manual: the provider only authorizes at placement and the saga captures later (cancel window's
+   * end, AUTHORIZATION_TTL, an operator). Absent under automatic capture, so those sagas keep today's path.
+   */
+  paymentCapture?: 'manual';
+  /** AUTHORIZATION_TTL: how long after the authorization the saga captures at the latest (manual capture only). */
+  authorizationTtlMs?: number;
 }
 
 /** A business rejection decided by the saga, kept on the order so a replayed request gets the same answer. */
@@ -60,6 +67,7 @@ export interface PaymentEvent {
   eventId: string;
   type:
     | 'payment.succeeded'
+    | 'payment.authorized'
     | 'payment.failed'
     | 'payment.refunded'
     | 'payment.partially_refunded'
@@ -99,12 +107,20 @@ export interface OrderSagaState {
 
 export type CancelResult = { outcome: 'cancelled' | 'refunded' | 'needs_attention' | 'already_cancelled'; status: OrderStatus };
 
+/**
+ * An operator's capture: `captured` once the money is taken, `authorization_expired` when the hold had lapsed (the
+ * order is then cancelled), `not_captured` when a cancel came first.
+ */
+export type CaptureResult = { outcome: 'captured' | 'authorization_expired' | 'not_captured'; status: OrderStatus; paymentStatus: string };
+
 /** Update-with-start: the API's placement request. Random update ids, so each request is answered (and counted). */
 export const placeOrderUpdate = defineUpdate<PlacementResult, [{ requestFingerprint: string }]>('placeOrder');
 /** The customer's cancel; the validator rejects what cannot be cancelled. */
 export const cancelOrderUpdate = defineUpdate<CancelResult, [{ reason?: string }]>('cancelOrder');
 /** An operator asks a NEEDS_ATTENTION saga to run its failed compensations again. */
 export const retryCompensationUpdate = defineUpdate<{ accepted: true }, []>('retryCompensation');
+/** An operator captures a manual-capture order's authorized payment now (POST /admin/orders/{id}/capture). */
+export const captureOrderUpdate = defineUpdate<CaptureResult, []>('captureOrder');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('paymentEvent');
 /** A dispute webhook for the dispute's workflow (signal-with-start: the first event starts it). */
 export const disputeEventSignal = defineSignal<[DisputeEvent]>('disputeEvent');
@@ -118,5 +134,7 @@ export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
 /** ApplicationFailure types the saga and API agree on. */
 export const NOT_CANCELLABLE = 'not_cancellable';
 export const NOT_RETRYABLE = 'not_retryable';
+/** A capture asked of an order that is not PAID with an authorized, uncaptured payment. */
+export const NOT_CAPTURABLE = 'not_capturable';
 /** A void or refund refused because the payment is not the order's (neither the provider's record nor ours says so). */
 export const PAYMENT_NOT_OF_ORDER = 'payment_not_of_order';

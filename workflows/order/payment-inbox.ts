@@ -39,6 +39,9 @@ export function classifyPaymentEvent(event: PaymentEvent, binding: PaymentBindin
     case 'payment.failed':
       // The first decisive event wins; a failure of another payment changes nothing for this order.
       return own && !decided ? { action: 'outcome', outcome: { kind: 'failed', reason: declineReason(event.reason) } } : { action: 'ignore' };
+    // An authorization (manual capture) holds the money for the order: it decides the payment like a success, and
+    // one the order does not keep is given back the same way (the refund voids a hold).
+    case 'payment.authorized':
     case 'payment.succeeded': {
       if (!own || binding.keepsNoMoney || (decided && decided.kind !== 'succeeded')) return { action: 'refund', paymentId: event.paymentId };
       if (decided) return { action: 'ignore' }; // the same success again, under another event id

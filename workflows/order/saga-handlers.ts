@@ -1,9 +1,11 @@
 import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { CompensationStack } from './compensation-stack';
-import type { CancelResult, OrderSagaState, OrderWorkflowInput, PlacementResult } from './definitions';
+import type { CancelResult, CaptureResult, OrderSagaState, OrderWorkflowInput, PlacementResult } from './definitions';
 import {
   cancelOrderUpdate,
+  captureOrderUpdate,
   NOT_CANCELLABLE,
+  NOT_CAPTURABLE,
   NOT_RETRYABLE,
   orderStateQuery,
   paymentEventSignal,
@@ -11,6 +13,7 @@ import {
   refundRefusedSignal,
   retryCompensationUpdate,
 } from './definitions';
+import type { PaymentHold } from './manual-capture';
 import type { OrderRecord } from './order-record';
 import type { PaymentEvents } from './payment-events';
 import type { RefusedRefunds } from './refused-refunds';
@@ -42,6 +45,7 @@ export interface HandledSaga {
   compensations: CompensationStack;
   paymentEvents: PaymentEvents;
   refusedRefunds: RefusedRefunds;
+  hold: PaymentHold;
   view(): OrderSagaState;
 }
 
@@ -50,7 +54,7 @@ export interface HandledSaga {
  * the refusal of a late-payment refund it started, an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
  * acted); the saga's steps do the work.
  */
-export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, view }: HandledSaga): void {
+export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, view }: HandledSaga): void {
   setHandler(orderStateQuery, view);
 
   setHandler(placeOrderUpdate, async ({ requestFingerprint }) => {
@@ -94,6 +98,24 @@ export function registerSagaHandlers({ input, order, placement, requests, compen
       validator: () => {
         if (order.status !== 'NEEDS_ATTENTION' || compensations.failed.length === 0) {
           throw ApplicationFailure.create({ type: NOT_RETRYABLE, message: 'the order has no failed compensation to retry', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    captureOrderUpdate,
+    async (): Promise<CaptureResult> => {
+      hold.captureRequested = true;
+      // Captured, refused (the hold lapsed), or overtaken by a cancel that came first.
+      await condition(() => hold.captured || hold.expired || order.status !== 'PAID');
+      const outcome = hold.captured ? 'captured' : hold.expired ? 'authorization_expired' : 'not_captured';
+      return { outcome, status: order.status, paymentStatus: order.paymentStatus };
+    },
+    {
+      validator: () => {
+        if (order.status !== 'PAID' || !hold.uncaptured || order.refunding || requests.customerCancel) {
+          throw ApplicationFailure.create({ type: NOT_CAPTURABLE, message: 'the order has no authorized payment left to capture', nonRetryable: true });
         }
       },
     },

@@ -6,6 +6,7 @@ import { Compensator } from './compensator';
 import type { OrderSagaState, OrderWorkflowInput, PaymentEvent, Rejection } from './definitions';
 import { orderWorkflowId } from './definitions';
 import { PAYMENT_NOT_REQUIRED, takesFreeOrder } from './free-order';
+import { PAYMENT_AUTHORIZED, PaymentHold, takesManualCapture } from './manual-capture';
 import { OrderRecord } from './order-record';
 import type { ProviderNews } from './payment-events';
 import { PaymentEvents } from './payment-events';
@@ -38,6 +39,8 @@ export class OrderSaga {
   private readonly placement: Placement = { requests: 0 };
   /** A free order (total 0): no payment, so a cancel after PAID restocks and ends CANCELLED rather than REFUNDED. */
   private free = false;
+  /** Manual capture: the money is authorized at placement and captured by the saga later. */
+  private readonly hold: PaymentHold;
   /** The order as written to the database: status, failure reason, payment status. */
   private readonly order: OrderRecord;
   private readonly compensations: CompensationStack;
@@ -54,14 +57,16 @@ export class OrderSaga {
     const compensator = new Compensator(compensations, order, requests);
     const paymentEvents = new PaymentEvents(input.orderId, payment, news);
     const refusedRefunds = new RefusedRefunds(input.orderId, order);
+    const hold = new PaymentHold(input.orderId, order, payment);
     this.order = order;
+    this.hold = hold;
     this.compensations = compensations;
     this.compensator = compensator;
     this.paymentEvents = paymentEvents;
     this.refusedRefunds = refusedRefunds;
     this.refundConfirmation = new RefundConfirmation({ input, order, payment, news, requests, compensations, compensator, refusedRefunds });
     this.notify = act.localNotificationStep(input.notifyMaxAttempts);
-    registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, view: () => this.view() });
+    registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, view: () => this.view() });
   }
 
   async run(): Promise<OrderSagaState> {
@@ -91,7 +96,8 @@ export class OrderSaga {
       if (verdict.kind === 'mismatch') return await this.paymentMismatch(verdict.event);
       if (verdict.kind === 'unpaid') return await this.cancel(verdict.reason);
 
-      await this.commitSale();
+      await this.commitSale(this.hold.manual ? PAYMENT_AUTHORIZED : undefined);
+      if (this.hold.manual) return await this.authorizedOrder();
       if (!(await this.cancellationWindow())) return await this.complete();
       return await this.refund('customer_cancelled');
     } catch (err) {
@@ -153,8 +159,10 @@ export class OrderSaga {
     // Written by the request itself once the provider answered (with its payment id), before the saga waits: from
     // then on only this payment's events move the order.
     const change = order.next('AWAITING_PAYMENT', { paymentStatus: 'pending' });
+    this.hold.manual = takesManualCapture(this.input);
+    const capture = this.hold.manual ? { capture: 'manual' as const } : {};
     try {
-      const requested = await act.local.requestPayment({ orderId, customerId, amountCents: payment.totalCents, currency: payment.currency, token: paymentToken }, change);
+      const requested = await act.local.requestPayment({ orderId, customerId, amountCents: payment.totalCents, currency: payment.currency, token: paymentToken, ...capture }, change);
       payment.paymentId = requested.paymentId;
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -193,7 +201,8 @@ export class OrderSaga {
       }
     }
     if (this.news.outcome) return verdictOf(this.news.outcome); // the webhook arrived while we were asking
-    if (check.status === 'succeeded') {
+    // An authorization (manual capture) is as good as a success: the money is held for the order.
+    if (check.status === 'succeeded' || check.status === 'authorized') {
       const matches = check.amountCents === totalCents && check.currency === currency;
       this.news.outcome = matches ? { kind: 'succeeded' } : { kind: 'mismatch', event: checkAsEvent(paymentId!, check) };
       return verdictOf(this.news.outcome);
@@ -235,6 +244,40 @@ export class OrderSaga {
     const cancelled = await condition(() => this.requests.customerCancel, this.input.cancelWindowMs, { summary: 'Cancellation window' });
     await confirmation;
     return cancelled;
+  }
+
+  /**
+   * Manual capture: PAID with the money authorized, not taken. Until CANCEL_WINDOW ends the customer may cancel (an
+   * uncaptured hold is voided: CANCELLED, nothing to refund). The money is captured when an operator asks, when
+   * AUTHORIZATION_TTL comes before the window's end (the hold must not lapse), or at the latest when the window
+   * ends, just before COMPLETED. A hold that lapsed anyway cancels the order (`authorization_expired`).
+   */
+  private async authorizedOrder(): Promise<OrderSagaState> {
+    const { hold, requests, input } = this;
+    const confirmation = this.sendNotification('order_confirmed');
+    const windowEnds = Date.now() + input.cancelWindowMs;
+    const holdDue = Date.now() + (input.authorizationTtlMs ?? input.cancelWindowMs);
+    for (;;) {
+      const until = hold.captured ? windowEnds : Math.min(windowEnds, holdDue);
+      // At least 1 ms: a condition without a timeout would wait for ever.
+      const woke = await condition(() => requests.customerCancel || (hold.captureRequested && !hold.captured), Math.max(until - Date.now(), 1), {
+        summary: hold.captured ? 'Cancellation window' : 'Cancellation window (payment authorized)',
+      });
+      if (requests.customerCancel) break;
+      if (woke) {
+        hold.captureRequested = false;
+        if (!(await hold.capture('capture_by_operator'))) break;
+      } else if (Date.now() >= windowEnds) {
+        break;
+      } else if (!hold.captured && !(await hold.capture('capture_before_hold_expires'))) {
+        break;
+      }
+    }
+    await confirmation;
+    if (requests.customerCancel && !hold.expired) return hold.captured ? this.refund('customer_cancelled') : this.cancel('customer_cancelled');
+    if (!hold.captured && !hold.expired) await hold.capture('capture_at_window_end');
+    if (hold.expired) return this.cancel('authorization_expired');
+    return this.complete();
   }
 
   // ---- endings (cancellation cannot interrupt them) -----------------------------------------------------------
@@ -300,9 +343,12 @@ export class OrderSaga {
     return this.paidWithMoney() ? this.refund(reason) : this.cancel(reason);
   }
 
-  /** Paid with money, which undoing the order gives back (REFUNDED); a free order has none to give back. */
+  /**
+   * Paid with money, which undoing the order gives back (REFUNDED); a free order has none to give back, nor has an
+   * order whose authorized money is not captured yet (its hold is voided).
+   */
   private paidWithMoney(): boolean {
-    return this.order.status === 'PAID' && !this.free;
+    return this.order.status === 'PAID' && !this.free && !this.hold.uncaptured;
   }
 
   private async ending(body: () => Promise<void>): Promise<OrderSagaState> {

@@ -87,6 +87,8 @@ export const REJECTION_REASONS = [
 ] as const;
 /** The provider refused a charge request for good (a 4xx): the activities' failure type; the order's reason is `payment_refused`. */
 export const PAYMENT_REJECTED = 'payment_rejected';
+/** The provider refused a capture because the authorization's hold had lapsed: the failure type and the order's reason. */
+export const AUTHORIZATION_EXPIRED = 'authorization_expired';
 /**
  * The failure types of a business outcome, which no retry can change: a placement refused (the type is the
  * rejection's reason) and a charge request the provider refused. Activities raise them as non-retryable failures.
@@ -99,11 +101,18 @@ export const CANCEL_REASONS = [
   'payment_request_failed',
   'customer_cancelled',
   'cancelled_by_operator',
+  'authorization_expired',
 ] as const;
 /** Why an order needs an operator (besides a failed compensation, `compensation_failed:<step>`). */
 export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed', 'refund_failed'] as const;
 /** History rows that record a fact without changing the status (`partial_refund`: an operator gave part of the money back). */
 export const NOTE_REASONS = ['refund_confirmed', 'partial_refund'] as const;
+/**
+ * Why a PAID order's authorized money was captured (manual capture, history notes in PAID): its cancel window ended,
+ * its hold was about to expire (AUTHORIZATION_TTL), or an operator asked for it.
+ */
+export const CAPTURE_REASONS = ['capture_at_window_end', 'capture_before_hold_expires', 'capture_by_operator'] as const;
+export type CaptureReason = (typeof CAPTURE_REASONS)[number];
 /** Why a COMPLETED order became REFUNDED: operators' refunds gave back everything captured. */
 export const REFUND_REASONS = ['refunded_by_operator'] as const;
 /** A dispute of the order's charge: opened (DISPUTED), won (back to the status before), lost (CHARGED_BACK). */
@@ -117,6 +126,7 @@ export const ORDER_REASONS = [
   ...CANCEL_REASONS,
   ...ATTENTION_REASONS,
   ...NOTE_REASONS,
+  ...CAPTURE_REASONS,
   ...REFUND_REASONS,
   ...DISPUTE_REASONS,
   ...LEGACY_REASONS,
@@ -129,7 +139,7 @@ export type EndReason = CancelReason | `step_failed:${string}`;
 
 /**
  * The order's `payment.status`: where its money stands. `succeeded` is captured (automatic capture takes the money
- * when the payment succeeds); `partially_refunded` some of it is back with the customer, `refunded` all of it;
+ * when the payment succeeds); `authorized` held but not captured yet (manual capture), `voided` a hold released; `partially_refunded` some of it is back with the customer, `refunded` all of it;
  * `not_required` a free order (nothing to charge); `unknown` the provider could not tell.
  */
 export const PAYMENT_STATUSES = [

@@ -7,7 +7,7 @@ import type { ProductCache } from '../../catalog/product-cache';
 import type { Orm } from '../../db/orm';
 import { NotificationSchema } from '../../orders/entities';
 import type { OrderCommandDeps } from '../../orders/order-commands';
-import { retryCompensation } from '../../orders/order-commands';
+import { captureOrder, retryCompensation } from '../../orders/order-commands';
 import type { RefundDeps } from '../../orders/refunds';
 import { refundOrder } from '../../orders/refunds';
 import {
@@ -100,6 +100,25 @@ export const adminRoutes = [
     responses: { 200: json('The order; the saga runs the compensations again', Order) },
     errors: ['not_retryable', 'service_unavailable'],
     handler: ({ params }, ctx, deps: OrderCommandDeps) => retryCompensation(deps, orderIdOf(ctx, params)),
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/admin/orders/{id}/capture',
+    operationId: 'captureOrder',
+    auth: 'admin',
+    tags: ['admin'],
+    summary: 'Capture a PAID order’s authorized payment now (PAYMENT_CAPTURE=manual)',
+    description:
+      'Takes the money the provider holds for the order (its total), instead of waiting for the end of the cancel ' +
+      'window or AUTHORIZATION_TTL; the order stays PAID with `payment.status` `succeeded` and `capturedCents`, its ' +
+      'history noting `capture_by_operator`. An order that is not PAID with an `authorized` payment → 409 ' +
+      '`not_capturable`; a hold that had lapsed → 409 `authorization_expired` (the order is then cancelled).',
+    request: { params: orderIdParamsSchema },
+    resource: 'order',
+    responses: { 200: json('The order, captured', Order) },
+    errors: ['not_capturable', 'authorization_expired', 'service_unavailable'],
+    handler: ({ params }, ctx, deps: OrderCommandDeps) => captureOrder(deps, orderIdOf(ctx, params)),
   }),
 
   defineRoute({

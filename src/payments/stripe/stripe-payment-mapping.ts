@@ -14,6 +14,8 @@ export function paymentFromIntent(intent: Stripe.PaymentIntent): Payment {
     customerId: intent.metadata?.customerId ?? '',
     amountCents: fromStripeAmount(intent.amount, currency),
     currency,
+    // What a manual capture took (`amount_received`; the rest of the hold was released).
+    ...(intent.capture_method === 'manual' && intent.status === 'succeeded' ? { capturedCents: fromStripeAmount(intent.amount_received, currency) } : {}),
     ...(failureReason ? { failureReason } : {}),
   };
 }
@@ -21,8 +23,8 @@ export function paymentFromIntent(intent: Stripe.PaymentIntent): Payment {
 /**
  * The saga's payment status from a PaymentIntent. Money is read from its charge first: a succeeded charge means
  * the customer paid (`refunded` once it is refunded in full), unless the intent only holds an authorisation
- * (requires_capture; the service captures automatically, so only an intent created elsewhere) or was cancelled. Then
- * the intent's own status: canceled → voided; requires_payment_method after a failed attempt → failed (the order
+ * (requires_capture: `authorized`, waiting for the manual capture) or was cancelled. Then
+ * the intent's own status: canceled → voided (`authorization_expired` when Stripe cancelled it because its hold lapsed); requires_payment_method after a failed attempt → failed (the order
  * is confirmed once, at creation, so nobody retries it); anything still in progress → pending.
  */
 export function statusOfIntent(intent: Stripe.PaymentIntent): { status: PaymentStatus; failureReason?: string } {
@@ -34,14 +36,17 @@ export function statusOfIntent(intent: Stripe.PaymentIntent): { status: PaymentS
     case 'succeeded':
       return { status: 'succeeded' };
     case 'canceled':
-      return { status: 'voided', failureReason: 'voided' };
+      return { status: 'voided', failureReason: intent.cancellation_reason === 'automatic' ? 'authorization_expired' : 'voided' };
+    case 'requires_capture':
+      // Held for a manual capture; an automatic-capture intent passes through it on its way to succeeded.
+      return { status: intent.capture_method === 'manual' ? 'authorized' : 'pending' };
     case 'requires_payment_method': {
       const error = intent.last_payment_error;
       if (!error) return { status: 'pending' };
       return { status: 'failed', failureReason: declineReason(error.code, error.decline_code) };
     }
     default:
-      // requires_confirmation, requires_action (3-D Secure), processing, requires_capture
+      // requires_confirmation, requires_action (3-D Secure), processing
       return { status: 'pending' };
   }
 }

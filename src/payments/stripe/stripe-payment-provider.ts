@@ -1,13 +1,14 @@
 import type Stripe from 'stripe';
 import type {
+  CaptureInput,
   CreatePaymentInput,
   Payment,
   PaymentProvider,
   ProviderRefund,
   RefundPartInput,
 } from '../payment-provider';
-import { PaymentProviderError } from '../payment-provider';
-import { fromStripeAmount, toStripeAmount, toStripeCurrency } from './stripe-amounts';
+import { AUTHORIZATION_EXPIRED_CODE, PaymentProviderError } from '../payment-provider';
+import { fromStripeAmount, fromStripeCurrency, toStripeAmount, toStripeCurrency } from './stripe-amounts';
 import { ALREADY_REFUNDED, fromStripeError, UNEXPECTED_STATE } from './stripe-errors';
 import { paymentFromIntent } from './stripe-payment-mapping';
 
@@ -23,7 +24,9 @@ const searchString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace
  *  - charge: a PaymentIntent created and confirmed in one call with the order's PaymentMethod (`pm_…`), automatic
  *    payment methods without redirects (no customer is around to follow one), metadata { orderId, customerId },
  *    the order id as idempotency key;
- *  - void: the PaymentIntent is cancelled; refund: a Refund of the whole PaymentIntent with its own key;
+ *  - manual capture (PAYMENT_CAPTURE=manual): the PaymentIntent is created with `capture_method=manual` and waits in
+ *    `requires_capture` (`authorized`) until paymentIntents.capture takes `amount_to_capture` (the rest is released);
+ *  - void: the PaymentIntent is cancelled (a `requires_capture` one releases its hold); refund: a Refund of the whole PaymentIntent with its own key;
  *  - lookups retrieve the PaymentIntent with its latest charge, which says whether money moved.
  * Outcomes also arrive as Stripe webhooks (POST /webhooks/stripe).
  */
@@ -35,7 +38,7 @@ export class StripePaymentProvider implements PaymentProvider {
     return /^pm_[0-9A-Za-z_]+$/.test(token);
   }
 
-  async createPayment({ orderId, customerId, amountCents, currency, token, idempotencyKey, metadata = {} }: CreatePaymentInput): Promise<Payment> {
+  async createPayment({ orderId, customerId, amountCents, currency, token, idempotencyKey, metadata = {}, capture }: CreatePaymentInput): Promise<Payment> {
     const intent = await this.call('create PaymentIntent', () =>
       this.stripe.paymentIntents.create(
         {
@@ -43,6 +46,7 @@ export class StripePaymentProvider implements PaymentProvider {
           currency: toStripeCurrency(currency),
           payment_method: token,
           confirm: true,
+          ...(capture === 'manual' ? { capture_method: 'manual' as const } : {}),
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
           metadata: { ...stringValues(metadata), orderId, customerId },
           description: `Order ${orderId}`,
@@ -88,6 +92,34 @@ export class StripePaymentProvider implements PaymentProvider {
       const current = paymentFromIntent(await this.retrieve(id));
       if (current.status === 'voided' || current.status === 'failed') return current;
       throw new PaymentProviderError({ code: 'not_voidable', message: `PaymentIntent ${id} is ${current.status} and cannot be cancelled`, status: 409, retryable: false });
+    }
+  }
+
+  /**
+   * Captures a `requires_capture` PaymentIntent (`amount_to_capture`; Stripe releases the rest of the hold). Stripe
+   * refuses any other state: the intent is then read again, and one already captured is answered as it is, one
+   * cancelled by Stripe (its authorization expired, `cancellation_reason: automatic`) is `authorization_expired`.
+   */
+  async capturePayment(id: string, { amountCents, idempotencyKey }: CaptureInput): Promise<Payment> {
+    try {
+      const current = await this.retrieve(id);
+      const captured = await this.call('capture PaymentIntent', () =>
+        this.stripe.paymentIntents.capture(
+          id,
+          { amount_to_capture: toStripeAmount(amountCents, fromStripeCurrency(current.currency)), expand: ['latest_charge'] },
+          { idempotencyKey },
+        ),
+      );
+      return paymentFromIntent(captured);
+    } catch (err) {
+      if (!(err instanceof PaymentProviderError && err.code === UNEXPECTED_STATE)) throw err;
+      const intent = await this.retrieve(id);
+      const current = paymentFromIntent(intent);
+      if (current.status === 'succeeded' || current.status === 'refunded') return current;
+      if (intent.status === 'canceled' && intent.cancellation_reason === 'automatic') {
+        throw new PaymentProviderError({ code: AUTHORIZATION_EXPIRED_CODE, message: `the authorization of PaymentIntent ${id} has expired`, status: 409, retryable: false });
+      }
+      throw new PaymentProviderError({ code: 'not_capturable', message: `PaymentIntent ${id} is ${current.status} and cannot be captured`, status: 409, retryable: false });
     }
   }
 

@@ -5,6 +5,7 @@ import { maybeInjectOutage } from '../fault-injection';
 import type { PaymentService } from '../payments';
 import { answer, defineRoute } from '../route';
 import {
+  capturePaymentBody,
   createPaymentBody,
   idempotencyHeaders,
   listByOrderQuery,
@@ -83,14 +84,36 @@ export const paymentRoutes = [
     operationId: 'voidPayment',
     auth: 'public',
     tags: ['payments'],
-    summary: 'Void a pending payment: it can no longer succeed',
+    summary: 'Void a pending payment (it can no longer succeed) or release an authorized one',
     description:
-      'A pending payment becomes `voided` (`payment.failed` with reason `voided`); a voided or failed one is answered ' +
+      'A pending or authorized payment becomes `voided` (`payment.failed` with reason `voided`; an authorized hold is ' +
+      'released, nothing was taken); a voided or failed one is answered ' +
       'unchanged. Money already taken is 409 `not_voidable`: refund it.',
     request: { params: paymentParams },
     responses: { 200: json('The payment, voided (or already unable to take money)', simulatedPaymentSchema) },
     errors: ['not_found', 'not_voidable'],
     handler: ({ params }, ctx, { payments }: Deps) => answer(ctx, 200, payments.void(params.id)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/payments/{id}/capture',
+    operationId: 'capturePayment',
+    auth: 'public',
+    tags: ['payments'],
+    summary: 'Capture an authorized payment (manual capture), in full or in part',
+    description:
+      'An `authorized` payment (created with `capture: "manual"`) becomes `succeeded` with `capturedCents` ' +
+      '(`payment.succeeded`); the rest of the hold is released. Without a body the whole authorized amount is ' +
+      'captured. The same key answers the same capture again; a payment already captured is answered unchanged. A ' +
+      'lapsed hold (tok_auth_expires after SIM_AUTH_TTL_MS) is 409 `authorization_expired`; a payment that is not ' +
+      'authorized is 409 `not_capturable`; more than was authorized is 422 `capture_exceeds_authorized`.',
+    request: { params: paymentParams, headers: idempotencyHeaders, body: capturePaymentBody },
+    responses: { 200: json('The payment, captured', simulatedPaymentSchema, replayed) },
+    errors: ['not_found', 'not_capturable', 'authorization_expired', 'capture_exceeds_authorized'],
+    handler: ({ params, headers, body }, ctx, { payments }: Deps) => {
+      const { payment, replayed: again } = payments.capture(params.id, headers['idempotency-key'], body?.amountCents);
+      answer(ctx, 200, payment, again);
+    },
   }),
   defineRoute({
     method: 'post',
