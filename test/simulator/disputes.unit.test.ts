@@ -68,6 +68,17 @@ describe('simulator disputes', () => {
     expect(receiver.received.some((r) => r.event?.type === 'dispute.created' && r.event.data.paymentId === visa.id)).toBe(false);
   });
 
+  it('under manual capture the dispute opens after the capture, for what was captured', async () => {
+    const payment = (await postPayment(url, paymentBody({ token: 'tok_disputed', amountCents: 1000, capture: 'manual' }))).body;
+    await receiver.waitForEvent(dispute(payment.id, 'payment.authorized'));
+    await new Promise((r) => setTimeout(r, 400)); // longer than SIM_DISPUTE_DELAY_MS: an authorization alone is not disputed
+    expect(receiver.received.some((r) => r.event?.type === 'dispute.created' && r.event.data.paymentId === payment.id)).toBe(false);
+    const captured = await request(`${url}/v1/payments/${payment.id}/capture`, { headers: { 'idempotency-key': `c-${payment.id}` }, body: { amountCents: 600 } });
+    expect(captured.status).toBe(200);
+    const created = await receiver.waitForEvent(dispute(payment.id, 'dispute.created'));
+    expect(created.data.dispute).toMatchObject({ status: 'open', amountCents: 600 });
+  });
+
   it('an unknown dispute is 404, a bad outcome 400', async () => {
     expect((await request(`${url}/v1/disputes/dp_nope/close`, { body: { outcome: 'won' } })).status).toBe(404);
     expect((await request(`${url}/v1/disputes/dp_nope/close`, { body: { outcome: 'maybe' } })).status).toBe(400);
