@@ -15,7 +15,8 @@ describe('captureOrderPayment and the void of an authorization', () => {
   const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) =>
     new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
   const captured: StatusChange = { status: 'PAID', seq: 4, reason: 'capture_at_window_end', paymentStatus: 'succeeded' };
-  const statusWrites = () => db.statements.filter((s) => s.sql.startsWith('WITH history AS'));
+  // recordStatus's one statement: the history row and the order's status together.
+  const statusWrites = () => db.statements.filter((s) => s.sql.includes('INSERT INTO order_history') && s.sql.includes('UPDATE orders SET'));
 
   beforeEach(() => {
     provider = fakeProvider();
