@@ -18,6 +18,23 @@ export interface DisputeReport {
   reason: string;
 }
 
+/**
+ * A dispute opened before the order took in its payment: the provider's webhooks are reordered, so a dispute's
+ * `dispute.created` may overtake the `payment.succeeded` of the charge it disputes. Applied now, the order would keep
+ * the dispute but never show DISPUTED (a PENDING…AWAITING_PAYMENT order is not disputable, and the saga's later PAID
+ * does not look at disputes), so the report is refused, retryably: the dispute workflow's activity tries again until
+ * the saga has settled the payment (PAID, or an unpaid ending, which keeps the dispute without a status change).
+ */
+export class DisputeBeforePaymentError extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId} has not taken in its payment yet: its dispute is applied once it has`);
+    this.name = 'DisputeBeforePaymentError';
+  }
+}
+
+/** Statuses in which the order's payment is not settled yet (the saga is on its way to PAID or an unpaid ending). */
+const PAYMENT_UNSETTLED: readonly OrderStatus[] = ['PENDING', 'RESERVED', 'AWAITING_PAYMENT'];
+
 /** What applying a report changed: the dispute opened and/or closed now (false: an earlier report did it). */
 export interface AppliedDispute {
   opened: boolean;
@@ -47,6 +64,7 @@ interface OrderRow {
  *  - lost: the order ends CHARGED_BACK (`dispute_lost`): the disputed amount counts as refunded in the ledger (never
  *    more than was captured), so the customer's statistics count it as given back.
  * History rows take the next seq after every row there, the saga's included. Undefined when the order is unknown.
+ * @throws DisputeBeforePaymentError (retryable) while the order has not settled its payment.
  */
 export async function applyDisputeReport(
   em: EntityManager,
@@ -85,6 +103,7 @@ export async function applyDisputeReport(
       reason: report.reason,
     };
     const opened = !known;
+    if (opened && PAYMENT_UNSETTLED.includes(status)) throw new DisputeBeforePaymentError(orderId);
     if (opened && isDisputable(status)) {
       before = status;
       await history('DISPUTED', 'dispute_opened');
