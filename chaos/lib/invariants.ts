@@ -174,24 +174,26 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
 
 /**
  * A finished order holds no stock: paid ones sold theirs, refunded ones put it back, the others released it. An
- * order refunded by operators' refunds keeps what they did not ask to restock.
+ * order refunded by operators' refunds keeps what they did not ask to restock. A free order, and under manual capture
+ * an order cancelled while PAID with its authorization not captured (voided), sold its stock and put it back.
  */
 async function checkReservationsOfFinishedOrders(db: PgClient, fail: Fail): Promise<void> {
-  const { rows } = await db.query<{ id: string; status: string; free: boolean; operator_refunded: boolean; active: number; committed: number; restocked: number }>(`
+  const { rows } = await db.query<{ id: string; status: string; free: boolean; operator_refunded: boolean; voided_after_paid: boolean; active: number; committed: number; restocked: number }>(`
     SELECT o.id, o.status, o.payment_status = 'not_required' AS free, jsonb_array_length(o.refunds) > 0 AS operator_refunded,
+      o.captured_cents = 0 AND EXISTS (SELECT 1 FROM order_history h WHERE h.order_id = o.id AND h.status = 'PAID') AS voided_after_paid,
       count(*) FILTER (WHERE s.status = 'ACTIVE')::int AS active,
       count(*) FILTER (WHERE s.status = 'COMMITTED' AND s.restocked_at IS NULL)::int AS committed,
       count(*) FILTER (WHERE s.restocked_at IS NOT NULL)::int AS restocked
     FROM orders o JOIN stock_reservations s ON s.order_id = o.id
     WHERE o.status IN ('COMPLETED', 'PAID', 'REFUNDED', 'CANCELLED', 'REJECTED')
-    GROUP BY o.id, o.status, o.payment_status, o.refunds`);
+    GROUP BY o.id, o.status, o.payment_status, o.refunds, o.captured_cents`);
   for (const r of rows) {
     const held = `${r.active} ACTIVE, ${r.committed} COMMITTED, ${r.restocked} restocked reservation line(s)`;
     if (r.active > 0) fail('a finished order holds no ACTIVE reservation', r.id, `${r.status} with ${held}`);
     if (PAID_STATUSES.has(r.status) && r.restocked > 0) fail('a paid order’s stock stays sold', r.id, `${r.status} with ${held}`);
     if (r.status === 'REFUNDED' && !r.operator_refunded && r.committed > 0) fail('a refunded order’s stock is back on hand', r.id, held);
-    // A free order (nothing to pay) is sold when placed: cancelling it restocks that sale.
-    const unsold = r.committed > 0 || (r.restocked > 0 && !r.free);
+    // A free order (nothing to pay) is sold when placed, an authorized one when authorized: cancelling it restocks that sale.
+    const unsold = r.committed > 0 || (r.restocked > 0 && !r.free && !r.voided_after_paid);
     if ((r.status === 'CANCELLED' || r.status === 'REJECTED') && unsold) fail('an unpaid order sold nothing', r.id, `${r.status} with ${held}`);
   }
 }
