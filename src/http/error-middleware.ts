@@ -91,6 +91,8 @@ function isDependencyUnavailable(err: unknown): boolean {
         return true;
     }
     if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
+    // Update-with-Start: the client rethrows the raw gRPC error with the refused operation's own code and message.
+    if (code === GRPC_FAILED_PRECONDITION && TEMPORAL_TASK_NOT_RUNNING.test((e as Error).message ?? '')) return true;
     if (typeof code === 'string' && (PG_UNAVAILABLE.test(code) || NODE_CONNECT_ERRORS.has(code))) return true;
     if (
       /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test((e as Error).message ?? '')

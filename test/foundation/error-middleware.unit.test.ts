@@ -35,6 +35,15 @@ describe('the error middleware tells "retry shortly" from "a bug"', () => {
     expect(answer.body).toMatchObject({ error: 'service_unavailable' });
   });
 
+  it('so is an Update-with-Start refused for the same reason (the client rethrows the raw gRPC error with its code)', async () => {
+    const raw = Object.assign(new Error('Unable to perform workflow execution update due to Workflow Task in failed state.'), { code: 9 });
+    const answer = await failingWith(raw)('/');
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ error: 'service_unavailable' });
+    const other = Object.assign(new Error('Update-with-Start could not be executed.'), { code: 9 });
+    expect((await failingWith(other)('/')).status).toBe(500);
+  });
+
   it('Temporal unreachable is 503 too', async () => {
     expect((await failingWith(temporalRefusal(14, 'UNAVAILABLE: connection refused'))('/')).status).toBe(503);
   });
