@@ -80,18 +80,10 @@ const NODE_CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 function isDependencyUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    // Temporal's ServiceError, known by name: the toolkit serves apps that never load the Temporal client.
-    if ((e as { name?: string }).name === 'ServiceError') {
-      const grpc = (e as { cause?: { code?: unknown } }).cause?.code;
-      if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_DEADLINE_EXCEEDED) return true;
-      if (
-        grpc === GRPC_FAILED_PRECONDITION &&
-        TEMPORAL_TASK_NOT_RUNNING.test((e as { cause?: { message?: string } }).cause?.message ?? '')
-      )
-        return true;
-    }
+    // gRPC codes, on the gRPC error itself: the cause of Temporal's ServiceError, or the error Update-with-Start
+    // rethrows with the refused operation's own code and message (known by shape: the toolkit serves apps that never
+    // load the Temporal client).
     if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
-    // Update-with-Start: the client rethrows the raw gRPC error with the refused operation's own code and message.
     if (code === GRPC_FAILED_PRECONDITION && TEMPORAL_TASK_NOT_RUNNING.test((e as Error).message ?? '')) return true;
     if (typeof code === 'string' && (PG_UNAVAILABLE.test(code) || NODE_CONNECT_ERRORS.has(code))) return true;
     if (
