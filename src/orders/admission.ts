@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction } from '../db/raw-transaction';
 
 /**
  * Admission of new orders: at most `perMinute` distinct orders per customer and per verified email in any 60 seconds
@@ -117,10 +118,7 @@ CROSS JOIN LATERAL (
  */
 export async function admitOrder(em: EntityManager, request: AdmissionRequest, limits: AdmissionLimits): Promise<Admission> {
   const email = request.verifiedEmail?.toLowerCase() ?? null;
-  return em.transactional(async (tx) => {
-    const connection = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const run = <T = unknown[]>(sql: string, params: unknown[]) => connection.execute(sql, params, 'all', trx) as Promise<T>;
+  return inTransaction(em, async (run) => {
 
     // Evaluated left to right: the customer's lock first.
     if (email === null) await run(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, [LOCK_CUSTOMER, request.customerId]);

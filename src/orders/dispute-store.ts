@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DisputeStatus, OrderStatus } from '../../workflows/order/state-machine';
 import { isDisputable } from '../../workflows/order/state-machine';
+import { inTransaction } from '../db/raw-transaction';
 import type { OrderDispute } from './entities';
 
 /**
@@ -44,7 +45,6 @@ export interface AppliedDispute {
   customerEmail: string;
 }
 
-type Run = <T = unknown[]>(sql: string, params: unknown[]) => Promise<T>;
 
 interface OrderRow {
   status: OrderStatus;
@@ -71,11 +71,7 @@ export async function applyDisputeReport(
   orderId: string,
   report: DisputeReport,
 ): Promise<AppliedDispute | undefined> {
-  return em.transactional(async (tx) => {
-    const connection = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const run: Run = <R = unknown[]>(sql: string, params: unknown[]) =>
-      connection.execute(sql, params, 'all', trx) as Promise<R>;
+  return inTransaction(em, async (run) => {
     const [row] = await run<OrderRow[]>(
       `SELECT o.status, o.status_before_dispute, o.dispute, o.captured_cents, o.refunded_cents, o.customer_email,
          GREATEST(o.status_seq, (SELECT COALESCE(max(h.seq), 0) FROM order_history h WHERE h.order_id = o.id)) + 1 AS next_seq

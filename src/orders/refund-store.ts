@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Run } from '../db/raw-transaction';
+import { inTransaction } from '../db/raw-transaction';
 import { DomainError, NotFoundError } from '../errors';
 import type { Order, OrderRefund } from './entities';
 import type { RefundRequest } from './refund-rules';
@@ -11,7 +13,6 @@ import { refundAmountCents } from './refund-rules';
  * are checked against what is left one after the other, and a retried write changes nothing more.
  */
 
-type Run = <T = unknown[]>(sql: string, params: unknown[]) => Promise<T>;
 
 interface OrderRow {
   id: string;
@@ -23,16 +24,6 @@ interface OrderRow {
   status_seq: number;
   provider_payment_id: string | null;
   currency: string | null;
-}
-
-async function inTransaction<T>(em: EntityManager, body: (run: Run) => Promise<T>): Promise<T> {
-  return em.transactional(async (tx) => {
-    const connection = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    return body(
-      <R = unknown[]>(sql: string, params: unknown[]) => connection.execute(sql, params, 'all', trx) as Promise<R>,
-    );
-  });
 }
 
 async function lockOrder(run: Run, orderId: string): Promise<OrderRow | undefined> {

@@ -1,0 +1,17 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Runs one parameterised statement inside the transaction it was handed by `inTransaction`. */
+export type Run = <T = unknown[]>(sql: string, params: unknown[]) => Promise<T>;
+
+/**
+ * One short transaction of plain SQL statements: locks taken by one statement (`FOR UPDATE`, advisory locks) hold
+ * for the next ones, without the unit of work's entity tracking. Committed when `body` resolves, rolled back when it
+ * throws.
+ */
+export async function inTransaction<T>(em: EntityManager, body: (run: Run) => Promise<T>): Promise<T> {
+  return em.transactional(async (tx) => {
+    const connection = tx.getConnection();
+    const trx = tx.getTransactionContext();
+    return body(<R = unknown[]>(sql: string, params: unknown[]) => connection.execute(sql, params, 'all', trx) as Promise<R>);
+  });
+}
