@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NewOrderRecord, StatusChange } from '../../workflows/order/activity-types';
+import { REFUND_REFUSAL_ENDINGS } from '../../workflows/order/state-machine';
+import { pgArray } from '../db/pg-array';
 import type { OrderLine } from './entities';
 
 /**
@@ -187,13 +189,13 @@ export async function restoreEndedAfterRefund(em: EntityManager, orderId: string
 export async function flagRefundRefused(em: EntityManager, orderId: string): Promise<boolean> {
   const rows = await em.getConnection().execute<{ id: string }[]>(
     `WITH target AS (
-       SELECT id, status_seq + 1 AS seq FROM orders WHERE id = ? AND status IN ('COMPLETED', 'CANCELLED', 'REFUNDED') FOR UPDATE),
+       SELECT id, status_seq + 1 AS seq FROM orders WHERE id = ? AND status = ANY (?::text[]) FOR UPDATE),
      history AS (
        INSERT INTO order_history (order_id, seq, status, reason) SELECT id, seq, 'NEEDS_ATTENTION', 'compensation_failed:refund_payment' FROM target)
      UPDATE orders o SET status = 'NEEDS_ATTENTION', status_seq = t.seq, updated_at = now()
      FROM target t WHERE o.id = t.id
      RETURNING o.id`,
-    [orderId],
+    [orderId, pgArray(REFUND_REFUSAL_ENDINGS)],
   );
   return rows.length > 0;
 }

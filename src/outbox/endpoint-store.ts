@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EncryptionKey } from '../temporal/encryption-codec';
 import { newWebhookSecret } from '../wire/standard-webhooks';
-import { pgArray } from './pg-array';
+import { pgArray } from '../db/pg-array';
 import { openSecret, sealSecret } from './secret-box';
 
 /** A subscriber's endpoint as stored (`webhook_endpoints`). */

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { KeysetPosition } from '../db/keyset-cursor';
 import type { EndpointRow } from './endpoint-store';
-import { pgArray } from './pg-array';
+import { pgArray } from '../db/pg-array';
 
 export type MessageStatus = 'pending' | 'delivered' | 'failed';
 export const MESSAGE_STATUSES: readonly MessageStatus[] = ['pending', 'delivered', 'failed'];

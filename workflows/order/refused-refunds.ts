@@ -1,13 +1,9 @@
 import { log, patched } from '@temporalio/workflow';
 import type { OrderRecord } from './order-record';
-import type { OrderStatus } from './state-machine';
-import { compensationFailed } from './state-machine';
+import { compensationFailed, REFUND_REFUSAL_ENDINGS } from './state-machine';
 
 /** Marks sagas that put their order in NEEDS_ATTENTION when a late-payment refund they started is refused. */
 const FLAG_REFUSED_REFUND = 'order-saga-flags-refused-refund';
-
-/** The endings a refused refund turns into NEEDS_ATTENTION: the ones `flagRefundRefused` moves once the saga has closed. */
-const FLAGGED_ENDINGS: readonly OrderStatus[] = ['COMPLETED', 'CANCELLED', 'REFUNDED'];
 
 /**
  * The late-payment refunds this saga started (`refund-{paymentId}`, workflows/refund.ts) that were refused because
@@ -52,7 +48,7 @@ export class RefusedRefunds {
    * for an operator) nothing is written: the ending comes first. A rejected order never moves again: only the log says it.
    */
   async flag(): Promise<void> {
-    if (!this.pending || !FLAGGED_ENDINGS.includes(this.order.status)) return;
+    if (!this.pending || !REFUND_REFUSAL_ENDINGS.includes(this.order.status)) return;
     this.flagged = true;
     await this.order.write('NEEDS_ATTENTION', { reason: compensationFailed(['refund_payment']) });
   }

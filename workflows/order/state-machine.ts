@@ -170,6 +170,11 @@ export const REASON_PREFIXES = ['compensation_failed:', 'step_failed:'] as const
 export const COMPENSATION_STEPS = ['release_stock', 'void_or_refund_payment', 'restock', 'refund_payment'] as const;
 export type CompensationStep = (typeof COMPENSATION_STEPS)[number];
 export const compensationFailed = (steps: readonly CompensationStep[]) => `compensation_failed:${steps.join(',')}`;
+/**
+ * The endings a refused late-payment refund (the payment is not the order's) turns into NEEDS_ATTENTION, whether the
+ * saga writes it (refused-refunds.ts) or, once the saga has closed, the refund itself (flagRefundRefused).
+ */
+export const REFUND_REFUSAL_ENDINGS: readonly OrderStatus[] = ['COMPLETED', 'CANCELLED', 'REFUNDED'];
 
 export function isOrderReason(reason: string): boolean {
   return (ORDER_REASONS as readonly string[]).includes(reason) || REASON_PREFIXES.some((p) => reason.startsWith(p));
