@@ -4,6 +4,7 @@ import {
   DEVELOPMENT_ADMIN_TOKEN,
   DEVELOPMENT_STRIPE_SECRET_KEY,
   DEVELOPMENT_WEBHOOK_SECRET,
+  DEVELOPMENT_CARRIER_WEBHOOK_SECRET,
 } from './development-defaults';
 import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from './temporal/encryption-keys';
 import type { Duration } from '@temporalio/common';
@@ -103,12 +104,27 @@ export const configSchema = z.object({
   /** Deliveries with a bad signature one source may send per minute before they are answered 429, unrecorded. */
   WEBHOOK_REJECTIONS_PER_MINUTE: positiveInt(30),
 
+  // Goods that ship: after the last delivery the customer may return units for RETURN_WINDOW, then the order is
+  // COMPLETED; a shipment not delivered within DELIVERY_TIMEOUT of its dispatch needs an operator; a return not
+  // received within RETURN_RECEIPT_TIMEOUT is closed `expired` without refund.
+  RETURN_WINDOW: duration('14d'),
+  DELIVERY_TIMEOUT: duration('30d'),
+  RETURN_RECEIPT_TIMEOUT: duration('30d'),
+  /** The carrier that gives shipments their tracking numbers (the simulator answers POST /v1/shipments). */
+  CARRIER_URL: z.url().default('http://127.0.0.1:4010'),
+  /** Signs the carrier's webhooks (POST /webhooks/carrier), like PAYMENT_WEBHOOK_SECRET the payment provider's. */
+  CARRIER_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_CARRIER_WEBHOOK_SECRET),
+
   PAYMENT_PROVIDER_URL: z.url().default('http://127.0.0.1:4010'),
   NOTIFIER_URL: z.url().default('http://127.0.0.1:4010'),
 
   SIMULATOR_PORT: port(4010),
   SIM_WEBHOOK_URL: z.url().default('http://127.0.0.1:3000/webhooks/payments'),
   SIM_WEBHOOK_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  /** Where the simulated carrier posts its shipment webhooks. */
+  SIM_CARRIER_WEBHOOK_URL: z.url().default('http://127.0.0.1:3000/webhooks/carrier'),
+  /** How long after a dispatch the simulated carrier reports the shipment in transit, and as long again delivered. */
+  SIM_DELIVERY_DELAY_MS: z.coerce.number().int().min(0).default(500),
   SIM_SLOW_MS: z.coerce.number().int().min(0).default(5000),
   /** tok_disputed: how long after the money is captured the simulator opens a dispute. */
   SIM_DISPUTE_DELAY_MS: z.coerce.number().int().min(0).default(2000),

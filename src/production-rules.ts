@@ -3,6 +3,7 @@ import type { ProductionRule } from './production-rule';
 import {
   DEVELOPMENT_ADMIN_TOKEN,
   DEVELOPMENT_AUTH_JWT_SECRET,
+  DEVELOPMENT_CARRIER_WEBHOOK_SECRET,
   DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
   DEVELOPMENT_WEBHOOK_SECRET,
 } from './development-defaults';
@@ -17,7 +18,13 @@ import { includesDevKey } from './temporal/encryption-keys';
  * undefined). A new secret or a new "must be configured" setting is one more entry.
  */
 
-const SHIPPED_SECRETS = new Set([DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_WEBHOOK_SECRET, DEVELOPMENT_AUTH_JWT_SECRET, DEVELOPMENT_STRIPE_WEBHOOK_SECRET]);
+const SHIPPED_SECRETS = new Set([
+  DEVELOPMENT_ADMIN_TOKEN,
+  DEVELOPMENT_WEBHOOK_SECRET,
+  DEVELOPMENT_CARRIER_WEBHOOK_SECRET,
+  DEVELOPMENT_AUTH_JWT_SECRET,
+  DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
+]);
 
 /** Hosts a server bound to cannot be reached from another machine or container. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -44,6 +51,7 @@ export function secretRule(variable: keyof Config & string, options: { optional?
 export const PRODUCTION_RULES: ProductionRule[] = [
   secretRule('ADMIN_TOKEN'),
   secretRule('PAYMENT_WEBHOOK_SECRET'),
+  secretRule('CARRIER_WEBHOOK_SECRET'),
   // Unset is fine when tokens come from an OIDC provider (the next rule makes sure one of the two is configured).
   secretRule('AUTH_JWT_SECRET', { optional: true }),
   {

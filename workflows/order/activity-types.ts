@@ -1,4 +1,4 @@
-import type { DisputeEvent, OrderItemRequest, OrderStatus, Rejection } from './definitions';
+import type { DisputeEvent, OrderItemRequest, OrderReturn, OrderStatus, PricedLine, Rejection, Shipment } from './definitions';
 
 /**
  * The shapes the order saga's activities take and return. The workflow imports these types only;
@@ -30,6 +30,8 @@ export interface StatusChange {
 export interface ReservedOrder {
   totalCents: number;
   currency: string;
+  /** The priced lines, and which ship (absent in histories recorded before goods could ship). */
+  lines?: PricedLine[];
 }
 
 export interface PaymentRequest {
@@ -62,7 +64,15 @@ export interface PaymentCheck {
   failureReason?: string;
 }
 
-export type NotificationKind = 'order_confirmed' | 'order_cancelled' | 'order_refunded' | 'dispute_opened' | 'dispute_closed';
+export type NotificationKind =
+  | 'order_confirmed'
+  | 'order_cancelled'
+  | 'order_refunded'
+  | 'dispute_opened'
+  | 'dispute_closed'
+  | 'order_shipped'
+  | 'order_delivered'
+  | 'return_received';
 
 /** What a dispute event did to its order (applyDisputeEvent). */
 export interface DisputeOutcome {
@@ -152,4 +162,73 @@ export interface OrderActivities {
    * counts `disputes_total` once per change.
    */
   applyDisputeEvent(orderId: string, event: DisputeEvent): Promise<DisputeOutcome>;
+}
+
+/** A dispatch the saga decided: the units, who carries them, and the shipment's id (the request's key). */
+export interface DispatchRequest {
+  orderId: string;
+  shipmentId: string;
+  items: OrderItemRequest[];
+  carrier: string;
+}
+
+/** Undispatched units the customer cancelled: `refund` when the money for them was captured (else it never will be). */
+export interface ItemsCancellation {
+  orderId: string;
+  /** The cancel's own id (from the saga: deterministic), the key of its refund at the provider. */
+  cancellationId: string;
+  items: OrderItemRequest[];
+  amountCents: number;
+  refund: boolean;
+}
+
+export interface ReturnOpening {
+  orderId: string;
+  returnId: string;
+  items: OrderItemRequest[];
+  reason: string;
+  refundCents: number;
+}
+
+export interface ReturnReceipt {
+  orderId: string;
+  returnId: string;
+  /** What the warehouse received (never more than the return asked for). */
+  items: OrderItemRequest[];
+  /** Their price, refunded through the ledger. */
+  refundCents: number;
+}
+
+/**
+ * After payment, for goods that ship (activities/fulfilment-activities.ts). Each writes the order's status change it
+ * is given in the same transaction as its own rows, is idempotent by its id (a retry answers what the first call
+ * did), and never calls the carrier or the provider inside a transaction.
+ */
+export interface FulfilmentActivities {
+  /**
+   * Asks the carrier for a tracking number (idempotent by shipment id), then records the shipment `dispatched` with
+   * `change` (PARTIALLY_SHIPPED or SHIPPED, reason `shipment_dispatched`). Answers the shipment as recorded.
+   */
+  dispatchShipment(request: DispatchRequest, change: StatusChange): Promise<Shipment>;
+  /**
+   * The carrier's word on a shipment: `in_transit` (never after `delivered`), `delivered` (once). With `change` (the
+   * last delivery: DELIVERED; or a `shipment_delivered` note) the order's status too. Answers the shipment.
+   */
+  recordShipmentProgress(orderId: string, shipmentId: string, status: 'in_transit' | 'delivered', at: string, change?: StatusChange): Promise<Shipment>;
+  /**
+   * Cancels undispatched units: records the cancellation, puts the units back in stock and, with `refund`, gives their
+   * price back through the payments ledger (provider key `cancel:{cancellationId}`). Writes `change` (a note
+   * `items_cancelled`, or SHIPPED/DELIVERED when the rest had left already).
+   */
+  cancelOrderItems(cancellation: ItemsCancellation, change: StatusChange): Promise<{ amountCents: number }>;
+  /** Records a return the customer asked for (`requested`). */
+  openReturn(opening: ReturnOpening): Promise<OrderReturn>;
+  /**
+   * The warehouse received units of a return: they go back in stock, their price is refunded through the ledger
+   * (provider key `return:{returnId}`), the return is `received`; `change` is a `return_received` note (payment
+   * `partially_refunded`) or REFUNDED (`returned`, payment `refunded`) when everything sold came back.
+   */
+  receiveReturn(receipt: ReturnReceipt, change: StatusChange): Promise<OrderReturn>;
+  /** A return never received within RETURN_RECEIPT_TIMEOUT: closed `expired`, nothing refunded. */
+  expireReturn(orderId: string, returnId: string): Promise<OrderReturn>;
 }

@@ -7,8 +7,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 // Statuses, their moves and the reason vocabulary live in the state machine; re-exported for existing importers.
 export { ORDER_STATUSES, TERMINAL_STATUSES } from './state-machine';
-export type { CancelReason, OrderStatus } from './state-machine';
-import type { OrderStatus } from './state-machine';
+export type { CancelReason, OrderStatus, ReturnStatus, ShipmentStatus } from './state-machine';
+import type { OrderStatus, ReturnStatus, ShipmentStatus } from './state-machine';
 
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const refundWorkflowId = (paymentId: string) => `refund-${paymentId}`;
@@ -47,6 +47,79 @@ export interface OrderWorkflowInput {
   paymentCapture?: 'manual';
   /** AUTHORIZATION_TTL: how long after the authorization the saga captures at the latest (manual capture only). */
   authorizationTtlMs?: number;
+  /**
+   * Goods that ship (RETURN_WINDOW, DELIVERY_TIMEOUT, RETURN_RECEIPT_TIMEOUT). Absent in sagas started before
+   * shipping existed; such a saga completes at its cancel window's end as it always did.
+   */
+  fulfilment?: FulfilmentTimers;
+}
+
+export interface FulfilmentTimers {
+  /** After the last delivery, how long the customer may ask for a return before the order is COMPLETED. */
+  returnWindowMs: number;
+  /** A shipment not delivered this long after its dispatch puts the order in NEEDS_ATTENTION (`delivery_overdue`). */
+  deliveryTimeoutMs: number;
+  /** A return not received this long after it was asked for is closed `expired`, with no refund. */
+  returnReceiptTimeoutMs: number;
+}
+
+/** A priced line as the reservation returns it: the saga checks shipments, cancels and returns against it. */
+export interface PricedLine {
+  productId: string;
+  quantity: number;
+  unitPriceCents: number;
+  requiresShipping: boolean;
+}
+
+/** What `POST /admin/orders/{id}/shipments` asks: units of the order's lines that ship, and who carries them. */
+export interface ShipmentRequest {
+  /** From the request's Idempotency-Key (request-identity.ts): the same key is the same shipment. */
+  shipmentId: string;
+  items: OrderItemRequest[];
+  carrier?: string;
+}
+
+/** A shipment as the API shows it. */
+export interface Shipment {
+  id: string;
+  orderId: string;
+  status: ShipmentStatus;
+  items: OrderItemRequest[];
+  carrier: string;
+  trackingNumber: string;
+  dispatchedAt: string;
+  deliveredAt?: string;
+}
+
+/** What `POST /orders/{id}/returns` asks. */
+export interface ReturnRequest {
+  /** From the request's Idempotency-Key when it has one, else random (request-identity.ts). */
+  returnId: string;
+  items: OrderItemRequest[];
+  reason: string;
+}
+
+/** A return as the API shows it: `refundCents` is what the units asked back are worth (received ones are refunded). */
+export interface OrderReturn {
+  id: string;
+  orderId: string;
+  status: ReturnStatus;
+  items: OrderItemRequest[];
+  reason: string;
+  refundCents: number;
+  /** What the warehouse received (status `received`). */
+  receivedItems?: OrderItemRequest[];
+  requestedAt: string;
+  receivedAt?: string;
+}
+
+/** A carrier's word about a shipment, from its webhook (`eventId` makes duplicates harmless) or an operator. */
+export interface ShipmentEvent {
+  eventId: string;
+  type: 'shipment.in_transit' | 'shipment.delivered';
+  shipmentId: string;
+  /** When the carrier says it happened (ISO 8601). */
+  at: string;
 }
 
 /** A business rejection decided by the saga, kept on the order so a replayed request gets the same answer. */
@@ -105,7 +178,12 @@ export interface OrderSagaState {
   pendingCompensations: string[];
 }
 
-export type CancelResult = { outcome: 'cancelled' | 'refunded' | 'needs_attention' | 'already_cancelled'; status: OrderStatus };
+export type CancelResult = {
+  outcome: 'cancelled' | 'refunded' | 'needs_attention' | 'already_cancelled' | 'items_cancelled';
+  status: OrderStatus;
+  /** items_cancelled: what the units cancelled were worth (refunded, or left uncaptured under manual capture). */
+  amountCents?: number;
+};
 
 /**
  * An operator's capture: `captured` once the money is taken, `authorization_expired` when the hold had lapsed (the
@@ -115,8 +193,21 @@ export type CaptureResult = { outcome: 'captured' | 'authorization_expired' | 'n
 
 /** Update-with-start: the API's placement request. Random update ids, so each request is answered (and counted). */
 export const placeOrderUpdate = defineUpdate<PlacementResult, [{ requestFingerprint: string }]>('placeOrder');
-/** The customer's cancel; the validator rejects what cannot be cancelled. */
-export const cancelOrderUpdate = defineUpdate<CancelResult, [{ reason?: string }]>('cancelOrder');
+/**
+ * The customer's cancel; the validator rejects what cannot be cancelled. With `items`, only those undispatched units
+ * of an order with goods that ship (their stock back, their amount refunded or left uncaptured); the rest goes on.
+ */
+export const cancelOrderUpdate = defineUpdate<CancelResult, [{ reason?: string; items?: OrderItemRequest[] }]>('cancelOrder');
+/** The warehouse dispatches units (POST /admin/orders/{id}/shipments); the update id is the shipment's id. */
+export const dispatchShipmentUpdate = defineUpdate<Shipment, [ShipmentRequest]>('dispatchShipment');
+/** An operator records a delivery by hand (POST /admin/shipments/{id}/delivered): a carrier without webhooks. */
+export const markShipmentDeliveredUpdate = defineUpdate<Shipment, [{ shipmentId: string }]>('markShipmentDelivered');
+/** The carrier's webhooks (POST /webhooks/carrier), through the inbox: in transit, delivered. */
+export const shipmentEventSignal = defineSignal<[ShipmentEvent]>('shipmentEvent');
+/** The customer asks to return delivered units (POST /orders/{id}/returns); the update id is the return's id. */
+export const requestReturnUpdate = defineUpdate<OrderReturn, [ReturnRequest]>('requestReturn');
+/** The warehouse received a return (POST /admin/returns/{id}/receive): `items` what came back, all when absent. */
+export const receiveReturnUpdate = defineUpdate<OrderReturn, [{ returnId: string; items?: OrderItemRequest[] }]>('receiveReturn');
 /** An operator asks a NEEDS_ATTENTION saga to run its failed compensations again. */
 export const retryCompensationUpdate = defineUpdate<{ accepted: true }, []>('retryCompensation');
 /** An operator captures a manual-capture order's authorized payment now (POST /admin/orders/{id}/capture). */
@@ -133,6 +224,16 @@ export const orderStateQuery = defineQuery<OrderSagaState>('orderState');
 
 /** ApplicationFailure types the saga and API agree on. */
 export const NOT_CANCELLABLE = 'not_cancellable';
+/** A shipment asked of an order that is not PAID or PARTIALLY_SHIPPED, or has nothing that ships (409). */
+export const NOT_SHIPPABLE = 'not_shippable';
+/** More units than the order has left to ship, cancel or return (422). */
+export const QUANTITY_EXCEEDS_ORDER = 'quantity_exceeds_order';
+/** A return asked of an order that is not DELIVERED within its return window (409). */
+export const NOT_RETURNABLE = 'not_returnable';
+/** A receipt of a return that is not open (received, expired, or unknown to the saga) (409). */
+export const NOT_RECEIVABLE = 'not_receivable';
+/** A shipment the saga does not know, or one already delivered, marked delivered (409). */
+export const NOT_DELIVERABLE = 'not_deliverable';
 export const NOT_RETRYABLE = 'not_retryable';
 /** A capture asked of an order that is not PAID with an authorized, uncaptured payment. */
 export const NOT_CAPTURABLE = 'not_capturable';

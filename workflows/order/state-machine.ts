@@ -17,6 +17,9 @@ export const ORDER_STATUSES = [
   'NEEDS_ATTENTION',
   'DISPUTED',
   'CHARGED_BACK',
+  'PARTIALLY_SHIPPED',
+  'SHIPPED',
+  'DELIVERED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -30,19 +33,26 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
  * money is back with the merchant, so the order needs an operator again.
  * A PAID or COMPLETED order is DISPUTED while the customer's bank disputes its charge; won, it goes back to the
  * status it had (or the one its saga reached meanwhile), lost, it ends CHARGED_BACK.
+ * An order with goods that ship stays PAID until the warehouse dispatches: PARTIALLY_SHIPPED while some units wait,
+ * SHIPPED once every unit left, DELIVERED when the carrier delivered every shipment, COMPLETED when the return window
+ * ends (REFUNDED when everything came back); a shipment overdue puts it in NEEDS_ATTENTION (`delivery_overdue`).
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING: ['RESERVED', 'REJECTED', 'CANCELLED', 'NEEDS_ATTENTION'],
   RESERVED: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
   AWAITING_PAYMENT: ['PAID', 'CANCELLED', 'NEEDS_ATTENTION'],
-  PAID: ['COMPLETED', 'REFUNDED', 'CANCELLED', 'NEEDS_ATTENTION', 'DISPUTED'],
+  PAID: ['COMPLETED', 'REFUNDED', 'CANCELLED', 'NEEDS_ATTENTION', 'DISPUTED', 'PARTIALLY_SHIPPED', 'SHIPPED'],
   COMPLETED: ['REFUNDED', 'NEEDS_ATTENTION', 'DISPUTED'],
   REJECTED: [],
   CANCELLED: ['NEEDS_ATTENTION'],
   REFUNDED: ['NEEDS_ATTENTION'],
   NEEDS_ATTENTION: ['CANCELLED', 'REFUNDED'],
-  DISPUTED: ['PAID', 'COMPLETED', 'CHARGED_BACK'],
+  DISPUTED: ['PAID', 'COMPLETED', 'CHARGED_BACK', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED'],
   CHARGED_BACK: [],
+  // Cancelling the undispatched rest of a partly shipped order ships it whole (or, delivered already, delivers it).
+  PARTIALLY_SHIPPED: ['SHIPPED', 'DELIVERED', 'NEEDS_ATTENTION', 'DISPUTED'],
+  SHIPPED: ['DELIVERED', 'NEEDS_ATTENTION', 'DISPUTED'],
+  DELIVERED: ['COMPLETED', 'REFUNDED', 'NEEDS_ATTENTION', 'DISPUTED'],
 };
 
 export function canMove(from: OrderStatus, to: OrderStatus): boolean {
@@ -62,7 +72,9 @@ export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['PENDING', 'RESERVE
 export const UNPAID_STATUSES: readonly OrderStatus[] = ['CANCELLED', 'REJECTED', 'NEEDS_ATTENTION'];
 
 /** Statuses whose charge a dispute moves to DISPUTED: the money was taken and the order keeps it. */
-export const DISPUTABLE_STATUSES: readonly OrderStatus[] = ['PAID', 'COMPLETED'];
+export const DISPUTABLE_STATUSES: readonly OrderStatus[] = ['PAID', 'COMPLETED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED'];
+/** Statuses in which the warehouse may dispatch (POST /admin/orders/{id}/shipments); others answer 409 `not_shippable`. */
+export const SHIPPABLE_STATUSES: readonly OrderStatus[] = ['PAID', 'PARTIALLY_SHIPPED'];
 /** Where a dispute stands: open while the bank decides, then won (the money stays) or lost (it went back). */
 export const DISPUTE_STATUSES = ['open', 'won', 'lost'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
@@ -72,6 +84,7 @@ export const isSettled = (status: string): boolean => (SETTLED_STATUSES as reado
 export const isCancellable = (status: string): boolean => (CANCELLABLE_STATUSES as readonly string[]).includes(status);
 export const endedUnpaid = (status: string): boolean => (UNPAID_STATUSES as readonly string[]).includes(status);
 export const isDisputable = (status: string): boolean => (DISPUTABLE_STATUSES as readonly string[]).includes(status);
+export const isShippable = (status: string): boolean => (SHIPPABLE_STATUSES as readonly string[]).includes(status);
 
 /** Why the provider did not take the money. */
 export const DECLINE_REASONS = ['card_declined', 'insufficient_funds', 'payment_failed'] as const;
@@ -104,19 +117,25 @@ export const CANCEL_REASONS = [
   'authorization_expired',
 ] as const;
 /** Why an order needs an operator (besides a failed compensation, `compensation_failed:<step>`). */
-export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed', 'refund_failed'] as const;
+export const ATTENTION_REASONS = ['payment_amount_mismatch', 'step_failed', 'refund_failed', 'delivery_overdue'] as const;
 /** History rows that record a fact without changing the status (`partial_refund`: an operator gave part of the money back). */
 export const NOTE_REASONS = ['refund_confirmed', 'partial_refund'] as const;
 /**
  * Why a PAID order's authorized money was captured (manual capture, history notes in PAID): its cancel window ended,
  * its hold was about to expire (AUTHORIZATION_TTL), or an operator asked for it.
  */
-export const CAPTURE_REASONS = ['capture_at_window_end', 'capture_before_hold_expires', 'capture_by_operator'] as const;
+export const CAPTURE_REASONS = ['capture_at_window_end', 'capture_before_hold_expires', 'capture_by_operator', 'capture_at_dispatch'] as const;
 export type CaptureReason = (typeof CAPTURE_REASONS)[number];
 /** Why a COMPLETED order became REFUNDED: operators' refunds gave back everything captured. */
 export const REFUND_REASONS = ['refunded_by_operator'] as const;
 /** A dispute of the order's charge: opened (DISPUTED), won (back to the status before), lost (CHARGED_BACK). */
 export const DISPUTE_REASONS = ['dispute_opened', 'dispute_won', 'dispute_lost'] as const;
+/**
+ * After payment, for goods that ship: a shipment dispatched (PARTIALLY_SHIPPED, SHIPPED) or delivered (a note, or
+ * DELIVERED for the last), units cancelled before dispatch (a note), a return received (a note, or REFUNDED when
+ * everything came back: `returned`), and the return window's end (COMPLETED).
+ */
+export const FULFILMENT_REASONS = ['shipment_dispatched', 'shipment_delivered', 'items_cancelled', 'return_received', 'returned', 'return_window_ended'] as const;
 /** Written by earlier versions of the saga; still found in stored orders. */
 export const LEGACY_REASONS = ['payment_declined', 'voided'] as const;
 
@@ -129,6 +148,7 @@ export const ORDER_REASONS = [
   ...CAPTURE_REASONS,
   ...REFUND_REASONS,
   ...DISPUTE_REASONS,
+  ...FULFILMENT_REASONS,
   ...LEGACY_REASONS,
 ] as const;
 export type OrderReason = (typeof ORDER_REASONS)[number];
@@ -175,6 +195,13 @@ export const compensationFailed = (steps: readonly CompensationStep[]) => `compe
  * saga writes it (refused-refunds.ts) or, once the saga has closed, the refund itself (flagRefundRefused).
  */
 export const REFUND_REFUSAL_ENDINGS: readonly OrderStatus[] = ['COMPLETED', 'CANCELLED', 'REFUNDED'];
+
+/** Where a shipment is: dispatched (a tracking number), in transit (the carrier's first scan), delivered. */
+export const SHIPMENT_STATUSES = ['dispatched', 'in_transit', 'delivered'] as const;
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+/** Where a return is: asked for by the customer, received by the warehouse (and refunded), or never received. */
+export const RETURN_STATUSES = ['requested', 'received', 'expired'] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 export function isOrderReason(reason: string): boolean {
   return (ORDER_REASONS as readonly string[]).includes(reason) || REASON_PREFIXES.some((p) => reason.startsWith(p));
