@@ -26,6 +26,7 @@ import { ERROR_CODES } from './error-codes';
 import { apiDocument } from './openapi';
 import { accessLog, httpMetrics } from './request-telemetry';
 import { adminRoutes } from './routes/admin';
+import { fulfilmentRoutes } from './routes/fulfilment';
 import { customerRoutes } from './routes/customers';
 import type { OrderRouteDeps } from './routes/orders';
 import { orderRoutes } from './routes/orders';
@@ -68,6 +69,7 @@ export const API_ROUTES: readonly Route<ApiRouteDeps, ErrorCode>[] = [
   ...customerRoutes,
   ...webhookRoutes,
   ...adminRoutes,
+  ...fulfilmentRoutes,
   ...webhookEndpointRoutes,
 ];
 

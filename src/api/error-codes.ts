@@ -54,6 +54,13 @@ export const ERROR_CODES = {
     status: 409,
     meaning: "the provider refused the capture: the payment's authorization had expired; the order is cancelled (`authorization_expired`)",
   },
+  not_shippable: {
+    status: 409,
+    meaning: 'the order is not PAID or PARTIALLY_SHIPPED (or is being cancelled), or has no line that ships left to dispatch',
+  },
+  not_deliverable: { status: 409, meaning: 'the shipment’s order is no longer waiting for it (overdue, or closed)' },
+  not_returnable: { status: 409, meaning: 'the order is not DELIVERED within its RETURN_WINDOW' },
+  not_receivable: { status: 409, meaning: 'the return is not open (it expired, or its order closed)' },
   payload_too_large: { status: 413, meaning: 'the body is larger than REQUEST_BODY_LIMIT_BYTES' },
   unsupported_media_type: { status: 415, meaning: 'a body that is not application/json' },
   invalid_webhook_url: {
@@ -71,6 +78,10 @@ export const ERROR_CODES = {
   order_total_too_large: {
     status: 422,
     meaning: 'the order total is above MAX_ORDER_TOTAL_CENTS; details: { totalCents, maxTotalCents }; nothing was reserved',
+  },
+  quantity_exceeds_order: {
+    status: 422,
+    meaning: 'more units than the order has left to ship, cancel or return (or than the return asked back); details name the product',
   },
   refund_exceeds_captured: {
     status: 422,

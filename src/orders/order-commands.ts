@@ -2,9 +2,18 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import { DomainError, NotFoundError } from '../errors';
-import { cancelOrderUpdate, captureOrderUpdate, NOT_CANCELLABLE, NOT_CAPTURABLE, orderWorkflowId, retryCompensationUpdate } from '../../workflows/order/definitions';
+import type { OrderItemRequest } from '../../workflows/order/definitions';
+import {
+  cancelOrderUpdate,
+  captureOrderUpdate,
+  NOT_CANCELLABLE,
+  NOT_CAPTURABLE,
+  orderWorkflowId,
+  QUANTITY_EXCEEDS_ORDER,
+  retryCompensationUpdate,
+} from '../../workflows/order/definitions';
 import { AUTHORIZATION_EXPIRED } from '../../workflows/order/state-machine';
-import { isCancellable } from '../../workflows/order/state-machine';
+import { isCancellable, isShippable } from '../../workflows/order/state-machine';
 import { findOrder } from './order-queries';
 import type { OrderActor } from './ownership';
 import { maySee } from './ownership';
@@ -34,19 +43,26 @@ function notCancellable(status: string) {
 /**
  * Cancels through the saga's `cancelOrder` update, which answers once compensation is done (void + release before
  * payment, refund + restock after). An already cancelled order answers 200 unchanged; a DISPUTED one is 409
- * `order_disputed`. Someone else's order is not found, for a customer.
+ * `order_disputed`. Someone else's order is not found, for a customer. With `items`, only those undispatched units of
+ * an order with goods that ship (PAID or PARTIALLY_SHIPPED) go; the rest of the order goes on.
  */
-export async function cancelOrder(deps: OrderCommandDeps, orderId: string, actor: OrderActor, reason?: string): Promise<OrderJson> {
+export async function cancelOrder(
+  deps: OrderCommandDeps,
+  orderId: string,
+  actor: OrderActor,
+  reason?: string,
+  items?: OrderItemRequest[],
+): Promise<OrderJson> {
   const before = await currentOrder(deps, orderId, actor);
   if (before.status === 'CANCELLED') return before;
   // Checked before the saga is asked: the saga (in its cancel window) does not know about the dispute.
   if (before.status === 'DISPUTED') throw orderDisputed(orderId, 'cancelled');
-  if (!isCancellable(before.status)) throw notCancellable(before.status);
+  if (!(items ? isShippable(before.status) : isCancellable(before.status))) throw notCancellable(before.status);
   try {
-    await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(cancelOrderUpdate, { args: [{ reason }] });
+    await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).executeUpdate(cancelOrderUpdate, { args: [{ reason, ...(items ? { items } : {}) }] });
   } catch (err) {
     const refusal = updateRefusal(err);
-    if (refusal?.type === NOT_CANCELLABLE) throw new DomainError(NOT_CANCELLABLE, refusal.message);
+    if (refusal?.type === NOT_CANCELLABLE || refusal?.type === QUANTITY_EXCEEDS_ORDER) throw new DomainError(refusal.type, refusal.message);
     if (!isClosedWorkflow(err)) throw err;
     // The saga closed between our read and the update: its final status decides.
     const after = await currentOrder(deps, orderId);

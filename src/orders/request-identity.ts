@@ -14,6 +14,14 @@ export function orderIdFor(customerId: string, idempotencyKey: string | undefine
   return idempotencyKey === undefined ? randomUUID() : uuidV5(`${customerId}\u0000${idempotencyKey}`, ORDER_ID_NAMESPACE);
 }
 
+/**
+ * The id of a shipment or a return of an order: derived from the request's Idempotency-Key, so a retried request
+ * lands on the same one (random without a key).
+ */
+export function orderPartIdFor(kind: 'shipment' | 'return', orderId: string, idempotencyKey: string | undefined): string {
+  return idempotencyKey === undefined ? randomUUID() : uuidV5(`${kind}\u0000${orderId}\u0000${idempotencyKey}`, ORDER_ID_NAMESPACE);
+}
+
 /** sha256 of the body in RFC 8785 canonical JSON (sorted keys): what makes "the same request" with the same key. */
 export function requestFingerprint(body: unknown): string {
   return createHash('sha256').update(canonicalize(body) ?? '').digest('hex');

@@ -49,7 +49,20 @@ export const listOrdersQuerySchema = z.strictObject({
   cursor: keysetCursorSchema.optional(),
 });
 
-export const cancelOrderBodySchema = z.strictObject({ reason: z.string().max(500).optional() }).default({});
+export const cancelOrderBodySchema = z
+  .strictObject({
+    reason: z.string().max(500).optional(),
+    items: z
+      .array(z.strictObject({ productId: z.uuid(), quantity: z.int().min(1).max(1000) }))
+      .min(1)
+      .max(50)
+      .refine((items) => new Set(items.map((i) => i.productId.toLowerCase())).size === items.length, {
+        message: 'a product may appear at most once',
+      })
+      .optional()
+      .describe('only these undispatched units of lines that ship (the rest of the order goes on); absent: the whole order'),
+  })
+  .default({});
 
 export const notificationsQuerySchema = z.strictObject({ status: z.enum(['failed', 'sent']).optional() });
 

@@ -1,6 +1,6 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { OrderActivities } from './activity-types';
+import type { FulfilmentActivities, OrderActivities } from './activity-types';
 import { AUTHORIZATION_EXPIRED, BUSINESS_ERRORS } from './state-machine';
 
 /**
@@ -52,6 +52,26 @@ export const { voidOrRefundOrderPayments } = remote(COMPENSATION, "Compensate: v
 export const { releaseOrderStock } = remote(COMPENSATION, 'Compensate: release reserved stock');
 export const { restockOrder } = remote(COMPENSATION, 'Restock refunded items');
 export const { captureOrderPayment } = remote(CAPTURE, 'Capture the authorized payment');
+
+// Booking the carrier: it may be down for a while; after a few minutes the warehouse's request fails (503) and the
+// order is as it was (the same Idempotency-Key again books the same parcel).
+const CARRIER: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 12, nonRetryableErrorTypes: [...BUSINESS_ERRORS] },
+};
+// Money back for cancelled or returned units: the provider gets minutes; the request fails after that, nothing lost.
+const MONEY_BACK: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+};
+/** After payment, for goods that ship (workflows/order/fulfilment.ts): each request is one activity, with its own row in the Web UI. */
+const fulfilment = (options: ActivityOptions, summary: string) => proxyActivities<FulfilmentActivities>({ ...options, summary });
+export const { dispatchShipment } = fulfilment(CARRIER, 'Dispatch: book the carrier → shipped');
+export const { recordShipmentProgress } = fulfilment(DATABASE, "Record the carrier's news on a shipment");
+export const { cancelOrderItems } = fulfilment(MONEY_BACK, 'Cancel undispatched units: restock, refund');
+export const { openReturn } = fulfilment(DATABASE, 'Open a return');
+export const { receiveReturn } = fulfilment(MONEY_BACK, 'Receive a return: restock, refund');
+export const { expireReturn } = fulfilment(DATABASE, 'Close a return never received');
 
 /**
  * The saga's forward steps and bookkeeping writes run as local activities: the worker runs them inside the workflow

@@ -48,14 +48,14 @@ export class PaymentHold {
   }
 
   /**
-   * Captures the order's total now, for `reason`; the order stays PAID with payment `succeeded`. False when the
+   * Captures the order's total (or `amountCents`: what is left after units were cancelled) now, for `reason`; the order stays PAID with payment `succeeded`. False when the
    * provider refused because the hold had lapsed (`authorization_expired`): the saga then cancels the order.
    */
-  async capture(reason: CaptureReason): Promise<boolean> {
+  async capture(reason: CaptureReason, amountCents = this.payment.totalCents): Promise<boolean> {
     const { orderId, payment } = this;
     const change = this.order.next('PAID', { reason, paymentStatus: 'succeeded' });
     try {
-      const { capturedCents } = await act.captureOrderPayment({ orderId, paymentId: payment.paymentId!, amountCents: payment.totalCents }, change);
+      const { capturedCents } = await act.captureOrderPayment({ orderId, paymentId: payment.paymentId!, amountCents }, change);
       this.order.written({ ...change, capturedCents });
     } catch (err) {
       if (isCancellation(err)) throw err;

@@ -13,11 +13,12 @@ import {
   refundRefusedSignal,
   retryCompensationUpdate,
 } from './definitions';
+import type { Fulfilment } from './fulfilment';
 import type { PaymentHold } from './manual-capture';
 import type { OrderRecord } from './order-record';
 import type { PaymentEvents } from './payment-events';
 import type { RefusedRefunds } from './refused-refunds';
-import { isTerminal } from './state-machine';
+import { isCancellable } from './state-machine';
 
 /** The answer to `POST /orders` (the placeOrder update): decided once by the saga, given to every request for it. */
 export interface Placement {
@@ -46,6 +47,7 @@ export interface HandledSaga {
   paymentEvents: PaymentEvents;
   refusedRefunds: RefusedRefunds;
   hold: PaymentHold;
+  fulfilment: Fulfilment;
   view(): OrderSagaState;
 }
 
@@ -54,7 +56,7 @@ export interface HandledSaga {
  * the refusal of a late-payment refund it started, an operator's retry and a Temporal-level cancel. Handlers only record what was asked (and answer once the saga has
  * acted); the saga's steps do the work.
  */
-export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, view }: HandledSaga): void {
+export function registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, fulfilment, view }: HandledSaga): void {
   setHandler(orderStateQuery, view);
 
   setHandler(placeOrderUpdate, async ({ requestFingerprint }) => {
@@ -66,7 +68,12 @@ export function registerSagaHandlers({ input, order, placement, requests, compen
 
   setHandler(
     cancelOrderUpdate,
-    async (_request): Promise<CancelResult> => {
+    async (request): Promise<CancelResult> => {
+      // Some units of an order with goods that ship: those go, the rest goes on.
+      if (request.items && !fulfilment.cancelsEverything(request.items)) {
+        const { status, amountCents } = await fulfilment.cancelItems(request.items);
+        return { outcome: 'items_cancelled', status, amountCents };
+      }
       if (order.status === 'CANCELLED') return { outcome: 'already_cancelled', status: order.status };
       requests.customerCancel = true;
       await condition(() => order.status === 'CANCELLED' || order.status === 'REFUNDED' || order.status === 'NEEDS_ATTENTION' || order.status === 'REJECTED');
@@ -74,10 +81,15 @@ export function registerSagaHandlers({ input, order, placement, requests, compen
       return { outcome, status: order.status };
     },
     {
-      validator: (_request) => {
+      validator: (request) => {
+        if (request.items) {
+          fulfilment.checkItemsCancel(request.items);
+          if (!fulfilment.cancelsEverything(request.items)) return;
+        }
         if (order.status === 'CANCELLED') return;
-        if (isTerminal(order.status) || order.status === 'NEEDS_ATTENTION' || order.refunding) {
-          const what = order.refunding ? 'being refunded' : order.status;
+        // Goods that ship can be cancelled until the first dispatch (one under way counts).
+        if (!isCancellable(order.status) || order.refunding || fulfilment.anyDispatched) {
+          const what = order.refunding ? 'being refunded' : fulfilment.anyDispatched ? 'being shipped' : order.status;
           throw ApplicationFailure.create({ type: NOT_CANCELLABLE, message: `an order that is ${what} cannot be cancelled`, nonRetryable: true });
         }
       },
@@ -120,6 +132,8 @@ export function registerSagaHandlers({ input, order, placement, requests, compen
       },
     },
   );
+
+  fulfilment.register();
 
   CancellationScope.current().cancelRequested.catch(() => {
     requests.operatorCancel = true;

@@ -6,6 +6,7 @@ import { Compensator } from './compensator';
 import type { OrderSagaState, OrderWorkflowInput, PaymentEvent, Rejection } from './definitions';
 import { orderWorkflowId } from './definitions';
 import { PAYMENT_NOT_REQUIRED, takesFreeOrder } from './free-order';
+import { Fulfilment } from './fulfilment';
 import { PAYMENT_AUTHORIZED, PaymentHold, takesManualCapture } from './manual-capture';
 import { OrderRecord } from './order-record';
 import type { ProviderNews } from './payment-events';
@@ -48,6 +49,8 @@ export class OrderSaga {
   private readonly refundConfirmation: RefundConfirmation;
   private readonly paymentEvents: PaymentEvents;
   private readonly refusedRefunds: RefusedRefunds;
+  /** After payment, for goods that ship: shipments, deliveries, cancels of units, returns. */
+  private readonly fulfilment: Fulfilment;
   private readonly notify: ReturnType<typeof act.localNotificationStep>;
 
   constructor(private readonly input: OrderWorkflowInput) {
@@ -66,7 +69,9 @@ export class OrderSaga {
     this.refusedRefunds = refusedRefunds;
     this.refundConfirmation = new RefundConfirmation({ input, order, payment, news, requests, compensations, compensator, refusedRefunds });
     this.notify = act.localNotificationStep(input.notifyMaxAttempts);
-    registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, view: () => this.view() });
+    const fulfilment = new Fulfilment({ input, order, payment, hold, requests, notify: (kind, data) => this.sendNotification(kind, data) });
+    this.fulfilment = fulfilment;
+    registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, fulfilment, view: () => this.view() });
   }
 
   async run(): Promise<OrderSagaState> {
@@ -97,6 +102,7 @@ export class OrderSaga {
       if (verdict.kind === 'unpaid') return await this.cancel(verdict.reason);
 
       await this.commitSale(this.hold.manual ? PAYMENT_AUTHORIZED : undefined);
+      if (this.fulfilment.applies()) return await this.fulfil();
       if (this.hold.manual) return await this.authorizedOrder();
       if (!(await this.cancellationWindow())) return await this.complete();
       return await this.refund('customer_cancelled');
@@ -138,6 +144,7 @@ export class OrderSaga {
     }
     this.payment.totalCents = reserved.totalCents;
     this.payment.currency = reserved.currency;
+    this.fulfilment.setLines(reserved.lines);
     this.order.written(change);
     return undefined;
   }
@@ -224,6 +231,7 @@ export class OrderSaga {
     }
     await this.commitSale(PAYMENT_NOT_REQUIRED);
     this.accepted();
+    if (this.fulfilment.applies()) return await this.fulfil();
     if (!(await this.cancellationWindow())) return await this.complete();
     return await this.cancel('customer_cancelled');
   }
@@ -280,6 +288,19 @@ export class OrderSaga {
     return this.complete();
   }
 
+  /**
+   * Goods that ship: the order stays PAID until the warehouse dispatches (the customer may cancel until then,
+   * whatever CANCEL_WINDOW says), then ships, is delivered and completes when the return window ends
+   * (workflows/order/fulfilment.ts). Manual capture takes the money at the first dispatch.
+   */
+  private async fulfil(): Promise<OrderSagaState> {
+    await this.sendNotification('order_confirmed');
+    const end = await this.fulfilment.run();
+    if (end === 'authorization_expired') return this.cancel('authorization_expired');
+    if (end === 'cancel') return this.free || this.hold.uncaptured ? this.cancel('customer_cancelled') : this.refund('customer_cancelled');
+    return this.ending(async () => undefined);
+  }
+
   // ---- endings (cancellation cannot interrupt them) -----------------------------------------------------------
 
   private complete(): Promise<OrderSagaState> {
@@ -332,6 +353,7 @@ export class OrderSaga {
   private cancelledByOperator(): Promise<OrderSagaState> {
     this.placement.answer ??= { outcome: 'rejected', replayed: false, rejection: { code: 'cancelled_by_operator', message: 'the order was cancelled by an operator' } };
     if (isTerminal(this.order.status)) return this.ending(async () => undefined);
+    if (this.goodsLeft()) return this.ending(() => this.order.write('NEEDS_ATTENTION', { reason: 'cancelled_by_operator', failureReason: 'cancelled_by_operator' }));
     return this.paidWithMoney() ? this.refund('cancelled_by_operator') : this.cancel('cancelled_by_operator');
   }
 
@@ -340,7 +362,13 @@ export class OrderSaga {
     log.error('a saga step failed for good', { orderId: this.input.orderId, step, error: describeError(failure) });
     this.placement.answer ??= { outcome: 'rejected', replayed: false, rejection: { code: 'service_unavailable', message: 'the order could not be placed' } };
     const reason: EndReason = `step_failed:${step}`;
+    if (this.goodsLeft()) return this.ending(() => this.order.write('NEEDS_ATTENTION', { reason, failureReason: reason }));
     return this.paidWithMoney() ? this.refund(reason) : this.cancel(reason);
+  }
+
+  /** Goods have left the warehouse: undoing the order is no longer the saga's to do (an operator decides). */
+  private goodsLeft(): boolean {
+    return this.fulfilment.anyDispatched && this.order.status !== 'PAID';
   }
 
   /**

@@ -205,12 +205,17 @@ export const orderRoutes = [
     summary: 'Cancel an order',
     description:
       'Before payment: voids the payment and releases the stock (CANCELLED). After payment, within CANCEL_WINDOW: ' +
-      'refunds and restocks (REFUNDED). Answers once compensation is done; an already cancelled order answers 200 unchanged. ' +
+      'refunds and restocks (REFUNDED); an order with goods that ship can be cancelled until its first dispatch, ' +
+      'whatever CANCEL_WINDOW says. With `items`: only those undispatched units of lines that ship (PAID or ' +
+      'PARTIALLY_SHIPPED): their stock goes back and their price is refunded (or, under manual capture before the ' +
+      'first dispatch, never captured); the rest of the order goes on. Units already dispatched → 409 ' +
+      '`not_cancellable`; more units than the order has → 422 `quantity_exceeds_order`. ' +
+      'Answers once compensation is done; an already cancelled order answers 200 unchanged. ' +
       "A customer cancels only their own orders (another customer's is 404); support staff any.",
     request: { params: orderIdParamsSchema, body: cancelOrderBodySchema },
     resource: 'order',
     responses: { 200: json('The order after compensation', Order) },
-    errors: ['not_cancellable', 'order_disputed', 'service_unavailable'],
-    handler: ({ params, body, principal }, ctx, deps: OrderCommandDeps) => cancelOrder(deps, orderIdOf(ctx, params), principal, body.reason),
+    errors: ['not_cancellable', 'order_disputed', 'quantity_exceeds_order', 'service_unavailable'],
+    handler: ({ params, body, principal }, ctx, deps: OrderCommandDeps) => cancelOrder(deps, orderIdOf(ctx, params), principal, body.reason, body.items),
   }),
 ];
