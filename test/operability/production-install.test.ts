@@ -68,6 +68,7 @@ describe('production install (npm ci --omit=dev + compiled JavaScript)', () => {
       WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH,
       ADMIN_TOKEN: secret(),
       PAYMENT_WEBHOOK_SECRET: secret(),
+      CARRIER_WEBHOOK_SECRET: secret(),
       AUTH_JWT_SECRET: secret(),
       AUTH_ISSUER: 'order-saga',
       AUTH_AUDIENCE: 'order-saga-api',

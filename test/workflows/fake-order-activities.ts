@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrderActivities, PaymentCheck, StatusChange } from '../../workflows/order/activity-types';
-import type { OrderWorkflowInput, PaymentEvent } from '../../workflows/order/definitions';
+import type { FulfilmentActivities, OrderActivities, PaymentCheck, StatusChange } from '../../workflows/order/activity-types';
+import type { OrderReturn, OrderWorkflowInput, PaymentEvent, PricedLine, Shipment } from '../../workflows/order/definitions';
 
 export interface FakeOptions {
   totalCents?: number;
@@ -22,6 +22,10 @@ export interface FakeOptions {
   refundPaymentWaitsFor?: Promise<unknown>;
   /** Manual capture: the provider refuses the capture, the authorization's hold having lapsed. */
   captureExpired?: boolean;
+  /** The priced lines the reservation answers (goods that ship); absent, none (as before shipping existed). */
+  lines?: PricedLine[];
+  /** dispatchShipment: the carrier cannot be reached (non-retryably, for the test). */
+  carrierDown?: boolean;
 }
 
 /**
@@ -63,7 +67,69 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
     record('recordOrderStatus', [orderId, change]);
   };
 
-  const activities: OrderActivities = {
+  const shipments = new Map<string, Shipment>();
+  const returns = new Map<string, OrderReturn>();
+  // Goods that ship: the carrier and the stores, in memory, idempotent by id like the real ones.
+  const fulfilment: FulfilmentActivities = {
+    async dispatchShipment(request, change) {
+      record('dispatchShipment', [request, change]);
+      if (options.carrierDown) throw ApplicationFailure.nonRetryable('the carrier is down', 'carrier_unavailable');
+      const shipment = shipments.get(request.shipmentId) ?? {
+        id: request.shipmentId,
+        orderId: request.orderId,
+        status: 'dispatched' as const,
+        items: request.items,
+        carrier: request.carrier,
+        trackingNumber: `SIM-${shipments.size + 1}${request.carrier === 'lost-in-transit' ? '-lost' : ''}`,
+        dispatchedAt: new Date().toISOString(),
+      };
+      shipments.set(shipment.id, shipment);
+      writeStatus(request.orderId, change);
+      return shipment;
+    },
+    async recordShipmentProgress(orderId, shipmentId, status, at, change) {
+      record('recordShipmentProgress', [orderId, shipmentId, status, at, change]);
+      const shipment = { ...shipments.get(shipmentId)!, status, ...(status === 'delivered' ? { deliveredAt: at } : {}) };
+      shipments.set(shipmentId, shipment);
+      if (change) writeStatus(orderId, change);
+      return shipment;
+    },
+    async cancelOrderItems(cancellation, change) {
+      record('cancelOrderItems', [cancellation, change]);
+      writeStatus(cancellation.orderId, change);
+      return { amountCents: cancellation.amountCents };
+    },
+    async openReturn(opening) {
+      record('openReturn', [opening]);
+      const orderReturn: OrderReturn = returns.get(opening.returnId) ?? {
+        id: opening.returnId,
+        orderId: opening.orderId,
+        status: 'requested',
+        items: opening.items,
+        reason: opening.reason,
+        refundCents: opening.refundCents,
+        requestedAt: new Date().toISOString(),
+      };
+      returns.set(orderReturn.id, orderReturn);
+      return orderReturn;
+    },
+    async receiveReturn(receipt, change) {
+      record('receiveReturn', [receipt, change]);
+      const orderReturn: OrderReturn = { ...returns.get(receipt.returnId)!, status: 'received', receivedItems: receipt.items, receivedAt: new Date().toISOString() };
+      returns.set(orderReturn.id, orderReturn);
+      writeStatus(receipt.orderId, change);
+      return orderReturn;
+    },
+    async expireReturn(orderId, returnId) {
+      record('expireReturn', [orderId, returnId]);
+      const orderReturn: OrderReturn = { ...returns.get(returnId)!, status: 'expired' };
+      returns.set(returnId, orderReturn);
+      return orderReturn;
+    },
+  };
+
+  const activities: OrderActivities & FulfilmentActivities = {
+    ...fulfilment,
     async createOrderRecord(...args) {
       record('createOrderRecord', args);
     },
@@ -78,7 +144,8 @@ export function fakeOrderActivities(options: FakeOptions = {}) {
       // the step writes its own status once the reservation is made, like the real activity
       const [orderId, , reserved] = args;
       if (reserved) writeStatus(orderId, reserved);
-      return { totalCents: options.totalCents ?? 2500, currency: 'EUR' };
+      const totalCents = options.lines ? options.lines.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0) : (options.totalCents ?? 2500);
+      return { totalCents, currency: 'EUR', ...(options.lines ? { lines: options.lines } : {}) };
     },
     async recordOrderStatus(orderId, change) {
       writeStatus(orderId, change);

@@ -77,6 +77,11 @@ export class Fulfilment {
   private readonly shipments = new Map<string, ShipmentState>();
   private readonly returns = new Map<string, ReturnState>();
   private readonly seenEvents = new Set<string>();
+  /**
+   * Carrier news about a shipment whose dispatch the saga has not seen complete yet: the webhook can overtake the
+   * dispatch's result (a signal is handled before an activity's result in the same workflow task).
+   */
+  private readonly earlyNews: ShipmentEvent[] = [];
   /** The stage runs: requests are taken. */
   private active = false;
   /** The stage is ending: requests are refused from now on. */
@@ -116,10 +121,14 @@ export class Fulfilment {
       validator: ({ shipmentId }) => this.checkDeliverable(shipmentId),
     });
     setHandler(shipmentEventSignal, (event) => this.carrierNews(event));
+    // A return or a receipt that comes while another request is being carried out (say, the delivery that makes the
+    // order DELIVERED, already visible in the database) is checked once that one is done, by its handler.
     setHandler(requestReturnUpdate, (request) => this.openReturn(request.returnId, request.items, request.reason), {
-      validator: (request) => this.checkReturn(request.items),
+      validator: (request) => (this.busy ? undefined : this.checkReturn(request.items)),
     });
-    setHandler(receiveReturnUpdate, ({ returnId, items }) => this.receive(returnId, items), { validator: ({ returnId, items }) => this.checkReceipt(returnId, items) });
+    setHandler(receiveReturnUpdate, ({ returnId, items }) => this.receive(returnId, items), {
+      validator: ({ returnId, items }) => (this.busy ? undefined : this.checkReceipt(returnId, items)),
+    });
   }
 
   // ---- the stage's own loop -----------------------------------------------------------------------------------
@@ -263,6 +272,7 @@ export class Fulfilment {
         order.written(change);
         this.shipments.set(shipmentId, { shipment, dispatchedAtMs: Date.now() });
         await this.deps.notify('order_shipped', { trackingNumber: shipment.trackingNumber, carrier: shipment.carrier });
+        this.replayEarlyNews(shipmentId);
         return shipment;
       });
     } catch (err) {
@@ -288,13 +298,25 @@ export class Fulfilment {
   /** The carrier's webhook: duplicates and news older than what is known change nothing. */
   private carrierNews(event: ShipmentEvent): void {
     if (this.seenEvents.has(event.eventId) || this.closing) return;
-    this.seenEvents.add(event.eventId);
     const state = this.shipments.get(event.shipmentId);
-    if (!state || state.shipment.status === 'delivered') return;
+    if (!state) {
+      // Kept (a bounded few) until the dispatch is seen; news of a shipment the order never had is dropped with them.
+      if (this.earlyNews.length < MAX_SHIPMENTS) this.earlyNews.push(event);
+      return;
+    }
+    this.seenEvents.add(event.eventId);
+    if (state.shipment.status === 'delivered') return;
     const work = event.type === 'shipment.delivered' ? this.deliver(event.shipmentId, event.at) : this.inTransit(event.shipmentId, event.at);
     work.catch((err) => {
       if (!isCancellation(err)) log.warn('carrier news not recorded', { orderId: this.deps.input.orderId, shipmentId: event.shipmentId, error: describeError(err) });
     });
+  }
+
+  /** News that arrived before its shipment's dispatch completed, acted on now, in the order it came. */
+  private replayEarlyNews(shipmentId: string): void {
+    const mine = this.earlyNews.filter((e) => e.shipmentId === shipmentId);
+    for (const event of mine) this.earlyNews.splice(this.earlyNews.indexOf(event), 1);
+    for (const event of mine) this.carrierNews(event);
   }
 
   private inTransit(shipmentId: string, at: string): Promise<unknown> {
@@ -403,19 +425,19 @@ export class Fulfilment {
     }
   }
 
-  private async openReturn(returnId: string, items: OrderItemRequest[], reason: string): Promise<OrderReturn> {
-    this.ledger.take('returned', items);
-    try {
-      return await this.exclusive(async () => {
-        const { input } = this.deps;
-        const orderReturn = await act.openReturn({ orderId: input.orderId, returnId, items, reason, refundCents: this.ledger.priceOf(items) });
+  private openReturn(returnId: string, items: OrderItemRequest[], reason: string): Promise<OrderReturn> {
+    return this.exclusive(async () => {
+      this.checkReturn(items);
+      this.ledger.take('returned', items);
+      try {
+        const orderReturn = await act.openReturn({ orderId: this.deps.input.orderId, returnId, items, reason, refundCents: this.ledger.priceOf(items) });
         this.returns.set(returnId, { orderReturn, requestedAtMs: Date.now() });
         return orderReturn;
-      });
-    } catch (err) {
-      if (!this.returns.has(returnId)) this.ledger.take('returned', items, -1);
-      throw err;
-    }
+      } catch (err) {
+        this.ledger.take('returned', items, -1);
+        throw err;
+      }
+    });
   }
 
   private checkReceipt(returnId: string, items: readonly OrderItemRequest[] | undefined): void {
@@ -435,8 +457,8 @@ export class Fulfilment {
   private receive(returnId: string, received: OrderItemRequest[] | undefined): Promise<OrderReturn> {
     return this.exclusive(async () => {
       const { input, order } = this.deps;
+      this.checkReceipt(returnId, received);
       const state = this.returns.get(returnId)!;
-      if (state.orderReturn.status !== 'requested') return state.orderReturn;
       const items = received ?? state.orderReturn.items;
       // Units asked for but not received are not returned after all.
       const missing = state.orderReturn.items
