@@ -19,7 +19,6 @@ import {
 import type { PaymentHold } from './manual-capture';
 import type { OrderRecord } from './order-record';
 import type { PaymentBinding } from './payment-inbox';
-import type { Requests } from './saga-handlers';
 import type { OrderStatus } from './state-machine';
 import { isShippable } from './state-machine';
 import { UnitLedger } from './unit-ledger';
@@ -57,7 +56,8 @@ export interface FulfilmentDeps {
   order: OrderRecord;
   payment: PaymentBinding;
   hold: PaymentHold;
-  requests: Requests;
+  /** The customer's whole-order cancel (saga-handlers.ts sets it). */
+  requests: { readonly customerCancel: boolean };
   notify(kind: NotificationKind, data?: Record<string, unknown>): Promise<void>;
 }
 
