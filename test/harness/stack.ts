@@ -75,7 +75,7 @@ export async function startStack(
     ...simulatorOverrides,
   });
   const simServer = await serve(simulator.app);
-  config = { ...base, PAYMENT_PROVIDER_URL: simServer.url, NOTIFIER_URL: simServer.url };
+  config = { ...base, PAYMENT_PROVIDER_URL: simServer.url, NOTIFIER_URL: simServer.url, CARRIER_URL: simServer.url };
   appDeps.config = config;
   const worker = await startTestWorker({
     taskQueue,
