@@ -42,7 +42,7 @@ describe('shipping: shipped, delivered by the carrier’s webhooks, completed wh
     // The same request again: the same shipment, said so; the same key with another body: 409.
     const again = await ship(stack, paid.id, [{ productId: product.id, quantity: 1 }], { key });
     expect(again).toMatchObject({ status: 201, body: { id: first.body.id, trackingNumber: first.body.trackingNumber } });
-    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     const reused = await ship(stack, paid.id, [{ productId: product.id, quantity: 1 }], { key, carrier: 'other-post' });
     expect(reused).toMatchObject({ status: 409, body: { error: 'idempotency_key_reused' } });
     expect((await stack.waitForOrder(paid.id, () => true)).status).toBe('PARTIALLY_SHIPPED');
