@@ -5,7 +5,7 @@ import { request } from '../harness/http';
 import { placedOrderId, placeOrder } from '../harness/orders';
 import { useStack } from '../harness/stack';
 import type { BadRequest, FuzzContext } from './cases';
-import { adminCases, cancelCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
+import { adminCases, cancelCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, shippingCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
 import type { RawResponse } from './raw-http';
 import { rawRequest } from './raw-http';
 
@@ -62,7 +62,7 @@ describe('bad-input storm', () => {
 
   /** Everything a rejected request could have changed: every table's content, and the provider's records. */
   async function snapshot() {
-    const tables = ['products', 'orders', 'order_history', 'stock_reservations', 'stock_movements', 'notifications'];
+    const tables = ['products', 'orders', 'order_history', 'stock_reservations', 'stock_movements', 'notifications', 'shipments', 'order_returns', 'order_item_cancellations'];
     const [row] = await stack.orm.em.fork().execute<Record<string, string>[]>(
       `SELECT ${tables.map((t) => `(SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM ${t} x) AS ${t}`).join(', ')}`,
     );
@@ -125,6 +125,10 @@ describe('bad-input storm', () => {
 
   it('POST /orders/:id/cancel: unknown orders, malformed bodies, finished orders', async () => {
     await storm(asCustomer(cancelCases(ctx)));
+  }, 120_000);
+
+  it('shipping: shipments, deliveries, returns, receipts, cancels of units, carrier webhooks', async () => {
+    await storm(shippingCases(ctx), 200);
   }, 120_000);
 
   it('order routes without a customer token, or with one that must not be accepted: 401', async () => {

@@ -489,3 +489,62 @@ export function wrongRouteCases(): fc.Arbitrary<BadRequest> {
     fc.string({ minLength: 1, maxLength: 20 }).map((p) => ({ method: 'GET', path: `/nope/${encodeURIComponent(p)}`, label: `GET /nope/${p}`, expect: [404] })),
   );
 }
+
+// ---- shipping: shipments, deliveries, returns, the carrier's webhooks --------------------------------------------
+
+/**
+ * The shipping routes: malformed shipments (admin), deliveries and receipts of unknown shipments and returns, returns
+ * asked of an order that is not DELIVERED (the customer's), cancels of units with bad items, carrier webhooks without
+ * a valid signature.
+ */
+export function shippingCases(ctx: FuzzContext): fc.Arbitrary<BadRequest> {
+  const admin = auth(ctx.adminToken);
+  const customer = auth(ctx.customerToken);
+  const validUnits: Json = [{ productId: ctx.products[0], quantity: 1 }];
+  const badUnits = fc.oneof(
+    notAnArray,
+    fc.constant([] as Json),
+    fc.tuple(notAString, fc.integer({ min: 1, max: 3 })).map(([productId, quantity]) => [{ productId, quantity }] as Json),
+    outOfRange(1, 1000).map((quantity) => [{ productId: ctx.products[0], quantity }] as Json),
+    notANumber.map((quantity) => [{ productId: ctx.products[0], quantity }] as Json),
+    fc.constant([{ productId: ctx.products[0], quantity: 1 }, { productId: ctx.products[0].toUpperCase(), quantity: 1 }] as Json),
+    extraKey(['productId', 'quantity']).map((k) => [{ productId: ctx.products[0], quantity: 1, [k]: 1 }] as Json),
+  );
+  const shipments = `/admin/orders/${ctx.completedOrderId}/shipments`;
+  const key = () => ({ 'idempotency-key': randomUUID() });
+  return fc.oneof<fc.Arbitrary<BadRequest>[]>(
+    badUnits.map((items) => post(shipments, { items }, 'shipment with bad items', { ...admin, ...key() }, [400])),
+    fc.oneof(notAString, withControlChar, unicodeOddity, fc.constant('UPPER'), fc.constant('x'.repeat(51))).map((carrier) =>
+      post(shipments, { items: validUnits, carrier } as Json, 'shipment with a bad carrier', { ...admin, ...key() }, [400]),
+    ),
+    extraKey(['items', 'carrier']).map((k) => post(shipments, { items: validUnits, [k]: 1 }, 'shipment with an unknown field', { ...admin, ...key() }, [400])),
+    brokenJson(JSON.stringify({ items: validUnits })).map((body) => ({ method: 'POST', path: shipments, headers: { ...json, ...admin, ...key() }, body, label: 'shipment with broken JSON', expect: [400] })),
+    fc.constant(post(shipments, { items: validUnits }, 'shipment without an Idempotency-Key', admin, [400])),
+    fc.oneof(withControlChar, unicodeOddity, fc.constant('x'.repeat(256))).map((k) =>
+      post(shipments, { items: validUnits }, 'shipment with a bad Idempotency-Key', { ...admin, 'idempotency-key': k }, [400]),
+    ),
+    fc.constant(post(shipments, { items: validUnits }, 'shipment of an order with nothing to ship (COMPLETED)', { ...admin, ...key() }, [409])),
+    fc.constant(post(`/admin/orders/${randomUUID()}/shipments`, { items: validUnits }, 'shipment of an unknown order', { ...admin, ...key() }, [404])),
+    fc.constant(post(shipments, { items: validUnits }, 'shipment with a customer token', { ...customer, ...key() }, [401])),
+    fc.constant(post(`/admin/shipments/${randomUUID()}/delivered`, {}, 'delivery of an unknown shipment', admin, [404])),
+    fc.constantFrom('not-a-uuid', '1', '%00').map((id) => post(`/admin/shipments/${id}/delivered`, {}, 'delivery of a malformed shipment id', admin)),
+    badUnits.map((items) => post(`/orders/${ctx.completedOrderId}/returns`, { items, reason: 'r' }, 'return with bad items', customer, [400])),
+    fc.oneof(notAString, fc.constant(''), fc.constant('r'.repeat(201))).map((reason) =>
+      post(`/orders/${ctx.completedOrderId}/returns`, { items: validUnits, reason } as Json, 'return with a bad reason', customer, [400]),
+    ),
+    fc.constant(post(`/orders/${ctx.completedOrderId}/returns`, { items: validUnits, reason: 'r' }, 'return of an order that is not DELIVERED', customer, [409])),
+    fc.constant(post(`/orders/${ctx.completedOrderId}/returns`, { items: validUnits, reason: 'r' }, 'return without a token', {}, [401])),
+    fc.constant(post(`/admin/returns/${randomUUID()}/receive`, {}, 'receipt of an unknown return', admin, [404])),
+    badUnits.map((items) => post(`/admin/returns/${randomUUID()}/receive`, { items }, 'receipt with bad items', admin, [400, 404])),
+    badUnits.map((items) => post(`/orders/${ctx.completedOrderId}/cancel`, { items }, 'cancel with bad items', customer, [400])),
+    fc.constant(post(`/orders/${ctx.completedOrderId}/cancel`, { items: validUnits }, 'cancel units of a COMPLETED order', customer, [409])),
+    fc.oneof(fc.constant(undefined), fc.constant('t=1,v1=00'), fc.string({ maxLength: 30 })).map((signature) => ({
+      method: 'POST',
+      path: '/webhooks/carrier',
+      headers: { ...json, ...(signature === undefined ? {} : { 'payment-signature': signature, 'carrier-signature': signature }) },
+      body: JSON.stringify({ id: 'evt_x', type: 'shipment.delivered', created: 1, data: { trackingNumber: 'SIM-0', at: new Date().toISOString() } }),
+      label: 'carrier webhook without a valid signature',
+      expect: [400, 401],
+    })),
+  );
+}
