@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DemoTimings, Scenario, Stage } from './scenarios';
 import { DEMO_SCENARIOS, TERMINAL, expectedStages } from './scenarios';
+import { runShippingDemo } from './shipping';
 
 export interface DemoOptions {
   apiUrl: string;
@@ -47,6 +48,7 @@ async function call(url: string, init: { method?: string; body?: unknown; header
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Also walks an order of goods that ship through dispatch, delivery and a return (scripts/demo/shipping.ts).
  * Creates a product, funds two wallets at the simulator (one short), places one order per scenario, cancels where
  * the scenario says, and waits until each order has settled: it reached the last status the demo waits for (and,
  * when that status is not terminal, kept it for `settleMs`), or ended anywhere else (a failure).
@@ -76,6 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRow[]> {
   }
 
   const deadlineMs = Date.now() + options.timings.horizonMs + 60_000;
+  const shipping = runShippingDemo(options, call);
   const rows = await Promise.all(
     DEMO_SCENARIOS.filter((scenario) => !scenario.manualCapture || options.timings.paymentCapture === 'manual').map((scenario, i) =>
       playScenario(scenario, {
@@ -89,7 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRow[]> {
       }),
     ),
   );
-  return rows;
+  return [...rows, await shipping];
 }
 
 interface Play extends DemoOptions {

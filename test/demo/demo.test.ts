@@ -9,7 +9,7 @@ import { useStack } from '../harness/stack';
 // `npm run demo` against the whole system in-process: every scenario must end as its table says. PAYMENT_TIMEOUT is
 // longer than the demo waits, so tok_no_webhook and tok_lost_webhook are expected to settle in AWAITING_PAYMENT.
 describe('npm run demo', () => {
-  const stack = useStack({ PAYMENT_TIMEOUT: '2m', CANCEL_WINDOW: '3s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '500' });
+  const stack = useStack({ PAYMENT_TIMEOUT: '2m', CANCEL_WINDOW: '3s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '500', SIM_DELIVERY_DELAY_MS: '200' });
 
   it('places one order per scenario and each ends as documented', async () => {
     const timings = { paymentTimeoutMs: 120_000, cancelWindowMs: 3_000, slowMs: 500, horizonMs: 20_000 };
@@ -28,6 +28,7 @@ describe('npm run demo', () => {
       ['tok_no_webhook', 'CANCELLED'],
       ['tok_visa', 'REFUNDED'],
       ['tok_mastercard', '422'],
+      ['tok_visa', 'DELIVERED'], // goods that ship: dispatched, delivered, one line returned
     ]);
     for (const row of rows.filter((r) => r.token !== 'tok_mastercard')) expect(row.temporalUiUrl).toMatch(/\/workflows\/order-/);
   }, 120_000);
