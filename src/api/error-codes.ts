@@ -33,7 +33,10 @@ export const ERROR_CODES = {
       '(held: units already in their live orders); nothing was reserved',
   },
   idempotency_key_reused: { status: 409, meaning: 'this Idempotency-Key was used with a different request body' },
-  not_cancellable: { status: 409, meaning: 'the order is REJECTED, COMPLETED, REFUNDED, NEEDS_ATTENTION, CHARGED_BACK or being refunded' },
+  not_cancellable: {
+    status: 409,
+    meaning: 'the order is REJECTED, COMPLETED, REFUNDED, NEEDS_ATTENTION, CHARGED_BACK or being refunded, or (goods that ship) the units have been dispatched',
+  },
   not_retryable: { status: 409, meaning: 'the order has no failed compensation to retry' },
   already_exists: { status: 409, meaning: 'the resource exists already' },
   not_refundable: {
