@@ -468,7 +468,7 @@ export class Fulfilment {
       const refundCents = this.ledger.priceOf(items);
       const everything = this.ledger.allReturned;
       const change = everything
-        ? order.next('REFUNDED', { reason: 'returned', paymentStatus: 'refunded' })
+        ? order.next('REFUNDED', { reason: 'returned', ...(this.deps.payment.totalCents > 0 ? { paymentStatus: 'refunded' } : {}) })
         : order.next(order.status, { reason: 'return_received', ...(refundCents > 0 ? { paymentStatus: 'partially_refunded' } : {}) });
       try {
         state.orderReturn = await act.receiveReturn({ orderId: input.orderId, returnId, items, refundCents }, change);
