@@ -17,6 +17,7 @@ import { fakeOrderActivities, orderInput, paymentSucceeded } from '../workflows/
 import type { DisputeEvent, OrderWorkflowInput } from '../../workflows/order/definitions';
 import {
   cancelOrderUpdate,
+  dispatchShipmentUpdate,
   disputeEventSignal,
   disputeWorkflowId,
   orderStateQuery,
@@ -24,8 +25,11 @@ import {
   PAYMENT_NOT_OF_ORDER,
   paymentEventSignal,
   placeOrderUpdate,
+  receiveReturnUpdate,
   refundWorkflowId,
+  requestReturnUpdate,
   retryCompensationUpdate,
+  shipmentEventSignal,
 } from '../../workflows/order/definitions';
 import type { disputeWorkflow } from '../../workflows/dispute';
 import type { orderWorkflow } from '../../workflows/order/workflow';
@@ -61,6 +65,24 @@ interface Scenario {
   /** Workflows the saga started whose histories are recorded too, by file name (they end with or after the saga). */
   children?: Record<string, string>;
 }
+
+/** Goods that ship: 2 books and a mug, all of them shipping, 2500 in all. */
+const BOOK = '00000000-0000-4000-8000-0000000000b0';
+const MUG = '00000000-0000-4000-8000-0000000000c0';
+const shippingLines = () => [
+  { productId: BOOK, quantity: 2, unitPriceCents: 1000, requiresShipping: true },
+  { productId: MUG, quantity: 1, unitPriceCents: 500, requiresShipping: true },
+];
+const shippingInput = (timers: Partial<NonNullable<OrderWorkflowInput['fulfilment']>> = {}): Partial<OrderWorkflowInput> => ({
+  items: [
+    { productId: BOOK, quantity: 2 },
+    { productId: MUG, quantity: 1 },
+  ],
+  fulfilment: { returnWindowMs: 60_000, deliveryTimeoutMs: 60_000, returnReceiptTimeoutMs: 60_000, ...timers },
+});
+const delivered = (shipmentId: string) => ({ eventId: `evt_${shipmentId}_delivered`, type: 'shipment.delivered' as const, shipmentId, at: '2026-12-05T10:00:00.000Z' });
+const dispatch = (h: Handle, shipmentId: string, items: { productId: string; quantity: number }[]) =>
+  h.executeUpdate(dispatchShipmentUpdate, { updateId: `shipment-${shipmentId}`, args: [{ shipmentId, items }] });
 
 const scenarios: Scenario[] = [
   { name: 'paid-completed', fake: () => fakeOrderActivities(), drive: (h) => h.signal(paymentEventSignal, success()) },
@@ -169,6 +191,38 @@ const scenarios: Scenario[] = [
     },
   },
   { name: 'rejected', fake: () => fakeOrderActivities({ rejectWith: 'insufficient_stock' }), drive: async () => undefined },
+  {
+    // Dispatched in two shipments, delivered by the carrier, one line (the mug) returned and received; then the
+    // rest returned too: REFUNDED.
+    name: 'shipped-delivered-returned',
+    fake: () => fakeOrderActivities({ lines: shippingLines() }),
+    input: shippingInput(),
+    drive: async (h) => {
+      await paid(h);
+      await dispatch(h, 'shp-1', [{ productId: BOOK, quantity: 2 }]);
+      await dispatch(h, 'shp-2', [{ productId: MUG, quantity: 1 }]);
+      await h.signal(shipmentEventSignal, { eventId: 'evt_shp-1_transit', type: 'shipment.in_transit', shipmentId: 'shp-1', at: '2026-12-05T09:00:00.000Z' });
+      await h.signal(shipmentEventSignal, delivered('shp-1'));
+      await h.signal(shipmentEventSignal, delivered('shp-2'));
+      await until(h, 'DELIVERED');
+      await h.executeUpdate(requestReturnUpdate, { updateId: 'return-r1', args: [{ returnId: 'r1', items: [{ productId: MUG, quantity: 1 }], reason: 'wrong colour' }] });
+      await h.executeUpdate(receiveReturnUpdate, { args: [{ returnId: 'r1' }] });
+      await h.executeUpdate(requestReturnUpdate, { updateId: 'return-r2', args: [{ returnId: 'r2', items: [{ productId: BOOK, quantity: 2 }], reason: 'not needed' }] });
+      await h.executeUpdate(receiveReturnUpdate, { args: [{ returnId: 'r2' }] });
+    },
+  },
+  {
+    // A line cancelled before dispatch, the rest shipped and delivered, COMPLETED when the return window ends.
+    name: 'line-cancelled-shipped-completed',
+    fake: () => fakeOrderActivities({ lines: shippingLines() }),
+    input: shippingInput({ returnWindowMs: 300 }),
+    drive: async (h) => {
+      await paid(h);
+      await h.executeUpdate(cancelOrderUpdate, { args: [{ items: [{ productId: MUG, quantity: 1 }] }] });
+      await dispatch(h, 'shp-1', [{ productId: BOOK, quantity: 2 }]);
+      await h.signal(shipmentEventSignal, delivered('shp-1'));
+    },
+  },
   {
     name: 'compensation-failed-then-retried',
     fake: () => fakeOrderActivities({ failCompensation: { step: 'releaseOrderStock', times: 1 } }),

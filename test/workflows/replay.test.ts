@@ -30,6 +30,8 @@ describe('replaying recorded order saga histories', () => {
         'disputed-lost-close-first',
         // manual capture (order-saga-manual-capture): captured before the hold's TTL, then completed; voided on cancel
         ...['manual-capture-completed', 'manual-capture-cancelled-voided'],
+        // goods that ship (order-saga-fulfilment): shipped, delivered, returned; a line cancelled, the rest completed
+        ...['shipped-delivered-returned', 'line-cancelled-shipped-completed'],
       ]),
     );
   });
@@ -43,6 +45,11 @@ describe('replaying recorded order saga histories', () => {
 
   // What an order costs Temporal, read from the histories above (deterministic: no timing involved). The saga's
   // steps write their own statuses and run as local activities; these budgets keep it that lean.
+  it('a shipped, delivered and returned order keeps a short history: each request a handful of events', () => {
+    const shipped = recordedShape('shipped-delivered-returned');
+    expect(shipped.events).toBeLessThanOrEqual(150);
+  });
+
   it('a paid order takes at most 32 history events and 5 workflow tasks', () => {
     const paid = recordedShape('paid-completed');
     expect(paid.events).toBeLessThanOrEqual(32);

@@ -221,7 +221,8 @@ export class Fulfilment {
 
   /** Carries out one request at a time, in the order they came. */
   private async exclusive<T>(run: () => Promise<T>): Promise<T> {
-    await condition(() => !this.busy);
+    // Several waiters can wake in the same activation: each checks again when its turn comes.
+    while (this.busy) await condition(() => !this.busy);
     this.busy = true;
     try {
       return await run();
@@ -381,6 +382,7 @@ export class Fulfilment {
     try {
       return await this.exclusive(async () => {
         const { input, order, hold } = this.deps;
+        if (this.closing) throw refuse(NOT_CANCELLABLE, `units of an order that is ${order.status} cannot be cancelled`, { status: order.status });
         const amountCents = this.ledger.priceOf(items);
         const refund = !hold.uncaptured && amountCents > 0;
         const allDelivered = [...this.shipments.values()].every((s) => s.shipment.status === 'delivered');
