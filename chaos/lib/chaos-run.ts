@@ -112,6 +112,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       // A relay killed mid-delivery holds its lease for WEBHOOK_TIMEOUT + 10 s; retries come within a minute, not hours.
       WEBHOOK_TIMEOUT: '5s',
       WEBHOOK_RETRY_SCHEDULE: '1s,2s,5s,10s,20s,30s,60s',
+      // Goods that ship: the simulated carrier delivers within seconds, returns are taken for a short window.
+      SIM_DELIVERY_DELAY_MS: '500',
+      RETURN_WINDOW: '20s',
+      DELIVERY_TIMEOUT: '15m',
       ...receiver.stackEnv,
       ...ORDER_LIMITS_OFF,
     },
@@ -128,13 +132,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     // Subscribed before the first order, so every status change of every order is an event it must receive.
     await subscribeReceiver(stack.apiUrl, stack.config.ADMIN_TOKEN, receiver, 'chaos run: every event');
     const products: string[] = [];
+    // Every other product is goods that ship: its orders are dispatched, delivered and sometimes returned.
+    const shippingProducts = new Set<string>();
     for (let i = 0; i < PRODUCTS; i++) {
+      const requiresShipping = i % 2 === 1;
       const res = await exchange(`${stack.apiUrl}/admin/products`, {
         headers: admin,
-        body: { sku: `chaos-${options.seed}-${i}`, name: `Chaos product ${i}`, priceCents: 500 + 250 * i, currency: 'EUR', stock: Math.ceil(options.orders * STOCK_PER_ORDER) },
+        body: { sku: `chaos-${options.seed}-${i}`, name: `Chaos product ${i}`, priceCents: 500 + 250 * i, currency: 'EUR', stock: Math.ceil(options.orders * STOCK_PER_ORDER), requiresShipping },
       });
       if (!res.ok || res.status !== 201) throw new Error(`creating a product failed: ${JSON.stringify(res)}`);
       products.push(String(res.body.id));
+      if (requiresShipping) shippingProducts.add(String(res.body.id));
     }
     const walletCustomers = Array.from({ length: 15 }, (_, i) => `chaos-wallet-${i}`);
     for (const [i, customerId] of walletCustomers.entries()) {
@@ -148,6 +156,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       placementMs: options.placementMs,
       products,
       walletCustomers,
+      shippingProducts,
       cancelWithinMs: stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW,
       random,
     });
@@ -164,7 +173,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       log,
     );
     // Orders are placed and cancelled as support staff would: the admin token names any customer.
-    const driver = new OrderDriver(stack.apiUrls, log, admin);
+    const driver = new OrderDriver(stack.apiUrls, log, admin, shippingProducts);
     const placementStarted = Date.now();
     faults.start();
     // An operator receives deliveries and writes off damaged stock while orders flow.
@@ -191,8 +200,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     const temporalRows = temporalDatabase ? await countPersistedOrderWorkflows(options.databaseUrl, temporalDatabase) : undefined;
     if (temporalRows) report.violations.push(...persistenceViolations(temporalRows));
     // A 5xx answer is not a breach of an invariant, but it is something to explain: keep the logs for it.
-    const serverErrors = [driver.stats.answers, driver.stats.cancels, driver.stats.refunds].flatMap((counts) =>
-      Object.entries(counts).filter(([answer]) => /^5\d\d\b/.test(answer)),
+    const serverErrors = [driver.stats.answers, driver.stats.cancels, driver.stats.refunds, driver.stats.shipping].flatMap((counts) =>
+      Object.entries(counts).filter(([answer]) => /\b5\d\d\b/.test(answer)),
     );
     if (serverErrors.length > 0) log(`5xx answers: ${serverErrors.map(([answer, n]) => `${answer}: ${n}`).join(', ')}`);
     clean = report.violations.length === 0 && serverErrors.length === 0;

@@ -1,7 +1,7 @@
 import type { ClientObservations } from './invariants';
 import type { Exchange, ExchangeInit } from './http';
 import { exchange, sleep } from './http';
-import type { PlannedOrder } from './plan';
+import type { FulfilmentPlan, PlannedOrder } from './plan';
 
 export interface DriverStats {
   /** Final answers by HTTP status (and error code), first requests, copies and replays alike. */
@@ -19,6 +19,8 @@ export interface DriverStats {
   cancels: Record<string, number>;
   /** Operators' partial refunds of COMPLETED orders, by answer (a replay of each with its key included). */
   refunds: Record<string, number>;
+  /** Goods that ship: the warehouse's shipments and receipts, the customer's cancels of lines and returns, by answer. */
+  shipping: Record<string, number>;
   stockAdjustments: number;
 }
 
@@ -36,7 +38,7 @@ const answered = (res: Exchange): boolean => res.ok && res.status < 500;
  */
 export class OrderDriver {
   readonly observations: ClientObservations = { keyed: new Map(), acknowledged: new Set() };
-  readonly stats: DriverStats = { answers: {}, answeredBy: {}, retried: 0, unknownOutcome: 0, failovers: 0, replays: 0, concurrentCopies: 0, cancels: {}, refunds: {}, stockAdjustments: 0 };
+  readonly stats: DriverStats = { answers: {}, answeredBy: {}, retried: 0, unknownOutcome: 0, failovers: 0, replays: 0, concurrentCopies: 0, cancels: {}, refunds: {}, shipping: {}, stockAdjustments: 0 };
   private readonly background: Promise<void>[] = [];
   /** The round robin: the instance the next request goes to first. */
   private nextInstance = 0;
@@ -47,7 +49,56 @@ export class OrderDriver {
     private readonly log: (message: string) => void,
     /** Authorization for the order routes. */
     private readonly auth: Record<string, string>,
+    /** The products that ship: the warehouse dispatches their units. */
+    private readonly shippingProducts: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** Reads the order until `done` says so, or it stops moving on its own; answers its status (undefined: no answer). */
+  private async waitForOrder(orderId: string, done: (status: string) => boolean, deadline: number): Promise<string | undefined> {
+    let status: string | undefined;
+    while (Date.now() <= deadline) {
+      const res = await this.deliver(`/orders/${orderId}`, { headers: this.auth, timeoutMs: 10_000 }, () => Date.now() <= deadline);
+      status = res.ok ? res.body?.status : undefined;
+      if (status && done(status)) return status;
+      await sleep(500);
+    }
+    return status;
+  }
+
+  /**
+   * The warehouse and the customer of an order of goods that ship: once PAID, maybe a line cancelled, the rest
+   * dispatched in one or two shipments (each retried through outages with its key, some sent twice on purpose);
+   * once DELIVERED, maybe one unit returned and received. Every answer is counted; 409s are answers too (a cancel
+   * that came first, say).
+   */
+  private async fulfil(orderId: string, items: { productId: string; quantity: number }[], plan: FulfilmentPlan): Promise<void> {
+    const deadline = Date.now() + 10 * RETRY_BUDGET_MS;
+    const paid = await this.waitForOrder(orderId, (s) => !['PENDING', 'RESERVED', 'AWAITING_PAYMENT'].includes(s), deadline);
+    if (paid !== 'PAID') return;
+    let shipping = items.filter((i) => this.shippingProducts.has(i.productId));
+    const post = async (what: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await this.deliver(path, { body, headers: { ...this.auth, ...headers }, timeoutMs: 60_000 }, () => Date.now() <= deadline);
+      this.count(this.stats.shipping, `${what} ${res.ok ? `${res.status}${res.status >= 400 ? ` ${res.body?.error}` : ''}` : `no answer (${res.error})`}`);
+      return res;
+    };
+    if (plan.cancelFirstLine && items.length > 1 && shipping.length > 0) {
+      const [first] = shipping;
+      const res = await post('cancel line', `/orders/${orderId}/cancel`, { items: [first] });
+      if (res.ok && res.status === 200) shipping = shipping.slice(1);
+    }
+    if (shipping.length === 0) return;
+    const parcels = plan.shipments === 2 && shipping.length > 1 ? [shipping.slice(0, 1), shipping.slice(1)] : [shipping];
+    for (const [n, parcel] of parcels.entries()) {
+      const key = { 'idempotency-key': `chaos-shipment-${orderId}-${n}` };
+      for (let copy = 0; copy < (plan.replayShipments ? 2 : 1); copy++) await post('shipment', `/admin/orders/${orderId}/shipments`, { items: parcel }, key);
+    }
+    if (!plan.returnOne) return;
+    const delivered = await this.waitForOrder(orderId, (s) => s !== 'SHIPPED' && s !== 'PARTIALLY_SHIPPED' && s !== 'PAID', deadline);
+    if (delivered !== 'DELIVERED') return;
+    const unit = { productId: shipping[0].productId, quantity: 1 };
+    const opened = await post('return', `/orders/${orderId}/returns`, { items: [unit], reason: 'chaos: sent back' }, { 'idempotency-key': `chaos-return-${orderId}` });
+    if (opened.ok && opened.status === 201) await post('receipt', `/admin/returns/${String(opened.body.id)}/receive`, {});
+  }
 
   /** Places every order (at most `concurrency` requests in flight) and waits for their replays and cancels. */
   async run(plan: PlannedOrder[], concurrency: number): Promise<void> {
@@ -83,6 +134,10 @@ export class OrderDriver {
       const id = String(accepted.body.id);
       this.background.push(sleep(order.cancelAfterMs).then(() => this.cancel(id)));
     }
+    if (accepted?.ok && order.fulfilment) {
+      const items = order.body.items;
+      this.background.push(this.fulfil(String(accepted.body.id), items, order.fulfilment));
+    }
     if (accepted?.ok && order.partialRefund) {
       const { id, items } = accepted.body as { id: string; items: { productId: string }[] };
       this.background.push(this.refundPartOnceCompleted(String(id), items[0].productId, order.partialRefund.restock));
@@ -99,7 +154,7 @@ export class OrderDriver {
     while (Date.now() <= deadline) {
       const res = await this.deliver(`/orders/${orderId}`, { headers: this.auth, timeoutMs: 10_000 }, () => Date.now() <= deadline);
       status = res.ok ? res.body?.status : undefined;
-      if (status && !['PENDING', 'RESERVED', 'AWAITING_PAYMENT', 'PAID'].includes(status)) break;
+      if (status && !['PENDING', 'RESERVED', 'AWAITING_PAYMENT', 'PAID', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED'].includes(status)) break;
       await sleep(500);
     }
     if (status !== 'COMPLETED') return;

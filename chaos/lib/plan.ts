@@ -30,6 +30,19 @@ export interface PlannedOrder {
   cancelAfterMs?: number;
   /** Once COMPLETED, an operator refunds one unit of its first line (and restocks it), and retries the refund with its key. */
   partialRefund?: { restock: boolean };
+  /** Goods that ship (a line of a shipping product): what the warehouse and the customer do once it is PAID. */
+  fulfilment?: FulfilmentPlan;
+}
+
+export interface FulfilmentPlan {
+  /** The customer cancels the first shipping line's units before anything is dispatched (two lines or more). */
+  cancelFirstLine: boolean;
+  /** The rest leaves in one shipment, or in two (the first line, then the others). */
+  shipments: 1 | 2;
+  /** Each shipment request is sent again with its key: the same shipment must come back. */
+  replayShipments: boolean;
+  /** Once DELIVERED, the customer returns one unit of a shipped line and the warehouse receives it. */
+  returnOne: boolean;
 }
 
 export interface PlanOptions {
@@ -37,6 +50,8 @@ export interface PlanOptions {
   placementMs: number;
   products: string[];
   walletCustomers: string[];
+  /** The products that ship (requiresShipping). */
+  shippingProducts?: ReadonlySet<string>;
   /** How long a cancel may come after placement: up to the payment timeout plus the cancellation window. */
   cancelWithinMs: number;
   random: () => number;
@@ -81,6 +96,11 @@ export function planOrders(options: PlanOptions): PlannedOrder[] {
       replayAfterMs: keyed && random() < 0.3 ? Math.floor(random() * 15_000) : undefined,
       cancelAfterMs: random() < 0.25 ? Math.floor(random() * options.cancelWithinMs) : undefined,
       partialRefund: random() < 0.2 ? { restock: random() < 0.5 } : undefined,
+      fulfilment: [...products].some((p) => options.shippingProducts?.has(p)) ? planFulfilment(random) : undefined,
     };
   });
+}
+
+function planFulfilment(random: () => number): FulfilmentPlan {
+  return { cancelFirstLine: random() < 0.25, shipments: random() < 0.5 ? 1 : 2, replayShipments: random() < 0.3, returnOne: random() < 0.4 };
 }
