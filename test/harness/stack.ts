@@ -70,12 +70,13 @@ export async function startStack(
   const simulator = createSimulatorApp({
     ...simulatorOptionsFromConfig(base, logger),
     webhookUrl: `${apiServer.url}/webhooks/payments`,
+    carrierWebhookUrl: `${apiServer.url}/webhooks/carrier`,
     webhookRetryBaseMs: 50,
     webhookRetryMaxMs: 500,
     ...simulatorOverrides,
   });
   const simServer = await serve(simulator.app);
-  config = { ...base, PAYMENT_PROVIDER_URL: simServer.url, NOTIFIER_URL: simServer.url };
+  config = { ...base, PAYMENT_PROVIDER_URL: simServer.url, NOTIFIER_URL: simServer.url, CARRIER_URL: simServer.url };
   appDeps.config = config;
   const worker = await startTestWorker({
     taskQueue,
