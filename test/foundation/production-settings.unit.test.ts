@@ -38,9 +38,9 @@ describe('production refuses unsafe settings', () => {
   });
 
   it('names every problem at once', () => {
-    expect(variablesIn(() => loadConfig({ NODE_ENV: 'production' }))).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET']);
+    expect(variablesIn(() => loadConfig({ NODE_ENV: 'production' }))).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'CARRIER_WEBHOOK_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET']);
     expect(variablesIn(() => loadConfig({ NODE_ENV: 'production', PAYMENT_PROVIDER: 'stripe' }))).toEqual(
-      ['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
+      ['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'CARRIER_WEBHOOK_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'],
     );
   });
 
@@ -52,7 +52,7 @@ describe('production refuses unsafe settings', () => {
     const config = loadConfig({});
     expect(config.AUTH_JWT_SECRET).toBe('dev-jwt-secret-for-local-tokens-only');
     expect(productionProblems(config).map((p) => p.variable).sort()).toEqual(
-      ['ADMIN_TOKEN', 'AUTH_AUDIENCE', 'AUTH_ISSUER', 'AUTH_JWT_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET'],
+      ['ADMIN_TOKEN', 'AUTH_AUDIENCE', 'AUTH_ISSUER', 'AUTH_JWT_SECRET', 'CARRIER_WEBHOOK_SECRET', 'METRICS_TOKEN', 'PAYLOAD_ENCRYPTION_KEYS', 'PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET'],
     );
   });
 

@@ -8,6 +8,7 @@ export const PRODUCTION_SAFE_ENV: Record<string, string> = {
   NODE_ENV: 'production',
   ADMIN_TOKEN: 'an-admin-token-of-32-or-more-characters',
   PAYMENT_WEBHOOK_SECRET: 'whsec_a-webhook-secret-of-32-or-more-chars',
+  CARRIER_WEBHOOK_SECRET: 'whsec_a-carrier-secret-of-32-or-more-chars',
   AUTH_JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters!',
   AUTH_ISSUER: 'https://orders.example.com/',
   AUTH_AUDIENCE: 'order-saga',
