@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  */
 const PRODUCTION = ['./src', './workflows', './activities', './migrations', './mikro-orm.config.ts'];
 /** The domain: business rules and their stores, with no idea that HTTP exists. */
-const DOMAIN = ['./src/orders', './src/catalog', './src/payments', './src/auth', './src/webhooks', './src/outbox'];
+const DOMAIN = ['./src/orders', './src/catalog', './src/payments', './src/shipping', './src/auth', './src/webhooks', './src/outbox'];
 /** The processes that answer HTTP (each composes the toolkit with its own routes). */
 const HTTP_APPS = ['./src/api', './src/simulator', './src/worker', './src/codec-server'];
 export const LAYER_ZONES = [

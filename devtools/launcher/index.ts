@@ -395,7 +395,7 @@ export class System {
 
   /**
    * What a process sees: the inherited environment, the addresses the launcher hands out (Temporal, the database,
-   * the simulator for payments and notifications, the first API for webhooks), the caller's settings, the
+   * the simulator for payments, notifications and shipments, the first API for webhooks), the caller's settings, the
    * service's own, and last its instance's ports.
    */
   private envFor(spec: ServiceSpec, index: number): NodeJS.ProcessEnv {
@@ -416,10 +416,19 @@ export class System {
       for (const [key, port] of Object.entries(firstPorts(s.name))) derived[key] = String(port);
     if (has('simulator')) {
       const simulator = this.simulatorUrl;
-      Object.assign(derived, unlessSet('PAYMENT_PROVIDER_URL', simulator), unlessSet('NOTIFIER_URL', simulator), unlessSet('CARRIER_URL', simulator));
+      Object.assign(
+        derived,
+        unlessSet('PAYMENT_PROVIDER_URL', simulator),
+        unlessSet('NOTIFIER_URL', simulator),
+        unlessSet('CARRIER_URL', simulator),
+      );
     }
     if (has('api')) {
-      Object.assign(derived, unlessSet('SIM_WEBHOOK_URL', `${this.apiUrl}/webhooks/payments`), unlessSet('SIM_CARRIER_WEBHOOK_URL', `${this.apiUrl}/webhooks/carrier`));
+      Object.assign(
+        derived,
+        unlessSet('SIM_WEBHOOK_URL', `${this.apiUrl}/webhooks/payments`),
+        unlessSet('SIM_CARRIER_WEBHOOK_URL', `${this.apiUrl}/webhooks/carrier`),
+      );
     }
     const bundle = this.options.workflowBundle;
     if (bundle && 'path' in bundle) derived.WORKFLOW_BUNDLE_PATH = bundle.path;

@@ -8,7 +8,11 @@ import { PUBLIC } from '../http/auth-scheme';
 import { HttpError } from '../http/errors';
 import { verifySimulatorDelivery } from '../webhooks/simulator-verify';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeDelivery } from '../webhooks/stripe-verify';
-import { PAYMENT_SIGNATURE_SECURITY_SCHEME, WEBHOOK_SIGNATURE_HEADER } from '../wire/webhook-signature';
+import {
+  CARRIER_SIGNATURE_SECURITY_SCHEME,
+  PAYMENT_SIGNATURE_SECURITY_SCHEME,
+  WEBHOOK_SIGNATURE_HEADER,
+} from '../wire/webhook-signature';
 import { customerAuthenticator } from './customer-auth';
 import type { ErrorCode } from './error-codes';
 
@@ -111,6 +115,25 @@ export const AUTH_SCHEMES = {
     },
     securitySchemes: { paymentSignature: PAYMENT_SIGNATURE_SECURITY_SCHEME },
     security: [{ paymentSignature: [] }],
+    errors: ['invalid_signature'],
+  }),
+
+  /**
+   * The carrier: the payment provider's scheme (an HMAC-SHA256 of the raw body in the Payment-Signature header,
+   * checked before parsing) with a secret of its own, CARRIER_WEBHOOK_SECRET: a payment provider's signature does not
+   * pass for the carrier's, nor the other way round.
+   */
+  carrierSignature: apiScheme({
+    authenticate: ({ config }) => (ctx) => {
+      const raw = ctx.request.rawBody ?? Buffer.alloc(0);
+      const signature = ctx.get(WEBHOOK_SIGNATURE_HEADER) || undefined;
+      if (!verifySimulatorDelivery(raw, signature, config.CARRIER_WEBHOOK_SECRET)) {
+        throw new HttpError(401, 'invalid_signature', 'the Payment-Signature header is missing, wrong or stale');
+      }
+      return { kind: 'carrier' as const };
+    },
+    securitySchemes: { carrierSignature: CARRIER_SIGNATURE_SECURITY_SCHEME },
+    security: [{ carrierSignature: [] }],
     errors: ['invalid_signature'],
   }),
 

@@ -16,7 +16,10 @@ export const ERROR_CODES = {
       'missing, malformed, expired or not yet valid bearer token (a customer JWT or the ADMIN_TOKEN), bad signature, ' +
       '`alg: none`, wrong issuer or audience, no `sub`; the answer carries `WWW-Authenticate: Bearer`',
   },
-  invalid_signature: { status: 401, meaning: 'the Payment-Signature header is missing, wrong or older than 5 minutes' },
+  invalid_signature: {
+    status: 401,
+    meaning: "the Payment-Signature header is missing, wrong (not the route's secret) or older than 5 minutes",
+  },
   insufficient_funds: { status: 402, meaning: 'the payment method cannot cover the amount' },
   forbidden: { status: 403, meaning: "the body's (or the query's) customerId is not the token's subject" },
   not_found: { status: 404, meaning: 'no such resource' },

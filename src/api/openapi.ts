@@ -36,7 +36,7 @@ export function apiDocument(routes: readonly Route<never, ErrorCode>[], options:
       { name: 'orders', description: 'Place, read and cancel orders' },
       { name: 'catalog', description: 'Products and stock' },
       { name: 'shipping', description: 'After payment: shipments, deliveries and returns of goods that ship' },
-      { name: 'webhooks', description: 'Called by the payment provider' },
+      { name: 'webhooks', description: 'Called by the payment provider and the carrier' },
       { name: 'admin', description: 'Operator endpoints (admin bearer token)' },
       { name: 'webhooks-out', description: 'Order events sent to subscribers as Standard Webhooks, and their operators’ routes' },
       { name: 'operability', description: 'Health, metrics and this documentation' },

@@ -14,6 +14,8 @@ export type WebhookResult =
   | 'invalid_signature'
   | 'invalid'
   | 'unknown_order'
+  /** A carrier's event naming a tracking number no shipment has (yet): 404, the carrier retries. */
+  | 'unknown_shipment'
   /** A verified event about a payment that is not ours (a Stripe object naming an order we do not know). */
   | 'not_ours'
   /** A delivery whose signature failed, from a source over its allowance of those: 429, nothing stored. */
@@ -46,7 +48,7 @@ export function createApiMetrics(registry: Registry = createMetricsRegistry('api
     }),
     webhooksReceived: new Counter({
       name: 'webhooks_received_total',
-      help: 'Payment webhooks by event type (unknown when the body could not be read) and result (not_ours: a verified event about a payment of someone else on the provider account, acknowledged and ignored)',
+      help: 'Payment and carrier webhooks by event type (unknown when the body could not be read) and result (not_ours: a verified event about a payment of someone else on the provider account, acknowledged and ignored)',
       labelNames: ['type', 'result'],
       registers: [registry],
     }),

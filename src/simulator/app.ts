@@ -27,9 +27,15 @@ import type { DisputeRoutesDeps } from './routes/disputes';
 import { disputeRoutes } from './routes/disputes';
 import type { SubscriberRoutesDeps } from './routes/subscribers';
 import { subscriberRoutes } from './routes/subscribers';
+import type { ShipmentRoutesDeps } from './routes/shipments';
+import { shipmentRoutes } from './routes/shipments';
+import { ShipmentService } from './shipments';
 import { SubscriberStore } from './subscribers';
 import { TimerSet } from './timers';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import type { WebhookDispatcherOptions } from './webhook-dispatcher';
+import type { CarrierEvent } from '../wire/carrier-event';
+import type { WebhookEvent } from '../wire/webhook-event';
 
 export interface SimulatorOptions {
   logger: Logger;
@@ -50,6 +56,11 @@ export interface SimulatorOptions {
   paymentFailRate: number;
   /** 0..1: share of POST /v1/notifications answered 503. */
   notifyFailRate: number;
+  /** The carrier's webhooks (shipment.in_transit, shipment.delivered): where, signed with what. */
+  carrierWebhookUrl: string;
+  carrierWebhookSecret: string;
+  /** From a booking to in transit, and as long again to delivered. */
+  deliveryDelayMs: number;
 
   // Not environment settings: knobs with production-like defaults that tests turn down or pin.
   bodyLimitBytes?: number;
@@ -75,7 +86,10 @@ export interface Simulator {
   payments: PaymentService;
   disputes: DisputeService;
   notifications: NotificationStore;
-  webhooks: WebhookDispatcher;
+  webhooks: WebhookDispatcher<WebhookEvent>;
+  /** The carrier's webhooks: the same dispatcher, to SIM_CARRIER_WEBHOOK_URL with CARRIER_WEBHOOK_SECRET. */
+  carrierWebhooks: WebhookDispatcher<CarrierEvent>;
+  shipments: ShipmentService;
   /** Receivers of the service's outbound webhooks (POST /v1/subscribers). */
   subscribers: SubscriberStore;
   /** Cancels every timer and in-flight webhook; the HTTP server (if any) is closed by whoever started it. */
@@ -97,12 +111,21 @@ export function simulatorOptionsFromConfig(config: Config, logger: Logger): Simu
     shuffleWebhooks: config.SIM_SHUFFLE_WEBHOOKS,
     paymentFailRate: config.SIM_PAYMENT_FAIL_RATE,
     notifyFailRate: config.SIM_NOTIFY_FAIL_RATE,
+    carrierWebhookUrl: config.SIM_CARRIER_WEBHOOK_URL,
+    carrierWebhookSecret: config.CARRIER_WEBHOOK_SECRET,
+    deliveryDelayMs: config.SIM_DELIVERY_DELAY_MS,
     bodyLimitBytes: config.REQUEST_BODY_LIMIT_BYTES,
   };
 }
 
 /** What the simulator's route handlers are given. */
-type SimulatorRouteDeps = AccountDeps & PaymentRoutesDeps & DisputeRoutesDeps & NotificationRoutesDeps & SubscriberRoutesDeps & DocsDeps;
+type SimulatorRouteDeps = AccountDeps &
+  PaymentRoutesDeps &
+  DisputeRoutesDeps &
+  NotificationRoutesDeps &
+  ShipmentRoutesDeps &
+  SubscriberRoutesDeps &
+  DocsDeps;
 
 /** Every operation of the simulator, in the document's order: the router and the document both come from it. */
 export const SIMULATOR_ROUTES: readonly Route<SimulatorRouteDeps, SimulatorErrorCode>[] = [
@@ -111,6 +134,7 @@ export const SIMULATOR_ROUTES: readonly Route<SimulatorRouteDeps, SimulatorError
   ...paymentRoutes,
   ...disputeRoutes,
   ...notificationRoutes,
+  ...shipmentRoutes,
   ...subscriberRoutes,
   ...docsRoutes({
     title: 'order-saga payment simulator',
@@ -120,8 +144,8 @@ export const SIMULATOR_ROUTES: readonly Route<SimulatorRouteDeps, SimulatorError
 ];
 
 /**
- * The payment provider + notification service simulator: a Koa app with in-memory state. main.ts serves it as its
- * own process; tests build it in-process and reach into its stores and dispatcher.
+ * The payment provider + notification service + carrier simulator: a Koa app with in-memory state. main.ts serves it
+ * as its own process; tests build it in-process and reach into its stores and dispatchers.
  */
 export function createSimulatorApp(options: SimulatorOptions): Simulator {
   const { logger } = options;
@@ -129,9 +153,8 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
   const now = options.now ?? (() => new Date());
 
   const timers = new TimerSet((err) => logger.error({ err }, 'simulator timer callback failed'));
-  const webhooks = new WebhookDispatcher({
-    url: options.webhookUrl,
-    secret: options.webhookSecret,
+  // Both receivers get the same delivery behaviour (retries, SIM_DUPLICATE_WEBHOOKS, SIM_SHUFFLE_WEBHOOKS).
+  const delivery: Omit<WebhookDispatcherOptions, 'url' | 'secret'> = {
     maxAttempts: options.webhookMaxAttempts,
     retryBaseMs: options.webhookRetryBaseMs ?? 500,
     retryMaxMs: options.webhookRetryMaxMs ?? 30_000,
@@ -144,7 +167,14 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     nowSeconds: () => Math.floor(now().getTime() / 1000),
     timers,
     logger,
+  };
+  const webhooks = new WebhookDispatcher<WebhookEvent>({ ...delivery, url: options.webhookUrl, secret: options.webhookSecret });
+  const carrierWebhooks = new WebhookDispatcher<CarrierEvent>({
+    ...delivery,
+    url: options.carrierWebhookUrl,
+    secret: options.carrierWebhookSecret,
   });
+  const shipments = new ShipmentService({ webhooks: carrierWebhooks, timers, deliveryDelayMs: options.deliveryDelayMs, now, logger });
   const accounts = new AccountStore();
   const payments = new PaymentService({
     accounts,
@@ -173,6 +203,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     payments,
     disputes,
     notifications,
+    shipments,
     subscribers,
     paymentFailRate: options.paymentFailRate,
     notifyFailRate: options.notifyFailRate,
@@ -195,10 +226,13 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     disputes,
     notifications,
     webhooks,
+    carrierWebhooks,
+    shipments,
     subscribers,
     close: async () => {
       timers.close();
       webhooks.close();
+      carrierWebhooks.close();
     },
   };
 }

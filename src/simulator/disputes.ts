@@ -22,7 +22,7 @@ export interface SimulatedDispute {
 }
 
 export interface DisputeServiceDeps {
-  webhooks: WebhookDispatcher;
+  webhooks: WebhookDispatcher<WebhookEvent>;
   timers: TimerSet;
   /** SIM_DISPUTE_DELAY_MS: from the capture to `dispute.created`. */
   disputeDelayMs: number;

@@ -3,7 +3,7 @@ import { describeBinding, listen, onShutdownSignal } from '../http/server';
 import { createLogger } from '../logger';
 import { createSimulatorApp, simulatorOptionsFromConfig } from './app';
 
-/** The payment provider + notification service simulator as its own process (`npm run simulator`). */
+/** The payment provider + notification service + carrier simulator as its own process (`npm run simulator`). */
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger('simulator', config.LOG_LEVEL);
@@ -14,6 +14,7 @@ async function main() {
       host: http.address,
       port: http.port,
       webhookUrl: config.SIM_WEBHOOK_URL,
+      carrierWebhookUrl: config.SIM_CARRIER_WEBHOOK_URL,
       duplicateWebhooks: config.SIM_DUPLICATE_WEBHOOKS,
       shuffleWebhooks: config.SIM_SHUFFLE_WEBHOOKS,
       paymentFailRate: config.SIM_PAYMENT_FAIL_RATE,

@@ -42,7 +42,7 @@ export interface RefundAnswer {
 
 export interface PaymentServiceDeps {
   accounts: AccountStore;
-  webhooks: WebhookDispatcher;
+  webhooks: WebhookDispatcher<WebhookEvent>;
   timers: TimerSet;
   delays: SettlementDelays;
   now: () => Date;

@@ -3,6 +3,7 @@ import { amountCentsSchema, currencySchema } from '../wire/money';
 import { notificationRecordSchema } from '../wire/notification-record';
 import { SIMULATOR_FAILURE_REASONS, SIMULATOR_PAYMENT_STATUSES, simulatorPaymentSchema } from '../wire/simulator-payment';
 import { SIMULATOR_TOKENS } from '../wire/simulator-tokens';
+import { carrierShipmentSchema } from '../wire/carrier-shipment';
 
 /**
  * Request schemas of the simulator's HTTP API. Bodies are strict (an unknown field is a 400), as real PSPs
@@ -43,6 +44,23 @@ export const createPaymentBody = z.strictObject({
 export type CreatePaymentBody = z.infer<typeof createPaymentBody>;
 
 export const paymentParams = z.object({ id });
+
+/** A parcel to book with the carrier: the order it belongs to, the carrier service, what is in it. */
+export const createShipmentBody = z.strictObject({
+  orderId: id,
+  carrier: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\x21-\x7e]+$/, 'expected visible ASCII characters only')
+    .describe('the carrier service; `lost-in-transit` books a parcel that is reported in transit and never delivered'),
+  items: z
+    .array(z.strictObject({ productId: id, quantity: z.int().min(1).max(1_000_000) }))
+    .min(1)
+    .max(100),
+});
+export type CreateShipmentBody = z.infer<typeof createShipmentBody>;
+export const shipmentParams = z.object({ id });
 
 /** A refund: without a body (or `amountCents`), whatever is left of the payment. */
 export const refundPaymentBody = z
@@ -122,3 +140,17 @@ export const simulatedDisputeSchema = z
     updatedAt: z.iso.datetime(),
   })
   .meta({ id: 'Dispute' });
+
+export const simulatedShipmentSchema = carrierShipmentSchema
+  .extend({
+    id: z.string().describe('shp_…'),
+    trackingNumber: z.string().describe('`SIM-<12 hex>`; with the suffix `-lost` for carrier `lost-in-transit`'),
+    status: z
+      .enum(['dispatched', 'in_transit', 'delivered'])
+      .describe('dispatched → in_transit (after SIM_DELIVERY_DELAY_MS) → delivered (as long again; never for a `-lost` parcel)'),
+    orderId: z.string(),
+    items: createShipmentBody.shape.items,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Shipment' });

@@ -1,11 +1,17 @@
 import type { Logger } from '../logger';
 import { transportReason } from '../fetch-failure';
-import type { WebhookEvent } from '../wire/webhook-event';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from '../wire/webhook-signature';
 import type { TimerSet } from './timers';
 
+/** What the dispatcher sends: any JSON event with an id (receivers deduplicate on it) and a type. */
+export interface DispatchedEvent {
+  id: string;
+  type: string;
+}
+
 export interface WebhookDispatcherOptions {
   url: string;
+  /** Signs every delivery (the Payment-Signature scheme of src/wire/webhook-signature.ts), one secret per receiver. */
   secret: string;
   /** Attempts per delivery, the first included; after the last failure the delivery is given up (and logged). */
   maxAttempts: number;
@@ -29,7 +35,7 @@ export interface WebhookDispatcherOptions {
 /** One POST of one event, for diagnosis and for tests. */
 export interface DeliveryAttempt {
   eventId: string;
-  type: WebhookEvent['type'];
+  type: string;
   attempt: number;
   ok: boolean;
   status?: number;
@@ -37,7 +43,7 @@ export interface DeliveryAttempt {
 }
 
 interface Delivery {
-  event: WebhookEvent;
+  event: DispatchedEvent;
   /** Serialized once, so a duplicate delivery is byte-for-byte the same event. */
   body: string;
 }
@@ -48,8 +54,11 @@ const ATTEMPT_LOG_LIMIT = 1000;
  * Delivers webhook events at least once: signed POSTs to the receiver, retried with exponential backoff on a
  * non-2xx answer, a timeout or a connection error, as real payment providers do. Each attempt is signed afresh,
  * so a retry after minutes still carries a timestamp inside the receiver's tolerance.
+ *
+ * One instance per receiver: the payment provider's events (SIM_WEBHOOK_URL, PAYMENT_WEBHOOK_SECRET) and the
+ * carrier's (SIM_CARRIER_WEBHOOK_URL, CARRIER_WEBHOOK_SECRET), with the same retries and fault injection.
  */
-export class WebhookDispatcher {
+export class WebhookDispatcher<E extends DispatchedEvent = DispatchedEvent> {
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly inFlight = new Set<AbortController>();
@@ -61,7 +70,7 @@ export class WebhookDispatcher {
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
   /** Sends `event` after `delayMs` (and keeps retrying it) unless the dispatcher is closed first. */
-  enqueue(event: WebhookEvent, delayMs: number): void {
+  enqueue(event: E, delayMs: number): void {
     if (this.closed) return;
     const delivery: Delivery = { event, body: JSON.stringify(event) };
     const copies: Delivery[] = this.options.duplicate ? [delivery, delivery] : [delivery];

@@ -4,10 +4,13 @@ import { DomainError, ValidationError } from '../errors';
 import type { Delivery } from './deliver';
 import { DELIVERIES } from './deliver';
 
-/** Who sent the webhook: the route it came in by. */
-export type WebhookProvider = 'simulator' | 'stripe';
+/** Who sent the webhook: the route it came in by (`carrier`: POST /webhooks/carrier; the others are payments). */
+export type WebhookProvider = 'simulator' | 'stripe' | 'carrier';
 
-/** What became of a delivery. The deliveries are final: a redelivery of such an event is answered from the inbox. */
+/**
+ * What became of a delivery. The deliveries are final: a redelivery of such an event is answered from the inbox.
+ * `order_not_found`: what the event names (an order; for the carrier, a tracking number) is not known (yet), retried.
+ */
 export type InboxOutcome = Delivery | 'received' | 'order_not_found' | 'malformed';
 const FINAL: ReadonlySet<InboxOutcome> = new Set(DELIVERIES);
 

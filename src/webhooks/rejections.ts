@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** The webhook routes, by path: what a rejected delivery records as its route. */
-export type WebhookRoute = '/webhooks/payments' | '/webhooks/stripe';
+export type WebhookRoute = '/webhooks/payments' | '/webhooks/stripe' | '/webhooks/carrier';
 
 /** How many rejected deliveries are kept: the ring's size (a few hundred KB at most, whatever arrives). */
 export const WEBHOOK_REJECTIONS_KEPT = 1000;

@@ -20,6 +20,12 @@ export const PAYMENT_SIGNATURE_SECURITY_SCHEME = {
   description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with PAYMENT_WEBHOOK_SECRET; 5-minute tolerance',
 } as const;
 
+/** The carrier signs its webhooks with the same scheme and header, with a secret of its own (CARRIER_WEBHOOK_SECRET). */
+export const CARRIER_SIGNATURE_SECURITY_SCHEME = {
+  ...PAYMENT_SIGNATURE_SECURITY_SCHEME,
+  description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with CARRIER_WEBHOOK_SECRET; 5-minute tolerance',
+} as const;
+
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 const UNIX_SECONDS = /^\d{1,12}$/;
 

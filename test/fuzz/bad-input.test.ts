@@ -5,7 +5,7 @@ import { request } from '../harness/http';
 import { placedOrderId, placeOrder } from '../harness/orders';
 import { useStack } from '../harness/stack';
 import type { BadRequest, FuzzContext } from './cases';
-import { adminCases, cancelCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, shippingCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
+import { adminCases, cancelCases, carrierWebhookCases, customerAuthCases, listOrdersCases, orderByIdCases, placeOrderCases, productReadCases, shippingCases, stripeWebhookCases, webhookCases, wrongRouteCases } from './cases';
 import type { RawResponse } from './raw-http';
 import { rawRequest } from './raw-http';
 
@@ -108,6 +108,7 @@ describe('bad-input storm', () => {
       adminToken: stack.config.ADMIN_TOKEN,
       customerToken: customer.authorization.slice('Bearer '.length),
       webhookSecret: stack.config.PAYMENT_WEBHOOK_SECRET,
+      carrierWebhookSecret: stack.config.CARRIER_WEBHOOK_SECRET,
       stripeWebhookSecret: stack.config.STRIPE_WEBHOOK_SECRET!,
       bodyLimit: BODY_LIMIT,
     };
@@ -137,6 +138,10 @@ describe('bad-input storm', () => {
 
   it('POST /webhooks/payments: missing, wrong, stale, future and replayed signatures; signed but malformed bodies', async () => {
     await storm(webhookCases(ctx), 200);
+  }, 120_000);
+
+  it('POST /webhooks/carrier: missing, wrong (the payment secret too), stale and replayed signatures; signed but malformed bodies', async () => {
+    await storm(carrierWebhookCases(ctx), 150);
   }, 120_000);
 
   it('POST /webhooks/stripe with the simulator as provider: 404 whatever the signature (the route is not served)', async () => {

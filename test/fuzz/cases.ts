@@ -18,6 +18,7 @@ export interface FuzzContext {
   /** A valid token of the customer whose orders the order cases use (fuzz-customer, no email claim). */
   customerToken: string;
   webhookSecret: string;
+  carrierWebhookSecret: string;
   stripeWebhookSecret: string;
   bodyLimit: number;
 }
@@ -312,6 +313,58 @@ export function webhookCases(ctx: FuzzContext): fc.Arbitrary<BadRequest> {
       return send(body, signWebhookPayload(ctx.webhookSecret, body, now()), `signed, for an unknown order ${JSON.stringify(orderId)}`, [404]);
     }),
     brokenJson(event()).map((text) => send(text, signWebhookPayload(ctx.webhookSecret, text, now()), `signed bad JSON ${JSON.stringify(text.slice(0, 30))}`, [400])),
+  );
+}
+
+// ---- POST /webhooks/carrier ------------------------------------------------------------------------------------
+
+function carrierEvent(): Json {
+  const at = new Date().toISOString();
+  return { id: `evt_fuzz_${randomUUID()}`, type: 'shipment.delivered', created: at, data: { trackingNumber: `SIM-FUZZ-${randomUUID()}`, shipmentId: `shp_fuzz_${randomUUID()}`, at } };
+}
+
+/** The carrier's route: its signature with CARRIER_WEBHOOK_SECRET (the payment provider's does not pass), then its body. */
+export function carrierWebhookCases(ctx: FuzzContext): fc.Arbitrary<BadRequest> {
+  const now = () => Math.floor(Date.now() / 1000);
+  const send = (body: string, signature: string | undefined, label: string, expect?: number[]): BadRequest => ({
+    method: 'POST',
+    path: '/webhooks/carrier',
+    headers: { ...json, ...(signature === undefined ? {} : { 'payment-signature': signature }) },
+    body,
+    label,
+    expect,
+  });
+  const event = () => JSON.stringify(carrierEvent());
+  return fc.oneof<fc.Arbitrary<BadRequest>[]>(
+    fc.constant(null).map(() => send(event(), undefined, 'no signature', [401])),
+    fc.constant(null).map(() => {
+      const body = event();
+      return send(body, signWebhookPayload(ctx.webhookSecret, body, now()), "signed with the payment provider's secret", [401]);
+    }),
+    fc.string({ minLength: 8, maxLength: 30 }).map((secret) => {
+      const body = event();
+      return send(body, signWebhookPayload(`wrong-${secret}`, body, now()), 'signed with another secret', [401]);
+    }),
+    fc.integer({ min: 301, max: 86_400 * 365 }).map((age) => {
+      const body = event();
+      return send(body, signWebhookPayload(ctx.carrierWebhookSecret, body, now() - age), `a signature ${age} s old (a replay)`, [401]);
+    }),
+    fc.constant(null).map(() => send(event(), signWebhookPayload(ctx.carrierWebhookSecret, event(), now()), "another body's signature", [401])),
+    fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('t=,v1=', 't=abc,v1=00', `t=${now()}`, `v1=${'0'.repeat(64)}`))
+      .map((header) => send(event(), header, `signature header ${JSON.stringify(header.slice(0, 40))}`, [401])),
+    fc
+      .oneof(
+        fc.constantFrom<(string | number)[]>(['id'], ['type'], ['created'], ['data'], ['data', 'trackingNumber'], ['data', 'shipmentId'], ['data', 'at']).map((path) => ({ path, value: undefined as Json | undefined })),
+        // A well-formed event of a type the service does not know is acknowledged (200), so only non-strings here.
+        fc.record({ path: fc.constant<(string | number)[]>(['type']), value: fc.constantFrom<Json>(1, null, '', ['shipment.delivered']) }),
+        fc.record({ path: fc.constant<(string | number)[]>(['data', 'at']), value: fc.constantFrom<Json>('yesterday', '2020-13-01T00:00:00Z', 0) }),
+        fc.record({ path: fc.constant<(string | number)[]>(['data', 'trackingNumber']), value: fc.constantFrom<Json>('', 42, null, 'x'.repeat(256)) }),
+      )
+      .map(({ path, value }) => {
+        const body = JSON.stringify(setAt(carrierEvent(), path, value));
+        return send(body, signWebhookPayload(ctx.carrierWebhookSecret, body, now()), `signed but malformed: ${path.join('.')} = ${JSON.stringify(value)}`, [400]);
+      }),
+    brokenJson(event()).map((text) => send(text, signWebhookPayload(ctx.carrierWebhookSecret, text, now()), `signed bad JSON ${JSON.stringify(text.slice(0, 30))}`, [400])),
   );
 }
 

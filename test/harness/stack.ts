@@ -70,6 +70,7 @@ export async function startStack(
   const simulator = createSimulatorApp({
     ...simulatorOptionsFromConfig(base, logger),
     webhookUrl: `${apiServer.url}/webhooks/payments`,
+    carrierWebhookUrl: `${apiServer.url}/webhooks/carrier`,
     webhookRetryBaseMs: 50,
     webhookRetryMaxMs: 500,
     ...simulatorOverrides,

@@ -13,7 +13,7 @@ const compose = ensureComposeCli(() => undefined);
 const SECRETS = {
   ADMIN_TOKEN: 'admin-token-for-compose-config-check-0123456789',
   PAYMENT_WEBHOOK_SECRET: 'whsec-for-compose-config-check-0123456789',
-  CARRIER_WEBHOOK_SECRET: 'whsec-carrier-for-compose-config-check-0123',
+  CARRIER_WEBHOOK_SECRET: 'whsec-carrier-for-compose-config-check-0123456789',
   AUTH_JWT_SECRET: 'jwt-secret-for-compose-config-check-0123456789',
   METRICS_TOKEN: 'metrics-token-for-compose-config-check-0123456789',
   CODEC_AUTH_TOKEN: 'codec-token-for-compose-config-check-0123456789',
@@ -141,6 +141,8 @@ if (unavailable) {
         PAYMENT_PROVIDER_URL: 'http://simulator:4010',
         NOTIFIER_URL: 'http://simulator:4010',
         SIM_WEBHOOK_URL: 'http://api:3000/webhooks/payments',
+        CARRIER_URL: 'http://simulator:4010',
+        SIM_CARRIER_WEBHOOK_URL: 'http://api:3000/webhooks/carrier',
         WORKFLOW_BUNDLE_PATH: '/app/dist/workflow-bundle.js',
       });
     }

@@ -79,17 +79,16 @@ describe('the OpenAPI document', () => {
     expect(ids.filter((id) => typeof id !== 'string' || id.length === 0)).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
     for (const { route, path, op } of operations()) {
+      const signatures: Record<string, string> = { '/webhooks/payments': 'paymentSignature', '/webhooks/carrier': 'carrierSignature', '/webhooks/stripe': 'stripeSignature' };
       const expected = path.startsWith('/admin/')
         ? [{ adminToken: [] }]
-        : path === '/webhooks/payments'
-          ? [{ paymentSignature: [] }]
-          : path === '/webhooks/stripe'
-            ? [{ stripeSignature: [] }]
-            : path.startsWith('/orders') || path.startsWith('/customers/')
-              ? [{ customerToken: [] }, { adminToken: [] }]
-              : path === '/metrics'
-                ? [{ metricsToken: [] }, {}]
-                : [];
+        : signatures[path]
+          ? [{ [signatures[path]]: [] }]
+          : path.startsWith('/orders') || path.startsWith('/customers/')
+            ? [{ customerToken: [] }, { adminToken: [] }]
+            : path === '/metrics'
+              ? [{ metricsToken: [] }, {}]
+              : [];
       expect({ route, security: op.security }).toEqual({ route, security: expected });
       // Stripe expects a 400 for a bad signature; everything else refuses a caller with 401.
       const refusal = path === '/webhooks/stripe' ? '400' : '401';

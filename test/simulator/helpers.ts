@@ -7,6 +7,7 @@ import { testConfig, testLogger, uniqueId } from '../harness/env';
 import { request, serve } from '../harness/http';
 
 export const SECRET = 'whsec_test_secret_0123456789';
+export const CARRIER_SECRET = 'whsec_test_carrier_secret_0123456789';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -33,6 +34,7 @@ export interface WebhookReceiver {
  */
 export async function startWebhookReceiver(
   answer: (index: number) => number | 'drop' = () => 200,
+  path = '/webhooks/payments',
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   let waiters: { predicate: (r: ReceivedWebhook[]) => boolean; resolve: () => void }[] = [];
@@ -72,7 +74,7 @@ export async function startWebhookReceiver(
     });
 
   return {
-    url: `http://127.0.0.1:${port}/webhooks/payments`,
+    url: `http://127.0.0.1:${port}${path}`,
     received,
     waitUntil,
     async waitForEvent(match) {
@@ -113,10 +115,12 @@ export async function startSimulator(
 ): Promise<RunningSimulator> {
   const config = testConfig({
     PAYMENT_WEBHOOK_SECRET: SECRET,
+    CARRIER_WEBHOOK_SECRET: CARRIER_SECRET,
     SIM_WEBHOOK_DELAY_MS: '10',
     SIM_SLOW_MS: '60000',
     // Tests that do not care about webhooks send them nowhere (refused, retried briefly, then given up).
     SIM_WEBHOOK_URL: await refusingUrl('/webhooks/payments'),
+    SIM_CARRIER_WEBHOOK_URL: await refusingUrl('/webhooks/carrier'),
     ...env,
   });
   const sim = createSimulatorApp({

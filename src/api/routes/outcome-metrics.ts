@@ -55,20 +55,24 @@ export function countPlacements(metrics: Pick<ApiMetrics, 'ordersPlaced'>, logge
   };
 }
 
-function webhookResult(err: unknown): WebhookResult {
+function webhookResult(err: unknown, notFound: WebhookResult): WebhookResult {
   if (err instanceof HttpError && (err.code === 'invalid_signature' || err.code === 'invalid_stripe_signature')) return 'invalid_signature';
   if (err instanceof HttpError && err.code === 'webhook_rejections_limited') return 'rejected_rate_limited';
-  if (err instanceof DomainError && err.code === 'not_found') return 'unknown_order';
+  if (err instanceof DomainError && err.code === 'not_found') return notFound;
   if (isRefusedRequest(err)) return 'invalid';
   return 'error';
 }
 
 /**
- * Wraps `POST /webhooks/payments`: counts webhooks_received_total{type,result}. The type label comes from the body
- * only when it is one of the known event types, so an attacker's body cannot mint new series.
+ * Wraps a webhook route: counts webhooks_received_total{type,result}. The type label comes from the body only when
+ * it is one of the route's known event types (`types`), so an attacker's body cannot mint new series; `notFound` is
+ * the result of a 404 (what the event names is not known: an order, or the carrier's tracking number).
  */
-export function countWebhooks(metrics: Pick<ApiMetrics, 'webhooksReceived'>): Middleware {
-  const known = new Set<string>(WEBHOOK_EVENT_TYPES);
+export function countWebhooks(
+  metrics: Pick<ApiMetrics, 'webhooksReceived'>,
+  { types = WEBHOOK_EVENT_TYPES, notFound = 'unknown_order' }: { types?: readonly string[]; notFound?: WebhookResult } = {},
+): Middleware {
+  const known = new Set<string>(types);
   return async (ctx, next) => {
     const typeOf = () => {
       const type = ctx.state.webhookEventType ?? (ctx.request.body as { type?: unknown } | undefined)?.type;
@@ -78,7 +82,7 @@ export function countWebhooks(metrics: Pick<ApiMetrics, 'webhooksReceived'>): Mi
       await next();
       metrics.webhooksReceived.inc({ type: typeOf(), result: ctx.state.webhookDelivery ?? 'ignored' });
     } catch (err) {
-      metrics.webhooksReceived.inc({ type: typeOf(), result: webhookResult(err) });
+      metrics.webhooksReceived.inc({ type: typeOf(), result: webhookResult(err, notFound) });
       throw err;
     }
   };

@@ -11,8 +11,10 @@ import type { WebhookProvider, WebhookReceipt } from '../../webhooks/inbox';
 import { readEnvelope, recordMalformed } from '../../webhooks/inbox';
 import type { RejectionLimiter, WebhookRoute } from '../../webhooks/rejections';
 import { recordRejection } from '../../webhooks/rejections';
+import { receiveCarrierDelivery } from '../../webhooks/carrier-receive';
 import { receiveSimulatorDelivery } from '../../webhooks/simulator-receive';
 import { receiveStripeDelivery } from '../../webhooks/stripe-receive';
+import { CARRIER_EVENT_TYPES, carrierEventSchema } from '../../wire/carrier-event';
 import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from '../../wire/webhook-event';
 import { logRequestAsAboutOrder } from '../log-order';
 import { defineRoute } from '../route';
@@ -27,6 +29,11 @@ const PaymentWebhookEvent = webhookEventSchema.meta({ id: 'PaymentWebhookEvent' 
 const OtherWebhookEvent = z
   .looseObject({ id: z.string().min(1).max(255), type: z.string().min(1).max(255).refine((t) => !KNOWN_TYPES.has(t), 'a known type must have its known shape') })
   .meta({ id: 'OtherWebhookEvent', description: 'An event type the service does not act on: acknowledged (200) and ignored' });
+const CARRIER_TYPES = new Set<string>(CARRIER_EVENT_TYPES);
+const CarrierWebhookEvent = carrierEventSchema.meta({ id: 'CarrierWebhookEvent' });
+const OtherCarrierEvent = z
+  .looseObject({ id: z.string().min(1).max(255), type: z.string().min(1).max(255).refine((t) => !CARRIER_TYPES.has(t), 'a known type must have its known shape') })
+  .meta({ id: 'OtherCarrierEvent', description: 'A carrier event type the service does not act on: acknowledged (200) and ignored' });
 const StripeEvent = z
   .looseObject({ id: z.string(), object: z.literal('event'), type: z.string(), created: z.number(), data: z.looseObject({ object: z.record(z.string(), z.unknown()) }) })
   .meta({ id: 'StripeEvent', description: 'A Stripe Event object (docs.stripe.com/api/events/object)' });
@@ -63,11 +70,11 @@ function keepRefusedDeliveries(deps: Deps, provider: WebhookProvider, route: Web
   };
 }
 
-/** The 200 of both routes, and the one log line about it: ids and outcome, never the body (customer data). */
-function acknowledge(ctx: Context, deps: Deps, receipt: WebhookReceipt) {
+/** The 200 of every webhook route, and the one log line about it: ids and outcome, never the body (customer data). */
+function acknowledge(ctx: Context, deps: Deps, receipt: WebhookReceipt, sender: 'payment' | 'carrier' = 'payment') {
   ctx.state.webhookDelivery = receipt.duplicate ? 'duplicate' : receipt.notOurs ? 'not_ours' : receipt.outcome;
   ctx.state.webhookEventType = receipt.type;
-  requestLogger(ctx, deps.logger).info({ eventId: receipt.eventId, type: receipt.type, delivery: receipt.outcome, duplicate: receipt.duplicate }, 'payment webhook received');
+  requestLogger(ctx, deps.logger).info({ eventId: receipt.eventId, type: receipt.type, delivery: receipt.outcome, duplicate: receipt.duplicate }, `${sender} webhook received`);
   return { received: true as const, ...(receipt.duplicate ? { duplicate: true as const } : {}) };
 }
 
@@ -92,7 +99,7 @@ export function isMountedWith(config: Pick<Config, 'PAYMENT_PROVIDER'>, path: st
   return provider === undefined || provider === config.PAYMENT_PROVIDER;
 }
 
-/** Called by payment providers; the signature is checked (auth) before the body is parsed. */
+/** Called by payment providers and the carrier; the signature is checked (auth) before the body is parsed. */
 export const webhookRoutes = [
   defineRoute({
     method: 'post',
@@ -127,5 +134,30 @@ export const webhookRoutes = [
     errors: ['service_unavailable', 'webhook_rejections_limited'],
     middleware: (deps: Deps) => [countWebhooks(deps.metrics), keepRefusedDeliveries(deps, 'stripe', '/webhooks/stripe')],
     handler: async ({ principal }, ctx, deps: Deps) => acknowledge(ctx, deps, await receiveStripeDelivery(deps, ctx.request.rawBody ?? Buffer.alloc(0), principal.event, (id) => logRequestAsAboutOrder(ctx, id))),
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/webhooks/carrier',
+    operationId: 'receiveCarrierWebhook',
+    auth: 'carrierSignature',
+    tags: ['webhooks'],
+    summary: "The carrier's webhook: a shipment in transit, or delivered (the simulator's carrier)",
+    description:
+      'Called by the carrier only: verified with the Payment-Signature header signed with CARRIER_WEBHOOK_SECRET ' +
+      "(missing, wrong or stale: 401), then handed to the shipment's order saga (`order-{orderId}`, signal " +
+      '`shipmentEvent`). The shipment is found by `data.trackingNumber`; one not known (yet) is 404, so the carrier ' +
+      'retries (the service records a shipment once the carrier has answered its tracking number, and a quick carrier ' +
+      `may report before that). An event for an order whose saga has ended is acknowledged (200) and ignored. ${INBOX} ` +
+      'Carrier event ids are kept apart from the payment providers\'.',
+    request: { body: z.union([CarrierWebhookEvent, OtherCarrierEvent]) },
+    responses: { 200: json('Handled, ignored, or a redelivery of a handled event', webhookAckJsonSchema) },
+    errors: ['not_found', 'service_unavailable', 'webhook_rejections_limited'],
+    middleware: (deps: Deps) => [
+      countWebhooks(deps.metrics, { types: CARRIER_EVENT_TYPES, notFound: 'unknown_shipment' }),
+      keepRefusedDeliveries(deps, 'carrier', '/webhooks/carrier'),
+    ],
+    handler: async ({ body }, ctx, deps: Deps) =>
+      acknowledge(ctx, deps, await receiveCarrierDelivery(deps, ctx.request.rawBody ?? Buffer.alloc(0), body, (id) => logRequestAsAboutOrder(ctx, id)), 'carrier'),
   }),
 ];
