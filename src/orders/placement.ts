@@ -40,7 +40,7 @@ export interface PlacementDeps {
       | 'MAX_UNPAID_UNITS_PER_CUSTOMER'
       | 'PLACEMENT_DEADLINE'
     > &
-    Partial<Pick<Config, 'PAYMENT_CAPTURE' | 'AUTHORIZATION_TTL'>>;
+    Partial<Pick<Config, 'PAYMENT_CAPTURE' | 'AUTHORIZATION_TTL' | 'RETURN_WINDOW' | 'DELIVERY_TIMEOUT' | 'RETURN_RECEIPT_TIMEOUT'>>;
   /** Which payment methods the configured provider takes (its adapter). */
   paymentMethods: Pick<PaymentProvider, 'acceptsPaymentMethod'>;
 }
@@ -168,6 +168,10 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
     refundConfirmationTimeoutMs: config.REFUND_CONFIRMATION_TIMEOUT,
     // Only under manual capture: automatic-capture sagas keep the input (and the path) they always had.
     ...(config.PAYMENT_CAPTURE === 'manual' ? { paymentCapture: 'manual' as const, authorizationTtlMs: config.AUTHORIZATION_TTL } : {}),
+    // Goods that ship: the saga's clocks after payment (used only when a line ships).
+    ...(config.RETURN_WINDOW !== undefined && config.DELIVERY_TIMEOUT !== undefined && config.RETURN_RECEIPT_TIMEOUT !== undefined
+      ? { fulfilment: { returnWindowMs: config.RETURN_WINDOW, deliveryTimeoutMs: config.DELIVERY_TIMEOUT, returnReceiptTimeoutMs: config.RETURN_RECEIPT_TIMEOUT } }
+      : {}),
   };
 
   const work = temporal.workflow.executeUpdateWithStart(placeOrderUpdate, {
