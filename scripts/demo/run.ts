@@ -1,49 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { DemoTimings, Scenario, Stage } from './scenarios';
+import type { Scenario, Stage } from './scenarios';
 import { DEMO_SCENARIOS, TERMINAL, expectedStages } from './scenarios';
+import type { DemoOptions, DemoRow } from './demo-types';
+import { call } from './demo-types';
 import { runShippingDemo } from './shipping';
 
-export interface DemoOptions {
-  apiUrl: string;
-  simulatorUrl: string;
-  adminToken: string;
-  /** A bearer token for this customer (`sub` = customer id): every /orders call carries the customer's own. */
-  customerToken: (customerId: string) => Promise<string>;
-  timings: DemoTimings;
-  /** How long a non-final expected status must hold before it counts as settled. */
-  settleMs?: number;
-  log?: (line: string) => void;
-}
-
-export interface DemoRow {
-  scenario: string;
-  token: string;
-  status: string;
-  reason: string;
-  expected: string;
-  then: string;
-  ok: boolean;
-  temporalUiUrl: string;
-}
+export type { DemoOptions, DemoRow } from './demo-types';
 
 const describeStage = (s: Stage | undefined) => (s ? `${s.status}${s.reason ? ` (${s.reason})` : ''}` : '—');
-
-async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(url, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* keep the text */
-  }
-  return { status: res.status, body };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,7 +42,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRow[]> {
   }
 
   const deadlineMs = Date.now() + options.timings.horizonMs + 60_000;
-  const shipping = runShippingDemo(options, call);
+  const shipping = runShippingDemo(options);
   const rows = await Promise.all(
     DEMO_SCENARIOS.filter((scenario) => !scenario.manualCapture || options.timings.paymentCapture === 'manual').map((scenario, i) =>
       playScenario(scenario, {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { DemoOptions, DemoRow } from './run';
+import type { DemoOptions, DemoRow } from './demo-types';
+import { call } from './demo-types';
 
 /**
  * The demo's walk after payment: a customer orders two products that ship (2 books, 1 mug) and pays; the warehouse
@@ -7,7 +8,7 @@ import type { DemoOptions, DemoRow } from './run';
  * the customer returns the mug; the warehouse receives it: the mug is restocked and refunded, and the order stays
  * DELIVERED (payment `partially_refunded`) until RETURN_WINDOW ends, when it becomes COMPLETED.
  */
-export async function runShippingDemo(options: DemoOptions, call: Call): Promise<DemoRow> {
+export async function runShippingDemo(options: DemoOptions): Promise<DemoRow> {
   const log = options.log ?? (() => undefined);
   const run = randomBytes(4).toString('hex');
   const admin = { authorization: `Bearer ${options.adminToken}` };
@@ -79,5 +80,3 @@ export async function runShippingDemo(options: DemoOptions, call: Call): Promise
   const ok = after.status === 'DELIVERED' && after.payment?.status === 'partially_refunded' && reason === 'return_received';
   return row(after.status, reason, ok, after.temporalUiUrl);
 }
-
-export type Call = (url: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any }>;

@@ -1,0 +1,45 @@
+import type { DemoTimings } from './scenarios';
+
+/** What the demo's parts share: its options, the row each scenario answers, and its HTTP call. */
+
+export interface DemoOptions {
+  apiUrl: string;
+  simulatorUrl: string;
+  adminToken: string;
+  /** A bearer token for this customer (`sub` = customer id): every /orders call carries the customer's own. */
+  customerToken: (customerId: string) => Promise<string>;
+  timings: DemoTimings;
+  /** How long a non-final expected status must hold before it counts as settled. */
+  settleMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface DemoRow {
+  scenario: string;
+  token: string;
+  status: string;
+  reason: string;
+  expected: string;
+  then: string;
+  ok: boolean;
+  temporalUiUrl: string;
+}
+
+
+/** One JSON request; the body parsed when it is JSON. */
+export async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep the text */
+  }
+  return { status: res.status, body };
+}
