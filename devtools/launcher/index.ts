@@ -339,7 +339,7 @@ export class System {
       Object.assign(this.baseEnv, { HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info' });
       // Production refuses the shipped development secrets: such a run gets fresh random ones (drivers read them
       // from `config`), unless the caller set its own.
-      for (const key of ['ADMIN_TOKEN', 'PAYMENT_WEBHOOK_SECRET', 'AUTH_JWT_SECRET', 'METRICS_TOKEN']) {
+      for (const key of ['ADMIN_TOKEN', 'PAYMENT_WEBHOOK_SECRET', 'CARRIER_WEBHOOK_SECRET', 'AUTH_JWT_SECRET', 'METRICS_TOKEN']) {
         if (!this.baseEnv[key]) this.baseEnv[key] = randomBytes(32).toString('base64url');
       }
       // Production pins HS256 tokens to an issuer and an audience; the drivers sign with the same settings.
