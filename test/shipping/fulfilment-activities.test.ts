@@ -6,6 +6,7 @@ import { createOrderActivities } from '../../activities/order-activities';
 import { restockOrder } from '../../src/catalog/stock';
 import type { Orm } from '../../src/db/orm';
 import { findOrder } from '../../src/orders/order-queries';
+import { eventBody } from '../../src/outbox/event-payload';
 import { toOrderJson } from '../../src/orders/order-view';
 import type { Carrier, CarrierShipmentRequest } from '../../src/shipping/carrier';
 import { findReturn } from '../../src/shipping/return-store';
@@ -71,8 +72,8 @@ describe('fulfilment activities on the database', () => {
   const events = (orderId: string) =>
     orm.em
       .fork()
-      .execute<{ type: string; data: Record<string, unknown> | null; order_snapshot: Record<string, unknown> }[]>(
-        `SELECT type, data, order_snapshot FROM webhook_events WHERE order_id = ? ORDER BY id`,
+      .execute<{ type: string; data: Record<string, unknown> | null; order_snapshot: Record<string, unknown>; order_seq: number; occurred_at: Date }[]>(
+        `SELECT type, data, order_snapshot, order_seq, occurred_at FROM webhook_events WHERE order_id = ? ORDER BY id`,
         [orderId],
       );
   const change = (status: StatusChange['status'], seq: number, reason: string, paymentStatus?: string): StatusChange => ({ status, seq, reason, ...(paymentStatus ? { paymentStatus } : {}) });
@@ -113,6 +114,11 @@ describe('fulfilment activities on the database', () => {
     expect(dispatched[0].data).toEqual({ shipmentId });
     // Written at the commit: the order as the dispatch left it, its shipment included.
     expect(dispatched[0].order_snapshot).toMatchObject({ status: 'PARTIALLY_SHIPPED', fulfilment: { shipments: [{ id: shipmentId, trackingNumber: `TRK-${shipmentId}` }] } });
+    // Its delivery shows the order and the shipment as the API does.
+    const [event] = dispatched;
+    const body = JSON.parse(eventBody({ type: event.type, occurredAt: event.occurred_at, snapshot: event.order_snapshot, seq: event.order_seq, data: event.data }, [], testConfig()));
+    expect(body.data.shipment).toEqual(first);
+    expect(body.data.order).toMatchObject({ status: 'PARTIALLY_SHIPPED', shipments: [first], returns: [], cancelledItems: [] });
 
     expect(await findShipmentByTrackingNumber(orm.em.fork(), `TRK-${shipmentId}`)).toEqual({ id: shipmentId, orderId, status: 'dispatched' });
     expect(await findShipmentByTrackingNumber(orm.em.fork(), 'TRK-unknown')).toBeUndefined();
