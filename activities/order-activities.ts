@@ -145,7 +145,8 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       const order = await database(async () => {
         const reservation = await reservationSlot(() => reserveStock(em(), orderId, items, { maxTotalCents: config.MAX_ORDER_TOTAL_CENTS }));
         const totalCents = await setOrderLines(em(), orderId, reservation.lines, reservation.currency);
-        return { totalCents, currency: reservation.currency };
+        const lines = reservation.lines.map(({ productId, quantity, unitPriceCents, requiresShipping }) => ({ productId, quantity, unitPriceCents, requiresShipping }));
+        return { totalCents, currency: reservation.currency, lines };
       });
       if (reserved) await writeStatus(orderId, reserved);
       return order;

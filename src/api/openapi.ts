@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Route } from '../http/route';
 import { ORDER_EVENT_TYPES } from '../outbox/event-types';
-import { orderEventJsonSchema, refundEventJsonSchema } from '../outbox/response-schemas';
+import { orderEventJsonSchema, refundEventJsonSchema, returnEventJsonSchema, shipmentEventJsonSchema } from '../outbox/response-schemas';
 import { STANDARD_WEBHOOKS_SECURITY_SCHEME } from '../wire/standard-webhooks';
 import { Order } from './routes/orders';
 import { Refund } from './routes/admin';
@@ -16,6 +16,14 @@ const OrderEvent = orderEventJsonSchema.extend({ data: z.object({ order: Order }
 const RefundEvent = refundEventJsonSchema
   .extend({ data: z.object({ order: Order, refund: Refund }) })
   .meta({ id: 'RefundEvent' });
+
+/** The bodies of shipment.dispatched and return.received (Migration20261207001000_fulfilment). */
+const ShipmentEvent = shipmentEventJsonSchema.extend({ data: shipmentEventJsonSchema.shape.data.extend({ order: Order }) }).meta({ id: 'ShipmentEvent' });
+const ReturnEvent = returnEventJsonSchema.extend({ data: returnEventJsonSchema.shape.data.extend({ order: Order }) }).meta({ id: 'ReturnEvent' });
+const FULFILMENT_EVENTS = [
+  { type: 'shipment.dispatched', schema: ShipmentEvent, summary: 'Sent to subscribed endpoints when a shipment of an order is dispatched (POST /admin/orders/{id}/shipments)' },
+  { type: 'return.received', schema: ReturnEvent, summary: 'Sent to subscribed endpoints when the warehouse received a return, and its units were refunded' },
+];
 
 /** The API's OpenAPI 3.1 document of `routes`; `serverUrl` is where clients reach it (PUBLIC_BASE_URL). */
 export function apiDocument(routes: readonly Route<never, ErrorCode>[], options: { serverUrl?: string } = {}) {
@@ -72,7 +80,20 @@ export function apiDocument(routes: readonly Route<never, ErrorCode>[], options:
         request: { body: { required: true, content: { 'application/json': { schema: RefundEvent } } } },
         responses: { 200: { description: 'Received (any 2xx)' }, 410: { description: 'Gone: the endpoint is disabled' } },
       });
+      for (const { type, schema, summary } of FULFILMENT_EVENTS) {
+        registry.registerWebhook({
+          method: 'post',
+          path: type,
+          operationId: `${type.replace('.', '_')}_event`,
+          tags: ['webhooks-out'],
+          summary,
+          description: 'Signed, retried and ordered like the order events (the same outbox).',
+          security: [{ standardWebhookSignature: [] }],
+          request: { body: { required: true, content: { 'application/json': { schema } } } },
+          responses: { 200: { description: 'Received (any 2xx)' }, 410: { description: 'Gone: the endpoint is disabled' } },
+        });
+      }
     },
-    schemas: [OrderEvent, RefundEvent],
+    schemas: [OrderEvent, RefundEvent, ShipmentEvent, ReturnEvent],
   });
 }

@@ -5,7 +5,7 @@ import { EntitySchema } from '@mikro-orm/core';
 // The tables are created by migrations/Migration20261123000100_catalog.ts; these schemas only map them.
 
 export interface Product {
-  [OptionalProps]?: 'id' | 'reserved' | 'active' | 'maxPerCustomer' | 'createdAt' | 'updatedAt' | 'version';
+  [OptionalProps]?: 'id' | 'reserved' | 'active' | 'maxPerCustomer' | 'requiresShipping' | 'createdAt' | 'updatedAt' | 'version';
   id: string;
   sku: string;
   name: string;
@@ -18,6 +18,8 @@ export interface Product {
   active: boolean;
   /** Units one customer may hold in live orders; null: no limit (Migration20261205003100_purchase_limits). */
   maxPerCustomer: number | null;
+  /** Whether its units are shipped after payment (Migration20261207001000_fulfilment). */
+  requiresShipping: boolean;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -36,6 +38,7 @@ export const ProductSchema = new EntitySchema<Product>({
     reserved: { type: 'integer', default: 0 },
     active: { type: 'boolean', default: true },
     maxPerCustomer: { type: 'integer', nullable: true, default: null },
+    requiresShipping: { type: 'boolean', default: false },
     // Milliseconds, to match the timestamptz(3) columns (see the migration).
     createdAt: { type: 'datetime', columnType: 'timestamptz(3)', onCreate: () => new Date() },
     updatedAt: { type: 'datetime', columnType: 'timestamptz(3)', onCreate: () => new Date(), onUpdate: () => new Date() },

@@ -1,7 +1,7 @@
 import type { Product } from './entities';
 
 /** A product as every catalog endpoint answers it: the row's public columns, timestamps as ISO strings. */
-export type ProductJson = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | 'currency' | 'onHand' | 'reserved' | 'active' | 'maxPerCustomer'> & {
+export type ProductJson = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | 'currency' | 'onHand' | 'reserved' | 'active' | 'maxPerCustomer' | 'requiresShipping'> & {
   /** What can still be ordered: onHand - reserved. */
   available: number;
   createdAt: string;
@@ -9,7 +9,7 @@ export type ProductJson = Pick<Product, 'id' | 'sku' | 'name' | 'priceCents' | '
 };
 
 export function toProductJson(product: Product): ProductJson {
-  const { id, sku, name, priceCents, currency, onHand, reserved, active, maxPerCustomer } = product;
+  const { id, sku, name, priceCents, currency, onHand, reserved, active, maxPerCustomer, requiresShipping } = product;
   return {
     id,
     sku,
@@ -21,6 +21,7 @@ export function toProductJson(product: Product): ProductJson {
     available: onHand - reserved,
     active,
     maxPerCustomer: maxPerCustomer ?? null,
+    requiresShipping: requiresShipping ?? false,
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
   };

@@ -19,6 +19,8 @@ export interface NewProduct {
   stock: number;
   /** Units one customer may hold in live orders; null or absent: no limit. */
   maxPerCustomer?: number | null;
+  /** Whether its units are shipped after payment; absent: false. */
+  requiresShipping?: boolean;
 }
 
 export interface ProductChanges {
@@ -26,6 +28,7 @@ export interface ProductChanges {
   priceCents?: number;
   active?: boolean;
   maxPerCustomer?: number | null;
+  requiresShipping?: boolean;
 }
 
 /** Creates a product and its INITIAL ledger row in one transaction. */
@@ -37,6 +40,7 @@ export async function createProduct(em: EntityManager, input: NewProduct): Promi
     currency: input.currency,
     onHand: input.stock,
     maxPerCustomer: input.maxPerCustomer ?? null,
+    requiresShipping: input.requiresShipping ?? false,
   });
   em.create(StockMovementSchema, { product, delta: input.stock, kind: 'INITIAL', reason: 'product created' });
   try {

@@ -13,6 +13,8 @@ const name = z.string().trim().min(1).max(200);
 const minorUnits = z.int().min(0).max(PG_INT_MAX);
 /** Units one customer may hold in live orders; null (or left out when creating): no limit. */
 const maxPerCustomer = z.int().min(1).max(PG_INT_MAX).nullable();
+/** Whether the product's units are shipped after payment (the order then waits for its shipments); default false. */
+const requiresShipping = z.boolean();
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an upper-case ISO 4217 code such as "EUR"');
 
 export const createProductBody = z.strictObject({
@@ -22,11 +24,18 @@ export const createProductBody = z.strictObject({
   currency,
   stock: z.int().min(0).max(PG_INT_MAX),
   maxPerCustomer: maxPerCustomer.optional(),
+  requiresShipping: requiresShipping.optional(),
 });
 
 export const updateProductBody = z
-  .strictObject({ name: name.optional(), priceCents: minorUnits.optional(), active: z.boolean().optional(), maxPerCustomer: maxPerCustomer.optional() })
-  .refine((changes) => Object.keys(changes).length > 0, 'expected at least one of name, priceCents, active, maxPerCustomer');
+  .strictObject({
+    name: name.optional(),
+    priceCents: minorUnits.optional(),
+    active: z.boolean().optional(),
+    maxPerCustomer: maxPerCustomer.optional(),
+    requiresShipping: requiresShipping.optional(),
+  })
+  .refine((changes) => Object.keys(changes).length > 0, 'expected at least one of name, priceCents, active, maxPerCustomer, requiresShipping');
 
 export const stockAdjustmentBody = z.strictObject({
   delta: z

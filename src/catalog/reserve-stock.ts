@@ -24,6 +24,8 @@ export interface ReservedLine {
   name: string;
   quantity: number;
   unitPriceCents: number;
+  /** Whether the product's units are shipped (products.requires_shipping, Migration20261207001000_fulfilment). */
+  requiresShipping: boolean;
 }
 
 export interface ReservationResult {
@@ -74,7 +76,8 @@ owner AS (
   SELECT o.customer_id, o.status = 'REJECTED' AS rejected_before, o.rejection FROM orders o WHERE o.id = ?::uuid
 ),
 locked AS (
-  SELECT p.id, p.sku, p.name, p.price_cents, p.currency, p.active, p.on_hand - p.reserved AS available, p.max_per_customer
+  SELECT p.id, p.sku, p.name, p.price_cents, p.currency, p.active, p.on_hand - p.reserved AS available, p.max_per_customer,
+         p.requires_shipping
   FROM products p
   WHERE p.id IN (SELECT product_id FROM requested) AND NOT EXISTS (SELECT 1 FROM prior)
     AND NOT EXISTS (SELECT 1 FROM owner WHERE rejected_before)
@@ -108,10 +111,12 @@ raised AS (
 )
 SELECT 'requested' AS source, r.product_id, r.quantity, l.sku, l.name, l.price_cents AS unit_price_cents, l.currency,
        l.active, l.available, l.max_per_customer, l.held, (SELECT count(*) FROM raised)::int AS raised_count,
-       (SELECT rejected_before FROM owner) AS rejected_before, (SELECT rejection FROM owner) AS recorded_rejection
+       (SELECT rejected_before FROM owner) AS rejected_before, (SELECT rejection FROM owner) AS recorded_rejection,
+       l.requires_shipping
 FROM requested r LEFT JOIN checked l ON l.id = r.product_id
 UNION ALL
-SELECT 'prior', s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+SELECT 'prior', s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       p.requires_shipping
 FROM prior s JOIN products p ON p.id = s.product_id
 `;
 
@@ -119,7 +124,7 @@ FROM prior s JOIN products p ON p.id = s.product_id
 const EXISTING_RESERVATION_SQL = `
 SELECT 'prior' AS source, s.product_id, s.quantity, p.sku, p.name, s.unit_price_cents, s.currency,
        NULL AS active, NULL AS available, NULL AS max_per_customer, NULL AS held, NULL AS raised_count,
-       NULL AS rejected_before, NULL AS recorded_rejection
+       NULL AS rejected_before, NULL AS recorded_rejection, p.requires_shipping
 FROM stock_reservations s JOIN products p ON p.id = s.product_id
 WHERE s.order_id = ?
 `;
@@ -139,6 +144,7 @@ interface ReserveRow {
   raised_count: number | null;
   rejected_before: boolean | null;
   recorded_rejection: { code?: string; message?: string; details?: unknown } | null;
+  requires_shipping: boolean | null;
 }
 
 /**
@@ -244,6 +250,7 @@ function toResult(orderId: string, rows: ReserveRow[]): ReservationResult {
       name: r.name as string,
       quantity: r.quantity,
       unitPriceCents: r.unit_price_cents as number,
+      requiresShipping: r.requires_shipping === true,
     }))
     .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
   return { orderId, currency: rows[0].currency as string, lines };

@@ -16,6 +16,7 @@ export const productJsonSchema = z.object({
   available: z.int().describe('onHand - reserved: what can still be ordered'),
   active: z.boolean(),
   maxPerCustomer: z.int().min(1).nullable().describe("units one customer may hold in live orders (any status but REJECTED, CANCELLED, REFUNDED); null: no limit"),
+  requiresShipping: z.boolean().describe('its units are shipped after payment: an order with such a line waits for its shipments'),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -15,3 +15,8 @@ export async function inTransaction<T>(em: EntityManager, body: (run: Run) => Pr
     return body(<R = unknown[]>(sql: string, params: unknown[]) => connection.execute(sql, params, 'all', trx) as Promise<R>);
   });
 }
+
+/** Runs each statement on its own (autocommit), for code written against `Run` that is called outside a transaction. */
+export function autocommit(em: EntityManager): Run {
+  return <R = unknown[]>(sql: string, params: unknown[]) => em.getConnection().execute(sql, params) as Promise<R>;
+}

@@ -1,6 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { OrderItemRequest, OrderStatus, Rejection } from '../../workflows/order/definitions';
 import type { DisputeStatus, RefundStatus } from '../../workflows/order/state-machine';
+import type { OrderFulfilment } from '../shipping/fulfilment-rows';
 
 // The tables are created by migrations/Migration20261123000200_orders.ts; these schemas only map them.
 
@@ -11,6 +12,8 @@ export interface OrderLine {
   name: string;
   quantity: number;
   unitPriceCents: number;
+  /** Whether its units are shipped (absent on orders placed before goods could ship: they do not). */
+  requiresShipping?: boolean;
 }
 
 /**
@@ -70,6 +73,11 @@ export interface Order {
   refunds: OrderRefund[];
   /** The last dispute of the order's charge, if any (Migration20261206002000_disputes). */
   dispute?: OrderDispute | null;
+  /**
+   * Not a column: the order's shipments, returns and cancelled units (Migration20261207001000_fulfilment), loaded by
+   * findOrder and carried by outbox snapshots; absent in lists (GET /orders), which do not show them.
+   */
+  fulfilment?: OrderFulfilment;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -100,6 +108,8 @@ export const OrderSchema = new EntitySchema<Order>({
     refundedCents: { type: 'integer' },
     refunds: { type: 'json' },
     dispute: { type: 'json', nullable: true },
+    // Loaded by findOrder, never stored.
+    fulfilment: { type: 'json', nullable: true, persist: false },
     createdAt: { type: 'datetime', columnType: 'timestamptz(3)' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz(3)' },
   },

@@ -3,6 +3,7 @@ import type { KeysetPosition } from '../db/keyset-cursor';
 import type { OrderStatus } from '../../workflows/order/definitions';
 import type { Order, OrderHistoryEntry } from './entities';
 import { OrderHistorySchema, OrderSchema } from './entities';
+import { fulfilmentFromJson } from '../shipping/fulfilment-rows';
 
 export interface OrderWithHistory {
   order: Order;
@@ -13,7 +14,9 @@ export async function findOrder(em: EntityManager, id: string): Promise<OrderWit
   const order = await em.findOne(OrderSchema, { id }, { disableIdentityMap: true });
   if (!order) return undefined;
   const history = await em.find(OrderHistorySchema, { orderId: id }, { orderBy: { seq: 'asc' }, disableIdentityMap: true });
-  return { order, history };
+  // The same function the outbox snapshots use (Migration20261207001000_fulfilment), so both show one shape.
+  const [row] = await em.execute<{ fulfilment: unknown }[]>(`SELECT order_fulfilment(?) AS fulfilment`, [id]);
+  return { order: { ...order, fulfilment: fulfilmentFromJson(row?.fulfilment) }, history };
 }
 
 export interface OrderListFilter {

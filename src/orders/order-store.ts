@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NewOrderRecord, StatusChange } from '../../workflows/order/activity-types';
 import { REFUND_REFUSAL_ENDINGS } from '../../workflows/order/state-machine';
 import { pgArray } from '../db/pg-array';
+import type { Run } from '../db/raw-transaction';
+import { autocommit } from '../db/raw-transaction';
 import type { OrderLine } from './entities';
 
 /**
@@ -76,8 +78,17 @@ export async function recordStatus(
   orderId: string,
   change: StatusChange,
 ): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
+  return recordStatusIn(autocommit(em), orderId, change);
+}
+
+/** recordStatus inside a transaction of plain SQL (raw-transaction.ts), beside the rows the change is about. */
+export async function recordStatusIn(
+  run: Run,
+  orderId: string,
+  change: StatusChange,
+): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
   const clearsFailure = change.failureReason !== undefined;
-  const rows = await em.getConnection().execute<{ created_at: Date; previous_status: string }[]>(
+  const rows = await run<{ created_at: Date; previous_status: string }[]>(
     `WITH previous AS (SELECT status, status_seq, COALESCE(saga_seq, status_seq) AS saga_seq FROM orders WHERE id = ?),
      placed AS (
        SELECT CASE WHEN ? > status_seq THEN ? ELSE status_seq + 1 END AS seq FROM previous

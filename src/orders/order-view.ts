@@ -37,6 +37,10 @@ export function toOrderJson(order: Order, history: OrderHistoryEntry[], config: 
     },
     ...(order.dispute ? { dispute: toDisputeJson(order.dispute) } : {}),
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
+    // One order's answer (GET /orders/{id}) shows its fulfilment, empty when nothing ships; lists leave it out.
+    ...(order.fulfilment
+      ? { shipments: order.fulfilment.shipments, returns: order.fulfilment.returns, cancelledItems: order.fulfilment.cancelledItems }
+      : {}),
     history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), ...(h.reason ? { reason: h.reason } : {}) })),
     workflowId: order.workflowId,
     temporalUiUrl: temporalUiUrl(config, order.workflowId),

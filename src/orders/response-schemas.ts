@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../../workflows/order/definitions';
-import { DISPUTE_STATUSES, ORDER_REASONS, PAYMENT_STATUSES, REASON_PREFIXES, REFUND_STATUSES } from '../../workflows/order/state-machine';
+import { DISPUTE_STATUSES, ORDER_REASONS, PAYMENT_STATUSES, REASON_PREFIXES, REFUND_STATUSES, RETURN_STATUSES, SHIPMENT_STATUSES } from '../../workflows/order/state-machine';
 import type { CustomerStats } from './customer-stats';
 import type { OrderJson, RefundJson } from './order-view';
 
@@ -44,6 +44,33 @@ export const refundJsonSchema = z.object({
   createdAt: timestamp,
 });
 
+const unitsJsonSchema = z.array(z.object({ productId: z.uuid(), quantity: z.int().min(1) }));
+
+/** A shipment as the API shows it (GET /orders/{id} `shipments`, POST /admin/orders/{id}/shipments). */
+export const shipmentJsonSchema = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  status: z.enum(SHIPMENT_STATUSES).describe("dispatched: handed to the carrier; in_transit: the carrier's first scan; delivered"),
+  items: unitsJsonSchema.describe('the units it carries'),
+  carrier: z.string(),
+  trackingNumber: z.string().describe("the carrier's tracking number"),
+  dispatchedAt: timestamp,
+  deliveredAt: timestamp.optional().describe('when the carrier delivered it'),
+});
+
+/** A return as the API shows it (GET /orders/{id} `returns`, POST /orders/{id}/returns). */
+export const orderReturnJsonSchema = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  status: z.enum(RETURN_STATUSES).describe('requested: asked by the customer; received: back at the warehouse and refunded; expired: never received'),
+  items: unitsJsonSchema.describe('the units asked back'),
+  reason: z.string(),
+  refundCents: z.int().min(0).describe('integer minor units the units asked back are worth (received ones are refunded)'),
+  receivedItems: unitsJsonSchema.optional().describe('what the warehouse received (status received)'),
+  requestedAt: timestamp,
+  receivedAt: timestamp.optional(),
+});
+
 export const orderJsonSchema = z.object({
   id: z.uuid(),
   status: z.enum(ORDER_STATUSES),
@@ -64,7 +91,9 @@ export const orderJsonSchema = z.object({
     refundedCents: z.int().describe('integer minor units given back (never more than capturedCents)'),
     refunds: z
       .array(refundJsonSchema)
-      .describe("the refunds operators asked for, oldest first (a cancel's full refund is not listed)"),
+      .describe(
+        "the refunds operators asked for and those of units cancelled before dispatch or returned (reason items_cancelled, return_received), oldest first (a cancel's full refund is not listed)",
+      ),
   }),
   dispute: z
     .object({
@@ -76,6 +105,11 @@ export const orderJsonSchema = z.object({
     .optional()
     .describe("the last dispute of the order's charge; absent when it was never disputed"),
   failureReason: orderReasonSchema.optional().describe('why the order was rejected, cancelled or needs attention: the most precise cause known'),
+  shipments: z.array(shipmentJsonSchema).optional().describe('its shipments, oldest first (GET /orders/{id}; left out of lists)'),
+  returns: z.array(orderReturnJsonSchema).optional().describe('the returns the customer asked for, oldest first (GET /orders/{id}; left out of lists)'),
+  cancelledItems: unitsJsonSchema
+    .optional()
+    .describe('units the customer cancelled before they were dispatched, per product (GET /orders/{id}; left out of lists)'),
   history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: timestamp, reason: orderReasonSchema.optional() })),
   workflowId: z.string().describe('the Temporal workflow running this order: order-{id}'),
   temporalUiUrl: z.url().describe("the order's saga in the Temporal Web UI"),
@@ -92,7 +126,9 @@ export const orderPageJsonSchema = z.object({
 export const notificationJsonSchema = z.object({
   id: z.string(),
   orderId: z.uuid(),
-  kind: z.string().describe('order_confirmed | order_cancelled | order_refunded | dispute_opened | dispute_closed'),
+  kind: z
+    .string()
+    .describe('order_confirmed | order_cancelled | order_refunded | dispute_opened | dispute_closed | order_shipped | order_delivered | return_received'),
   recipient: z.string(),
   status: z.enum(['SENT', 'FAILED']),
   attempts: z.int(),

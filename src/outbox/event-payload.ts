@@ -1,6 +1,7 @@
 import type { Order, OrderHistoryEntry, OrderRefund } from '../orders/entities';
 import type { OrderViewConfig } from '../orders/order-view';
 import { toOrderJson, toRefundJson } from '../orders/order-view';
+import { fulfilmentFromJson } from '../shipping/fulfilment-rows';
 
 /** What an outbox event carries: the order row as the status change left it (`to_jsonb` of the `orders` row). */
 export type OrderSnapshot = Record<string, unknown>;
@@ -26,6 +27,8 @@ export function orderFromSnapshot(row: OrderSnapshot): Order {
     refundedCents: Number(row.refunded_cents ?? 0),
     refunds: (row.refunds ?? []) as Order['refunds'],
     dispute: (row.dispute ?? null) as Order['dispute'],
+    // Snapshots from before Migration20261207001000_fulfilment have none: shown as nothing shipped.
+    fulfilment: fulfilmentFromJson(row.fulfilment),
     failureReason: (row.failure_reason ?? null) as string | null,
     rejection: (row.rejection ?? null) as Order['rejection'],
     requestFingerprint: row.request_fingerprint as string,
@@ -51,5 +54,14 @@ export function eventBody(
     .map((h) => ({ orderId: event.snapshot.id as string, seq: h.seq, status: h.status as OrderHistoryEntry['status'], reason: h.reason, at: new Date(h.at) }));
   const order = toOrderJson(orderFromSnapshot(event.snapshot), entries, config);
   const refund = event.data?.refund as OrderRefund | undefined;
-  return JSON.stringify({ type: event.type, timestamp: new Date(event.occurredAt).toISOString(), data: { order, ...(refund ? { refund: toRefundJson(refund) } : {}) } });
+  // shipment.dispatched and return.received name theirs; the snapshot's fulfilment holds it as the API shows it.
+  const shipmentId = event.data?.shipmentId as string | undefined;
+  const returnId = event.data?.returnId as string | undefined;
+  const shipment = shipmentId ? order.shipments?.find((s) => s.id === shipmentId) : undefined;
+  const orderReturn = returnId ? order.returns?.find((r) => r.id === returnId) : undefined;
+  return JSON.stringify({
+    type: event.type,
+    timestamp: new Date(event.occurredAt).toISOString(),
+    data: { order, ...(refund ? { refund: toRefundJson(refund) } : {}), ...(shipment ? { shipment } : {}), ...(orderReturn ? { return: orderReturn } : {}) },
+  });
 }

@@ -9,8 +9,14 @@ export const ORDER_EVENT_TYPES = ORDER_STATUSES.map((status) => `order.${status.
 /** Events of an order's refunds: `refund.created` when an operator's refund is recorded (its own outbox trigger). */
 export const REFUND_EVENT_TYPES = ['refund.created'];
 
+/**
+ * Events of goods that ship (Migration20261207001000_fulfilment): `shipment.dispatched` when a shipment is recorded,
+ * `return.received` when the warehouse received a return (each its own outbox trigger).
+ */
+export const FULFILMENT_EVENT_TYPES = ['shipment.dispatched', 'return.received'];
+
 /** Every type an endpoint may subscribe to. */
-export const EVENT_TYPES = [...ORDER_EVENT_TYPES, ...REFUND_EVENT_TYPES];
+export const EVENT_TYPES = [...ORDER_EVENT_TYPES, ...REFUND_EVENT_TYPES, ...FULFILMENT_EVENT_TYPES];
 
 export const orderEventType = (status: string) => `order.${status.toLowerCase()}`;
 

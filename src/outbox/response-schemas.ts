@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orderJsonSchema } from '../orders/response-schemas';
+import { orderJsonSchema, orderReturnJsonSchema, shipmentJsonSchema } from '../orders/response-schemas';
 import { ORDER_EVENT_TYPES } from './event-types';
 import { MESSAGE_STATUSES } from './message-store';
 
@@ -48,6 +48,26 @@ export const refundEventJsonSchema = z.object({
   type: z.literal('refund.created'),
   timestamp: z.string().describe('When the refund was recorded (ISO 8601)'),
   data: z.object({ order: orderJsonSchema.describe('The order as GET /orders/{id} showed it once the refund was recorded') }),
+});
+
+/** The body of shipment.dispatched: the order (its shipments included) and the shipment just recorded. */
+export const shipmentEventJsonSchema = z.object({
+  type: z.literal('shipment.dispatched'),
+  timestamp: z.string().describe('When the shipment was recorded (ISO 8601)'),
+  data: z.object({
+    order: orderJsonSchema.describe('The order as GET /orders/{id} showed it once the shipment was recorded'),
+    shipment: shipmentJsonSchema,
+  }),
+});
+
+/** The body of return.received: the order and the return the warehouse just received (refunded). */
+export const returnEventJsonSchema = z.object({
+  type: z.literal('return.received'),
+  timestamp: z.string().describe('When the receipt was recorded (ISO 8601)'),
+  data: z.object({
+    order: orderJsonSchema.describe('The order as GET /orders/{id} showed it once the return was received'),
+    return: orderReturnJsonSchema,
+  }),
 });
 
 /** The body of every outbound order event (the OpenAPI document's `webhooks`). */

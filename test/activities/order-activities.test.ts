@@ -44,7 +44,11 @@ describe('order activities on the database', () => {
       expect(failure).toMatchObject({ type: 'order_total_too_large', nonRetryable: true });
       expect(await stockOf(orm, product.id)).toMatchObject({ on_hand: 5, reserved: 0 });
       // at the limit it is fine
-      expect(await run(activities.reserveOrderStock, orderId, [{ productId: product.id, quantity: 1 }])).toEqual({ totalCents: 60_000, currency: 'EUR' });
+      expect(await run(activities.reserveOrderStock, orderId, [{ productId: product.id, quantity: 1 }])).toEqual({
+        totalCents: 60_000,
+        currency: 'EUR',
+        lines: [{ productId: product.id, quantity: 1, unitPriceCents: 60_000, requiresShipping: false }],
+      });
     });
   });
 

@@ -92,6 +92,7 @@ describe('catalog HTTP API', () => {
         available: 7,
         active: true,
         maxPerCustomer: null,
+        requiresShipping: false,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });
@@ -104,6 +105,13 @@ describe('catalog HTTP API', () => {
     it('accepts zero stock and a zero price', async () => {
       const body = await createViaApi({ stock: 0, priceCents: 0 });
       expect(body).toMatchObject({ onHand: 0, available: 0, priceCents: 0 });
+    });
+
+    it('creates a product that ships when asked (requiresShipping)', async () => {
+      const res = await admin('POST', '/admin/products', { ...validProduct(), requiresShipping: true });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ requiresShipping: true });
+      expect((await get(`/products/${res.body.id}`)).body).toMatchObject({ requiresShipping: true });
     });
 
     it('answers 409 sku_taken for a duplicate sku and keeps the first product', async () => {
@@ -134,6 +142,7 @@ describe('catalog HTTP API', () => {
       ['fractional stock', { stock: 1.5 }, 'body.stock'],
       ['stock above 2^31-1', { stock: INT_MAX + 1 }, 'body.stock'],
       ['an unknown field', { colour: 'red' }, 'body'],
+      ['a non-boolean requiresShipping', { requiresShipping: 'yes' }, 'body.requiresShipping'],
     ])('answers 400 validation_failed for %s', async (_what, change, path) => {
       const res = await admin('POST', '/admin/products', { ...validProduct(), ...change });
       expectValidationError(res, path);
@@ -160,6 +169,15 @@ describe('catalog HTTP API', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: created.id, sku: created.sku, name: 'Tea cup', priceCents: 999, active: false, onHand: 7 });
       expect((await get(`/products/${created.id}`)).body).toEqual(res.body);
+    });
+
+    it('turns shipping on and off (requiresShipping), leaving the rest', async () => {
+      const created = await createViaApi();
+      const on = await admin('PATCH', `/admin/products/${created.id}`, { requiresShipping: true });
+      expect(on.status).toBe(200);
+      expect(on.body).toMatchObject({ requiresShipping: true, name: created.name, priceCents: created.priceCents });
+      const off = await admin('PATCH', `/admin/products/${created.id}`, { requiresShipping: false });
+      expect(off.body).toMatchObject({ requiresShipping: false });
     });
 
     it('changes only the fields it is given', async () => {
@@ -193,6 +211,7 @@ describe('catalog HTTP API', () => {
       ['a negative price', { priceCents: -5 }, 'body.priceCents'],
       ['a null price', { priceCents: null }, 'body.priceCents'],
       ['a non-boolean active', { active: 'yes' }, 'body.active'],
+      ['a null requiresShipping', { requiresShipping: null }, 'body.requiresShipping'],
     ])('answers 400 validation_failed for %s', async (_what, body, path) => {
       const created = await createViaApi();
       expectValidationError(await admin('PATCH', `/admin/products/${created.id}`, body), path);

@@ -42,8 +42,8 @@ describe('stock reservations', () => {
       expect(result.currency).toBe('EUR');
       expect(result.lines).toEqual(
         [
-          { productId: a.id, sku: a.sku, name: 'Apple', quantity: 3, unitPriceCents: 199 },
-          { productId: b.id, sku: b.sku, name: 'Bread', quantity: 2, unitPriceCents: 350 },
+          { productId: a.id, sku: a.sku, name: 'Apple', quantity: 3, unitPriceCents: 199, requiresShipping: false },
+          { productId: b.id, sku: b.sku, name: 'Bread', quantity: 2, unitPriceCents: 350, requiresShipping: false },
         ].sort((x, y) => (x.productId < y.productId ? -1 : 1)),
       );
       expect(await stockOf(orm, a.id)).toMatchObject({ on_hand: 5, reserved: 3 });

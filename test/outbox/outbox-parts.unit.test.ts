@@ -58,10 +58,12 @@ describe('outbound webhook parts', () => {
     for (const path of ['/admin/webhook-endpoints', '/admin/webhook-endpoints/{id}', '/admin/webhook-endpoints/{id}/rotate-secret', '/admin/webhook-endpoints/{id}/replay', '/admin/webhook-messages', '/admin/webhook-messages/{id}/retry']) {
       expect(doc.paths[path]).toBeDefined();
     }
-    expect(Object.keys(doc.webhooks).sort()).toEqual([...ORDER_EVENT_TYPES, 'refund.created'].sort());
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...ORDER_EVENT_TYPES, 'refund.created', 'shipment.dispatched', 'return.received'].sort());
     expect(doc.webhooks['order.paid'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OrderEvent' });
     expect(doc.components.schemas.OrderEvent).toBeDefined();
     expect(doc.webhooks['refund.created'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RefundEvent' });
+    expect(doc.webhooks['shipment.dispatched'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ShipmentEvent' });
+    expect(doc.webhooks['return.received'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ReturnEvent' });
     expect(doc.components.schemas.RefundEvent.properties.data.properties.refund).toMatchObject({ $ref: '#/components/schemas/Refund' });
   });
 });
