@@ -245,8 +245,9 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       await database(() => restockCatalog(em(), orderId));
     },
 
-    async sendNotification({ orderId, kind, to, data, maxAttempts }) {
-      const idempotencyKey = `${orderId}:${kind}`;
+    async sendNotification({ orderId, kind, to, data, maxAttempts, about }) {
+      // One notification per order and kind; kinds that recur (a shipment, a return) name what they are about.
+      const idempotencyKey = about ? `${orderId}:${kind}:${about}` : `${orderId}:${kind}`;
       const { attempt } = Context.current().info;
       const base = { orderId, kind, idempotencyKey, recipient: to, attempt };
       try {

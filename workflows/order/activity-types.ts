@@ -94,6 +94,8 @@ export interface NotificationRequest {
   data: Record<string, unknown>;
   /** After this many attempts the notification is recorded FAILED instead of failing the saga. */
   maxAttempts: number;
+  /** What the notification is about when its kind recurs on one order (a shipment's id, a return's): part of its key. */
+  about?: string;
 }
 
 export interface OrderActivities {

@@ -58,7 +58,8 @@ export interface FulfilmentDeps {
   hold: PaymentHold;
   /** The customer's whole-order cancel (saga-handlers.ts sets it). */
   requests: { readonly customerCancel: boolean };
-  notify(kind: NotificationKind, data?: Record<string, unknown>): Promise<void>;
+  /** `about`: the shipment or return a recurring kind is about (each is sent once). */
+  notify(kind: NotificationKind, data?: Record<string, unknown>, about?: string): Promise<void>;
 }
 
 const refuse = (type: string, message: string, details?: unknown) =>
@@ -272,7 +273,7 @@ export class Fulfilment {
         const shipment = await act.dispatchShipment({ orderId: input.orderId, shipmentId, items, carrier: carrier ?? 'sim-post' }, change);
         order.written(change);
         this.shipments.set(shipmentId, { shipment, dispatchedAtMs: Date.now() });
-        await this.deps.notify('order_shipped', { trackingNumber: shipment.trackingNumber, carrier: shipment.carrier });
+        await this.deps.notify('order_shipped', { trackingNumber: shipment.trackingNumber, carrier: shipment.carrier }, shipmentId);
         this.replayEarlyNews(shipmentId);
         return shipment;
       });
@@ -479,7 +480,7 @@ export class Fulfilment {
         throw err;
       }
       order.written(change);
-      await this.deps.notify('return_received', { refundCents });
+      await this.deps.notify('return_received', { refundCents }, returnId);
       return state.orderReturn;
     });
   }

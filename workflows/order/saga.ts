@@ -69,7 +69,7 @@ export class OrderSaga {
     this.refusedRefunds = refusedRefunds;
     this.refundConfirmation = new RefundConfirmation({ input, order, payment, news, requests, compensations, compensator, refusedRefunds });
     this.notify = act.localNotificationStep(input.notifyMaxAttempts);
-    const fulfilment = new Fulfilment({ input, order, payment, hold, requests, notify: (kind, data) => this.sendNotification(kind, data) });
+    const fulfilment = new Fulfilment({ input, order, payment, hold, requests, notify: (kind, data, about) => this.sendNotification(kind, data, about) });
     this.fulfilment = fulfilment;
     registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, fulfilment, view: () => this.view() });
   }
@@ -402,11 +402,11 @@ export class OrderSaga {
     };
   }
 
-  private async sendNotification(kind: NotificationKind, data: Record<string, unknown> = {}): Promise<void> {
+  private async sendNotification(kind: NotificationKind, data: Record<string, unknown> = {}, about?: string): Promise<void> {
     const { orderId, customerEmail, notifyMaxAttempts } = this.input;
     const { totalCents, currency } = this.payment;
     try {
-      await this.notify({ orderId, kind, to: customerEmail, data: { orderId, totalCents, currency, ...data }, maxAttempts: notifyMaxAttempts });
+      await this.notify({ orderId, kind, to: customerEmail, data: { orderId, totalCents, currency, ...data }, maxAttempts: notifyMaxAttempts, ...(about ? { about } : {}) });
     } catch (err) {
       // A notification must never fail the order; the activity records what it could not send.
       log.warn('notification not sent', { orderId, kind, error: describeError(err) });
