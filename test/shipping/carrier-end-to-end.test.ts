@@ -5,7 +5,7 @@ import { AesGcmPayloadCodec } from '../../src/temporal/encryption-codec';
 import { orderWorkflowId } from '../../workflows/order/definitions';
 import { uniqueTaskQueue } from '../harness/env';
 import { useStack } from '../harness/stack';
-import { allowCarrierWebhooks, shipmentsTable } from './fixtures';
+import { insertShipment } from './fixtures';
 
 /**
  * The carrier's whole loop on real parts: HttpCarrier books a parcel with the simulator, whose signed webhooks reach
@@ -14,21 +14,11 @@ import { allowCarrierWebhooks, shipmentsTable } from './fixtures';
  */
 describe('the simulated carrier, end to end through POST /webhooks/carrier', () => {
   const stack = useStack({ SIM_DELIVERY_DELAY_MS: '50' });
-  // The fixtures' own hooks, in a block of their own: its afterAll runs before the stack (and its ORM) closes.
   describe('with the shipments table', () => {
-    let dropShipments: () => Promise<void>;
-    beforeAll(async () => {
-      await allowCarrierWebhooks(stack.orm);
-      dropShipments = await shipmentsTable(stack.orm);
-    });
-    afterAll(async () => {
-      await dropShipments?.();
-    });
     tests();
   });
 
   function tests() {
-    const sql = (text: string, params: unknown[]) => stack.orm.em.fork().getConnection().execute(text, params);
 
     /** Books a parcel as the dispatch activity would: the carrier first, then our row with its tracking number. */
     async function dispatch(carrier: string) {
@@ -42,7 +32,7 @@ describe('the simulated carrier, end to end through POST /webhooks/carrier', () 
         items: [{ productId: randomUUID(), quantity: 1 }],
       });
       // Written after the carrier answered, as the activity does: a quick carrier's first webhook may be refused 404 and retried.
-      await sql(`INSERT INTO shipments (id, order_id, tracking_number) VALUES (?, ?, ?)`, [shipmentId, orderId, trackingNumber]);
+      await insertShipment(stack.orm, orderId, trackingNumber, shipmentId);
       return { shipmentId, orderId, trackingNumber, handle };
     }
 

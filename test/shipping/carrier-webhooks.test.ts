@@ -6,7 +6,7 @@ import { orderWorkflowId } from '../../workflows/order/definitions';
 import { uniqueTaskQueue } from '../harness/env';
 import type { InProcessApi } from '../harness/api';
 import { inProcessApi } from '../harness/api';
-import { allowCarrierWebhooks, insertShipment, shipmentsTable } from './fixtures';
+import { insertShipment } from './fixtures';
 
 /**
  * POST /webhooks/carrier: who may call it (the carrier, proven by CARRIER_WEBHOOK_SECRET), what it refuses, the
@@ -15,14 +15,10 @@ import { allowCarrierWebhooks, insertShipment, shipmentsTable } from './fixtures
  */
 describe('POST /webhooks/carrier', () => {
   let api: InProcessApi;
-  let dropShipments: () => Promise<void>;
   beforeAll(async () => {
     api = await inProcessApi();
-    await allowCarrierWebhooks(api.orm);
-    dropShipments = await shipmentsTable(api.orm);
   });
   afterAll(async () => {
-    await dropShipments?.();
     await api?.close();
   });
 
