@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, isCancellation, log, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, isCancellation, log, patched, setHandler, uuid4 } from '@temporalio/workflow';
 import * as act from './activities-proxy';
 import type { NotificationKind } from './activity-types';
 import { describeError } from './compensation-stack';
@@ -95,8 +95,6 @@ export class Fulfilment {
   private changes = 0;
   /** Workflow clock when the last shipment was delivered: the return window runs from there. */
   private deliveredAtMs?: number;
-  /** Cancels of units so far, numbering each one's id (deterministic, so a replay asks for the same refund). */
-  private cancellations = 0;
 
   constructor(private readonly deps: FulfilmentDeps) {}
 
@@ -390,8 +388,8 @@ export class Fulfilment {
         // The rest had left already: the order is shipped whole (delivered, if the carrier was done).
         const status: OrderStatus = this.ledger.anyDispatched && this.shippedWhole ? (allDelivered ? 'DELIVERED' : 'SHIPPED') : order.status;
         const change = order.next(status, { reason: 'items_cancelled', ...(refund ? { paymentStatus: 'partially_refunded' } : {}) });
-        this.cancellations += 1;
-        const cancellationId = `${input.orderId}:cancel:${this.cancellations}`;
+        // The sandbox's uuid4 is seeded by the workflow: a replay draws the same id, so a retry asks for the same refund.
+        const cancellationId = uuid4();
         await act.cancelOrderItems({ orderId: input.orderId, cancellationId, items, amountCents, refund }, change);
         order.written(change);
         if (status === 'DELIVERED' && this.deliveredAtMs === undefined) {
