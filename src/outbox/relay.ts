@@ -11,6 +11,8 @@ import { eventBody } from './event-payload';
 import type { Attempt, AttemptOutcome, ClaimedMessage } from './message-store';
 import { claimDueMessages, pruneDelivered, recordAttempts } from './message-store';
 import { checkWebhookUrl } from './url-guard';
+import type { WebhookPost } from './webhook-post';
+import { createWebhookPoster } from './webhook-post';
 
 export type RelayConfig = Pick<
   Config,
@@ -31,7 +33,8 @@ export interface RelayDeps {
   config: RelayConfig;
   logger: Logger;
   metrics: WebhookMetrics;
-  fetch?: typeof fetch;
+  /** How deliveries are sent (the default: keep-alive node:http(s), see webhook-post.ts). */
+  post?: WebhookPost;
 }
 
 export interface Relay {
@@ -53,7 +56,8 @@ const LEASE_MARGIN_MS = 10_000;
  */
 export function startRelay(deps: RelayDeps): Relay {
   const { orm, config, logger, metrics } = deps;
-  const send = deps.fetch ?? fetch;
+  const poster = deps.post ? undefined : createWebhookPoster(config.WEBHOOK_RELAY_CONCURRENCY);
+  const post = deps.post ?? poster!.post;
   const batch = config.WEBHOOK_RELAY_CONCURRENCY * 2;
   const limit = pLimit(config.WEBHOOK_RELAY_CONCURRENCY);
   const schedule = config.WEBHOOK_RETRY_SCHEDULE;
@@ -76,20 +80,18 @@ export function startRelay(deps: RelayDeps): Relay {
     }
     try {
       const secrets = signingSecrets(message, config.PAYLOAD_ENCRYPTION_KEYS, at);
-      const res = await send(message.url, {
-        method: 'POST',
-        headers: {
+      const status = await post(
+        message.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'order-saga-webhooks/1',
           ...standardWebhookHeaders(secrets, `msg_${message.event_uuid}`, Math.floor(at.getTime() / 1000), body),
         },
         body,
-        redirect: 'manual', // a redirect is not a delivery, and following one could lead inside the network
-        signal: AbortSignal.timeout(config.WEBHOOK_TIMEOUT),
-      });
-      await res.body?.cancel().catch(() => undefined);
-      const outcome = res.status === 410 ? '410' : `${Math.floor(res.status / 100)}xx`;
-      return done(res.status, outcome);
+        config.WEBHOOK_TIMEOUT,
+      );
+      const outcome = status === 410 ? '410' : `${Math.floor(status / 100)}xx`;
+      return done(status, outcome);
     } catch (err) {
       const timedOut = (err as { name?: string }).name === 'TimeoutError';
       return done(null, timedOut ? 'timeout' : 'error', timedOut ? `no answer within ${config.WEBHOOK_TIMEOUT} ms` : transportReason(err));
@@ -186,6 +188,7 @@ export function startRelay(deps: RelayDeps): Relay {
       stopped = true;
       wake?.();
       await loop;
+      poster?.close();
     },
   };
 }
