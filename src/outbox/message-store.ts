@@ -162,7 +162,7 @@ export type AttemptOutcome = { status: 'delivered' | 'failed' } | { status: 'pen
 
 /**
  * Records a round's attempts, each with its outcome, in one statement (one round trip, one commit, however many
- * messages the round delivered). The lease outlasts an attempt (WEBHOOK_TIMEOUT and a margin), so the relay that
+ * messages the round delivered). The lease outlasts the round (its waves of attempts and a margin), so the relay that
  * claimed a message is the one writing; `status = 'pending'` keeps a message an operator's retry or a late relay
  * already finished as it is.
  */

@@ -46,7 +46,7 @@ export interface Relay {
 
 /** How often delivered messages past WEBHOOK_MESSAGE_RETENTION are pruned. */
 const PRUNE_EVERY_MS = 60_000;
-/** The lease outlasts an attempt by this much, so a live relay always records its own attempt. */
+/** The lease outlasts a round's attempts by this much, so a live relay always records its own attempts. */
 const LEASE_MARGIN_MS = 10_000;
 
 /**
@@ -60,6 +60,9 @@ export function startRelay(deps: RelayDeps): Relay {
   const post = deps.post ?? poster!.post;
   const batch = config.WEBHOOK_RELAY_CONCURRENCY * 2;
   const limit = pLimit(config.WEBHOOK_RELAY_CONCURRENCY);
+  // A round records its attempts once the last one is in: its claimed messages wait for free slots, one wave of
+  // attempts (each up to WEBHOOK_TIMEOUT) after another, and the lease covers them all.
+  const leaseMs = Math.ceil(batch / config.WEBHOOK_RELAY_CONCURRENCY) * config.WEBHOOK_TIMEOUT + LEASE_MARGIN_MS;
   const schedule = config.WEBHOOK_RETRY_SCHEDULE;
   const production = config.NODE_ENV === 'production';
 
@@ -112,7 +115,7 @@ export function startRelay(deps: RelayDeps): Relay {
 
   async function runOnce(): Promise<number> {
     const em = orm.em.fork();
-    const claimed = await claimDueMessages(em, batch, config.WEBHOOK_TIMEOUT + LEASE_MARGIN_MS);
+    const claimed = await claimDueMessages(em, batch, leaseMs);
     if (claimed.length === 0) return 0;
     // An event's body is the same for every endpoint and attempt: built once per event of the round.
     const bodies = new Map<string, string>();
