@@ -109,7 +109,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       CANCEL_WINDOW: options.cancelWindow,
       ...(options.paymentCapture ? { PAYMENT_CAPTURE: options.paymentCapture } : {}),
       DATABASE_POOL_MAX: '10',
-      // A relay killed mid-delivery holds its lease for WEBHOOK_TIMEOUT + 10 s; retries come within a minute, not hours.
+      // A relay killed mid-delivery holds its lease for a round (2 × WEBHOOK_TIMEOUT) + 10 s; retries come within a minute, not hours.
       WEBHOOK_TIMEOUT: '5s',
       WEBHOOK_RETRY_SCHEDULE: '1s,2s,5s,10s,20s,30s,60s',
       // Goods that ship: the simulated carrier delivers within seconds, returns are taken for a short window.

@@ -46,7 +46,7 @@ export function orderFromSnapshot(row: OrderSnapshot): Order {
  */
 export function eventBody(
   event: { type: string; occurredAt: Date; snapshot: OrderSnapshot; seq: number; data?: Record<string, unknown> | null },
-  history: { seq: number; status: string; reason: string | null; at: Date }[],
+  history: { seq: number; status: string; reason: string | null; at: Date | string }[],
   config: OrderViewConfig,
 ): string {
   const entries: OrderHistoryEntry[] = history

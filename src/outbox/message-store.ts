@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { KeysetPosition } from '../db/keyset-cursor';
 import type { EndpointRow } from './endpoint-store';
-import { pgArray } from '../db/pg-array';
 
 export type MessageStatus = 'pending' | 'delivered' | 'failed';
 export const MESSAGE_STATUSES: readonly MessageStatus[] = ['pending', 'delivered', 'failed'];
@@ -36,6 +35,16 @@ export interface ClaimedMessage extends MessageRow, Pick<EndpointRow, 'url' | 's
   order_snapshot: Record<string, unknown>;
   /** What an event carries besides the order (refund.created: `{ refund }`, as stored); null for status events. */
   data: Record<string, unknown> | null;
+  /** The order's history up to this event's change (rows are immutable once written), oldest first. */
+  history: HistoryRow[];
+}
+
+/** One `order_history` row as an event's body shows it (`at` as JSON gives it: an ISO 8601 string). */
+export interface HistoryRow {
+  seq: number;
+  status: string;
+  reason: string | null;
+  at: string | Date;
 }
 
 export function toMessageJson(row: MessageRow) {
@@ -120,6 +129,7 @@ export async function replaySince(em: EntityManager, endpointId: string, since: 
  * concurrent claimers apart, the lease keeps the others off while this relay delivers outside any transaction (a
  * relay that dies mid-delivery loses its lease, and the message is claimed again). A message waits while an earlier
  * event of the same order is still pending for the same endpoint: each endpoint gets an order's events in order.
+ * Each message comes with what its body needs (event, endpoint, the order's history), in this one round trip.
  */
 export async function claimDueMessages(em: EntityManager, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
   return em.getConnection().execute<ClaimedMessage[]>(
@@ -138,46 +148,41 @@ export async function claimDueMessages(em: EntityManager, limit: number, leaseMs
        RETURNING m.*)
      SELECT m.id, m.endpoint_id, m.order_id, m.status, m.attempts, m.attempt_count, m.next_attempt_at, m.created_at, m.finished_at,
        e.event_id AS event_uuid, e.type, e.occurred_at, e.order_seq, e.order_snapshot, e.data,
-       ep.url, ep.secret_sealed, ep.previous_secret_sealed, ep.previous_secret_until
+       ep.url, ep.secret_sealed, ep.previous_secret_sealed, ep.previous_secret_until,
+       (SELECT COALESCE(json_agg(json_build_object('seq', h.seq, 'status', h.status, 'reason', h.reason, 'at', h.at) ORDER BY h.seq), '[]')
+        FROM order_history h WHERE h.order_id = m.order_id AND h.seq <= e.order_seq) AS history
      FROM claimed m JOIN webhook_events e ON e.id = m.event_id JOIN webhook_endpoints ep ON ep.id = m.endpoint_id
      ORDER BY m.event_id`,
     [limit, leaseMs],
   );
 }
 
-/**
- * Records an attempt: `delivered`, `failed`, or still pending with its next attempt `retryInMs` from now. The lease
- * outlasts an attempt (WEBHOOK_TIMEOUT and a margin), so the relay that claimed the message is the one writing.
- */
-export async function recordAttempt(
-  em: EntityManager,
-  id: string,
-  attempt: Attempt,
-  outcome: { status: 'delivered' | 'failed' } | { status: 'pending'; retryInMs: number },
-): Promise<void> {
-  await em.getConnection().execute(
-    `UPDATE webhook_messages SET
-       attempts = attempts || ?::jsonb, attempt_count = attempt_count + 1, status = ?, lease_until = NULL,
-       next_attempt_at = now() + (? * interval '1 millisecond'),
-       finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE now() END
-     WHERE id = ? AND status = 'pending'`,
-    [JSON.stringify([attempt]), outcome.status, outcome.status === 'pending' ? outcome.retryInMs : 0, outcome.status, id],
-  );
-}
+/** What became of one attempt: `delivered`, `failed`, or still pending with its next attempt `retryInMs` from now. */
+export type AttemptOutcome = { status: 'delivered' | 'failed' } | { status: 'pending'; retryInMs: number };
 
-/** The history rows of these orders (immutable once written): each event shows those up to its own change. */
-export async function orderHistories(em: EntityManager, orderIds: string[]): Promise<Map<string, { seq: number; status: string; reason: string | null; at: Date }[]>> {
-  const rows = await em.getConnection().execute<{ order_id: string; seq: number; status: string; reason: string | null; at: Date }[]>(
-    `SELECT order_id, seq, status, reason, at FROM order_history WHERE order_id = ANY (?::uuid[]) ORDER BY order_id, seq`,
-    [pgArray(orderIds)],
+/**
+ * Records a round's attempts, each with its outcome, in one statement (one round trip, one commit, however many
+ * messages the round delivered). The lease outlasts the round (its waves of attempts and a margin), so the relay that
+ * claimed a message is the one writing; `status = 'pending'` keeps a message an operator's retry or a late relay
+ * already finished as it is.
+ */
+export async function recordAttempts(em: EntityManager, results: { id: string; attempt: Attempt; outcome: AttemptOutcome }[]): Promise<void> {
+  if (results.length === 0) return;
+  const rows = results.map(({ id, attempt, outcome }) => ({
+    id,
+    attempt,
+    status: outcome.status,
+    retry_ms: outcome.status === 'pending' ? outcome.retryInMs : 0,
+  }));
+  await em.getConnection().execute(
+    `UPDATE webhook_messages m SET
+       attempts = m.attempts || jsonb_build_array(r.attempt), attempt_count = m.attempt_count + 1, status = r.status, lease_until = NULL,
+       next_attempt_at = now() + (r.retry_ms * interval '1 millisecond'),
+       finished_at = CASE WHEN r.status = 'pending' THEN NULL ELSE now() END
+     FROM jsonb_to_recordset(?::jsonb) AS r(id uuid, attempt jsonb, status text, retry_ms bigint)
+     WHERE m.id = r.id AND m.status = 'pending'`,
+    [JSON.stringify(rows)],
   );
-  const byOrder = new Map<string, { seq: number; status: string; reason: string | null; at: Date }[]>();
-  for (const row of rows) {
-    const list = byOrder.get(row.order_id) ?? [];
-    list.push(row);
-    byOrder.set(row.order_id, list);
-  }
-  return byOrder;
 }
 
 /** Deletes delivered messages older than the retention, then events older than it that no message needs any more. */

@@ -8,9 +8,11 @@ import type { WebhookMetrics } from '../metrics/webhook-metrics';
 import { standardWebhookHeaders } from '../wire/standard-webhooks';
 import { disableGoneEndpoint, signingSecrets } from './endpoint-store';
 import { eventBody } from './event-payload';
-import type { Attempt, ClaimedMessage } from './message-store';
-import { claimDueMessages, orderHistories, pruneDelivered, recordAttempt } from './message-store';
+import type { Attempt, AttemptOutcome, ClaimedMessage } from './message-store';
+import { claimDueMessages, pruneDelivered, recordAttempts } from './message-store';
 import { checkWebhookUrl } from './url-guard';
+import type { WebhookPost } from './webhook-post';
+import { createWebhookPoster } from './webhook-post';
 
 export type RelayConfig = Pick<
   Config,
@@ -31,7 +33,8 @@ export interface RelayDeps {
   config: RelayConfig;
   logger: Logger;
   metrics: WebhookMetrics;
-  fetch?: typeof fetch;
+  /** How deliveries are sent (the default: keep-alive node:http(s), see webhook-post.ts). */
+  post?: WebhookPost;
 }
 
 export interface Relay {
@@ -43,7 +46,7 @@ export interface Relay {
 
 /** How often delivered messages past WEBHOOK_MESSAGE_RETENTION are pruned. */
 const PRUNE_EVERY_MS = 60_000;
-/** The lease outlasts an attempt by this much, so a live relay always records its own attempt. */
+/** The lease outlasts a round's attempts by this much, so a live relay always records its own attempts. */
 const LEASE_MARGIN_MS = 10_000;
 
 /**
@@ -53,9 +56,13 @@ const LEASE_MARGIN_MS = 10_000;
  */
 export function startRelay(deps: RelayDeps): Relay {
   const { orm, config, logger, metrics } = deps;
-  const send = deps.fetch ?? fetch;
+  const poster = deps.post ? undefined : createWebhookPoster(config.WEBHOOK_RELAY_CONCURRENCY);
+  const post = deps.post ?? poster!.post;
   const batch = config.WEBHOOK_RELAY_CONCURRENCY * 2;
   const limit = pLimit(config.WEBHOOK_RELAY_CONCURRENCY);
+  // A round records its attempts once the last one is in: its claimed messages wait for free slots, one wave of
+  // attempts (each up to WEBHOOK_TIMEOUT) after another, and the lease covers them all.
+  const leaseMs = Math.ceil(batch / config.WEBHOOK_RELAY_CONCURRENCY) * config.WEBHOOK_TIMEOUT + LEASE_MARGIN_MS;
   const schedule = config.WEBHOOK_RETRY_SCHEDULE;
   const production = config.NODE_ENV === 'production';
 
@@ -76,72 +83,76 @@ export function startRelay(deps: RelayDeps): Relay {
     }
     try {
       const secrets = signingSecrets(message, config.PAYLOAD_ENCRYPTION_KEYS, at);
-      const res = await send(message.url, {
-        method: 'POST',
-        headers: {
+      const status = await post(
+        message.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'order-saga-webhooks/1',
           ...standardWebhookHeaders(secrets, `msg_${message.event_uuid}`, Math.floor(at.getTime() / 1000), body),
         },
         body,
-        redirect: 'manual', // a redirect is not a delivery, and following one could lead inside the network
-        signal: AbortSignal.timeout(config.WEBHOOK_TIMEOUT),
-      });
-      await res.body?.cancel().catch(() => undefined);
-      const outcome = res.status === 410 ? '410' : `${Math.floor(res.status / 100)}xx`;
-      return done(res.status, outcome);
+        config.WEBHOOK_TIMEOUT,
+      );
+      const outcome = status === 410 ? '410' : `${Math.floor(status / 100)}xx`;
+      return done(status, outcome);
     } catch (err) {
       const timedOut = (err as { name?: string }).name === 'TimeoutError';
       return done(null, timedOut ? 'timeout' : 'error', timedOut ? `no answer within ${config.WEBHOOK_TIMEOUT} ms` : transportReason(err));
     }
   }
 
-  async function deliver(message: ClaimedMessage, body: string): Promise<void> {
+  /** One attempt, and what it makes of the message (recorded with the round's others). */
+  async function deliver(message: ClaimedMessage, body: string): Promise<{ id: string; attempt: Attempt; outcome: AttemptOutcome; result: string }> {
     if (message.attempt_count === 0) metrics.lag.observe(Math.max(0, Date.now() - new Date(message.occurred_at).getTime()) / 1000);
     const { attempt: result, outcome } = await attempt(message, body);
-    const em = orm.em.fork();
-    if (outcome === '2xx') {
-      await recordAttempt(em, message.id, result, { status: 'delivered' });
-      metrics.messages.inc({ result: 'delivered' });
-      return;
-    }
-    if (outcome === '410') {
-      await recordAttempt(em, message.id, result, { status: 'failed' });
-      await disableGoneEndpoint(em, message.endpoint_id);
-      metrics.messages.inc({ result: 'failed' });
-      logger.warn({ endpointId: message.endpoint_id, messageId: message.id }, 'webhook endpoint answered 410 Gone: disabled');
-      return;
-    }
+    const record = (next: AttemptOutcome) => ({ id: message.id, attempt: result, outcome: next, result: outcome });
+    if (outcome === '2xx') return record({ status: 'delivered' });
+    if (outcome === '410') return record({ status: 'failed' });
     const attemptsMade = message.attempt_count + 1;
-    if (attemptsMade > schedule.length) {
-      await recordAttempt(em, message.id, result, { status: 'failed' });
-      metrics.messages.inc({ result: 'failed' });
-      logger.warn({ endpointId: message.endpoint_id, messageId: message.id, attempts: attemptsMade, statusCode: result.statusCode }, 'webhook message failed after its last attempt');
-      return;
-    }
-    await recordAttempt(em, message.id, result, { status: 'pending', retryInMs: schedule[attemptsMade - 1] });
+    if (attemptsMade > schedule.length) return record({ status: 'failed' });
+    return record({ status: 'pending', retryInMs: schedule[attemptsMade - 1] });
   }
 
   async function runOnce(): Promise<number> {
     const em = orm.em.fork();
-    const claimed = await claimDueMessages(em, batch, config.WEBHOOK_TIMEOUT + LEASE_MARGIN_MS);
+    const claimed = await claimDueMessages(em, batch, leaseMs);
     if (claimed.length === 0) return 0;
-    const histories = await orderHistories(em, [...new Set(claimed.map((m) => m.order_id))]);
-    await Promise.all(
-      claimed.map((message) =>
-        limit(async () => {
-          const body = eventBody(
-            { type: message.type, occurredAt: message.occurred_at, snapshot: message.order_snapshot, seq: message.order_seq, data: message.data },
-            histories.get(message.order_id) ?? [],
-            config,
-          );
-          await deliver(message, body).catch((err) =>
-            // Not recorded (the database went away): the lease runs out and the message is claimed again.
-            logger.error({ err, messageId: message.id }, 'recording a webhook attempt failed'),
-          );
-        }),
-      ),
-    );
+    // An event's body is the same for every endpoint and attempt: built once per event of the round.
+    const bodies = new Map<string, string>();
+    const bodyOf = (message: ClaimedMessage) => {
+      let body = bodies.get(message.event_uuid);
+      if (body === undefined) {
+        body = eventBody(
+          { type: message.type, occurredAt: message.occurred_at, snapshot: message.order_snapshot, seq: message.order_seq, data: message.data },
+          message.history,
+          config,
+        );
+        bodies.set(message.event_uuid, body);
+      }
+      return body;
+    };
+    const results = await Promise.all(claimed.map((message) => limit(() => deliver(message, bodyOf(message)))));
+    try {
+      // One statement for the whole round: per message, it was most of what the relay cost the database.
+      await recordAttempts(em, results);
+    } catch (err) {
+      // Not recorded (the database went away): the leases run out and the messages are claimed again.
+      logger.error({ err, messages: results.length }, 'recording webhook attempts failed');
+      return claimed.length;
+    }
+    const gone = new Set<string>();
+    for (const [i, { attempt: made, result, outcome }] of results.entries()) {
+      if (outcome.status !== 'pending') metrics.messages.inc({ result: outcome.status });
+      if (outcome.status === 'failed' && result !== '410') {
+        const m = claimed[i];
+        logger.warn({ endpointId: m.endpoint_id, messageId: m.id, attempts: m.attempt_count + 1, statusCode: made.statusCode }, 'webhook message failed after its last attempt');
+      }
+      if (result === '410' && !gone.has(claimed[i].endpoint_id)) {
+        gone.add(claimed[i].endpoint_id);
+        await disableGoneEndpoint(em, claimed[i].endpoint_id);
+        logger.warn({ endpointId: claimed[i].endpoint_id, messageId: claimed[i].id }, 'webhook endpoint answered 410 Gone: disabled');
+      }
+    }
     return claimed.length;
   }
 
@@ -180,6 +191,7 @@ export function startRelay(deps: RelayDeps): Relay {
       stopped = true;
       wake?.();
       await loop;
+      poster?.close();
     },
   };
 }

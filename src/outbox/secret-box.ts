@@ -9,8 +9,16 @@ import type { EncryptionKey } from '../temporal/encryption-codec';
  */
 const INFO = 'order-saga webhook endpoint secret v1';
 
+/** Derived once per key: the relay opens a secret at every delivery, and HKDF was a good part of what that cost. */
+const derived = new WeakMap<EncryptionKey, Buffer>();
+
 function derive(key: EncryptionKey): Buffer {
-  return Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), INFO, 32));
+  let box = derived.get(key);
+  if (!box) {
+    box = Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), INFO, 32));
+    derived.set(key, box);
+  }
+  return box;
 }
 
 export function sealSecret(secret: string, keys: readonly EncryptionKey[]): string {

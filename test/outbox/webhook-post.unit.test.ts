@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WebhookPoster } from '../../src/outbox/webhook-post';
+import { createWebhookPoster } from '../../src/outbox/webhook-post';
+
+/** The relay's HTTP client against a receiver on loopback. */
+describe('webhook POST client', () => {
+  let handle: (req: IncomingMessage, res: ServerResponse, body: string) => void;
+  const connections = new Set<unknown>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.on('connection', (socket) => connections.add(socket));
+  let url: string;
+  let poster: WebhookPoster;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  });
+  beforeEach(() => {
+    poster = createWebhookPoster(4);
+  });
+  afterEach(() => poster.close());
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends the body and headers as given and answers the status; deliveries share a kept-alive connection', async () => {
+    const got: { body: string; signature: unknown; length: unknown }[] = [];
+    handle = (req, res, body) => {
+      got.push({ body, signature: req.headers['webhook-signature'], length: req.headers['content-length'] });
+      res.statusCode = 204;
+      res.end();
+    };
+    connections.clear();
+    const body = JSON.stringify({ type: 'order.paid', note: 'é' });
+    for (let i = 0; i < 3; i++) expect(await poster.post(url, { 'content-type': 'application/json', 'webhook-signature': 'v1,abc' }, body, 5000)).toBe(204);
+    expect(got).toEqual(Array.from({ length: 3 }, () => ({ body, signature: 'v1,abc', length: String(Buffer.byteLength(body)) })));
+    expect(connections.size).toBe(1);
+  });
+
+  it('does not follow a redirect: the 3xx is the answer', async () => {
+    let hits = 0;
+    handle = (_req, res) => {
+      hits++;
+      res.writeHead(302, { location: '/elsewhere' }).end('moved');
+    };
+    expect(await poster.post(url, {}, '{}', 5000)).toBe(302);
+    expect(hits).toBe(1);
+  });
+
+  it('gives up with a TimeoutError when no answer comes within the timeout', async () => {
+    handle = () => undefined; // never answers
+    await expect(poster.post(url, {}, '{}', 200)).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('rejects when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(poster.post(`http://127.0.0.1:${port}/hook`, {}, '{}', 5000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
