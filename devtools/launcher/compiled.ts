@@ -33,14 +33,15 @@ export interface BuildStamp {
   inputs: Record<string, { size: number; mtimeMs: number }>;
 }
 
-/** Why a build no longer matches (a file changed, appeared among the roots or went), or undefined when it does. */
+/**
+ * Why a build no longer serves `roots` (a file it read changed or went, a root is new), or undefined when it does. A
+ * build with more roots than asked still serves: extra files change nothing in the others' JavaScript.
+ */
 export function staleReason(stamp: BuildStamp | undefined, roots: string[], root = PROJECT_ROOT): string | undefined {
   if (!stamp) return 'no previous build';
   if (stamp.typescript !== ts.version) return `TypeScript ${stamp.typescript} → ${ts.version}`;
   const added = roots.filter((r) => !stamp.roots.includes(r));
-  const removed = stamp.roots.filter((r) => !roots.includes(r));
-  if (added.length || removed.length)
-    return `files ${[...added.map((f) => `+${f}`), ...removed.map((f) => `-${f}`)].join(' ')}`;
+  if (added.length) return `new: ${added.join(' ')}`;
   for (const [file, was] of Object.entries(stamp.inputs)) {
     const now = statOrUndefined(path.join(root, file));
     if (!now) return `${file} is gone`;
@@ -71,10 +72,18 @@ export function buildCompiled(
   const outDir = options.outDir ?? COMPILED_DIR;
   const started = performance.now();
   const production = productionRoots();
-  const extras = [...new Set(entries.filter((e) => !production.includes(e)).flatMap(siblingModules))].sort();
+  const previous = readStamp(outDir);
+  // The entries outside the production build, and those an earlier run needed (still there): the bench's worker
+  // and a test of the services then share one build instead of each compiling the other's away.
+  const extras = [
+    ...new Set([
+      ...entries.filter((e) => !production.includes(e)).flatMap(siblingModules),
+      ...(previous?.roots ?? []).filter((r) => !production.includes(r) && existsSync(path.join(PROJECT_ROOT, r))),
+    ]),
+  ].sort();
   const roots = [...production, ...extras].sort();
   const reason =
-    staleReason(readStamp(outDir), roots) ??
+    staleReason(previous, roots) ??
     (entries.every((e) => existsSync(compiledEntry(e, outDir))) ? undefined : 'an entry is missing');
   if (!reason) return { outDir, built: false, ms: performance.now() - started };
   options.log?.(`compiling the services with tsc (${reason})…`);
