@@ -26,7 +26,8 @@ export function ownerOf(url: string, functionName: string): string {
     return first.startsWith('@') ? `${first}/${second}` : first;
   }
   const file = url.replace(/^file:\/\//, '');
-  const project = path.relative(process.cwd(), file);
+  // Compiled code (the bench's default runtime, .data/compiled/; the image's dist/) counts as the folder it came from.
+  const project = path.relative(process.cwd(), file).replace(/^(\.data\/compiled|dist)\//, '');
   return project.startsWith('..') ? file : `project: ${project.split(path.sep).slice(0, 2).join('/')}`;
 }
 

@@ -77,6 +77,9 @@ interface StackResults {
   settings: BenchResults['settings'];
   /** A traced --compare setting: what its OTLP sink received. */
   otlp?: OtlpSinkStats;
+  /** The NODE_ENV the services ran with, and each service's command line (node's arguments, relative paths). */
+  nodeEnv: string;
+  commands: Record<string, string>;
 }
 
 /** --env, and with --compare the setting's own (a traced setting exports to a sink started for its stack). */
@@ -102,6 +105,7 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
     recreateDatabase: true,
     // The bench's worker: the production worker with the ceiling workflow beside the product's (bench/ceiling/).
     services: benchServices(o, config, stackSettings),
+    runtime: o.runtime,
     ports: 'free',
     temporal: { persistence: config.persistence as TemporalPersistence, dynamicConfig: DYNAMIC_CONFIG },
     env: { PAYMENT_TIMEOUT: o.paymentTimeout, CANCEL_WINDOW: o.cancelWindow, ...stackSettings, ...receiver?.stackEnv },
@@ -113,6 +117,9 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
     await receiver?.close();
     throw err;
   });
+  const nodeEnv = stack.config.NODE_ENV;
+  const commands = serviceCommands(stack);
+  log(`services: ${o.runtime}, NODE_ENV=${nodeEnv}: ${Object.entries(commands).map(([name, command]) => `${name} \`${command}\``).join(', ')}`);
   const db = new PgClient({ connectionString: databaseUrl, application_name: 'bench-driver' });
   const temporal = await stack.client();
   let vmHwmMiB: number | undefined;
@@ -204,7 +211,19 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       ...o.env,
     },
     otlp,
+    nodeEnv,
+    commands,
   };
+}
+
+/** Each service's command line as started (first instance), paths relative to the root: what the report shows. */
+function serviceCommands(stack: System): Record<string, string> {
+  const commands: Record<string, string> = {};
+  for (const name of Object.keys(stack.pids()).filter((n) => n !== 'temporal')) {
+    const args = stack.process(name)?.spec.args ?? [];
+    commands[name] = ['node', ...args.map((a) => (path.isAbsolute(a) ? path.relative(PROJECT_ROOT, a) : a))].join(' ');
+  }
+  return commands;
 }
 
 async function main(): Promise<void> {
@@ -243,6 +262,11 @@ async function main(): Promise<void> {
     temporal: { cli: execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim(), args: stacks[0]?.temporal.args ?? [] },
     temporalServers: stacks.map((s) => ({ ...s.config, ...s.temporal })),
     options: { ...o, env: Object.keys(o.env) },
+    runtime: {
+      services: o.runtime,
+      nodeEnv: [...new Set(stacks.map((s) => s.nodeEnv))].join(', '),
+      commands: stacks[0]?.commands ?? {},
+    },
     settings: stacks[0]?.settings ?? {},
     legs,
     saga,

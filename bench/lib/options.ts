@@ -19,6 +19,10 @@
  *             from each status change to the relay's first attempt and to the receiver (p50/p99).
  *
  * Options:
+ *   --runtime compiled|tsx            how the services run (default compiled): compiled = tsc's JavaScript (the
+ *                                     production build's settings, as the Docker image runs it) under plain node;
+ *                                     tsx = the TypeScript through the tsx loader, as `npm start` runs it. Either way
+ *                                     with NODE_ENV=production (unless --env or --compare sets another)
  *   --persistence dev|postgres|both   Temporal under the stack (default: TEMPORAL_PERSISTENCE, else dev)
  *   --workers 1[,2,4]                 worker processes (default: WORKERS, else 1); a list runs one stack each
  *   --shards 4[,1,16]                 TEMPORAL_HISTORY_SHARDS, postgres mode only; a list runs one stack each
@@ -54,6 +58,8 @@
  * and any service setting (WORKER_MAX_CONCURRENT_ACTIVITIES, DATABASE_POOL_MAX, …), which the services inherit.
  */
 import { readFileSync } from 'node:fs';
+import type { Runtime } from '../../devtools/launcher/compiled';
+import { RUNTIMES } from '../../devtools/launcher/compiled';
 import { TEMPORAL_MODES } from '../../devtools/launcher/temporal';
 import type { CostFactor } from './cost-settings';
 import { COMPARED_SETTINGS, COST_FACTORS, costSettings } from './cost-settings';
@@ -65,6 +71,7 @@ export const KNOWN_LEGS = [...ALL_LEGS, 'saga-webhook'] as const;
 export type LegName = (typeof KNOWN_LEGS)[number];
 
 export interface BenchOptions {
+  runtime: Runtime;
   persistence: string[];
   workers: number[];
   shards: number[];
@@ -114,6 +121,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const quick = argv.includes('--quick');
   let legsGiven = false;
   const o: BenchOptions = {
+    runtime: 'compiled',
     persistence: [env.TEMPORAL_PERSISTENCE || 'dev'],
     workers: env.WORKERS ? positiveInts('workers', env.WORKERS) : [1],
     shards: env.TEMPORAL_HISTORY_SHARDS ? positiveInts('shards', env.TEMPORAL_HISTORY_SHARDS) : [4],
@@ -143,6 +151,10 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     switch (name) {
+      case 'runtime':
+        if (!(RUNTIMES as readonly string[]).includes(value)) throw new UsageError(`--runtime: expected ${RUNTIMES.join(' or ')}, got "${value}"`);
+        o.runtime = value as Runtime;
+        break;
       case 'persistence': {
         const modes = value === 'both' ? ['dev', 'postgres'] : list(value);
         o.persistence = modes;

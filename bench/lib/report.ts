@@ -1,6 +1,7 @@
 import type { ReserveComparison } from '../reserve';
 import { formatReserveTable } from '../reserve';
 import type { LegResult } from './legs';
+import type { Runtime } from '../../devtools/launcher/compiled';
 import type { MachineDescription } from '../../devtools/machine';
 import { CPU_KEYS } from './meter';
 import type { StackConfiguration } from './options';
@@ -24,6 +25,11 @@ export interface BenchResults {
   temporalServers: (StackConfiguration & { mode: string; args: string[] })[];
   /** The command-line options of the run, and the settings in effect (service settings that matter for throughput). */
   options: Record<string, unknown>;
+  /**
+   * How the services ran: `compiled` (tsc's JavaScript under plain node, as the production image) or `tsx`; the
+   * NODE_ENV they had (every stack's, comma-separated when they differ), and the first stack's command lines.
+   */
+  runtime: { services: Runtime; nodeEnv: string; commands: Record<string, string> };
   settings: Record<string, string | number | boolean>;
   legs: LegResult[];
   saga: SagaRow[];
@@ -207,6 +213,17 @@ export function interpretation(results: BenchResults): string[] {
 const CPU_NOTE =
   'PostgreSQL: the backends and autovacuum of the benchmark database plus the server’s shared WAL writer, checkpointer and background writer. Temporal’s PostgreSQL: the backends of Temporal’s own databases (postgres persistence). driver: the benchmark process itself. machine total: all busy CPU on the box (/proc/stat) during the run (anything else running shows up as the gap).';
 
+const RUNTIME_NAMES: Record<Runtime, string> = {
+  compiled: 'compiled JavaScript (tsc with tsconfig.build.json’s settings, as the production image runs it) under plain node',
+  tsx: 'TypeScript through the tsx loader (as `npm start` runs it, not as production does)',
+};
+
+/** Which code the figures come from: the runtime, NODE_ENV and the command lines. */
+export function runtimeLine(runtime: BenchResults['runtime']): string {
+  const commands = Object.entries(runtime.commands).map(([name, command]) => `${name} \`${command}\``);
+  return `- Services: ${RUNTIME_NAMES[runtime.services]}, NODE_ENV=${runtime.nodeEnv}${commands.length ? `: ${commands.join(', ')}` : ''}.`;
+}
+
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
   const settings = Object.entries(results.settings)
@@ -221,6 +238,7 @@ export function renderMarkdown(results: BenchResults): string {
     `- Machine: nproc ${m.nproc}, ${m.cpuModel}, memory ${m.memory}; ${m.kernel}; Node ${m.node}; PostgreSQL ${results.postgres}.`,
     `- Temporal (${results.temporal.cli}):`,
     ...results.temporalServers.map((t) => `  - ${describeConfiguration(t)}: ${t.mode}: \`${t.args.join(' ')}\``),
+    runtimeLine(results.runtime),
     `- Options: \`${JSON.stringify(results.options)}\``,
     `- Settings: ${settings}`,
     '',

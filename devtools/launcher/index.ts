@@ -8,6 +8,8 @@ import type { Config } from '../../src/config';
 import { configSchema, loadConfig } from '../../src/config';
 import { temporalClientOptions } from '../../src/temporal/options';
 import { PROJECT_ROOT } from '../project-root';
+import type { Runtime } from './compiled';
+import { buildCompiled, compiledEntry } from './compiled';
 import { prepareDatabase } from './database';
 import { answers, freePort, httpOk, waitUntil } from './ports';
 import type { ProcessExit } from './process';
@@ -20,6 +22,8 @@ import { existingServer, TEMPORAL_MODES } from './temporal';
 import type { TemporalServer } from './temporal-server';
 import { splitAddress } from './temporal-server';
 
+export type { Runtime } from './compiled';
+export { RUNTIMES } from './compiled';
 export type { ServiceSpec } from './services';
 export { planPorts, systemServices } from './services';
 export type { TemporalPersistence } from './temporal';
@@ -55,6 +59,12 @@ export interface LaunchOptions {
   logs: 'console' | 'files';
   /** Logs and Temporal's state; default: a new temporary directory (removable with stop({ removeWorkDir })). */
   workDir?: string;
+  /**
+   * `tsx` (default): each service's TypeScript entry through the tsx loader. `compiled`: tsc compiles them first
+   * (tsconfig.build.json's settings, into .data/compiled/; skipped when the sources are unchanged since the last
+   * build) and plain node runs the JavaScript, as the production image does (see compiled.ts).
+   */
+  runtime?: Runtime;
   /** A workflow bundle built once for every worker (`build`: from this workflows module), or a prebuilt one. */
   workflowBundle?: { path: string } | { build: string };
   /** A process that exits without being stopped or killed by us (npm start shuts everything down then). */
@@ -92,6 +102,8 @@ export class System {
   private readonly expected = new Set<ManagedProcess>();
   private baseEnv: NodeJS.ProcessEnv = {};
   private stopped = false;
+  /** `compiled`: where the JavaScript is (set by startAll's build). */
+  private compiledDir?: string;
   private readonly log: (message: string) => void;
 
   constructor(readonly options: LaunchOptions) {
@@ -110,6 +122,11 @@ export class System {
   get workflowBundlePath(): string | undefined {
     const bundle = this.options.workflowBundle;
     return bundle && 'path' in bundle ? bundle.path : undefined;
+  }
+
+  /** How the services run (LaunchOptions.runtime). */
+  get runtime(): Runtime {
+    return this.options.runtime ?? 'tsx';
   }
 
   get temporalAddress(): string {
@@ -157,6 +174,7 @@ export class System {
 
   async startAll(): Promise<void> {
     await this.planPorts();
+    this.compile();
     this.buildBundle();
     await this.startTemporal();
     if (this.stopped) throw new Error('stopped while starting');
@@ -191,7 +209,7 @@ export class System {
       {
         name: label,
         command: process.execPath,
-        args: [...profilingFlags(label), '--import', 'tsx', spec.entry],
+        args: [...profilingFlags(label), ...this.entryArgs(spec)],
         cwd: PROJECT_ROOT,
         env: this.envFor(spec, index),
         output,
@@ -351,6 +369,23 @@ export class System {
       this.baseEnv.PAYLOAD_ENCRYPTION_KEYS ||= `run:${randomBytes(32).toString('base64')}`;
     }
     Object.assign(this.baseEnv, { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_PORT: String(uiPort) });
+  }
+
+  /** The `compiled` runtime's build, once per launch, before anything starts (a no-op when it is up to date). */
+  private compile(): void {
+    if (this.runtime !== 'compiled') return;
+    const build = buildCompiled(this.options.services.map((s) => s.entry), { log: this.log });
+    this.compiledDir = build.outDir;
+    this.log(
+      build.built
+        ? `compiled in ${(build.ms / 1000).toFixed(1)} s into ${path.relative(PROJECT_ROOT, build.outDir)}/`
+        : `compiled JavaScript in ${path.relative(PROJECT_ROOT, build.outDir)}/ is up to date`,
+    );
+  }
+
+  /** What node runs: the compiled entry, or the TypeScript one through the tsx loader. */
+  private entryArgs(spec: ServiceSpec): string[] {
+    return this.compiledDir ? [compiledEntry(spec.entry, this.compiledDir)] : ['--import', 'tsx', spec.entry];
   }
 
   private buildBundle(): void {

@@ -14,7 +14,7 @@ export type Readiness =
 export interface ServiceSpec {
   /** Names its processes in logs: `api`, or `api-1`, `api-2`, … when there are several. */
   name: string;
-  /** The TypeScript entry point, relative to the project root (run with tsx). */
+  /** The TypeScript entry point, relative to the project root (run with tsx, or compiled: see LaunchOptions.runtime). */
   entry: string;
   instances: number;
   /** Settings naming the ports it listens on; every instance gets its own (see planPorts). */

@@ -9,6 +9,8 @@ describe('CPU profile summary', () => {
     expect(ownerOf('', '(garbage collector)')).toBe('(garbage collector)');
     expect(ownerOf('', 'writeBuffer')).toBe('(native)');
     expect(ownerOf(`file://${process.cwd()}/src/orders/placement.ts`, 'place')).toBe('project: src/orders');
+    expect(ownerOf(`file://${process.cwd()}/.data/compiled/src/orders/placement.js`, 'place')).toBe('project: src/orders');
+    expect(ownerOf(`file://${process.cwd()}/dist/src/api/main.js`, 'main')).toBe('project: src/api');
   });
 
   it('sums self time per owner and per function, leaving idle time out', () => {
