@@ -75,10 +75,10 @@ interface ProviderPayment {
 interface ProviderNotification {
   id: string;
   template: string;
-  data: { orderId?: string };
+  data: { orderId?: string; shipmentId?: string; returnId?: string };
 }
 
-const PAID_STATUSES = new Set(['PAID', 'COMPLETED']);
+const PAID_STATUSES = new Set(['PAID', 'COMPLETED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED']);
 const UNPAID_STATUSES = new Set(['CANCELLED', 'REJECTED', 'REFUNDED']);
 
 async function getJson<T>(url: string): Promise<T> {
@@ -120,7 +120,8 @@ export async function checkInvariants(options: CheckOptions): Promise<InvariantR
   const { items: notifications } = await getJson<{ items: ProviderNotification[] }>(`${options.simulatorUrl}/v1/notifications`);
   const perKind = new Map<string, number>();
   for (const n of notifications) {
-    const key = `${n.data.orderId ?? '?'} ${n.template}`;
+    // Kinds that recur on one order (a shipment's, a return's) are one per what they are about.
+    const key = `${n.data.orderId ?? '?'} ${n.template}${n.data.shipmentId ?? n.data.returnId ? ` ${n.data.shipmentId ?? n.data.returnId}` : ''}`;
     perKind.set(key, (perKind.get(key) ?? 0) + 1);
   }
   for (const [key, count] of perKind) if (count > 1) fail('at most one notification per (order, kind)', key, `${count} sent`);
@@ -145,8 +146,8 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
     adjustments: number;
     sold: number;
     restocked: number;
-    committed_qty: number;
-    restocked_qty: number;
+    held_qty: number;
+    operator_restocked_qty: number;
   }>(`
     SELECT p.id, p.on_hand, p.reserved,
       COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.status = 'ACTIVE'), 0)::int AS active_reserved,
@@ -154,10 +155,9 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
       COALESCE((SELECT sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'ADJUSTMENT'), 0)::int AS adjustments,
       COALESCE((SELECT -sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'SALE'), 0)::int AS sold,
       COALESCE((SELECT sum(delta) FROM stock_movements m WHERE m.product_id = p.id AND m.kind = 'RESTOCK'), 0)::int AS restocked,
-      COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.status = 'COMMITTED'), 0)::int AS committed_qty,
-      (COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.restocked_at IS NOT NULL), 0)
-        + COALESCE((SELECT sum((i->>'quantity')::int) FROM orders o, jsonb_array_elements(o.refunds) r, jsonb_array_elements(r->'items') i
-                    WHERE r ? 'restockedAt' AND i->>'productId' = p.id::text), 0))::int AS restocked_qty
+      COALESCE((SELECT sum(quantity) FROM stock_reservations s WHERE s.product_id = p.id AND s.status = 'COMMITTED' AND s.restocked_at IS NULL), 0)::int AS held_qty,
+      COALESCE((SELECT sum((i->>'quantity')::int) FROM orders o, jsonb_array_elements(o.refunds) r, jsonb_array_elements(r->'items') i
+                WHERE r ? 'restockedAt' AND r->>'reason' NOT IN ('items_cancelled', 'return_received') AND i->>'productId' = p.id::text), 0)::int AS operator_restocked_qty
     FROM products p`);
   for (const p of rows) {
     if (p.reserved !== p.active_reserved) fail('reserved = sum of ACTIVE reservations', p.id, `reserved ${p.reserved}, ACTIVE reservations ${p.active_reserved}`);
@@ -165,8 +165,13 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
     if (p.on_hand !== ledger) {
       fail('onHand = initial + adjustments − committed + restocked', p.id, `on_hand ${p.on_hand}, ledger ${p.initial} + ${p.adjustments} − ${p.sold} + ${p.restocked} = ${ledger}`);
     }
-    if (p.sold !== p.committed_qty) fail('the ledger’s sales match the committed reservations', p.id, `SALE rows ${p.sold}, COMMITTED ${p.committed_qty}`);
-    if (p.restocked !== p.restocked_qty) fail('the ledger’s restocks match the restocked reservations and refunded lines', p.id, `RESTOCK rows ${p.restocked}, restocked ${p.restocked_qty}`);
+    // What left the shelf for good is what orders still hold: sales less restocks = the sold units no order gave back
+    // (a restock of the whole order marks its lines restocked; a cancel of units or a received return shrinks them;
+    // an operator's refund with restock leaves them and restocks its lines).
+    const held = p.held_qty - p.operator_restocked_qty;
+    if (p.sold - p.restocked !== held) {
+      fail('sales less restocks = the units orders still hold', p.id, `SALE ${p.sold} − RESTOCK ${p.restocked} ≠ held ${p.held_qty} − operators' restocks ${p.operator_restocked_qty}`);
+    }
     if (p.reserved < 0 || p.reserved > p.on_hand) fail('0 ≤ reserved ≤ onHand', p.id, `reserved ${p.reserved}, on_hand ${p.on_hand}`);
   }
   return rows.length;
@@ -178,8 +183,9 @@ async function checkStock(db: PgClient, fail: Fail): Promise<number> {
  * an order cancelled while PAID with its authorization not captured (voided), sold its stock and put it back.
  */
 async function checkReservationsOfFinishedOrders(db: PgClient, fail: Fail): Promise<void> {
-  const { rows } = await db.query<{ id: string; status: string; free: boolean; operator_refunded: boolean; voided_after_paid: boolean; active: number; committed: number; restocked: number }>(`
+  const { rows } = await db.query<{ id: string; status: string; free: boolean; operator_refunded: boolean; given_back: boolean; voided_after_paid: boolean; active: number; committed: number; restocked: number }>(`
     SELECT o.id, o.status, o.payment_status = 'not_required' AS free, jsonb_array_length(o.refunds) > 0 AS operator_refunded,
+      (EXISTS (SELECT 1 FROM order_item_cancellations c WHERE c.order_id = o.id) OR EXISTS (SELECT 1 FROM order_returns r WHERE r.order_id = o.id AND r.status = 'received')) AS given_back,
       o.captured_cents = 0 AND EXISTS (SELECT 1 FROM order_history h WHERE h.order_id = o.id AND h.status = 'PAID') AS voided_after_paid,
       count(*) FILTER (WHERE s.status = 'ACTIVE')::int AS active,
       count(*) FILTER (WHERE s.status = 'COMMITTED' AND s.restocked_at IS NULL)::int AS committed,
@@ -190,7 +196,8 @@ async function checkReservationsOfFinishedOrders(db: PgClient, fail: Fail): Prom
   for (const r of rows) {
     const held = `${r.active} ACTIVE, ${r.committed} COMMITTED, ${r.restocked} restocked reservation line(s)`;
     if (r.active > 0) fail('a finished order holds no ACTIVE reservation', r.id, `${r.status} with ${held}`);
-    if (PAID_STATUSES.has(r.status) && r.restocked > 0) fail('a paid order’s stock stays sold', r.id, `${r.status} with ${held}`);
+    // Units cancelled before dispatch or returned went back on the shelf: their lines may be restocked.
+    if (PAID_STATUSES.has(r.status) && r.restocked > 0 && !r.given_back) fail('a paid order’s stock stays sold', r.id, `${r.status} with ${held}`);
     if (r.status === 'REFUNDED' && !r.operator_refunded && r.committed > 0) fail('a refunded order’s stock is back on hand', r.id, held);
     // A free order (nothing to pay) is sold when placed, an authorized one when authorized: cancelling it restocks that sale.
     const unsold = r.committed > 0 || (r.restocked > 0 && !r.free && !r.voided_after_paid);
@@ -283,8 +290,9 @@ function checkCharges(orders: OrderRow[], payments: ProviderPayment[], fail: Fai
     const succeeded = charges.filter((p) => p.status === 'succeeded');
     if (PAID_STATUSES.has(o.status)) {
       if (succeeded.length !== 1) fail(MONEY.paidOnce, o.id, `${o.status} with ${succeeded.length} (payments: ${statuses(charges)})`);
-      else if (capturedOf(succeeded[0]) !== o.total_cents || succeeded[0].currency !== o.currency) {
-        fail(MONEY.exactTotal, o.id, `charged ${capturedOf(succeeded[0])} ${succeeded[0].currency}, total ${o.total_cents} ${o.currency}`);
+      // The total, or (manual capture of goods that ship) the total less units cancelled before the capture.
+      else if (capturedOf(succeeded[0]) !== o.captured_cents || o.captured_cents > (o.total_cents ?? 0) || succeeded[0].currency !== o.currency) {
+        fail(MONEY.exactTotal, o.id, `charged ${capturedOf(succeeded[0])} ${succeeded[0].currency}, captured ${o.captured_cents}, total ${o.total_cents} ${o.currency}`);
       }
     }
     if (o.status === 'REFUNDED' && !charges.some((p) => p.status === 'refunded')) fail(MONEY.refundedProven, o.id, `payments: ${statuses(charges)}`);

@@ -271,7 +271,7 @@ export class Fulfilment {
         const shipment = await act.dispatchShipment({ orderId: input.orderId, shipmentId, items, carrier: carrier ?? 'sim-post' }, change);
         order.written(change);
         this.shipments.set(shipmentId, { shipment, dispatchedAtMs: Date.now() });
-        await this.deps.notify('order_shipped', { trackingNumber: shipment.trackingNumber, carrier: shipment.carrier }, shipmentId);
+        await this.deps.notify('order_shipped', { shipmentId, trackingNumber: shipment.trackingNumber, carrier: shipment.carrier }, shipmentId);
         this.replayEarlyNews(shipmentId);
         return shipment;
       });
@@ -478,7 +478,7 @@ export class Fulfilment {
         throw err;
       }
       order.written(change);
-      await this.deps.notify('return_received', { refundCents }, returnId);
+      await this.deps.notify('return_received', { returnId, refundCents }, returnId);
       return state.orderReturn;
     });
   }
