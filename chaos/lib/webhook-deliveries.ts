@@ -50,7 +50,7 @@ type Fail = (invariant: string, subject: string, detail: string) => void;
 
 interface DeliveredEvent {
   type?: unknown;
-  data?: { order?: { id?: unknown; status?: unknown; history?: { status?: unknown; at?: unknown }[] }; refund?: { id?: unknown } };
+  data?: { order?: { id?: unknown; status?: unknown; history?: { status?: unknown; at?: unknown }[] }; refund?: { id?: unknown }; shipment?: { id?: unknown }; return?: { id?: unknown } };
 }
 
 /** The change an event names: its order, and the last row of the order's history as the delivery showed it (its own). */
@@ -73,7 +73,14 @@ export function committedChanges(rows: HistoryRow[]): HistoryRow[] {
 }
 
 /** Checks the deliveries against the history rows and refunds (any order), reporting each breach once per order or delivery. */
-export function checkWebhookDeliveries(history: HistoryRow[], refunds: RefundRow[], deliveries: ReceivedDelivery[], fail: Fail): WebhookStats {
+export function checkWebhookDeliveries(
+  history: HistoryRow[],
+  refunds: RefundRow[],
+  deliveries: ReceivedDelivery[],
+  fail: Fail,
+  /** Goods that ship: the shipments recorded and the returns received (each a shipment.dispatched / return.received event). */
+  parts: { shipments: ReadonlySet<string>; receivedReturns: ReadonlySet<string> } = { shipments: new Set(), receivedReturns: new Set() },
+): WebhookStats {
   const rowsByOrder = new Map<string, HistoryRow[]>();
   for (const row of history) {
     const rows = rowsByOrder.get(row.order_id) ?? [];
@@ -104,6 +111,13 @@ export function checkWebhookDeliveries(history: HistoryRow[], refunds: RefundRow
       const refund = `${String(event.data?.order?.id)} ${String(event.data?.refund?.id)}`;
       if (recordedRefunds.has(refund)) deliveredRefunds.add(refund);
       else fail(WEBHOOKS.noPhantom, String(event.data?.order?.id ?? id), `refund.created of refund ${String(event.data?.refund?.id)}, which the order does not hold`);
+      continue;
+    }
+    // A shipment's or a return's event is announced with the row it describes: that row must exist.
+    if (event.type === 'shipment.dispatched' || event.type === 'return.received') {
+      const partId = String((event.type === 'shipment.dispatched' ? event.data?.shipment : event.data?.return)?.id);
+      const known = event.type === 'shipment.dispatched' ? parts.shipments : parts.receivedReturns;
+      if (!known.has(partId)) fail(WEBHOOKS.noPhantom, String(event.data?.order?.id ?? id), `${event.type} of ${partId}, which the order does not hold`);
       continue;
     }
     const change = changeOf(event);
@@ -143,5 +157,7 @@ export function checkWebhookDeliveries(history: HistoryRow[], refunds: RefundRow
 export async function checkDeliveriesAgainstHistory(db: PgClient, deliveries: ReceivedDelivery[], fail: Fail): Promise<WebhookStats> {
   const { rows } = await db.query<HistoryRow>('SELECT order_id, seq, status, at FROM order_history');
   const refunds = await db.query<RefundRow>(`SELECT o.id AS order_id, r->>'id' AS refund_id FROM orders o, jsonb_array_elements(o.refunds) r`);
-  return checkWebhookDeliveries(rows, refunds.rows, deliveries, fail);
+  const shipments = await db.query<{ id: string }>('SELECT id FROM shipments');
+  const received = await db.query<{ id: string }>(`SELECT id FROM order_returns WHERE status = 'received'`);
+  return checkWebhookDeliveries(rows, refunds.rows, deliveries, fail, { shipments: new Set(shipments.rows.map((r) => r.id)), receivedReturns: new Set(received.rows.map((r) => r.id)) });
 }

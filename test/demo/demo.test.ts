@@ -9,10 +9,10 @@ import { useStack } from '../harness/stack';
 // `npm run demo` against the whole system in-process: every scenario must end as its table says. PAYMENT_TIMEOUT is
 // longer than the demo waits, so tok_no_webhook and tok_lost_webhook are expected to settle in AWAITING_PAYMENT.
 describe('npm run demo', () => {
-  const stack = useStack({ PAYMENT_TIMEOUT: '2m', CANCEL_WINDOW: '3s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '500', SIM_DELIVERY_DELAY_MS: '200' });
+  const stack = useStack({ PAYMENT_TIMEOUT: '2m', CANCEL_WINDOW: '3s', SIM_WEBHOOK_DELAY_MS: '50', SIM_SLOW_MS: '500', SIM_DELIVERY_DELAY_MS: '200', SIM_DISPUTE_DELAY_MS: '300' });
 
   it('places one order per scenario and each ends as documented', async () => {
-    const timings = { paymentTimeoutMs: 120_000, cancelWindowMs: 3_000, slowMs: 500, horizonMs: 20_000 };
+    const timings = { paymentTimeoutMs: 120_000, cancelWindowMs: 3_000, slowMs: 500, disputeDelayMs: 300, horizonMs: 20_000 };
     const rows = await runDemo({ apiUrl: stack.api, simulatorUrl: stack.simulatorUrl, adminToken: stack.config.ADMIN_TOKEN, customerToken: (customerId) => signCustomerToken(stack.config, { customerId }), timings, settleMs: 1_000 });
     const table = formatDemoTable(rows);
     expect({ failed: rows.filter((r) => !r.ok), table }).toEqual({ failed: [], table });

@@ -573,7 +573,8 @@ export function shippingCases(ctx: FuzzContext): fc.Arbitrary<BadRequest> {
     extraKey(['items', 'carrier']).map((k) => post(shipments, { items: validUnits, [k]: 1 }, 'shipment with an unknown field', { ...admin, ...key() }, [400])),
     brokenJson(JSON.stringify({ items: validUnits })).map((body) => ({ method: 'POST', path: shipments, headers: { ...json, ...admin, ...key() }, body, label: 'shipment with broken JSON', expect: [400] })),
     fc.constant(post(shipments, { items: validUnits }, 'shipment without an Idempotency-Key', admin, [400])),
-    fc.oneof(withControlChar, unicodeOddity, fc.constant('x'.repeat(256))).map((k) =>
+    // Only what an HTTP client can send in a header: too long, a space, Latin-1 beyond ASCII.
+    fc.constantFrom('x'.repeat(256), 'a key', '\u00e9t\u00e9').map((k) =>
       post(shipments, { items: validUnits }, 'shipment with a bad Idempotency-Key', { ...admin, 'idempotency-key': k }, [400]),
     ),
     fc.constant(post(shipments, { items: validUnits }, 'shipment of an order with nothing to ship (COMPLETED)', { ...admin, ...key() }, [409])),

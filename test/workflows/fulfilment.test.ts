@@ -216,6 +216,25 @@ describe('orderWorkflow: goods that ship', () => {
     expect(fake.statuses.at(-1)).toMatchObject({ status: 'NEEDS_ATTENTION', reason: 'delivery_overdue' });
   });
 
+  it('a shipment asked while the sale is being committed (the database says PAID already) is carried out, not refused', async () => {
+    const fake = fakeOrderActivities({ lines: [book(1)] });
+    let shipped: Promise<unknown> | undefined;
+    // The warehouse asks the moment the sale's commit starts: the saga has not seen its result yet.
+    const original = fake.activities.commitOrderStock;
+    fake.activities.commitOrderStock = async (...args) => {
+      await original(...args);
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    await runSaga(client, fake, { fulfilment: timers() }, async (handle) => {
+      await handle.signal(paymentEventSignal, paymentSucceeded({ amountCents: 1000 }));
+      await fake.reached('PAID');
+      shipped = ship(handle, 's1', units(BOOK, 1));
+      await expect(shipped).resolves.toMatchObject({ id: 's1', status: 'dispatched' });
+      await handle.terminate('test done');
+    });
+    expect(fake.statuses.at(-1)).toMatchObject({ status: 'SHIPPED' });
+  });
+
   it('a carrier that cannot be reached fails the request and leaves the order as it was', async () => {
     const fake = fakeOrderActivities({ lines: [book(1)], carrierDown: true });
     await runSaga(client, fake, { fulfilment: timers() }, async (handle) => {

@@ -85,6 +85,11 @@ export class Fulfilment {
   private readonly earlyNews: ShipmentEvent[] = [];
   /** The stage runs: requests are taken. */
   private active = false;
+  /**
+   * The saga will run the stage (the order ships and its payment succeeded): the sale's commit is under way. The
+   * database may already say PAID, so a request that comes now is checked once the stage runs, not refused.
+   */
+  private expected = false;
   /** The stage is ending: requests are refused from now on. */
   private closing = false;
   /** A request is being carried out (one at a time: each writes the next status change). */
@@ -105,7 +110,17 @@ export class Fulfilment {
 
   /** This saga ships goods: the order has a line that ships, and it was started knowing how (its timers). */
   applies(): boolean {
-    return this.deps.input.fulfilment !== undefined && this.ledger.ships && patched(FULFILMENT);
+    this.expected = this.deps.input.fulfilment !== undefined && this.ledger.ships && patched(FULFILMENT);
+    return this.expected;
+  }
+
+  /** A request that came while the sale was being committed: checked when the stage runs (or has ended). */
+  private get deferred(): boolean {
+    return this.expected && !this.active && !this.closing;
+  }
+
+  private async whenRunning(): Promise<void> {
+    if (this.deferred) await condition(() => this.active || this.closing);
   }
 
   /** A full cancel is refused once units have left (or are being dispatched). */
@@ -115,7 +130,9 @@ export class Fulfilment {
 
   /** Registers the handlers of shipments, deliveries and returns (they refuse everything until the stage runs). */
   register(): void {
-    setHandler(dispatchShipmentUpdate, (request) => this.dispatch(request), { validator: (request) => this.checkDispatch(request.shipmentId, request.items) });
+    setHandler(dispatchShipmentUpdate, (request) => this.dispatch(request), {
+      validator: (request) => (this.deferred ? undefined : this.checkDispatch(request.shipmentId, request.items)),
+    });
     setHandler(markShipmentDeliveredUpdate, ({ shipmentId }) => this.deliver(shipmentId, new Date().toISOString()), {
       validator: ({ shipmentId }) => this.checkDeliverable(shipmentId),
     });
@@ -252,6 +269,10 @@ export class Fulfilment {
   }
 
   private async dispatch({ shipmentId, items, carrier }: { shipmentId: string; items: OrderItemRequest[]; carrier?: string }): Promise<Shipment> {
+    if (this.deferred) {
+      await this.whenRunning();
+      this.checkDispatch(shipmentId, items);
+    }
     this.ledger.take('dispatched', items); // taken now: a concurrent request sees them gone
     this.pendingDispatches += 1;
     try {
@@ -350,6 +371,7 @@ export class Fulfilment {
 
   /** The validator of a cancel with `items`. */
   checkItemsCancel(items: readonly OrderItemRequest[]): void {
+    if (this.deferred) return; // checked again by cancelItems once the stage runs
     const { order, requests } = this.deps;
     if (!this.active || this.closing || !isShippable(order.status) || requests.customerCancel || order.refunding) {
       throw refuse(NOT_CANCELLABLE, `units of an order that is ${order.status} cannot be cancelled`, { status: order.status });
@@ -377,6 +399,10 @@ export class Fulfilment {
 
   /** Cancels undispatched units: their stock back, their price refunded (or, not captured yet, never taken). */
   async cancelItems(items: OrderItemRequest[]): Promise<{ status: OrderStatus; amountCents: number }> {
+    if (this.deferred) {
+      await this.whenRunning();
+      this.checkItemsCancel(items);
+    }
     this.ledger.take('cancelled', items);
     try {
       return await this.exclusive(async () => {

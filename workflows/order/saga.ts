@@ -101,8 +101,10 @@ export class OrderSaga {
       if (verdict.kind === 'mismatch') return await this.paymentMismatch(verdict.event);
       if (verdict.kind === 'unpaid') return await this.cancel(verdict.reason);
 
+      // Known before the sale is committed: a warehouse that sees PAID at once is then answered, not refused.
+      const ships = this.fulfilment.applies();
       await this.commitSale(this.hold.manual ? PAYMENT_AUTHORIZED : undefined);
-      if (this.fulfilment.applies()) return await this.fulfil();
+      if (ships) return await this.fulfil();
       if (this.hold.manual) return await this.authorizedOrder();
       if (!(await this.cancellationWindow())) return await this.complete();
       return await this.refund('customer_cancelled');
@@ -229,9 +231,10 @@ export class OrderSaga {
       this.accepted();
       return await this.cancel('customer_cancelled');
     }
+    const ships = this.fulfilment.applies();
     await this.commitSale(PAYMENT_NOT_REQUIRED);
     this.accepted();
-    if (this.fulfilment.applies()) return await this.fulfil();
+    if (ships) return await this.fulfil();
     if (!(await this.cancellationWindow())) return await this.complete();
     return await this.cancel('customer_cancelled');
   }
