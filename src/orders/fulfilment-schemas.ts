@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import { RETURN_STATUSES, SHIPMENT_STATUSES } from '../../workflows/order/state-machine';
-import { idempotencyKeySchema } from './request-schemas';
+import { idempotencyKeySchema, orderUnitsSchema } from './request-schemas';
 
 /** Request and answer shapes of shipments, deliveries, cancels of units and returns, parsed once at the boundary. */
-
-/** Units of an order's lines: each product once. */
-export const orderUnitsSchema = z
-  .array(z.strictObject({ productId: z.uuid(), quantity: z.int().min(1).max(1000) }))
-  .min(1)
-  .max(50)
-  .refine((items) => new Set(items.map((i) => i.productId.toLowerCase())).size === items.length, {
-    message: 'a product may appear at most once',
-  });
 
 export const shipmentIdParamsSchema = z.object({ id: z.uuid() });
 export const returnIdParamsSchema = z.object({ id: z.uuid() });

@@ -49,16 +49,19 @@ export const listOrdersQuerySchema = z.strictObject({
   cursor: keysetCursorSchema.optional(),
 });
 
+/** Units of an order's lines, each product once: what a cancel, a refund, a shipment or a return names. */
+export const orderUnitsSchema = z
+  .array(z.strictObject({ productId: z.uuid(), quantity: z.int().min(1).max(1000) }))
+  .min(1)
+  .max(50)
+  .refine((items) => new Set(items.map((i) => i.productId.toLowerCase())).size === items.length, {
+    message: 'a product may appear at most once',
+  });
+
 export const cancelOrderBodySchema = z
   .strictObject({
     reason: z.string().max(500).optional(),
-    items: z
-      .array(z.strictObject({ productId: z.uuid(), quantity: z.int().min(1).max(1000) }))
-      .min(1)
-      .max(50)
-      .refine((items) => new Set(items.map((i) => i.productId.toLowerCase())).size === items.length, {
-        message: 'a product may appear at most once',
-      })
+    items: orderUnitsSchema
       .optional()
       .describe('only these undispatched units of lines that ship (the rest of the order goes on); absent: the whole order'),
   })
@@ -70,13 +73,7 @@ export const notificationsQuerySchema = z.strictObject({ status: z.enum(['failed
 export const refundOrderBodySchema = z
   .strictObject({
     amountCents: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional().describe('integer minor units to give back'),
-    items: z
-      .array(z.strictObject({ productId: z.uuid(), quantity: z.int().min(1).max(1000) }))
-      .min(1)
-      .max(50)
-      .refine((items) => new Set(items.map((i) => i.productId.toLowerCase())).size === items.length, {
-        message: 'a product may appear at most once',
-      })
+    items: orderUnitsSchema
       .optional()
       .describe('lines of the order to refund: their unit price × quantity is given back'),
     reason: z.string().trim().min(1).max(200).describe('why (shown on the order; no personal data)'),

@@ -59,18 +59,17 @@ const CARRIER: ActivityOptions = {
   startToCloseTimeout: '15s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 12, nonRetryableErrorTypes: [...BUSINESS_ERRORS] },
 };
-// Money back for cancelled or returned units: the provider gets minutes; the request fails after that, nothing lost.
-const MONEY_BACK: ActivityOptions = {
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-};
-/** After payment, for goods that ship (workflows/order/fulfilment.ts): each request is one activity, with its own row in the Web UI. */
+/**
+ * After payment, for goods that ship (workflows/order/fulfilment.ts): each request is one activity, with its own row
+ * in the Web UI. Money back for cancelled or returned units retries like a compensation; the request fails after
+ * that, nothing lost.
+ */
 const fulfilment = (options: ActivityOptions, summary: string) => proxyActivities<FulfilmentActivities>({ ...options, summary });
 export const { dispatchShipment } = fulfilment(CARRIER, 'Dispatch: book the carrier → shipped');
 export const { recordShipmentProgress } = fulfilment(DATABASE, "Record the carrier's news on a shipment");
-export const { cancelOrderItems } = fulfilment(MONEY_BACK, 'Cancel undispatched units: restock, refund');
+export const { cancelOrderItems } = fulfilment(COMPENSATION, 'Cancel undispatched units: restock, refund');
 export const { openReturn } = fulfilment(DATABASE, 'Open a return');
-export const { receiveReturn } = fulfilment(MONEY_BACK, 'Receive a return: restock, refund');
+export const { receiveReturn } = fulfilment(COMPENSATION, 'Receive a return: restock, refund');
 export const { expireReturn } = fulfilment(DATABASE, 'Close a return never received');
 
 /**

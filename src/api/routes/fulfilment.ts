@@ -17,14 +17,11 @@ import {
 import { orderIdParamsSchema } from '../../orders/request-schemas';
 import { json } from '../../http/route';
 import { defineRoute } from '../route';
-import { orderIdOf } from './orders';
+import { orderIdOf, replayedHeader } from './orders';
 
 export const Shipment = shipmentJsonSchema.meta({ id: 'Shipment' });
 export const Return = returnJsonSchema.meta({ id: 'Return' });
 
-const replayedHeader = z.object({
-  'Idempotent-Replayed': z.literal('true').optional().describe('present when this answer repeats an earlier request with the same key and body'),
-});
 
 /** 201 with the created thing; a replay of the same key says so. */
 function created<T>(ctx: Context, { value, replayed }: Answer<T>): T {

@@ -31,7 +31,8 @@ export const Order = orderJsonSchema.meta({ id: 'Order' });
 const OrderPage = orderPageJsonSchema.extend({ items: z.array(Order) }).meta({ id: 'OrderPage' });
 const PlaceOrderRequest = placeOrderBodySchema.meta({ id: 'PlaceOrderRequest' });
 
-const replayedHeader = z.object({
+/** The header of an answer that repeats an earlier one (the same Idempotency-Key and body). */
+export const replayedHeader = z.object({
   'Idempotent-Replayed': z
     .literal('true')
     .optional()
