@@ -121,7 +121,9 @@ export class OrderDriver {
     const copies = Array.from({ length: 1 + order.concurrentCopies }, () => this.send(order));
     this.stats.concurrentCopies += order.concurrentCopies;
     const answers = await Promise.all(copies);
-    const accepted = answers.find((a) => a?.ok && a.status === 201);
+    // 201, or 202 past PLACEMENT_DEADLINE (the order as it stands, still being decided): either way the order exists,
+    // and its customer and warehouse go on with it.
+    const accepted = answers.find((a) => a?.ok && (a.status === 201 || a.status === 202) && a.body?.id !== undefined);
     if (order.replayAfterMs !== undefined) {
       this.background.push(
         sleep(order.replayAfterMs).then(async () => {

@@ -346,7 +346,7 @@ export function formatReport(report: InvariantReport, limit = 50): string {
     `products: ${report.products}, provider payments: ${report.payments}, notifications: ${report.notifications}, open workflows: ${report.openWorkflows}`,
     ...(report.webhooks
       ? [
-          `webhooks: ${report.webhooks.changes} committed status changes and ${report.webhooks.refunds} refunds, ${report.webhooks.deliveries} deliveries received (${report.webhooks.distinct} distinct webhook-ids)`,
+          `webhooks: ${report.webhooks.changes} committed status changes, ${report.webhooks.refunds} refunds, ${report.webhooks.shipments} shipments and ${report.webhooks.receivedReturns} received returns, ${report.webhooks.deliveries} deliveries received (${report.webhooks.distinct} distinct webhook-ids)`,
         ]
       : []),
     ...report.notes.map((n) => `note: ${n}`),

@@ -41,6 +41,9 @@ export interface WebhookStats {
   changes: number;
   /** Refunds recorded (each a refund.created event). */
   refunds: number;
+  /** Shipments recorded and returns received (each a shipment.dispatched / return.received event). */
+  shipments: number;
+  receivedReturns: number;
   /** Deliveries the subscriber answered with a 2xx, and how many distinct webhook-ids they carried. */
   deliveries: number;
   distinct: number;
@@ -95,6 +98,7 @@ export function checkWebhookDeliveries(
   const arrivals = new Map<string, number[]>();
   const recordedRefunds = new Set(refunds.map((r) => `${r.order_id} ${r.refund_id}`));
   const deliveredRefunds = new Set<string>();
+  const deliveredParts = new Set<string>();
   for (const delivery of accepted) {
     const id = delivery.webhookId ?? '';
     if (!delivery.verified) fail(WEBHOOKS.signed, id || '(no webhook-id)', 'the signature did not verify with the endpoint’s secret');
@@ -118,6 +122,7 @@ export function checkWebhookDeliveries(
       const partId = String((event.type === 'shipment.dispatched' ? event.data?.shipment : event.data?.return)?.id);
       const known = event.type === 'shipment.dispatched' ? parts.shipments : parts.receivedReturns;
       if (!known.has(partId)) fail(WEBHOOKS.noPhantom, String(event.data?.order?.id ?? id), `${event.type} of ${partId}, which the order does not hold`);
+      else deliveredParts.add(`${event.type} ${partId}`);
       continue;
     }
     const change = changeOf(event);
@@ -150,7 +155,17 @@ export function checkWebhookDeliveries(
   for (const refund of refunds) {
     if (!deliveredRefunds.has(`${refund.order_id} ${refund.refund_id}`)) fail(WEBHOOKS.delivered, refund.order_id, `never delivered: refund.created of refund ${refund.refund_id}`);
   }
-  return { changes, refunds: refunds.length, deliveries: accepted.length, distinct: seen.size };
+  for (const [type, ids] of [['shipment.dispatched', parts.shipments], ['return.received', parts.receivedReturns]] as const) {
+    for (const partId of ids) if (!deliveredParts.has(`${type} ${partId}`)) fail(WEBHOOKS.delivered, partId, `never delivered: ${type} of ${partId}`);
+  }
+  return {
+    changes,
+    refunds: refunds.length,
+    shipments: parts.shipments.size,
+    receivedReturns: parts.receivedReturns.size,
+    deliveries: accepted.length,
+    distinct: seen.size,
+  };
 }
 
 /** Reads every order's history and checks the deliveries against it. */

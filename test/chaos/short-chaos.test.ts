@@ -37,15 +37,16 @@ describe('chaos, short version', () => {
     expect(summary.report.violations.length === 0 ? 'no violations' : report).toBe('no violations');
     expect(summary.faults).toMatchObject({ workerKills: 3, apiRestarts: 1, temporalRestarts: 1, postgresRestarts: 0 });
     expect(summary.report.orders).toBeGreaterThanOrEqual(60 - summary.driver.unknownOutcome);
-    // A subscriber of every event received every committed status change and refund (checked among the invariants
-    // above), each event once or more.
+    // A subscriber of every event received every committed status change, refund, shipment and received return
+    // (checked among the invariants above), each event once or more.
     const webhooks = summary.report.webhooks!;
-    expect(webhooks.distinct).toBe(webhooks.changes + webhooks.refunds);
+    expect(webhooks.distinct).toBe(webhooks.changes + webhooks.refunds + webhooks.shipments + webhooks.receivedReturns);
+    expect(webhooks.shipments).toBeGreaterThan(0);
     expect(webhooks.changes).toBeGreaterThan(60);
     // Operators' partial refunds were in the mix, each sent twice with its key, and the money invariant held.
     expect(summary.driver.refunds['201 succeeded'] ?? 0).toBeGreaterThan(0);
     // Both instances served (the round robin), and the restart took down one of them, not the service.
     expect(Object.keys(summary.driver.answeredBy).sort()).toEqual(['API 1', 'API 2']);
     expect(summary.timeline.filter((line) => /SIGKILL api-\d; api-\d keeps serving/.test(line))).toHaveLength(1);
-  }, 300_000);
+  }, 420_000);
 });

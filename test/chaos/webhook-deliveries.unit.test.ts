@@ -26,7 +26,22 @@ describe('the outbound webhook invariant', () => {
 
   it('holds for every change delivered in order, with redeliveries, failed attempts and rows that keep the status', () => {
     const deliveries = [delivery(a, 0), delivery(a, 1, 'x', 500), delivery(a, 1, 'x'), delivery(a, 0), delivery(a, 2), delivery(a, 3)];
-    expect(check(a, deliveries)).toEqual({ violations: [], stats: { changes: 4, refunds: 0, deliveries: 5, distinct: 4 } });
+    expect(check(a, deliveries)).toEqual({ violations: [], stats: { changes: 4, refunds: 0, shipments: 0, receivedReturns: 0, deliveries: 5, distinct: 4 } });
+  });
+
+  it('owes one shipment.dispatched per recorded shipment and one return.received per received return', () => {
+    const part = (type: string, key: 'shipment' | 'return', id: string): ReceivedDelivery => ({
+      webhookId: `msg_${id}`,
+      verified: true,
+      answeredWith: 200,
+      body: JSON.stringify({ type, data: { order: { id: 'a', status: 'SHIPPED', history: [] }, [key]: { id } } }),
+    });
+    const deliveries = [0, 1, 2, 3].map((i) => delivery(a, i));
+    const parts = { shipments: new Set(['shp_1', 'shp_2']), receivedReturns: new Set(['ret_1']) };
+    const violations: [string, string][] = [];
+    const stats = checkWebhookDeliveries(a, [], [...deliveries, part('shipment.dispatched', 'shipment', 'shp_1'), part('return.received', 'return', 'ret_1')], (invariant, subject) => violations.push([invariant, subject]), parts);
+    expect(violations).toEqual([[WEBHOOKS.delivered, 'shp_2']]);
+    expect(stats).toMatchObject({ shipments: 2, receivedReturns: 1, distinct: 6 });
   });
 
   it('owes no event for a history row whose write a later step beat (the orders row ignored it)', () => {

@@ -152,6 +152,21 @@ describe('orderWorkflow: goods that ship', () => {
     expect(captures[0].args[1]).toMatchObject({ status: 'PAID', reason: 'capture_at_dispatch' });
   });
 
+  it('every unit that ships cancelled before a dispatch: the rest completes at the cancel window, captured without them', async () => {
+    const fake = fakeOrderActivities({ lines: [book(1), ebook] });
+    await runSaga(client, fake, { paymentCapture: 'manual', authorizationTtlMs: 60_000, cancelWindowMs: 300, fulfilment: timers() }, async (handle) => {
+      await handle.signal(paymentEventSignal, paymentSucceeded({ type: 'payment.authorized', amountCents: 1700 }));
+      await fake.reached('PAID');
+      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ items: units(BOOK, 1) }] })).toMatchObject({ outcome: 'items_cancelled', status: 'PAID' });
+      await fake.reached('COMPLETED');
+    });
+    const captures = fake.calls.filter((c) => c.name === 'captureOrderPayment');
+    expect(captures).toHaveLength(1);
+    expect(captures[0].args[0]).toMatchObject({ amountCents: 700 });
+    expect(captures[0].args[1]).toMatchObject({ status: 'PAID', reason: 'capture_at_window_end' });
+    expect(fake.statuses.at(-1)).toMatchObject({ status: 'COMPLETED' });
+  });
+
   it('a full cancel before the first dispatch, after the cancel window: REFUNDED as before', async () => {
     const fake = fakeOrderActivities({ lines: [book(1)] });
     await runSaga(client, fake, { cancelWindowMs: 50, fulfilment: timers() }, async (handle) => {

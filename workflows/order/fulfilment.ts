@@ -37,7 +37,13 @@ export const MAX_SHIPMENTS = 100;
 export const MAX_RETURNS = 100;
 
 /** How the stage ended for the saga: the order's ending is written (`ended`), or the saga still has to undo it. */
-export type FulfilmentEnd = 'ended' | 'cancel' | 'authorization_expired';
+export type FulfilmentEnd = 'ended' | 'complete' | 'cancel' | 'authorization_expired';
+
+/**
+ * Every unit that ships was cancelled before any left: what remains completes as an order without goods that ship,
+ * when CANCEL_WINDOW (counted from PAID) ends. A patch: sagas in flight without it went on waiting for a dispatch.
+ */
+export const NOTHING_TO_SHIP = 'order-saga-nothing-to-ship';
 
 interface ShipmentState {
   shipment: Shipment;
@@ -154,9 +160,11 @@ export class Fulfilment {
     const { requests, hold, order } = this.deps;
     this.active = true;
     const holdDue = Date.now() + (this.deps.input.authorizationTtlMs ?? Number.MAX_SAFE_INTEGER / 2);
+    const windowEnds = Date.now() + this.deps.input.cancelWindowMs;
     for (;;) {
       const seen = this.changes;
-      const due = Math.min(this.nextDeadline(), hold.uncaptured ? holdDue : Infinity);
+      const nothingToShip = this.nothingToShip;
+      const due = Math.min(this.nextDeadline(), hold.uncaptured ? holdDue : Infinity, nothingToShip ? windowEnds : Infinity);
       const wake = () => requests.customerCancel || this.changes !== seen || (hold.captureRequested && !hold.captured);
       // Without a deadline there is no timer to name; the Web UI's details show the status meanwhile.
       if (due === Infinity) await condition(wake);
@@ -171,6 +179,11 @@ export class Fulfilment {
         return this.close('authorization_expired');
       }
       if (await this.exclusive(() => this.keepClocks())) return this.close('ended');
+      if (this.nothingToShip && Date.now() >= windowEnds) {
+        const { payment } = this.deps;
+        const captured = !hold.uncaptured || (await this.exclusive(() => hold.capture('capture_at_window_end', payment.totalCents - this.ledger.cancelledCents)));
+        return this.close(captured ? 'complete' : 'authorization_expired');
+      }
       if (order.status === 'REFUNDED') return this.close('ended');
       if (order.status === 'COMPLETED' && this.openReturns().length === 0) return this.close('ended');
     }
@@ -212,7 +225,7 @@ export class Fulfilment {
   private waitSummary(): string {
     switch (this.deps.order.status) {
       case 'PAID':
-        return 'Wait for dispatch';
+        return this.nothingToShip ? 'Cancellation window' : 'Wait for dispatch';
       case 'PARTIALLY_SHIPPED':
         return 'Wait for the rest to ship';
       case 'SHIPPED':
@@ -302,6 +315,11 @@ export class Fulfilment {
     } finally {
       this.pendingDispatches -= 1;
     }
+  }
+
+  /** Still PAID, and every unit that ships was cancelled: nothing will ever be dispatched. */
+  private get nothingToShip(): boolean {
+    return this.deps.order.status === 'PAID' && !this.ledger.anyDispatched && this.shippedWhole && patched(NOTHING_TO_SHIP);
   }
 
   /** Every unit that ships has left, and no dispatch is still under way. */

@@ -300,6 +300,7 @@ export class OrderSaga {
     await this.sendNotification('order_confirmed');
     const end = await this.fulfilment.run();
     if (end === 'authorization_expired') return this.cancel('authorization_expired');
+    if (end === 'complete') return this.complete();
     if (end === 'cancel') return this.free || this.hold.uncaptured ? this.cancel('customer_cancelled') : this.refund('customer_cancelled');
     return this.ending(async () => undefined);
   }
