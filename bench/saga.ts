@@ -19,9 +19,11 @@ import { describeConfiguration, parseBenchOptions, stackConfigurations, usage, U
 import { OrderFollower } from './lib/order-follower';
 import type { OverloadResult } from './lib/overload';
 import { runOverloadLeg } from './lib/overload';
+import type { SoakResult } from './lib/soak';
+import { runSoakLeg } from './lib/soak';
 import { createBenchProducts } from './lib/products';
 import type { BenchResults } from './lib/report';
-import { cpuTable, overloadTable, renderMarkdown, sagaTable, shapeCpuTable, shapeTable, webhookCostTable } from './lib/report';
+import { cpuTable, overloadTable, renderMarkdown, sagaTable, shapeCpuTable, shapeTable, soakTable, webhookCostTable } from './lib/report';
 import { summarizeSaga } from './lib/saga-rows';
 import type { ShapeResult } from './lib/shape';
 import { runShapeLeg, SAGA_KINDS } from './lib/shape';
@@ -62,7 +64,7 @@ function benchServices(o: BenchOptions, config: StackConfiguration, env: Record<
     env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' }, api: { ...SAGA_API_ENV, ...env } },
   });
   const api = services.find((s) => s.name === SAGA_API)!;
-  if (o.legs.includes('overload')) services.push({ ...api, name: OVERLOAD_API, env: { ...env } });
+  if (o.legs.includes('overload') || o.legs.includes('soak')) services.push({ ...api, name: OVERLOAD_API, env: { ...env } });
   return services;
 }
 
@@ -70,6 +72,7 @@ interface StackResults {
   legs: LegResult[];
   shape: ShapeResult[];
   overload: OverloadResult[];
+  soak: SoakResult[];
   temporal: { mode: string; args: string[] };
   vmHwmMiB?: number;
   startToPollingMs: number[];
@@ -94,6 +97,7 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
   const legs: LegResult[] = [];
   const shape: ShapeResult[] = [];
   const overload: OverloadResult[] = [];
+  const soak: SoakResult[] = [];
   if (config.shards !== undefined) process.env.TEMPORAL_HISTORY_SHARDS = String(config.shards);
   const { env: stackSettings, sink } = await stackEnv(o, config);
   // The saga-webhook leg's subscriber: its certificate must be in the stack's environment before the stack starts.
@@ -168,6 +172,16 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
         log(`shape ${kind}: ${result.completed}/${result.sagas} ${result.finalStatus}, ${result.history.events.toFixed(1)} events, ${result.history.workflowTasks.toFixed(1)} workflow tasks, machine ${result.cpuPerSaga.machine.toFixed(3)} CPU-s/saga${result.firstError ? ` — ${result.firstError}` : ''}`);
       }
     }
+    if (o.legs.includes('soak')) {
+      // "Below capacity": 60 % of what the saga leg sustained on this stack, unless a rate was given.
+      const best = Math.max(0, ...legs.filter((l) => l.kind === 'ours').map((l) => l.sagasPerSecond));
+      const [rate, rateSource] =
+        o.soakRate !== undefined ? [o.soakRate, '--soak-rate'] : best > 0 ? [0.6 * best, `60 % of the saga leg's best (${best.toFixed(1)} sagas/s)`] : [6, 'default (no saga leg)'];
+      log(`soak: ${rate.toFixed(1)} orders/s (${rateSource}) for ${o.soakSeconds} s…`);
+      const result = await runSoakLeg(ctx, OVERLOAD_API, { rate, rateSource, seconds: o.soakSeconds, settleTimeoutMs: 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW });
+      soak.push(result);
+      log(`soak: ${result.placements} placements, answers ${JSON.stringify(result.byStatus)}, ${result.served}/${result.accepted} PAID, worker RSS ${result.rssFirstFifthMiB.toFixed(0)} → ${result.rssLastFifthMiB.toFixed(0)} MiB (peak ${result.rssPeakMiB.toFixed(0)}), ${result.invariantViolations} invariant violations`);
+    }
     if (o.legs.includes('overload')) {
       log(`overload: ${o.overloadCustomers} concurrent new customers for ${o.overloadSeconds} s…`);
       const result = await runOverloadLeg(ctx, OVERLOAD_API, o.overloadCustomers, o.overloadSeconds, 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW);
@@ -194,6 +208,7 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
     legs,
     shape,
     overload,
+    soak,
     temporal: { mode: stack.temporal!.mode, args: stack.temporal!.args },
     vmHwmMiB,
     startToPollingMs: stack.workerStartMs,
@@ -273,6 +288,7 @@ async function main(): Promise<void> {
     webhookCost: o.legs.includes('saga-webhook') ? summarizeWebhookCost(legs) : undefined,
     shape: stacks.flatMap((s) => s.shape),
     overload: stacks.flatMap((s) => s.overload),
+    soak: stacks.flatMap((s) => s.soak),
     reserve,
     cost: o.compare.length
       ? {
@@ -295,6 +311,7 @@ async function main(): Promise<void> {
   if (results.webhookCost?.length) console.log(`\nThe saga with one subscribed webhook endpoint vs none\n\n${webhookCostTable(results.webhookCost)}`);
   if (results.cost) console.log(`\nWhat ${results.cost.factors.join(' and ')} cost\n\n${costTable(results.cost.rows)}${results.cost.otlp.length ? `\n\nOTLP sink\n${otlpLines(results.cost.otlp).join('\n')}` : ''}`);
   if (results.shape.length) console.log(`\nSaga shape per kind\n\n${shapeTable(results.shape)}\n\nCPU-seconds per saga of each kind\n\n${shapeCpuTable(results.shape)}`);
+  if (results.soak?.length) console.log(`\nSoak\n\n${soakTable(results.soak)}`);
   if (results.overload.length) console.log(`\nOverload\n\n${overloadTable(results.overload)}`);
   if (reserve) console.log(`\nReservation vs pgbench\n\n${formatReserveTable(reserve.rows)}`);
   if (stacks.length) console.log(`\nWorker: peak RSS ${results.worker.rssPeakMiB.toFixed(0)} MiB; start → polling ${results.worker.startToPollingMs.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);

@@ -2,7 +2,7 @@
  * `npm run bench -- [options]`: the order saga end to end on stacks the bench starts itself (free ports, its own
  * database), one stack per configuration (persistence × workers × shards), the chosen legs on each.
  *
- * Legs (--legs, comma-separated, default saga,ceiling,shape,overload,reserve):
+ * Legs (--legs, comma-separated, default saga,ceiling,shape,soak,overload,reserve):
  *   saga      tok_visa orders through POST /orders, closed loop at each --concurrency, followed to PAID +
  *             confirmation: sagas/s, POST latency, CPU-s per saga by process, worker peak RSS.
  *   ceiling   the no-op workflow of a paid saga's shape (bench/ceiling/workflow.ts) at the same C on the same stack,
@@ -13,6 +13,11 @@
  *   overload  --overload-customers concurrent new customers for --overload-seconds on an API with the production
  *             admission settings: accepted/s (201/202), shed/s (503/429), latency by status; then every accepted
  *             order must settle and the invariant check (stock, payments, notifications) must pass.
+ *   soak      a steady open-loop rate of tok_visa placements by new customers for --soak-seconds on the API with the
+ *             production admission settings, at 60 % of the saga leg's best sagas/s on that stack (or --soak-rate
+ *             orders/s when the saga leg did not run or the option is given): answers by status (503s and 429s
+ *             are what was shed below capacity), the worker's RSS every 5 s, every accepted order settled,
+ *             invariants checked.
  *   reserve   reservation throughput vs pgbench running the same SQL (no Temporal; once per bench run).
  *   saga-webhook  (not in the default list) the saga leg with one endpoint subscribed to every outbound webhook
  *             event, interleaved with the saga leg at each C: sagas/s with vs without, the loss in %, and the lag
@@ -30,11 +35,13 @@
  *   --duration 30                     seconds per saga/ceiling run
  *   --runs 2                          runs per (leg, C), interleaved ours, ceiling, ours, ceiling
  *   --warmup 10                       seconds of ours + ceiling at C=16 before the first measured run
- *   --legs saga,ceiling,shape,overload,reserve
+ *   --legs saga,ceiling,shape,soak,overload,reserve
  *   --shape-sagas 40                  orders per saga kind in the shape leg (placed 8 at a time)
  *   --payment-timeout 10s             PAYMENT_TIMEOUT of the stack (the timeout kind waits it out)
  *   --cancel-window 5s                CANCEL_WINDOW of the stack (paid sagas complete after it; refunds cancel within it)
  *   --overload-customers 128  --overload-seconds 20
+ *   --soak-seconds 300  --soak-rate 6   the soak leg's length, and its rate (default: 60 % of the saga leg's best,
+ *                                     else 6 orders/s)
  *   --reserve-seconds 3               per run of the reserve leg
  *   --env KEY=VALUE                   a setting for every process of the stack (repeatable), e.g.
  *                                     --env PAYLOAD_ENCRYPTION_KEYS=… --env OTEL_EXPORTER_OTLP_ENDPOINT=http://…
@@ -50,7 +57,7 @@
  *   --products 20                     products the orders draw from (ample stock)
  *   --output bench/results/latest     writes <output>.json and <output>.md
  *   --quick                           a smoke check: every leg a few seconds (duration 3, runs 1, warm-up 2,
- *                                     5 sagas per kind, overload 16 customers × 5 s, reserve 1 s)
+ *                                     5 sagas per kind, soak 10 s, overload 16 customers × 5 s, reserve 1 s)
  *   --help
  *
  * Environment: BENCH_DATABASE_URL (default: DATABASE_URL's server, database order_saga_bench),
@@ -65,7 +72,7 @@ import type { CostFactor } from './cost-settings';
 import { COMPARED_SETTINGS, COST_FACTORS, costSettings } from './cost-settings';
 
 /** The default legs. */
-export const ALL_LEGS = ['saga', 'ceiling', 'shape', 'overload', 'reserve'] as const;
+export const ALL_LEGS = ['saga', 'ceiling', 'shape', 'soak', 'overload', 'reserve'] as const;
 /** Every leg --legs takes. */
 export const KNOWN_LEGS = [...ALL_LEGS, 'saga-webhook'] as const;
 export type LegName = (typeof KNOWN_LEGS)[number];
@@ -85,6 +92,9 @@ export interface BenchOptions {
   cancelWindow: string;
   overloadCustomers: number;
   overloadSeconds: number;
+  soakSeconds: number;
+  /** --soak-rate: orders/s; undefined: 60 % of the saga leg's best on the stack (6 without a saga leg). */
+  soakRate?: number;
   reserveSeconds: number;
   env: Record<string, string>;
   /** --compare: one stack per setting these factors need (see cost.ts); empty: one stack per configuration. */
@@ -135,6 +145,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     cancelWindow: '5s',
     overloadCustomers: quick ? 16 : 128,
     overloadSeconds: quick ? 5 : 20,
+    soakSeconds: quick ? 10 : 300,
     reserveSeconds: quick ? 1 : 3,
     env: {},
     compare: [],
@@ -208,6 +219,13 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         break;
       case 'overload-seconds':
         o.overloadSeconds = positiveInt(name, value);
+        break;
+      case 'soak-seconds':
+        o.soakSeconds = positiveInt(name, value);
+        break;
+      case 'soak-rate':
+        o.soakRate = Number(value);
+        if (!(o.soakRate > 0)) throw new UsageError(`--soak-rate: expected orders per second > 0, got "${value}"`);
         break;
       case 'reserve-seconds':
         o.reserveSeconds = positiveInt(name, value);

@@ -8,6 +8,7 @@ import type { StackConfiguration } from './options';
 import { describeConfiguration, sameStack } from './options';
 import type { OverloadResult } from './overload';
 import type { ShapeResult } from './shape';
+import type { SoakResult } from './soak';
 import { mean } from './stats';
 import type { CostRow, OtlpReceived } from './cost-table';
 import { costTable, otlpLines } from './cost-table';
@@ -38,6 +39,8 @@ export interface BenchResults {
   /** Per configuration × saga kind: history shape and CPU per saga (the shape leg). */
   shape: ShapeResult[];
   overload: OverloadResult[];
+  /** Older result files have no soak leg. */
+  soak?: SoakResult[];
   reserve?: ReserveComparison;
   /** --compare: each factor's baseline and factor-on rows, and what the OTLP sink received from each traced stack. */
   cost?: { factors: string[]; rows: CostRow[]; otlp: OtlpReceived[] };
@@ -137,6 +140,31 @@ export function shapeCpuTable(rows: ShapeResult[]): string {
     ['stack', 'kind', ...CPU_HEADER],
     rows.map((r) => [describeConfiguration(r), r.sagaKind, ...CPU_KEYS.map((k) => f3(r.cpuPerSaga[k]))]),
   );
+}
+
+/** The soak leg: a steady rate below capacity; what was shed, and the worker's memory over time. */
+export function soakTable(rows: SoakResult[]): string {
+  return [
+    table(
+      ['stack', 'rate (source)', 'placements × s', 'answers by status', 'shed (503+429)', 'POST p50/p99 ms', 'accepted → PAID', 'worker RSS first fifth → last fifth (peak) MiB', 'CPU-s per order API / worker / PostgreSQL / machine', 'invariant violations'],
+      rows.map((r) => [
+        describeConfiguration(r),
+        `${f1(r.rate)}/s (${r.rateSource})`,
+        `${r.placements} × ${f0(r.seconds)}`,
+        Object.entries(r.byStatus)
+          .map(([s, n]) => `${s === '0' ? 'no answer' : s}: ${n}`)
+          .join(', '),
+        String(r.shed),
+        `${f0(r.latency.p50)} / ${f0(r.latency.p99)}`,
+        `${r.accepted} → ${r.served}`,
+        `${f0(r.rssFirstFifthMiB)} → ${f0(r.rssLastFifthMiB)} (${f0(r.rssPeakMiB)})`,
+        (['api', 'worker', 'postgres', 'machine'] as const).map((k) => f3(r.cpuPerOrder[k])).join(' / '),
+        String(r.invariantViolations),
+      ]),
+    ),
+    '',
+    ...rows.map((r) => `- ${describeConfiguration(r)}: worker RSS (MiB) every 5 s: ${r.rss.map((s) => f0(s.rssMiB)).join(', ')}`),
+  ].join('\n');
 }
 
 /** The overload leg: throughput of answers, and the latency of each kind of answer. */
@@ -276,6 +304,16 @@ export function renderMarkdown(results: BenchResults): string {
           'From the first placement until the last workflow of the kind closed (the waits for PAYMENT_TIMEOUT and CANCEL_WINDOW included, so idle background work counts too).',
           '',
           shapeCpuTable(results.shape),
+          '',
+        ]
+      : []),
+    ...(results.soak?.length
+      ? [
+          '## Soak: a steady rate below capacity on an API with the production admission settings',
+          '',
+          'One tok_visa placement by a new customer every 1/rate s (open loop: slow answers do not lower the rate), then every accepted order is followed to PAID + confirmation and the invariant check runs. Nothing should be shed, and the worker’s memory should end where it started.',
+          '',
+          soakTable(results.soak),
           '',
         ]
       : []),
