@@ -202,7 +202,22 @@ export const configSchema = z.object({
   /** Units one customer may hold in unpaid orders at once (stock held until payment or PAYMENT_TIMEOUT); 429 past it. */
   MAX_UNPAID_UNITS_PER_CUSTOMER: positiveInt(10_000),
   PLACEMENT_DEADLINE: duration('5s'),
-  MAX_INFLIGHT_PLACEMENTS: positiveInt(16),
+  /**
+   * Placements in flight per API process before 503 `overloaded`: `auto` (default) sizes the cap from the placements
+   * this process completed in the last 10 s × PLACEMENT_DEADLINE, between 16 and 256 (src/inflight-gate.ts); a
+   * number fixes it.
+   */
+  MAX_INFLIGHT_PLACEMENTS: z
+    .string()
+    .default('auto')
+    .transform((text, ctx): number | 'auto' => {
+      const value = text.trim();
+      if (value === 'auto') return 'auto';
+      const n = Number(value);
+      if (/^\d+$/.test(value) && Number.isSafeInteger(n) && n > 0) return n;
+      ctx.addIssue({ code: 'custom', message: `expected "auto" or a positive whole number, got "${text}"` });
+      return z.NEVER;
+    }),
 
   // --- outbound webhooks (src/outbox, docs/webhooks-out.md)
   /** The waits before each retry of a delivery that did not get a 2xx; after the last, the message is `failed`. */

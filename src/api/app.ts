@@ -14,7 +14,7 @@ import { opsRoutes } from '../http/ops-routes';
 import { requestId } from '../http/request-id';
 import type { Route } from '../http/route';
 import { routerFor } from '../http/route';
-import { inflightGate } from '../inflight-gate';
+import { placementGate } from '../orders/placement-gate';
 import type { Logger } from '../logger';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { createApiMetrics } from '../metrics/api-metrics';
@@ -91,7 +91,7 @@ export function apiRouter(deps: ApiDeps): Router {
     readiness: () => checkReadiness(deps.orm, deps.temporal.connection),
     openApiDocument: () => (document ??= apiOpenApiDocument({ serverUrl: deps.config.PUBLIC_BASE_URL })),
     // One per router, i.e. per API process: the cap is on this process's work.
-    placementGate: inflightGate(deps.config.MAX_INFLIGHT_PLACEMENTS),
+    placementGate: placementGate(deps.config),
     rejectedWebhooks: rejectionLimiter(deps.config.WEBHOOK_REJECTIONS_PER_MINUTE),
   });
 }

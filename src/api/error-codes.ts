@@ -120,7 +120,7 @@ export const ERROR_CODES = {
   not_implemented: { status: 501, meaning: 'the method is not implemented' },
   overloaded: {
     status: 503,
-    meaning: 'this server has MAX_INFLIGHT_PLACEMENTS placements in flight; retry after `Retry-After` seconds; nothing was reserved',
+    meaning: 'this server has as many placements in flight as it can answer within PLACEMENT_DEADLINE (MAX_INFLIGHT_PLACEMENTS); retry after `Retry-After` seconds; nothing was reserved',
   },
   service_unavailable: { status: 503, meaning: 'a dependency is not answering; retry shortly' },
   not_ready: { status: 503, meaning: 'PostgreSQL or Temporal does not answer; details name which' },
