@@ -1,4 +1,6 @@
 import type * as OpenTelemetryWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type { Headers } from '@temporalio/workflow';
+import { defaultPayloadConverter } from '@temporalio/workflow';
 import type {
   WorkflowInboundCallsInterceptor,
   WorkflowInterceptorsFactory,
@@ -7,14 +9,32 @@ import type {
 } from '@temporalio/workflow';
 
 /**
- * OpenTelemetry inside the workflow sandbox, for the sagas that were started with a trace (the starter's client had
- * tracing on and put the trace context in the start headers). A saga started without one runs with no tracing code
+ * OpenTelemetry inside the workflow sandbox, for the sagas that were started with a sampled trace (the starter's
+ * client had tracing on and put the trace context in the start headers). A saga started without one runs with no tracing code
  * at all: tracing off costs nothing, and histories recorded before tracing existed replay exactly as they were
  * written (OpenTelemetry's interceptors add yields on such histories, which would break their replay).
  *
  * Bundled into the workflow code as a workflow interceptor module (src/temporal/workflow-interceptors.ts).
  */
 const TRACE_HEADER = '_tracer-data';
+
+/**
+ * Whether the starter's trace is sampled (W3C `traceparent` flags, bit 0). Production samples one trace in ten: an
+ * unsampled saga would record nothing, so it loads no OpenTelemetry either and only hands the trace context on to
+ * its activities as it came (they see an unsampled parent and record nothing too). A header that cannot be read
+ * counts as sampled: OpenTelemetry's own code then decides, as it always did.
+ */
+export function sampledTrace(headers: Headers): boolean {
+  try {
+    const carrier = defaultPayloadConverter.fromPayload<Record<string, unknown>>(headers[TRACE_HEADER]);
+    const traceparent = typeof carrier?.traceparent === 'string' ? carrier.traceparent : undefined;
+    const flags = traceparent?.split('-')[3];
+    if (!flags || !/^[0-9a-f]{2}$/i.test(flags)) return true;
+    return (parseInt(flags, 16) & 1) === 1;
+  } catch {
+    return true;
+  }
+}
 
 /**
  * OpenTelemetry's workflow modules, loaded only by a traced saga. The sandbox runs the bundle's module code again for
@@ -28,6 +48,9 @@ function loadOpenTelemetry(): typeof OpenTelemetryWorkflow {
 
 export const interceptors: WorkflowInterceptorsFactory = () => {
   let traced = false;
+  // The starter's trace header of an unsampled saga, passed on unchanged to what the saga schedules.
+  let passOn: Headers | undefined;
+  const withTraceHeader = <T extends { headers: Headers }>(input: T): T => (passOn ? { ...input, headers: { ...input.headers, ...passOn } } : input);
   let otel:
     | {
         inbound: OpenTelemetryWorkflow.OpenTelemetryInboundInterceptor;
@@ -49,7 +72,9 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
 
   const inbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {
-      traced = TRACE_HEADER in input.headers;
+      const header = input.headers[TRACE_HEADER];
+      traced = header !== undefined && sampledTrace(input.headers);
+      if (header !== undefined && !traced) passOn = { [TRACE_HEADER]: header };
       return traced ? tracing().inbound.execute(input, next) : next(input);
     },
     handleSignal: (input, next) => (traced ? tracing().inbound.handleSignal(input, next) : next(input)),
@@ -57,11 +82,11 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     validateUpdate: (input, next) => (traced ? tracing().inbound.validateUpdate(input, next) : next(input)),
   };
   const outbound: WorkflowOutboundCallsInterceptor = {
-    scheduleActivity: (input, next) => (traced ? tracing().outbound.scheduleActivity(input, next) : next(input)),
-    scheduleLocalActivity: (input, next) => (traced ? tracing().outbound.scheduleLocalActivity(input, next) : next(input)),
-    startChildWorkflowExecution: (input, next) => (traced ? tracing().outbound.startChildWorkflowExecution(input, next) : next(input)),
-    continueAsNew: (input, next) => (traced ? tracing().outbound.continueAsNew(input, next) : next(input)),
-    signalWorkflow: (input, next) => (traced ? tracing().outbound.signalWorkflow(input, next) : next(input)),
+    scheduleActivity: (input, next) => (traced ? tracing().outbound.scheduleActivity(input, next) : next(withTraceHeader(input))),
+    scheduleLocalActivity: (input, next) => (traced ? tracing().outbound.scheduleLocalActivity(input, next) : next(withTraceHeader(input))),
+    startChildWorkflowExecution: (input, next) => (traced ? tracing().outbound.startChildWorkflowExecution(input, next) : next(withTraceHeader(input))),
+    continueAsNew: (input, next) => (traced ? tracing().outbound.continueAsNew(input, next) : next(withTraceHeader(input))),
+    signalWorkflow: (input, next) => (traced ? tracing().outbound.signalWorkflow(input, next) : next(withTraceHeader(input))),
     // Workflow log lines of a traced saga carry its trace_id and span_id.
     getLogAttributes: (input, next) => (traced ? tracing().outbound.getLogAttributes(input, next) : next(input)),
   };
