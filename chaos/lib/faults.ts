@@ -73,6 +73,7 @@ export class FaultInjector {
     const { plan } = this;
     const nextKill = () => Date.now() + plan.workerKillEveryMs[0] + plan.random() * (plan.workerKillEveryMs[1] - plan.workerKillEveryMs[0]);
     let killAt = nextKill();
+    let killed = false;
     let apiDone = plan.apiRestartAtMs === undefined;
     let temporalDone = plan.temporalRestartAtMs === undefined;
     let postgresDone = plan.postgresRestartAtMs === undefined;
@@ -93,10 +94,17 @@ export class FaultInjector {
         await this.restartPostgres();
       } else if (this.counts.workerKills < plan.maxWorkerKills && Date.now() >= killAt) {
         await this.killWorker();
-        killAt = nextKill();
+        killed = true;
       }
       await this.ensureWorkers();
       await this.ensureApis();
+      // The next kill counts from when the worker is back: every few seconds of its uptime, however long a start
+      // takes. Counted from the kill, a start slower than the interval (a loaded machine) left the worker no time
+      // to work between kills, and the sagas barely moved.
+      if (killed) {
+        killed = false;
+        killAt = nextKill();
+      }
       await sleep(200);
     }
   }
