@@ -11,8 +11,12 @@ import {
   requestReturnUpdate,
   shipmentEventSignal,
 } from '../../workflows/order/definitions';
-import { testClient } from '../harness/temporal';
-import { fakeOrderActivities, paymentSucceeded } from './fake-order-activities';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { orderWorkflowId, placeOrderUpdate } from '../../workflows/order/definitions';
+import { orderWorkflow } from '../../workflows/order/workflow';
+import { uniqueTaskQueue } from '../harness/env';
+import { startTestWorker, testClient } from '../harness/temporal';
+import { fakeOrderActivities, orderInput, paymentSucceeded } from './fake-order-activities';
 import type { SagaHandle } from './saga-harness';
 import { runSaga, statusesOf } from './saga-harness';
 
@@ -248,6 +252,36 @@ describe('orderWorkflow: goods that ship', () => {
       await handle.terminate('test done');
     });
     expect(fake.statuses.at(-1)).toMatchObject({ status: 'SHIPPED' });
+  });
+
+  it('a shipment that comes with the payment success in one workflow task (the database said PAID before a worker died) waits for the stage', async () => {
+    // A worker committed the sale (PAID in the database) and died before its workflow task completed: the
+    // warehouse's request then reaches the replay in the same task as the payment webhook, before the saga decided.
+    const fake = fakeOrderActivities({ lines: [book(1)] });
+    const taskQueue = uniqueTaskQueue();
+    const input = orderInput({ fulfilment: timers() });
+    const workflowId = orderWorkflowId(input.orderId);
+    let worker = await startTestWorker({ taskQueue, activities: fake.activities });
+    try {
+      await client.workflow.executeUpdateWithStart(placeOrderUpdate, {
+        args: [{ requestFingerprint: input.requestFingerprint }],
+        startWorkflowOperation: new WithStartWorkflowOperation(orderWorkflow, { workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
+      });
+      await fake.reached('AWAITING_PAYMENT');
+      await worker.shutdown();
+      const handle = client.workflow.getHandle<typeof orderWorkflow>(workflowId);
+      // With no worker polling, the webhook's signal and the warehouse's update wait for the same workflow task.
+      await handle.signal(paymentEventSignal, paymentSucceeded({ amountCents: 1000 }));
+      const shipped = ship(handle, 's1', units(BOOK, 1));
+      shipped.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      worker = await startTestWorker({ taskQueue, activities: fake.activities });
+      await expect(shipped).resolves.toMatchObject({ id: 's1', status: 'dispatched' });
+      expect(fake.statuses.at(-1)).toMatchObject({ status: 'SHIPPED' });
+      await handle.terminate('test done');
+    } finally {
+      await worker.shutdown();
+    }
   });
 
   it('a carrier that cannot be reached fails the request and leaves the order as it was', async () => {

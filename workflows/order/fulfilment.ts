@@ -19,6 +19,7 @@ import {
 import type { PaymentHold } from './manual-capture';
 import type { OrderRecord } from './order-record';
 import type { PaymentBinding } from './payment-inbox';
+import type { ProviderNews } from './payment-events';
 import type { OrderStatus } from './state-machine';
 import { isShippable } from './state-machine';
 import { UnitLedger } from './unit-ledger';
@@ -64,6 +65,8 @@ export interface FulfilmentDeps {
   hold: PaymentHold;
   /** The customer's whole-order cancel (saga-handlers.ts sets it). */
   requests: { readonly customerCancel: boolean };
+  /** The provider's word on the charge, as the saga has taken it in (payment-events.ts). */
+  news: Readonly<Pick<ProviderNews, 'outcome'>>;
   /** `about`: the shipment or return a recurring kind is about (each is sent once). */
   notify(kind: NotificationKind, data?: Record<string, unknown>, about?: string): Promise<void>;
 }
@@ -102,6 +105,8 @@ export class Fulfilment {
   private busy = false;
   /** Dispatches taken by their validators and not yet done or failed: until they are, nothing is "all shipped". */
   private pendingDispatches = 0;
+  /** applies() has been asked: whether the order goes through this stage is known. */
+  private decided = false;
   /** Bumped by every change the loop should look at again. */
   private changes = 0;
   /** Workflow clock when the last shipment was delivered: the return window runs from there. */
@@ -117,16 +122,24 @@ export class Fulfilment {
   /** This saga ships goods: the order has a line that ships, and it was started knowing how (its timers). */
   applies(): boolean {
     this.expected = this.deps.input.fulfilment !== undefined && this.ledger.ships && patched(FULFILMENT);
+    this.decided = true;
     return this.expected;
   }
 
-  /** A request that came while the sale was being committed: checked when the stage runs (or has ended). */
+  /**
+   * A request that came while the sale was being committed: checked when the stage runs (or has ended, or turned
+   * out not to apply). That is once the saga knows the stage applies, and also before, from the moment the
+   * provider's success is in: the database may say PAID already although the saga has not decided, when a workflow
+   * task that had committed the sale was lost with its worker and its replay has not got that far yet.
+   */
   private get deferred(): boolean {
-    return this.expected && !this.active && !this.closing;
+    if (this.active || this.closing) return false;
+    if (this.decided) return this.expected;
+    return this.deps.news.outcome?.kind === 'succeeded' && this.deps.input.fulfilment !== undefined && this.ledger.ships;
   }
 
   private async whenRunning(): Promise<void> {
-    if (this.deferred) await condition(() => this.active || this.closing);
+    if (this.deferred) await condition(() => !this.deferred);
   }
 
   /** A full cancel is refused once units have left (or are being dispatched). */

@@ -69,7 +69,7 @@ export class OrderSaga {
     this.refusedRefunds = refusedRefunds;
     this.refundConfirmation = new RefundConfirmation({ input, order, payment, news, requests, compensations, compensator, refusedRefunds });
     this.notify = act.localNotificationStep(input.notifyMaxAttempts);
-    const fulfilment = new Fulfilment({ input, order, payment, hold, requests, notify: (kind, data, about) => this.sendNotification(kind, data, about) });
+    const fulfilment = new Fulfilment({ input, order, payment, hold, requests, news, notify: (kind, data, about) => this.sendNotification(kind, data, about) });
     this.fulfilment = fulfilment;
     registerSagaHandlers({ input, order, placement, requests, compensations, paymentEvents, refusedRefunds, hold, fulfilment, view: () => this.view() });
   }
