@@ -136,12 +136,6 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
   const orderId = orderIdFor(customerId, idempotencyKey);
   const workflowId = orderWorkflowId(orderId);
 
-  if (idempotencyKey !== undefined) {
-    const existing = await findOrder(deps.orm.em.fork(), orderId);
-    // A decided placement is answered from the lasting record; a PENDING one is still deciding: ask the saga.
-    if (existing && existing.order.status !== 'PENDING') return answerFromRecord(deps, existing, fingerprint);
-  }
-
   const admission = await admitOrder(
     deps.orm.em.fork(),
     { orderId, customerId, verifiedEmail: request.verifiedEmail, units: body.items.reduce((sum, i) => sum + i.quantity, 0) },
@@ -153,6 +147,12 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
     },
   );
   if (!admission.admitted) throw refusal(admission);
+  // An order id admitted before is a replay (the same key again): a decided placement is answered from the lasting
+  // record; a PENDING one is still deciding: ask the saga. Read only then, so a new order costs no lookup.
+  if (admission.replay && idempotencyKey !== undefined) {
+    const existing = await findOrder(deps.orm.em.fork(), orderId);
+    if (existing && existing.order.status !== 'PENDING') return answerFromRecord(deps, existing, fingerprint);
+  }
 
   const input: OrderWorkflowInput = {
     orderId,
