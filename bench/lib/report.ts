@@ -224,6 +224,14 @@ export function interpretation(results: BenchResults): string[] {
     `- Where the CPU goes (C=${busiest.concurrency}, per order): ${top.map((k) => `${PROCESS_NAMES[k]} ${f3(c.ours[k])} s`).join(', ')} — ${f3(oursSystem)} s in all, against ${f3(ceilingSystem)} s for the no-op ceiling.` +
       ` The engine’s own share (dev server + worker running the workflow) is most of it; what the saga adds is the API, PostgreSQL, the provider and the worker’s real activities (${f3(oursSystem - ceilingSystem)} s).`,
   ];
+  // The engine's part of an order is what the no-op workflow of the same shape costs the whole machine; ours is the rest.
+  for (const r of rows) {
+    const total = r.cpuPerOrder.ours.machine;
+    const engine = Math.min(total, r.cpuPerOrder.ceiling.machine);
+    lines.push(
+      `- C=${r.concurrency}: of each order’s ${f3(total)} CPU-s (whole machine), the engine’s (the no-op ceiling’s) is ${f3(engine)} s (${f0((100 * engine) / total)} %) and ours ${f3(total - engine)} s (${f0((100 * (total - engine)) / total)} %).`,
+    );
+  }
   const single = rows.find((r) => r.concurrency === 1);
   if (single) {
     lines.push(

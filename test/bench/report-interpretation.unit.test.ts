@@ -1,0 +1,33 @@
+import type { BenchResults } from '../../bench/lib/report';
+import { interpretation } from '../../bench/lib/report';
+import type { SagaRow } from '../../bench/lib/saga-rows';
+import type { CpuBreakdown } from '../../bench/lib/meter';
+
+const cpu = (machine: number, worker: number): CpuBreakdown => ({ api: 0.004, worker, temporal: 0.03, postgres: 0.01, temporalPostgres: 0, simulator: 0.002, driver: 0.002, machine });
+const row = (concurrency: number, ours: number, ceiling: number): SagaRow => ({
+  persistence: 'dev',
+  workers: 1,
+  concurrency,
+  orders: 100,
+  oursSagasPerSecond: [10],
+  ceilingSagasPerSecond: [14],
+  throughputRatio: 10 / 14,
+  oursPost: { p50: 80, p95: 120, p99: 150 },
+  ceilingUpdateWithStart: { p50: 40, p95: 60, p99: 80 },
+  p50Ratio: 2,
+  oursEndToEndP50: 100,
+  ceilingEndToEndP50: 60,
+  cpuPerOrder: { ours: cpu(ours, 0.05), ceiling: cpu(ceiling, 0.04) },
+  failed: 0,
+});
+
+// The report says, per concurrency, how much of an order's CPU is the engine's (what the no-op ceiling of the same
+// shape costs) and how much is ours.
+describe('bench report: the engine’s share and ours', () => {
+  it('splits each order’s machine CPU into the ceiling’s and the rest', () => {
+    const results = { saga: [row(1, 0.1, 0.06), row(16, 0.08, 0.06)], machine: { nproc: 2 } } as unknown as BenchResults;
+    const lines = interpretation(results);
+    expect(lines).toContain('- C=1: of each order’s 0.100 CPU-s (whole machine), the engine’s (the no-op ceiling’s) is 0.060 s (60 %) and ours 0.040 s (40 %).');
+    expect(lines).toContain('- C=16: of each order’s 0.080 CPU-s (whole machine), the engine’s (the no-op ceiling’s) is 0.060 s (75 %) and ours 0.020 s (25 %).');
+  });
+});
