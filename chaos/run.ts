@@ -5,7 +5,7 @@
  *
  * The system as `npm start` runs it: TEMPORAL_PERSISTENCE (dev | postgres), WORKERS, API_INSTANCES (launcher settings).
  *
- * Knobs (environment): CHAOS_ORDERS=300  CHAOS_CONCURRENCY=12  CHAOS_PLACEMENT_SECONDS=90  CHAOS_KILL_EVERY_MS=3000-6000
+ * Knobs (environment): CHAOS_ORDERS=300  CHAOS_CONCURRENCY=12  CHAOS_PLACEMENT_SECONDS=90  CHAOS_KILL_EVERY_MS=12000-20000 (of the worker's uptime)
  * CHAOS_MAX_WORKER_KILLS (unlimited)  CHAOS_RESTART_POSTGRES=1 (restarts the machine's cluster: tell whoever shares it)
  * CHAOS_PAYMENT_TIMEOUT=8s  CHAOS_CANCEL_WINDOW=5s  CHAOS_PAYMENT_CAPTURE=automatic (manual: authorize, capture at the window's end)
  * CHAOS_SETTLE_SECONDS=300  CHAOS_SEED  CHAOS_DATABASE_URL
@@ -22,7 +22,10 @@ import { runChaos } from './lib/chaos-run';
 import { chaosMarkdown, formatChaosSummary } from './lib/summary';
 
 const env = process.env;
-const [killMin, killMax] = (env.CHAOS_KILL_EVERY_MS ?? '3000-6000').split('-').map(Number);
+// Of uptime, and longer than the 10-s workflow task timeout: the tasks a kill leaves behind time out and are retried
+// by the next worker, which must live long enough to finish them. Kills every 3–6 s livelocked the sagas that live
+// long (goods that ship): their tasks timed out again and again and the run stopped moving.
+const [killMin, killMax] = (env.CHAOS_KILL_EVERY_MS ?? '12000-20000').split('-').map(Number);
 
 function databaseUrl(): string {
   if (env.CHAOS_DATABASE_URL) return env.CHAOS_DATABASE_URL;
