@@ -81,6 +81,14 @@ export async function recordStatus(
   return recordStatusIn(autocommit(em), orderId, change);
 }
 
+/**
+ * A change at a position the saga has written already (a retry, or a replay) is written again only when a later
+ * workflow task numbered it and the position's recorded status differs: the course of a task lost with its worker
+ * (its local activities had written) was taken differently by the replay of that task. Parameters: task, order id,
+ * seq, status.
+ */
+const REPLACES_LOST_COURSE = `(? > saga_task AND NOT EXISTS (SELECT 1 FROM order_history h WHERE h.order_id = ? AND h.seq = ? AND h.status = ?))`;
+
 /** recordStatus inside a transaction of plain SQL (raw-transaction.ts), beside the rows the change is about. */
 export async function recordStatusIn(
   run: Run,
@@ -88,36 +96,42 @@ export async function recordStatusIn(
   change: StatusChange,
 ): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
   const clearsFailure = change.failureReason !== undefined;
+  const task = change.task ?? 0;
   const rows = await run<{ created_at: Date; previous_status: string }[]>(
-    `WITH previous AS (SELECT status, status_seq, COALESCE(saga_seq, status_seq) AS saga_seq FROM orders WHERE id = ?),
+    `WITH previous AS (SELECT status, status_seq, COALESCE(saga_seq, status_seq) AS saga_seq, saga_task FROM orders WHERE id = ?),
      placed AS (
        SELECT CASE WHEN ? > status_seq THEN ? ELSE status_seq + 1 END AS seq FROM previous
-       WHERE saga_seq < ? AND status <> 'CHARGED_BACK'),
+       WHERE status <> 'CHARGED_BACK' AND (saga_seq < ? OR ${REPLACES_LOST_COURSE})),
      history AS (
        INSERT INTO order_history (order_id, seq, status, reason) SELECT ?, seq, ?, ? FROM placed
        ON CONFLICT (order_id, seq) DO NOTHING)
      UPDATE orders SET
        status_before_dispute = CASE WHEN status = 'DISPUTED' THEN ? ELSE status_before_dispute END,
        status = CASE WHEN status = 'DISPUTED' THEN status ELSE ? END,
-       status_seq = GREATEST(status_seq, (SELECT seq FROM placed)), saga_seq = ?, updated_at = now(),
+       status_seq = GREATEST(status_seq, (SELECT seq FROM placed)), saga_seq = ?, saga_task = ?, updated_at = now(),
        payment_status = COALESCE(?, payment_status),
        ${LEDGER_FOLLOWS_PAYMENT_STATUS},
        provider_payment_id = COALESCE(?, provider_payment_id),
        failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END,
        rejection = COALESCE(?::jsonb, rejection)
-     WHERE id = ? AND COALESCE(saga_seq, status_seq) < ? AND status <> 'CHARGED_BACK'
+     WHERE id = ? AND status <> 'CHARGED_BACK' AND (COALESCE(saga_seq, status_seq) < ? OR ${REPLACES_LOST_COURSE})
      RETURNING created_at, (SELECT status FROM previous) AS previous_status`,
     [
       orderId,
       change.seq,
       change.seq,
       change.seq,
+      task,
+      orderId,
+      change.seq,
+      change.status,
       orderId,
       change.status,
       change.reason ?? null,
       change.status,
       change.status,
       change.seq,
+      task,
       change.paymentStatus ?? null,
       ...ledgerParameters(change),
       change.providerPaymentId ?? null,
@@ -126,6 +140,10 @@ export async function recordStatusIn(
       change.rejection ? JSON.stringify(change.rejection) : null,
       orderId,
       change.seq,
+      task,
+      orderId,
+      change.seq,
+      change.status,
     ],
   );
   return rows[0] ? { createdAt: new Date(rows[0].created_at), previousStatus: rows[0].previous_status } : undefined;

@@ -54,6 +54,7 @@ describe('a late-payment refund refused as not the order’s', () => {
       status: 'NEEDS_ATTENTION',
       reason: 'compensation_failed:refund_payment',
       seq: expect.any(Number),
+      task: expect.any(Number),
     });
     expect(fake.notifications()).toEqual(['order_confirmed']);
     expect(fake.names()).not.toContain('voidOrRefundOrderPayments'); // the customer's own payment is kept

@@ -18,6 +18,12 @@ export interface StatusChange {
   status: OrderStatus;
   /** Position in the order's history; makes the history insert idempotent when the activity is retried. */
   seq: number;
+  /**
+   * The workflow task that numbered the change (its history length). A later task's change at a position already
+   * written with another status replaces it: the first was written by a task lost with its worker, whose replay
+   * took another course. Absent in changes numbered before this existed: those never replace.
+   */
+  task?: number;
   reason?: string;
   failureReason?: string | null;
   paymentStatus?: string;

@@ -1,4 +1,4 @@
-import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { OrderStatusKey, OrderTotalCentsKey } from '../search-attributes';
 import * as act from './activities-proxy';
 import type { StatusChange } from './activity-types';
@@ -8,7 +8,7 @@ import type { OrderStatus } from './state-machine';
 import { canMove } from './state-machine';
 
 /** A status change as a step asks for it; the record numbers it. */
-export type ChangeDetails = Omit<StatusChange, 'status' | 'seq'>;
+export type ChangeDetails = Omit<StatusChange, 'status' | 'seq' | 'task'>;
 
 /**
  * The order as the saga has written it to the database: its status, failure reason and payment status. Each change
@@ -37,7 +37,7 @@ export class OrderRecord {
   next(status: OrderStatus, details: ChangeDetails = {}): StatusChange {
     if (!canMove(this.status, status)) log.error('order status change outside the state machine', { orderId: this.input.orderId, from: this.status, to: status });
     this.seq += 1;
-    return { ...details, status, seq: this.seq };
+    return { ...details, status, seq: this.seq, task: workflowInfo().historyLength };
   }
 
   /** A status change its step has written: the record, the search attributes and the Web UI details follow it. */
