@@ -76,7 +76,13 @@ export const configSchema = z.object({
   WORKER_SDK_METRICS_PORT: port(9465),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
+  /**
+   * Workflows kept in the worker's memory between their tasks. A saga waits CANCEL_WINDOW (30 min) after payment, so
+   * at a steady rate the cache fills whatever its size, and each cached saga holds ~0.3 MiB: 1000 took the worker from
+   * 330 to 620 MiB in a 4-min soak at 6 orders/s, still climbing; 100 held it flat at ~340 MiB for the same CPU per
+   * order (bench/README.md, "Memory"). An evicted saga replays its short history (~30 events) at its next task.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(100),
   RESERVATION_CONCURRENCY: positiveInt(8),
   /** The API's in-process cache of GET /products answers, invalidated by LISTEN/NOTIFY; off: every read goes to the database. */
   CATALOG_CACHE: z

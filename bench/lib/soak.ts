@@ -104,7 +104,11 @@ export async function runSoakLeg(
   clearInterval(sampler);
   sampleRss();
 
+  // One deadline for every wait, cleared afterwards: a pending timer per order would keep the bench alive for
+  // the whole settle timeout (CANCEL_WINDOW and more) after the last order was served.
   let served = 0;
+  let deadline: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<false>((resolve) => (deadline = setTimeout(() => resolve(false), options.settleTimeoutMs)));
   await Promise.all(
     acceptedIds.map(async (id) => {
       const reached = await Promise.race([
@@ -112,13 +116,17 @@ export async function runSoakLeg(
           () => true,
           () => false,
         ),
-        sleep(options.settleTimeoutMs).then(() => false),
+        givenUp,
       ]);
       if (reached) served++;
     }),
   );
+  clearTimeout(deadline);
   const { cpu } = meter.finish();
   const report = await checkInvariants({ databaseUrl: ctx.stack.options.databaseUrl, simulatorUrl: ctx.stack.simulatorUrl, temporal: ctx.temporal });
+  // Orders are followed to PAID, where a long CANCEL_WINDOW keeps them: "still PAID" is where the soak leaves them,
+  // not a breach. Every other invariant (stock, money, notifications, workflows) holds for them as for settled ones.
+  const violations = report.violations.filter((v) => !(v.invariant === 'every order ends in a terminal state' && v.detail === 'still PAID'));
 
   const fifth = Math.max(1, Math.floor(rss.length / 5));
   const meanOf = (samples: RssSample[]) => samples.reduce((s, x) => s + x.rssMiB, 0) / (samples.length || 1);
@@ -133,8 +141,8 @@ export async function runSoakLeg(
     latency: summarize(latencies),
     accepted: acceptedIds.length,
     served,
-    invariantViolations: report.violations.length,
-    firstViolations: report.violations.slice(0, 5).map((v) => `${v.invariant} ${v.subject}: ${v.detail}`),
+    invariantViolations: violations.length,
+    firstViolations: violations.slice(0, 5).map((v) => `${v.invariant} ${v.subject}: ${v.detail}`),
     cpuPerOrder: perSaga(cpu, acceptedIds.length),
     rss,
     rssPeakMiB: Math.max(...rss.map((s) => s.rssMiB)),
