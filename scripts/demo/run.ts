@@ -4,6 +4,7 @@ import { DEMO_SCENARIOS, TERMINAL, expectedStages } from './scenarios';
 import type { DemoOptions, DemoRow } from './demo-types';
 import { call } from './demo-types';
 import { runShippingDemo } from './shipping';
+import { NOTE_REASONS } from '../../workflows/order/state-machine';
 
 export type { DemoOptions, DemoRow } from './demo-types';
 
@@ -127,9 +128,15 @@ async function playScenario(scenario: Scenario, p: Play): Promise<DemoRow> {
   }
 }
 
-/** The order's reason: `failureReason`, else the reason of its last history entry. */
+/**
+ * The order's reason: `failureReason`, else the reason of the last history entry that changed something. Notes
+ * (`refund_confirmed`, `partial_refund`) record a fact in the same status: the provider's confirmation of a refund
+ * can follow REFUNDED (customer_cancelled) within a poll, and the order is still REFUNDED for that reason.
+ */
 function reasonOf(order: any): string {
-  return order.failureReason ?? order.history?.at(-1)?.reason ?? '';
+  const entries: { reason?: string }[] = order.history ?? [];
+  const change = [...entries].reverse().find((h) => !(NOTE_REASONS as readonly string[]).includes(h.reason ?? ''));
+  return order.failureReason ?? change?.reason ?? '';
 }
 
 /** The table the demo prints. */
