@@ -97,16 +97,15 @@ export class Fulfilment {
   /**
    * The saga will run the stage (the order ships and its payment succeeded): the sale's commit is under way. The
    * database may already say PAID, so a request that comes now is checked once the stage runs, not refused.
+   * Undefined until applies() has been asked.
    */
-  private expected = false;
+  private expected?: boolean;
   /** The stage is ending: requests are refused from now on. */
   private closing = false;
   /** A request is being carried out (one at a time: each writes the next status change). */
   private busy = false;
   /** Dispatches taken by their validators and not yet done or failed: until they are, nothing is "all shipped". */
   private pendingDispatches = 0;
-  /** applies() has been asked: whether the order goes through this stage is known. */
-  private decided = false;
   /** Bumped by every change the loop should look at again. */
   private changes = 0;
   /** Workflow clock when the last shipment was delivered: the return window runs from there. */
@@ -122,7 +121,6 @@ export class Fulfilment {
   /** This saga ships goods: the order has a line that ships, and it was started knowing how (its timers). */
   applies(): boolean {
     this.expected = this.deps.input.fulfilment !== undefined && this.ledger.ships && patched(FULFILMENT);
-    this.decided = true;
     return this.expected;
   }
 
@@ -134,7 +132,7 @@ export class Fulfilment {
    */
   private get deferred(): boolean {
     if (this.active || this.closing) return false;
-    if (this.decided) return this.expected;
+    if (this.expected !== undefined) return this.expected;
     return this.deps.news.outcome?.kind === 'succeeded' && this.deps.input.fulfilment !== undefined && this.ledger.ships;
   }
 
