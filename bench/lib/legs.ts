@@ -100,24 +100,25 @@ async function runLeg(
   };
 }
 
-/** POST /orders as `customer` through an API service: the answer's status, order id and latency. */
+/** POST /orders as `customer` through an API service: the answer's status, order id, error code and latency. */
 export async function placeOrderAs(
   ctx: LegContext,
   apiService: string,
   customer: BenchCustomer,
   token = 'tok_visa',
-): Promise<{ status: number; orderId?: string; ms: number; error?: string }> {
+  timeoutMs = 120_000,
+): Promise<{ status: number; orderId?: string; ms: number; code?: string; error?: string }> {
   const t0 = performance.now();
   const res = await exchange(`${ctx.stack.url(apiService)}/orders`, {
     method: 'POST',
     headers: { ...customer.headers, 'idempotency-key': randomUUID() },
     body: randomOrderBody(ctx.products, customer, token),
-    timeoutMs: 120_000,
+    timeoutMs,
   });
   const ms = performance.now() - t0;
   if (!res.ok) return { status: 0, ms, error: res.error };
   const body = res.body as { id?: string; error?: string; message?: string } | undefined;
-  return { status: res.status, orderId: body?.id, ms, error: body?.error ? `${body.error}: ${body.message}` : undefined };
+  return { status: res.status, orderId: body?.id, ms, code: body?.error, error: body?.error ? `${body.error}: ${body.message}` : undefined };
 }
 
 /** The real thing: POST /orders, then follow the saga (webhook → signal → commit) to PAID. */

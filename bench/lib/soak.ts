@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { checkInvariants } from '../../chaos/lib/invariants';
-import { exchange, sleep } from '../../chaos/lib/http';
+import { sleep } from '../../chaos/lib/http';
 import { newCustomer } from './customers';
 import type { LegContext } from './legs';
+import { placeOrderAs } from './legs';
 import type { CpuBreakdown } from './meter';
 import { LegMeter, perSaga } from './meter';
 import { processMemoryMiB } from './proc';
-import { randomOrderBody } from './products';
 import type { LatencySummary } from './stats';
 import { summarize } from './stats';
 import type { StackConfiguration } from './options';
@@ -58,7 +57,6 @@ export async function runSoakLeg(
   options: { rate: number; rateSource: string; seconds: number; settleTimeoutMs: number },
 ): Promise<SoakResult> {
   const { rate, seconds } = options;
-  const url = `${ctx.stack.url(apiService)}/orders`;
   const byStatus: Record<string, number> = {};
   const latencies: number[] = [];
   const acceptedIds: string[] = [];
@@ -73,22 +71,13 @@ export async function runSoakLeg(
   const sampler = setInterval(sampleRss, SAMPLE_EVERY_MS);
 
   const placeOne = async () => {
-    const customer = await newCustomer(ctx.stack.config);
-    const t0 = performance.now();
-    const res = await exchange(url, {
-      method: 'POST',
-      headers: { ...customer.headers, 'idempotency-key': randomUUID() },
-      body: randomOrderBody(ctx.products, customer),
-      timeoutMs: 60_000,
-    });
-    latencies.push(performance.now() - t0);
-    const status = res.ok ? String(res.status) : '0';
+    const placed = await placeOrderAs(ctx, apiService, await newCustomer(ctx.stack.config), 'tok_visa', 60_000);
+    latencies.push(placed.ms);
+    const status = String(placed.status);
     // A refusal is counted with its error code ("503 overloaded"), so the table says which gate turned it away.
-    const code = res.ok && res.status >= 400 ? (res.body as { error?: string } | undefined)?.error : undefined;
-    const key = code ? `${status} ${code}` : status;
+    const key = placed.status >= 400 && placed.code ? `${status} ${placed.code}` : status;
     byStatus[key] = (byStatus[key] ?? 0) + 1;
-    const id = res.ok ? (res.body as { id?: string } | undefined)?.id : undefined;
-    if ((status === '201' || status === '202') && id) acceptedIds.push(id);
+    if ((status === '201' || status === '202') && placed.orderId) acceptedIds.push(placed.orderId);
   };
   const inFlight: Promise<void>[] = [];
   const total = Math.round(rate * seconds);
