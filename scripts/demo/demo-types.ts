@@ -1,3 +1,4 @@
+import { NOTE_REASONS } from '../../workflows/order/state-machine';
 import type { DemoTimings } from './scenarios';
 
 /** What the demo's parts share: its options, the row each scenario answers, and its HTTP call. */
@@ -42,4 +43,15 @@ export async function call(url: string, init: { method?: string; body?: unknown;
     /* keep the text */
   }
   return { status: res.status, body };
+}
+
+/**
+ * The order's reason: `failureReason`, else the reason of the last history entry that changed something. Notes
+ * (`refund_confirmed`, `partial_refund`) record a fact in the same status: the provider's confirmation of a refund
+ * can follow REFUNDED (customer_cancelled) within a poll, and the order is still REFUNDED for that reason.
+ */
+export function reasonOf(order: any): string {
+  const entries: { reason?: string }[] = order.history ?? [];
+  const change = [...entries].reverse().find((h) => !(NOTE_REASONS as readonly string[]).includes(h.reason ?? ''));
+  return order.failureReason ?? change?.reason ?? '';
 }

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Scenario, Stage } from './scenarios';
 import { DEMO_SCENARIOS, TERMINAL, expectedStages } from './scenarios';
 import type { DemoOptions, DemoRow } from './demo-types';
-import { call } from './demo-types';
+import { call, reasonOf } from './demo-types';
 import { runShippingDemo } from './shipping';
-import { NOTE_REASONS } from '../../workflows/order/state-machine';
 
 export type { DemoOptions, DemoRow } from './demo-types';
 
@@ -126,17 +125,6 @@ async function playScenario(scenario: Scenario, p: Play): Promise<DemoRow> {
     const read = await call(orderUrl, { headers: readHeaders });
     if (read.status === 200) order = read.body;
   }
-}
-
-/**
- * The order's reason: `failureReason`, else the reason of the last history entry that changed something. Notes
- * (`refund_confirmed`, `partial_refund`) record a fact in the same status: the provider's confirmation of a refund
- * can follow REFUNDED (customer_cancelled) within a poll, and the order is still REFUNDED for that reason.
- */
-function reasonOf(order: any): string {
-  const entries: { reason?: string }[] = order.history ?? [];
-  const change = [...entries].reverse().find((h) => !(NOTE_REASONS as readonly string[]).includes(h.reason ?? ''));
-  return order.failureReason ?? change?.reason ?? '';
 }
 
 /** The table the demo prints. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DemoOptions, DemoRow } from './demo-types';
-import { call } from './demo-types';
+import { call, reasonOf } from './demo-types';
 
 /**
  * The demo's walk after payment: a customer orders two products that ship (2 books, 1 mug) and pays; the warehouse
@@ -75,7 +75,7 @@ export async function runShippingDemo(options: DemoOptions): Promise<DemoRow> {
   const received = await call(`${options.apiUrl}/admin/returns/${opened.body.id}/receive`, { headers: admin, body: {} });
   if (received.status !== 200) return fail('the receipt', received, delivered);
   const after = await until((o) => o.payment?.refundedCents === 950);
-  const reason = after.history?.at(-1)?.reason ?? '';
+  const reason = reasonOf(after);
   log(`shipping order ${paid.id}: mug returned, ${after.payment?.refundedCents} cents refunded, status ${after.status}`);
   const ok = after.status === 'DELIVERED' && after.payment?.status === 'partially_refunded' && reason === 'return_received';
   return row(after.status, reason, ok, after.temporalUiUrl);
