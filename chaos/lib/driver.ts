@@ -22,10 +22,21 @@ export interface DriverStats {
   /** Goods that ship: the warehouse's shipments and receipts, the customer's cancels of lines and returns, by answer. */
   shipping: Record<string, number>;
   stockAdjustments: number;
+  /**
+   * Orders of goods that ship which no answer named (no key and the answer lost, or every retry used up) but which the
+   * service holds: the warehouse found them in the customers' order lists and shipped them as it does any other.
+   */
+  foundByWarehouse: number;
 }
+
+/** Units of an order's lines, as the routes take and the order shows them. */
+type Units = { productId: string; quantity: number }[];
 
 /** How long one request keeps being retried through outages before the client gives up. */
 const RETRY_BUDGET_MS = 120_000;
+
+/** The statuses of an order whose goods may still have to leave the warehouse. */
+const OPEN_BEFORE_DELIVERY = new Set(['PENDING', 'RESERVED', 'AWAITING_PAYMENT', 'PAID', 'PARTIALLY_SHIPPED']);
 
 /** The API answered (a 5xx is no answer: the instance or what it depends on is down). */
 const answered = (res: Exchange): boolean => res.ok && res.status < 500;
@@ -38,8 +49,10 @@ const answered = (res: Exchange): boolean => res.ok && res.status < 500;
  */
 export class OrderDriver {
   readonly observations: ClientObservations = { keyed: new Map(), acknowledged: new Set() };
-  readonly stats: DriverStats = { answers: {}, answeredBy: {}, retried: 0, unknownOutcome: 0, failovers: 0, replays: 0, concurrentCopies: 0, cancels: {}, refunds: {}, shipping: {}, stockAdjustments: 0 };
+  readonly stats: DriverStats = { answers: {}, answeredBy: {}, retried: 0, unknownOutcome: 0, failovers: 0, replays: 0, concurrentCopies: 0, cancels: {}, refunds: {}, shipping: {}, stockAdjustments: 0, foundByWarehouse: 0 };
   private readonly background: Promise<void>[] = [];
+  /** Orders whose goods the warehouse is (or was) shipping, so none is shipped by two hands. */
+  private readonly fulfilling = new Set<string>();
   /** The round robin: the instance the next request goes to first. */
   private nextInstance = 0;
 
@@ -71,22 +84,27 @@ export class OrderDriver {
    * once DELIVERED, maybe one unit returned and received. Every answer is counted; 409s are answers too (a cancel
    * that came first, say).
    */
-  private async fulfil(orderId: string, items: { productId: string; quantity: number }[], plan: FulfilmentPlan): Promise<void> {
+  private async fulfil(orderId: string, items: Units, plan: FulfilmentPlan): Promise<void> {
+    this.fulfilling.add(orderId);
     const deadline = Date.now() + 10 * RETRY_BUDGET_MS;
     const paid = await this.waitForOrder(orderId, (s) => !['PENDING', 'RESERVED', 'AWAITING_PAYMENT'].includes(s), deadline);
-    if (paid !== 'PAID') return;
-    let shipping = items.filter((i) => this.shippingProducts.has(i.productId));
+    if (paid !== 'PAID' && paid !== 'PARTIALLY_SHIPPED') return;
+    const shippingLines = items.filter((i) => this.shippingProducts.has(i.productId));
     const post = async (what: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
       const res = await this.deliver(path, { body, headers: { ...this.auth, ...headers }, timeoutMs: 60_000 }, () => Date.now() <= deadline);
-      this.count(this.stats.shipping, `${what} ${res.ok ? `${res.status}${res.status >= 400 ? ` ${res.body?.error}` : ''}` : `no answer (${res.error})`}`);
+      const answer = res.ok ? `${res.status}${res.status >= 400 ? ` ${res.body?.error}` : ''}` : `no answer (${res.error})`;
+      this.count(this.stats.shipping, `${what} ${answer}`);
+      // A refusal is an answer, but one that may leave the order waiting: the timeline says which order and when.
+      if (!res.ok || res.status >= 400) this.log(`${what} of order ${orderId}: ${answer}`);
       return res;
     };
-    if (plan.cancelFirstLine && items.length > 1 && shipping.length > 0) {
-      const [first] = shipping;
-      const res = await post('cancel line', `/orders/${orderId}/cancel`, { items: [first] });
-      if (res.ok && res.status === 200) shipping = shipping.slice(1);
+    if (plan.cancelFirstLine && paid === 'PAID' && items.length > 1 && shippingLines.length > 0) {
+      await post('cancel line', `/orders/${orderId}/cancel`, { items: [shippingLines[0]] });
     }
-    if (shipping.length === 0) return;
+    // What remains to ship is what the order says, not what the cancel answered: a cancel whose answer was lost may
+    // have applied, and shipping its units too would be refused (422) and leave the order waiting for its goods.
+    const shipping = await this.remainingToShip(orderId, deadline);
+    if (shipping === undefined || shipping.length === 0) return;
     const parcels = plan.shipments === 2 && shipping.length > 1 ? [shipping.slice(0, 1), shipping.slice(1)] : [shipping];
     for (const [n, parcel] of parcels.entries()) {
       const key = { 'idempotency-key': `chaos-shipment-${orderId}-${n}` };
@@ -115,6 +133,60 @@ export class OrderDriver {
       }),
     );
     await Promise.all(this.background);
+    await this.shipOrdersNoAnswerNamed(plan);
+  }
+
+  /**
+   * The warehouse ships from the orders the service holds, not from what customers were answered: an order of goods
+   * that ship whose answer never came (no key and a connection reset, say) waits for its shipment like any other.
+   * Each customer's orders are listed; those still open that no answer named are shipped in one parcel.
+   */
+  private async shipOrdersNoAnswerNamed(plan: PlannedOrder[]): Promise<void> {
+    const customers = new Set(plan.filter((o) => o.fulfilment).map((o) => o.body.customerId));
+    const found: Promise<void>[] = [];
+    for (const customerId of customers) {
+      for (const order of await this.listOrders(customerId)) {
+        if (this.fulfilling.has(order.id) || !OPEN_BEFORE_DELIVERY.has(order.status)) continue;
+        if (!order.items.some((i) => this.shippingProducts.has(i.productId))) continue;
+        this.stats.foundByWarehouse++;
+        this.log(`warehouse: order ${order.id} of ${customerId} is ${order.status} and no answer named it; shipping it`);
+        found.push(this.fulfil(order.id, order.items, { cancelFirstLine: false, shipments: 1, replayShipments: false, returnOne: false }));
+      }
+    }
+    await Promise.all(found);
+  }
+
+  /** Every order of one customer (the admin token lists anyone's), page by page; none when the API never answers. */
+  private async listOrders(customerId: string): Promise<{ id: string; status: string; items: Units }[]> {
+    const deadline = Date.now() + RETRY_BUDGET_MS;
+    const orders: { id: string; status: string; items: Units }[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ customerId, limit: '100', ...(cursor ? { cursor } : {}) });
+      const res = await this.deliver(`/orders?${query}`, { headers: this.auth, timeoutMs: 10_000 }, () => Date.now() <= deadline);
+      if (!res.ok || res.status !== 200) {
+        this.log(`warehouse: the orders of ${customerId} could not be listed (${res.ok ? res.status : res.error})`);
+        return orders;
+      }
+      orders.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    return orders;
+  }
+
+  /** The units of an order's shipping lines neither cancelled nor dispatched, as the order shows them now. */
+  private async remainingToShip(orderId: string, deadline: number): Promise<Units | undefined> {
+    const res = await this.deliver(`/orders/${orderId}`, { headers: this.auth, timeoutMs: 10_000 }, () => Date.now() <= deadline);
+    if (!res.ok || res.status !== 200) return undefined;
+    const order = res.body as { items: Units; shipments?: { items: Units }[]; cancelledItems?: Units };
+    const gone = new Map<string, number>();
+    for (const unit of [...(order.cancelledItems ?? []), ...(order.shipments ?? []).flatMap((s) => s.items)]) {
+      gone.set(unit.productId, (gone.get(unit.productId) ?? 0) + unit.quantity);
+    }
+    return order.items
+      .filter((line) => this.shippingProducts.has(line.productId))
+      .map((line) => ({ productId: line.productId, quantity: line.quantity - (gone.get(line.productId) ?? 0) }))
+      .filter((line) => line.quantity > 0);
   }
 
   private async placeOne(order: PlannedOrder): Promise<void> {

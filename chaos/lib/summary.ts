@@ -23,7 +23,7 @@ export function formatChaosSummary(s: ChaosSummary): string {
     `POST /orders answers: ${list(s.driver.answers)}; retried after no answer: ${s.driver.retried}; unknown outcome (no key): ${s.driver.unknownOutcome}`,
     `answers by API instance: ${list(s.driver.answeredBy)}; retries sent to another instance: ${s.driver.failovers}`,
     `cancel answers: ${list(s.driver.cancels)}; partial refund answers: ${list(s.driver.refunds ?? {})}; stock adjustments: ${s.driver.stockAdjustments}`,
-    `goods that ship (answers): ${list(s.driver.shipping ?? {})}`,
+    `goods that ship (answers): ${list(s.driver.shipping ?? {})}; orders no answer named, found and shipped by the warehouse: ${s.driver.foundByWarehouse ?? 0}`,
     ...(s.temporalRows ? [formatTemporalRows(s.temporalRows)] : []),
     '',
     formatReport(s.report),

@@ -86,3 +86,104 @@ describe('chaos driver, several API instances', () => {
     expect(up.placements()).toBe(2);
   });
 });
+
+/**
+ * The warehouse of the chaos driver ships what the order says remains, and ships orders no answer named: a stand-in
+ * API holds the orders, answers some requests with a 500 after applying them (an answer lost), and records shipments.
+ */
+describe('chaos driver, the warehouse', () => {
+  const SHIPS_A = randomUUID();
+  const SHIPS_B = randomUUID();
+  let server: http.Server;
+  let url: string;
+  const orders = new Map<string, { id: string; customerId: string; status: string; items: { productId: string; quantity: number }[]; cancelledItems: { productId: string; quantity: number }[] }>();
+  const shipments: { orderId: string; items: { productId: string; quantity: number }[] }[] = [];
+  let cancels = 0;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        const body = raw ? JSON.parse(raw) : undefined;
+        const path = new URL(req.url!, 'http://x');
+        const send = (status: number, json: unknown) => {
+          res.statusCode = status;
+          res.end(JSON.stringify(json));
+        };
+        if (req.method === 'POST' && path.pathname === '/orders') {
+          const id = randomUUID();
+          orders.set(id, { id, customerId: body.customerId, status: 'PAID', items: body.items, cancelledItems: [] });
+          // Without a key, the order exists but its answer is lost.
+          return req.headers['idempotency-key'] ? send(201, { id, status: 'RESERVED' }) : send(500, { error: 'internal', message: 'lost' });
+        }
+        if (req.method === 'GET' && path.pathname === '/orders') {
+          const items = [...orders.values()].filter((o) => o.customerId === path.searchParams.get('customerId'));
+          return send(200, { items: items.map(({ id, status, items }) => ({ id, status, items })), nextCursor: null });
+        }
+        // /orders/{id}, /orders/{id}/cancel, /admin/orders/{id}/shipments
+        const segments = path.pathname.split('/').filter(Boolean);
+        const order = orders.get(segments[0] === 'admin' ? segments[2] : segments[1]);
+        if (!order) return send(404, { error: 'not_found', message: 'no such order' });
+        if (req.method === 'GET') return send(200, { ...order, shipments: shipments.filter((s) => s.orderId === order.id) });
+        if (path.pathname.endsWith('/cancel')) {
+          // The cancel applies, but its first answer is lost; the retry finds the units already cancelled.
+          cancels++;
+          if (cancels === 1) {
+            order.cancelledItems.push(...body.items);
+            return send(500, { error: 'internal', message: 'lost' });
+          }
+          return send(409, { error: 'not_cancellable', message: 'already cancelled' });
+        }
+        if (path.pathname.endsWith('/shipments')) {
+          shipments.push({ orderId: order.id, items: body.items });
+          order.status = 'SHIPPED';
+          return send(201, { id: randomUUID(), status: 'dispatched', items: body.items });
+        }
+        send(404, { error: 'not_found', message: req.url });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    });
+  });
+
+  const shippingOrder = (index: number, keyed: boolean, cancelFirstLine: boolean): PlannedOrder => ({
+    index,
+    atMs: 0,
+    token: 'tok_visa',
+    body: {
+      customerId: `w-${index}`,
+      customerEmail: `w-${index}@example.com`,
+      items: [
+        { productId: SHIPS_A, quantity: 2 },
+        { productId: SHIPS_B, quantity: 1 },
+      ],
+      payment: { token: 'tok_visa' },
+    },
+    idempotencyKey: keyed ? `wk-${index}` : undefined,
+    concurrentCopies: 0,
+    fulfilment: { cancelFirstLine, shipments: 1, replayShipments: false, returnOne: false },
+  });
+
+  it('ships what the order says remains after a cancel whose answer was lost, and an order no answer named', async () => {
+    const driver = new OrderDriver([url], () => undefined, {}, new Set([SHIPS_A, SHIPS_B]));
+    await driver.run([shippingOrder(0, true, true), shippingOrder(1, false, false)], 1);
+
+    const [answered] = [...orders.values()].filter((o) => o.customerId === 'w-0');
+    const [unnamed] = [...orders.values()].filter((o) => o.customerId === 'w-1');
+    // The cancelled line is not shipped again (which the service would refuse with a 422, leaving the order PAID).
+    expect(shipments.filter((s) => s.orderId === answered.id).map((s) => s.items)).toEqual([[{ productId: SHIPS_B, quantity: 1 }]]);
+    // The order whose answer was lost is found in its customer's list and shipped whole.
+    expect(shipments.filter((s) => s.orderId === unnamed.id).map((s) => s.items)).toEqual([unnamed.items]);
+    expect(driver.stats.foundByWarehouse).toBe(1);
+    expect(driver.stats.unknownOutcome).toBe(1);
+  });
+});
