@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { autocommit } from '../db/raw-transaction';
+import { plainQuery } from '../db/plain-sql';
 
 /**
  * Admission of new orders: at most `perMinute` distinct orders per customer and per verified email in any 60 seconds
@@ -80,19 +80,27 @@ interface StateRow {
  * and on the verified email serialise the decisions that share either; nothing else is locked. What a refusal says
  * (message, Retry-After, the rate windows) is worked out here from the state the decision saw.
  */
-export async function admitOrder(em: EntityManager, request: AdmissionRequest, limits: AdmissionLimits): Promise<Admission> {
+export async function admitOrder(
+  em: EntityManager,
+  request: AdmissionRequest,
+  limits: AdmissionLimits,
+): Promise<Admission> {
   const email = request.verifiedEmail?.toLowerCase() ?? null;
-  const [state] = await autocommit(em)<StateRow[]>(`SELECT * FROM admit_order(?::uuid, ?, ?, ?, ?, ?, ?, ?::interval, ?::interval)`, [
-    request.orderId,
-    request.customerId,
-    email,
-    request.units,
-    limits.perMinute,
-    limits.maxOpen,
-    limits.maxUnpaidUnits,
-    `${RATE_WINDOW_SECONDS} seconds`,
-    UNRECORDED_GRACE,
-  ]);
+  const [state] = await plainQuery<StateRow>(
+    em,
+    `SELECT * FROM admit_order($1::uuid, $2, $3, $4, $5, $6, $7, $8::interval, $9::interval)`,
+    [
+      request.orderId,
+      request.customerId,
+      email,
+      request.units,
+      limits.perMinute,
+      limits.maxOpen,
+      limits.maxUnpaidUnits,
+      `${RATE_WINDOW_SECONDS} seconds`,
+      UNRECORDED_GRACE,
+    ],
+  );
   const now = new Date(state.now);
   const window = (policy: WindowState['policy'], used: number, oldest: Date | null): WindowState => ({
     policy,
@@ -110,7 +118,8 @@ export async function admitOrder(em: EntityManager, request: AdmissionRequest, l
 
   // The oldest open order has been paid for or cancelled by its payment timeout at the latest; suggest a re-check
   // within a minute, as a payment usually frees a place much sooner.
-  const freedAt = () => (state.open_oldest ? new Date(state.open_oldest).getTime() + limits.paymentTimeoutMs : now.getTime() + 5000);
+  const freedAt = () =>
+    state.open_oldest ? new Date(state.open_oldest).getTime() + limits.paymentTimeoutMs : now.getTime() + 5000;
   switch (state.refusal) {
     case 'rate_limited': {
       const full = windows.filter((w) => w.remaining === 0);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { plainQuery } from '../db/plain-sql';
 import type { KeysetPosition } from '../db/keyset-cursor';
 import type { OrderStatus } from '../../workflows/order/definitions';
 import type { Order, OrderHistoryEntry } from './entities';
@@ -12,29 +13,59 @@ export interface OrderWithHistory {
 
 /** The columns of `orders` an Order maps, in one place for the statement below. */
 const ORDER_COLUMNS = [
-  'id', 'workflow_id', 'customer_id', 'customer_email', 'status', 'requested_items', 'lines', 'total_cents', 'currency',
-  'payment_status', 'provider_payment_id', 'failure_reason', 'rejection', 'idempotency_key', 'request_fingerprint',
-  'status_seq', 'trace_id', 'authorized_cents', 'captured_cents', 'refunded_cents', 'refunds', 'dispute', 'created_at', 'updated_at',
-].map((column) => `o.${column}`).join(', ');
+  'id',
+  'workflow_id',
+  'customer_id',
+  'customer_email',
+  'status',
+  'requested_items',
+  'lines',
+  'total_cents',
+  'currency',
+  'payment_status',
+  'provider_payment_id',
+  'failure_reason',
+  'rejection',
+  'idempotency_key',
+  'request_fingerprint',
+  'status_seq',
+  'trace_id',
+  'authorized_cents',
+  'captured_cents',
+  'refunded_cents',
+  'refunds',
+  'dispute',
+  'created_at',
+  'updated_at',
+]
+  .map((column) => `o.${column}`)
+  .join(', ');
 
 /**
  * One order with its history and fulfilment, in one statement of plain SQL: every placement answers with it and
  * clients poll it, and the unit of work's three queries and entity hydration cost more than they give to a read.
  */
 export async function findOrder(em: EntityManager, id: string): Promise<OrderWithHistory | undefined> {
-  const [row] = await em.getConnection().execute<OrderRow[]>(
+  const [row] = await plainQuery<OrderRow>(
+    em,
     `SELECT ${ORDER_COLUMNS},
             coalesce((SELECT json_agg(json_build_object('seq', h.seq, 'status', h.status, 'reason', h.reason, 'at', h.at) ORDER BY h.seq)
                         FROM order_history h WHERE h.order_id = o.id), '[]') AS history,
             order_fulfilment(o.id) AS fulfilment
-       FROM orders o WHERE o.id = ?`,
+       FROM orders o WHERE o.id = $1`,
     [id],
   );
   if (!row) return undefined;
   return {
     // The same function the outbox snapshots use (Migration20261207001000_fulfilment), so both show one shape.
     order: { ...orderFromRow(row), fulfilment: fulfilmentFromJson(row.fulfilment) },
-    history: row.history.map((h) => ({ orderId: row.id, seq: h.seq, status: h.status, reason: h.reason, at: new Date(h.at) })),
+    history: row.history.map((h) => ({
+      orderId: row.id,
+      seq: h.seq,
+      status: h.status,
+      reason: h.reason,
+      at: new Date(h.at),
+    })),
   };
 }
 
@@ -105,11 +136,17 @@ export interface OrderListFilter {
 }
 
 /** A customer's orders, newest first, resumed after a (created_at, id) position: two queries whatever the page size. */
-export async function listOrders(em: EntityManager, filter: OrderListFilter): Promise<{ items: OrderWithHistory[]; last?: KeysetPosition; more: boolean }> {
+export async function listOrders(
+  em: EntityManager,
+  filter: OrderListFilter,
+): Promise<{ items: OrderWithHistory[]; last?: KeysetPosition; more: boolean }> {
   const where: Record<string, unknown> = { customerId: filter.customerId };
   if (filter.status) where.status = filter.status;
   if (filter.after) {
-    where.$or = [{ createdAt: { $lt: filter.after.createdAt } }, { createdAt: filter.after.createdAt, id: { $lt: filter.after.id } }];
+    where.$or = [
+      { createdAt: { $lt: filter.after.createdAt } },
+      { createdAt: filter.after.createdAt, id: { $lt: filter.after.id } },
+    ];
   }
   const rows = await em.find(OrderSchema, where, {
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -119,7 +156,11 @@ export async function listOrders(em: EntityManager, filter: OrderListFilter): Pr
   const more = rows.length > filter.limit;
   const page = rows.slice(0, filter.limit);
   const history = page.length
-    ? await em.find(OrderHistorySchema, { orderId: { $in: page.map((o) => o.id) } }, { orderBy: [{ orderId: 'asc' }, { seq: 'asc' }], disableIdentityMap: true })
+    ? await em.find(
+        OrderHistorySchema,
+        { orderId: { $in: page.map((o) => o.id) } },
+        { orderBy: [{ orderId: 'asc' }, { seq: 'asc' }], disableIdentityMap: true },
+      )
     : [];
   const byOrder = new Map<string, OrderHistoryEntry[]>();
   for (const entry of history) byOrder.set(entry.orderId, [...(byOrder.get(entry.orderId) ?? []), entry]);

@@ -5,14 +5,14 @@ import type { Orm } from '../db/orm';
 import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
 import { isUuid } from '../uuid';
+import { plainQuery } from '../db/plain-sql';
 import type { WebhookEvent } from '../wire/webhook-event';
 import { isDisputeEventType } from '../wire/webhook-event';
 import { deliverDisputeEvent } from './deliver-dispute';
-import type { PaymentEvent } from '../../workflows/order/definitions';
+import type { OrderStatus, PaymentEvent } from '../../workflows/order/definitions';
 import { orderWorkflowId, paymentEventSignal, refundWorkflowId } from '../../workflows/order/definitions';
 import { endedUnpaid } from '../../workflows/order/state-machine';
 import type { refundLatePaymentWorkflow } from '../../workflows/refund';
-import { OrderSchema } from '../orders/entities';
 import { flagRefundFailed } from '../orders/order-store';
 import { isClosedWorkflow } from '../orders/temporal-errors';
 
@@ -40,9 +40,7 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
   if (isDisputeEventType(event.type)) return deliverDisputeEvent(deps, event);
   const type = event.type;
   const { orderId, paymentId } = event.data;
-  const order = isUuid(orderId)
-    ? await deps.orm.em.fork().findOne(OrderSchema, { id: orderId.toLowerCase() }, { fields: ['id', 'status', 'providerPaymentId'] })
-    : null;
+  const order = isUuid(orderId) ? await findPaymentTarget(deps.orm, orderId.toLowerCase()) : undefined;
   if (!order) throw new NotFoundError('order', orderId);
 
   const signal: PaymentEvent = {
@@ -66,13 +64,21 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
   const strayPayment = paymentId !== order.providerPaymentId;
   if (event.type === 'payment.refund_failed') {
     // The order claims the money went back, and the provider says it did not: no claim stands without proof.
-    deps.logger.error({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'refund failed after the order closed');
-    return !strayPayment && (await flagRefundFailed(deps.orm.em.fork(), order.id, paymentId)) ? 'needs_attention' : 'ignored';
+    deps.logger.error(
+      { orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status },
+      'refund failed after the order closed',
+    );
+    return !strayPayment && (await flagRefundFailed(deps.orm.em.fork(), order.id, paymentId))
+      ? 'needs_attention'
+      : 'ignored';
   }
   // An authorization (manual capture) the order does not keep is released the same way: the refund voids a hold.
   const moneyHeld = event.type === 'payment.succeeded' || event.type === 'payment.authorized';
   if (!moneyHeld || !(endedUnpaid(order.status) || strayPayment)) return 'ignored';
-  deps.logger.warn({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'late payment success: refunding');
+  deps.logger.warn(
+    { orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status },
+    'late payment success: refunding',
+  );
   try {
     await deps.temporal.workflow.start<typeof refundLatePaymentWorkflow>('refundLatePaymentWorkflow', {
       workflowId: refundWorkflowId(paymentId),
@@ -85,4 +91,17 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   return 'refund_started';
+}
+
+/** What deciding a payment event needs of its order: one row of plain SQL, read once per webhook. */
+async function findPaymentTarget(
+  orm: Orm,
+  id: string,
+): Promise<{ id: string; status: OrderStatus; providerPaymentId: string | null } | undefined> {
+  const [row] = await plainQuery<{ id: string; status: OrderStatus; providerPaymentId: string | null }>(
+    orm.em.fork(),
+    `SELECT id, status, provider_payment_id AS "providerPaymentId" FROM orders WHERE id = $1`,
+    [id],
+  );
+  return row;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { plainQuery } from '../db/plain-sql';
 import { DomainError, ValidationError } from '../errors';
 import type { Delivery } from './deliver';
 import { DELIVERIES } from './deliver';
@@ -16,7 +17,10 @@ const FINAL: ReadonlySet<InboxOutcome> = new Set(DELIVERIES);
 
 /** Event ids and types kept in the inbox: printable ASCII (no NUL, which PostgreSQL text refuses), 1–255 long. */
 const inboxText = z.string().regex(/^[\x20-\x7e]{1,255}$/);
-const envelopeSchema = z.object({ id: inboxText.optional().catch(undefined), type: inboxText.optional().catch(undefined) });
+const envelopeSchema = z.object({
+  id: inboxText.optional().catch(undefined),
+  type: inboxText.optional().catch(undefined),
+});
 
 /** The id and type a webhook body names, when it names usable ones; nothing is trusted or required here. */
 export function readEnvelope(body: unknown): { id?: string; type?: string } {
@@ -45,9 +49,10 @@ interface InboxRow {
 
 /** Stores the first delivery of a verified event; a redelivery counts on the same row. Returns the row. */
 async function receive(em: EntityManager, delivery: WebhookDelivery): Promise<InboxRow> {
-  const [row] = await em.getConnection().execute<InboxRow[]>(
+  const [row] = await plainQuery<InboxRow>(
+    em,
     `INSERT INTO payment_webhook_events (provider, event_id, event_type, raw_body, signature_valid, outcome)
-     VALUES (?, ?, ?, ?, true, 'received')
+     VALUES ($1, $2, $3, $4, true, 'received')
      ON CONFLICT (provider, event_id) WHERE signature_valid DO UPDATE
        SET deliveries = payment_webhook_events.deliveries + 1, last_received_at = now()
      RETURNING id::text AS id, outcome`,
@@ -57,8 +62,9 @@ async function receive(em: EntityManager, delivery: WebhookDelivery): Promise<In
 }
 
 async function settle(em: EntityManager, id: string, outcome: InboxOutcome, orderId?: string): Promise<void> {
-  await em.getConnection().execute(
-    `UPDATE payment_webhook_events SET outcome = ?, order_id = COALESCE(?, order_id), handled_at = now() WHERE id = ?`,
+  await plainQuery(
+    em,
+    `UPDATE payment_webhook_events SET outcome = $1, order_id = COALESCE($2, order_id), handled_at = now() WHERE id = $3`,
     [outcome, orderId ?? null, id],
   );
 }
@@ -89,7 +95,11 @@ export interface WebhookReceipt extends Handled {
  *    provider retries, and the next delivery is handled afresh. Any other failure leaves the event `received`, so
  *    the provider's retry handles it too.
  */
-export async function throughInbox(em: EntityManager, delivery: WebhookDelivery, handle: () => Promise<Handled>): Promise<Handled & { duplicate: boolean }> {
+export async function throughInbox(
+  em: EntityManager,
+  delivery: WebhookDelivery,
+  handle: () => Promise<Handled>,
+): Promise<Handled & { duplicate: boolean }> {
   const row = await receive(em, delivery);
   if (FINAL.has(row.outcome)) return { outcome: row.outcome as Handled['outcome'], duplicate: true };
   let handled: Handled;

@@ -1,0 +1,45 @@
+import type { Orm } from '../../src/db/orm';
+import { plainQuery } from '../../src/db/plain-sql';
+import { testOrm } from '../harness/env';
+
+/**
+ * The hot path's plain SQL on the ORM's own pool: `$n` parameters, pg's own types and errors (the error middleware
+ * maps SQLSTATE codes), every connection handed back, and never silently outside a transaction it was called in.
+ */
+describe('plainQuery', () => {
+  let orm: Orm;
+  beforeAll(async () => {
+    orm = await testOrm();
+  });
+  afterAll(async () => {
+    await orm.close();
+  });
+
+  it("binds $n parameters and answers rows as the pool's connections parse them (bigint a number, timestamps text)", async () => {
+    const rows = await plainQuery<{ n: number; s: string; t: string }>(
+      orm.em.fork(),
+      `SELECT $1::bigint AS n, $2::text AS s, now() AS t`,
+      [9007199254740991, 'x'],
+    );
+    expect(rows).toEqual([{ n: 9007199254740991, s: 'x', t: expect.any(String) }]);
+    expect(Number.isNaN(new Date(rows[0].t).getTime())).toBe(false);
+  });
+
+  it("rejects with pg's SQLSTATE and hands its connection back", async () => {
+    const failing = Array.from({ length: 40 }, () => plainQuery(orm.em.fork(), `SELECT 1 / $1::int`, [0]));
+    for (const result of await Promise.allSettled(failing)) {
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: '22012' } }); // division_by_zero
+    }
+    // More statements than the pool has connections: had a failure kept its connection, these would wait forever.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => plainQuery<{ i: number }>(orm.em.fork(), `SELECT $1::int AS i`, [i])),
+    );
+    expect(answers.map(([row]) => row.i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('refuses to run inside a transaction, where it would run on another connection', async () => {
+    await expect(orm.em.fork().transactional((tx) => plainQuery(tx, 'SELECT 1', []))).rejects.toThrow(
+      /outside transactions/,
+    );
+  });
+});
