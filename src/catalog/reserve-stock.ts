@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { plainStatement } from '../db/plain-sql';
 import {
   CurrencyMismatchError,
   InsufficientStockError,
@@ -165,7 +166,7 @@ export async function reserveStock(
   const lines = mergeLines(items);
   // Array literals rather than JSON: the planner sizes unnest() of a constant array exactly, and so picks index
   // lookups on products; both arrays hold only validated uuids and integers.
-  const rows = await em.execute<ReserveRow[]>(RESERVE_SQL, [
+  const rows = await plainStatement<ReserveRow>(em, RESERVE_SQL, [
     `{${lines.map((l) => l.productId).join(',')}}`,
     `{${lines.map((l) => l.quantity).join(',')}}`,
     orderId,
@@ -183,7 +184,7 @@ export async function reserveStock(
 
   // Not reserved by this call. A concurrent call for the same order (a retried activity whose first attempt is
   // still running) may have reserved it after our snapshot was taken; if so, that reservation is the answer.
-  const existing = await em.execute<ReserveRow[]>(EXISTING_RESERVATION_SQL, [orderId]);
+  const existing = await plainStatement<ReserveRow>(em, EXISTING_RESERVATION_SQL, [orderId]);
   if (existing.length > 0) return toResult(orderId, existing);
   throw reservationFailure(requested, maxTotalCents);
 }

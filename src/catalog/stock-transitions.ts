@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { plainStatement } from '../db/plain-sql';
 import type { StockMovementKind } from './entities';
 import { parseOrderId } from './order-id';
 
@@ -85,7 +86,7 @@ const RESTOCK_SQL = transitionSql({
 
 async function runTransition(em: EntityManager, sql: string, rawOrderId: string): Promise<StockTransition> {
   const orderId = parseOrderId(rawOrderId);
-  const rows = await em.execute<{ product_id: string; quantity: number }[]>(sql, [orderId]);
+  const rows = await plainStatement<{ product_id: string; quantity: number }>(em, sql, [orderId]);
   const lines = rows
     .map((r) => ({ productId: r.product_id, quantity: r.quantity }))
     .sort((a, b) => (a.productId < b.productId ? -1 : 1));

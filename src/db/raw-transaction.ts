@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { plainStatement } from './plain-sql';
 
 /** Runs one parameterised statement inside the transaction it was handed by `inTransaction`. */
 export type Run = <T = unknown[]>(sql: string, params: unknown[]) => Promise<T>;
@@ -16,7 +17,10 @@ export async function inTransaction<T>(em: EntityManager, body: (run: Run) => Pr
   });
 }
 
-/** Runs each statement on its own (autocommit), for code written against `Run` that is called outside a transaction. */
+/**
+ * Runs each statement on its own (autocommit), for code written against `Run` that is called outside a transaction:
+ * plain SQL on the ORM's pool (plain-sql.ts), the saga's status writes among them.
+ */
 export function autocommit(em: EntityManager): Run {
-  return <R = unknown[]>(sql: string, params: unknown[]) => em.getConnection().execute(sql, params) as Promise<R>;
+  return <R = unknown[]>(sql: string, params: unknown[]) => plainStatement(em, sql, params) as Promise<R>;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { plainStatement } from '../db/plain-sql';
 
 export interface NotificationOutcome {
   orderId: string;
@@ -13,7 +14,8 @@ export interface NotificationOutcome {
 
 /** Records what became of a notification, once per idempotency key (a later attempt updates the same row). */
 export async function recordNotification(em: EntityManager, outcome: NotificationOutcome): Promise<void> {
-  await em.getConnection().execute(
+  await plainStatement(
+    em,
     `INSERT INTO notifications (order_id, kind, idempotency_key, recipient, status, attempts, last_error, provider_notification_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (idempotency_key) DO UPDATE SET

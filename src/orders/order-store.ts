@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { plainStatement } from '../db/plain-sql';
 import type { NewOrderRecord, StatusChange } from '../../workflows/order/activity-types';
 import { REFUND_REFUSAL_ENDINGS } from '../../workflows/order/state-machine';
 import { pgArray } from '../db/pg-array';
@@ -14,7 +15,8 @@ import type { OrderLine } from './entities';
 /** Creates the order in PENDING with its first history row; a second call changes nothing. */
 /** `traceId`: the trace of the request that placed the order, when tracing is on. */
 export async function insertOrder(em: EntityManager, order: NewOrderRecord, traceId?: string): Promise<void> {
-  await em.getConnection().execute(
+  await plainStatement(
+    em,
     `WITH created AS (
        INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, idempotency_key, request_fingerprint, trace_id)
        VALUES (?, ?, ?, ?, 'PENDING', ?::jsonb, ?, ?, ?)
@@ -37,7 +39,8 @@ export async function insertOrder(em: EntityManager, order: NewOrderRecord, trac
 /** Stores the priced lines and total copied from the catalog when the stock was reserved. */
 export async function setOrderLines(em: EntityManager, orderId: string, lines: OrderLine[], currency: string): Promise<number> {
   const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
-  await em.getConnection().execute(
+  await plainStatement(
+    em,
     `UPDATE orders SET lines = ?::jsonb, total_cents = ?, currency = ?, updated_at = now() WHERE id = ?`,
     [JSON.stringify(lines), totalCents, currency, orderId],
   );
@@ -154,7 +157,8 @@ export async function recordStatusIn(
  * says refunded. The refund of another payment of the order (a stray second charge) leaves the order unchanged.
  */
 export async function markPaymentRefunded(em: EntityManager, orderId: string, paymentId: string): Promise<void> {
-  await em.getConnection().execute(
+  await plainStatement(
+    em,
     `UPDATE orders SET payment_status = 'refunded', refunded_cents = captured_cents, updated_at = now()
      WHERE id = ? AND (provider_payment_id = ? OR provider_payment_id IS NULL)`,
     [orderId, paymentId],
@@ -168,7 +172,7 @@ export async function markPaymentRefunded(em: EntityManager, orderId: string, pa
  * or it never claimed a refund).
  */
 export async function flagRefundFailed(em: EntityManager, orderId: string, paymentId: string): Promise<boolean> {
-  const rows = await em.getConnection().execute<{ id: string }[]>(
+  const rows = await plainStatement<{ id: string }>(em, 
     `WITH target AS (
        SELECT id, status_seq + 1 AS seq FROM orders
        WHERE id = ? AND provider_payment_id = ? AND status IN ('CANCELLED', 'REFUNDED') AND payment_status = 'refunded'
@@ -191,7 +195,7 @@ export async function flagRefundFailed(em: EntityManager, orderId: string, payme
  * next in sequence. A second call changes nothing.
  */
 export async function restoreEndedAfterRefund(em: EntityManager, orderId: string): Promise<boolean> {
-  const rows = await em.getConnection().execute<{ id: string }[]>(
+  const rows = await plainStatement<{ id: string }>(em, 
     `WITH ended AS (
        SELECT status, reason FROM order_history WHERE order_id = ? AND status IN ('CANCELLED', 'REFUNDED') ORDER BY seq LIMIT 1),
      target AS (
@@ -216,7 +220,7 @@ export async function restoreEndedAfterRefund(em: EntityManager, orderId: string
  * order was moved; false when it is in no such state (already flagged, or waiting for an operator anyway).
  */
 export async function flagRefundRefused(em: EntityManager, orderId: string): Promise<boolean> {
-  const rows = await em.getConnection().execute<{ id: string }[]>(
+  const rows = await plainStatement<{ id: string }>(em, 
     `WITH target AS (
        SELECT id, status_seq + 1 AS seq FROM orders WHERE id = ? AND status = ANY (?::text[]) FOR UPDATE),
      history AS (
@@ -231,6 +235,6 @@ export async function flagRefundRefused(em: EntityManager, orderId: string): Pro
 
 /** The order's own payment as it recorded it (the saga's charge), if any. */
 export async function recordedPaymentId(em: EntityManager, orderId: string): Promise<string | undefined> {
-  const rows = await em.getConnection().execute<{ provider_payment_id: string | null }[]>(`SELECT provider_payment_id FROM orders WHERE id = ?`, [orderId]);
+  const rows = await plainStatement<{ provider_payment_id: string | null }>(em, `SELECT provider_payment_id FROM orders WHERE id = ?`, [orderId]);
   return rows[0]?.provider_payment_id ?? undefined;
 }

@@ -113,7 +113,16 @@ export function recordingOrm() {
     statements.push({ sql: sql.replace(/\s+/g, ' ').trim(), params });
     return [];
   };
-  const em = { fork: () => em, execute, getConnection: () => ({ execute }) };
+  // Plain SQL (src/db/plain-sql.ts) goes to a pooled connection's query(); the ORM's paths to execute().
+  const connection = { query: async (sql: string, params: unknown[] = []) => ({ rows: await execute(sql, params) }) };
+  const knex = { client: { acquireConnection: async () => connection, releaseConnection: async () => undefined } };
+  const em = {
+    fork: () => em,
+    execute,
+    isInTransaction: () => false,
+    getConnection: () => ({ execute, getKnex: () => knex }),
+    getDriver: () => ({ convertException: (err: Error) => err }),
+  };
   const writes = (prefix: string) => statements.filter((s) => s.sql.startsWith(prefix)).map((s) => s.params);
   return {
     orm: { em } as unknown as Orm,
