@@ -1,5 +1,6 @@
 import type { Orm } from '../../src/db/orm';
-import { plainQuery } from '../../src/db/plain-sql';
+import { DriverException } from '@mikro-orm/core';
+import { plainQuery, plainStatement } from '../../src/db/plain-sql';
 import { testOrm } from '../harness/env';
 
 /**
@@ -29,12 +30,25 @@ describe('plainQuery', () => {
     const failing = Array.from({ length: 40 }, () => plainQuery(orm.em.fork(), `SELECT 1 / $1::int`, [0]));
     for (const result of await Promise.allSettled(failing)) {
       expect(result).toMatchObject({ status: 'rejected', reason: { code: '22012' } }); // division_by_zero
+      // The ORM's exception, as from any other query: the activities classify database failures by it.
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(DriverException);
     }
     // More statements than the pool has connections: had a failure kept its connection, these would wait forever.
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) => plainQuery<{ i: number }>(orm.em.fork(), `SELECT $1::int AS i`, [i])),
     );
     expect(answers.map(([row]) => row.i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it("numbers knex's ? placeholders outside a transaction, and runs inside one through the ORM", async () => {
+    expect(await plainStatement<{ a: number; b: string }>(orm.em.fork(), `SELECT ?::int AS a, ?::text AS b`, [7, 'y'])).toEqual([{ a: 7, b: 'y' }]);
+    // Inside a transaction the statement sees the transaction's own uncommitted work.
+    const seen = await orm.em.fork().transactional(async (tx) => {
+      await tx.execute(`CREATE TEMP TABLE plain_statement_probe (v int) ON COMMIT DROP`);
+      await tx.execute(`INSERT INTO plain_statement_probe VALUES (42)`);
+      return plainStatement<{ v: number }>(tx, `SELECT v FROM plain_statement_probe WHERE v = ?`, [42]);
+    });
+    expect(seen).toEqual([{ v: 42 }]);
   });
 
   it('refuses to run inside a transaction, where it would run on another connection', async () => {
