@@ -80,11 +80,7 @@ interface StateRow {
  * and on the verified email serialise the decisions that share either; nothing else is locked. What a refusal says
  * (message, Retry-After, the rate windows) is worked out here from the state the decision saw.
  */
-export async function admitOrder(
-  em: EntityManager,
-  request: AdmissionRequest,
-  limits: AdmissionLimits,
-): Promise<Admission> {
+export async function admitOrder(em: EntityManager, request: AdmissionRequest, limits: AdmissionLimits): Promise<Admission> {
   const email = request.verifiedEmail?.toLowerCase() ?? null;
   const [state] = await plainQuery<StateRow>(
     em,
@@ -118,8 +114,7 @@ export async function admitOrder(
 
   // The oldest open order has been paid for or cancelled by its payment timeout at the latest; suggest a re-check
   // within a minute, as a payment usually frees a place much sooner.
-  const freedAt = () =>
-    state.open_oldest ? new Date(state.open_oldest).getTime() + limits.paymentTimeoutMs : now.getTime() + 5000;
+  const freedAt = () => (state.open_oldest ? new Date(state.open_oldest).getTime() + limits.paymentTimeoutMs : now.getTime() + 5000);
   switch (state.refusal) {
     case 'rate_limited': {
       const full = windows.filter((w) => w.remaining === 0);

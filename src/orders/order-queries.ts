@@ -92,8 +92,9 @@ interface OrderRow {
   refunded_cents: number;
   refunds: Order['refunds'];
   dispute: Order['dispute'];
-  created_at: Date;
-  updated_at: Date;
+  /** Text: the ORM's pool parses no timestamps (plain-sql.ts). */
+  created_at: string;
+  updated_at: string;
   history: { seq: number; status: OrderStatus; reason: string | null; at: string }[];
   fulfilment: unknown;
 }
@@ -136,17 +137,11 @@ export interface OrderListFilter {
 }
 
 /** A customer's orders, newest first, resumed after a (created_at, id) position: two queries whatever the page size. */
-export async function listOrders(
-  em: EntityManager,
-  filter: OrderListFilter,
-): Promise<{ items: OrderWithHistory[]; last?: KeysetPosition; more: boolean }> {
+export async function listOrders(em: EntityManager, filter: OrderListFilter): Promise<{ items: OrderWithHistory[]; last?: KeysetPosition; more: boolean }> {
   const where: Record<string, unknown> = { customerId: filter.customerId };
   if (filter.status) where.status = filter.status;
   if (filter.after) {
-    where.$or = [
-      { createdAt: { $lt: filter.after.createdAt } },
-      { createdAt: filter.after.createdAt, id: { $lt: filter.after.id } },
-    ];
+    where.$or = [{ createdAt: { $lt: filter.after.createdAt } }, { createdAt: filter.after.createdAt, id: { $lt: filter.after.id } }];
   }
   const rows = await em.find(OrderSchema, where, {
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -156,11 +151,7 @@ export async function listOrders(
   const more = rows.length > filter.limit;
   const page = rows.slice(0, filter.limit);
   const history = page.length
-    ? await em.find(
-        OrderHistorySchema,
-        { orderId: { $in: page.map((o) => o.id) } },
-        { orderBy: [{ orderId: 'asc' }, { seq: 'asc' }], disableIdentityMap: true },
-      )
+    ? await em.find(OrderHistorySchema, { orderId: { $in: page.map((o) => o.id) } }, { orderBy: [{ orderId: 'asc' }, { seq: 'asc' }], disableIdentityMap: true })
     : [];
   const byOrder = new Map<string, OrderHistoryEntry[]>();
   for (const entry of history) byOrder.set(entry.orderId, [...(byOrder.get(entry.orderId) ?? []), entry]);

@@ -172,7 +172,8 @@ export async function markPaymentRefunded(em: EntityManager, orderId: string, pa
  * or it never claimed a refund).
  */
 export async function flagRefundFailed(em: EntityManager, orderId: string, paymentId: string): Promise<boolean> {
-  const rows = await plainStatement<{ id: string }>(em, 
+  const rows = await plainStatement<{ id: string }>(
+    em,
     `WITH target AS (
        SELECT id, status_seq + 1 AS seq FROM orders
        WHERE id = ? AND provider_payment_id = ? AND status IN ('CANCELLED', 'REFUNDED') AND payment_status = 'refunded'
@@ -195,7 +196,8 @@ export async function flagRefundFailed(em: EntityManager, orderId: string, payme
  * next in sequence. A second call changes nothing.
  */
 export async function restoreEndedAfterRefund(em: EntityManager, orderId: string): Promise<boolean> {
-  const rows = await plainStatement<{ id: string }>(em, 
+  const rows = await plainStatement<{ id: string }>(
+    em,
     `WITH ended AS (
        SELECT status, reason FROM order_history WHERE order_id = ? AND status IN ('CANCELLED', 'REFUNDED') ORDER BY seq LIMIT 1),
      target AS (
@@ -220,7 +222,8 @@ export async function restoreEndedAfterRefund(em: EntityManager, orderId: string
  * order was moved; false when it is in no such state (already flagged, or waiting for an operator anyway).
  */
 export async function flagRefundRefused(em: EntityManager, orderId: string): Promise<boolean> {
-  const rows = await plainStatement<{ id: string }>(em, 
+  const rows = await plainStatement<{ id: string }>(
+    em,
     `WITH target AS (
        SELECT id, status_seq + 1 AS seq FROM orders WHERE id = ? AND status = ANY (?::text[]) FOR UPDATE),
      history AS (

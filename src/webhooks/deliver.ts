@@ -64,21 +64,13 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
   const strayPayment = paymentId !== order.providerPaymentId;
   if (event.type === 'payment.refund_failed') {
     // The order claims the money went back, and the provider says it did not: no claim stands without proof.
-    deps.logger.error(
-      { orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status },
-      'refund failed after the order closed',
-    );
-    return !strayPayment && (await flagRefundFailed(deps.orm.em.fork(), order.id, paymentId))
-      ? 'needs_attention'
-      : 'ignored';
+    deps.logger.error({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'refund failed after the order closed');
+    return !strayPayment && (await flagRefundFailed(deps.orm.em.fork(), order.id, paymentId)) ? 'needs_attention' : 'ignored';
   }
   // An authorization (manual capture) the order does not keep is released the same way: the refund voids a hold.
   const moneyHeld = event.type === 'payment.succeeded' || event.type === 'payment.authorized';
   if (!moneyHeld || !(endedUnpaid(order.status) || strayPayment)) return 'ignored';
-  deps.logger.warn(
-    { orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status },
-    'late payment success: refunding',
-  );
+  deps.logger.warn({ orderId: order.id, workflowId: orderWorkflowId(order.id), paymentId, status: order.status }, 'late payment success: refunding');
   try {
     await deps.temporal.workflow.start<typeof refundLatePaymentWorkflow>('refundLatePaymentWorkflow', {
       workflowId: refundWorkflowId(paymentId),

@@ -17,10 +17,7 @@ const FINAL: ReadonlySet<InboxOutcome> = new Set(DELIVERIES);
 
 /** Event ids and types kept in the inbox: printable ASCII (no NUL, which PostgreSQL text refuses), 1–255 long. */
 const inboxText = z.string().regex(/^[\x20-\x7e]{1,255}$/);
-const envelopeSchema = z.object({
-  id: inboxText.optional().catch(undefined),
-  type: inboxText.optional().catch(undefined),
-});
+const envelopeSchema = z.object({ id: inboxText.optional().catch(undefined), type: inboxText.optional().catch(undefined) });
 
 /** The id and type a webhook body names, when it names usable ones; nothing is trusted or required here. */
 export function readEnvelope(body: unknown): { id?: string; type?: string } {
@@ -95,11 +92,7 @@ export interface WebhookReceipt extends Handled {
  *    provider retries, and the next delivery is handled afresh. Any other failure leaves the event `received`, so
  *    the provider's retry handles it too.
  */
-export async function throughInbox(
-  em: EntityManager,
-  delivery: WebhookDelivery,
-  handle: () => Promise<Handled>,
-): Promise<Handled & { duplicate: boolean }> {
+export async function throughInbox(em: EntityManager, delivery: WebhookDelivery, handle: () => Promise<Handled>): Promise<Handled & { duplicate: boolean }> {
   const row = await receive(em, delivery);
   if (FINAL.has(row.outcome)) return { outcome: row.outcome as Handled['outcome'], duplicate: true };
   let handled: Handled;
