@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { KeysetPosition } from '../db/keyset-cursor';
+import { pgArray } from '../db/pg-array';
 import type { EndpointRow } from './endpoint-store';
 
 export type MessageStatus = 'pending' | 'delivered' | 'failed';
@@ -183,6 +184,12 @@ export async function recordAttempts(em: EntityManager, results: { id: string; a
      WHERE m.id = r.id AND m.status = 'pending'`,
     [JSON.stringify(rows)],
   );
+}
+
+/** Gives claimed messages back unattempted (their endpoint answered 410 in the round): claimable again at once. */
+export async function releaseLeases(em: EntityManager, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await em.getConnection().execute(`UPDATE webhook_messages SET lease_until = NULL WHERE id = ANY (?::uuid[]) AND status = 'pending'`, [pgArray(ids)]);
 }
 
 /** Deletes delivered messages older than the retention, then events older than it that no message needs any more. */

@@ -9,7 +9,7 @@ import { standardWebhookHeaders } from '../wire/standard-webhooks';
 import { disableGoneEndpoint, signingSecrets } from './endpoint-store';
 import { eventBody } from './event-payload';
 import type { Attempt, AttemptOutcome, ClaimedMessage } from './message-store';
-import { claimDueMessages, pruneDelivered, recordAttempts } from './message-store';
+import { claimDueMessages, pruneDelivered, recordAttempts, releaseLeases } from './message-store';
 import { checkWebhookUrl } from './url-guard';
 import type { WebhookPost } from './webhook-post';
 import { createWebhookPoster } from './webhook-post';
@@ -60,9 +60,10 @@ export function startRelay(deps: RelayDeps): Relay {
   const post = deps.post ?? poster!.post;
   const batch = config.WEBHOOK_RELAY_CONCURRENCY * 2;
   const limit = pLimit(config.WEBHOOK_RELAY_CONCURRENCY);
-  // A round records its attempts once the last one is in: its claimed messages wait for free slots, one wave of
-  // attempts (each up to WEBHOOK_TIMEOUT) after another, and the lease covers them all.
-  const leaseMs = Math.ceil(batch / config.WEBHOOK_RELAY_CONCURRENCY) * config.WEBHOOK_TIMEOUT + LEASE_MARGIN_MS;
+  // A round records its attempts once the last one is in: each endpoint's first message goes out first (see runOnce),
+  // then its claimed messages wait for free slots, one wave of attempts (each up to WEBHOOK_TIMEOUT) after another,
+  // and the lease covers them all.
+  const leaseMs = (Math.ceil(batch / config.WEBHOOK_RELAY_CONCURRENCY) + 1) * config.WEBHOOK_TIMEOUT + LEASE_MARGIN_MS;
   const schedule = config.WEBHOOK_RETRY_SCHEDULE;
   const production = config.NODE_ENV === 'production';
 
@@ -131,26 +132,53 @@ export function startRelay(deps: RelayDeps): Relay {
       }
       return body;
     };
-    const results = await Promise.all(claimed.map((message) => limit(() => deliver(message, bodyOf(message)))));
+    // An endpoint that answers 410 Gone gets nothing more: its first message of the round goes out alone, the rest
+    // once it has answered, and none that has not started once a 410 came back (those are held: not attempted, their
+    // lease released, so they go out at once if an operator enables the endpoint again). The wait costs one answer
+    // per round for an endpoint with several due messages; after it, they go out side by side.
+    const gone = new Set<string>();
+    const firsts = new Map<string, Promise<unknown>>();
+    const send = (message: ClaimedMessage) =>
+      limit(async () => {
+        if (gone.has(message.endpoint_id)) return undefined;
+        const delivered = await deliver(message, bodyOf(message));
+        if (delivered.result === '410') gone.add(message.endpoint_id);
+        return delivered;
+      });
+    const sent = await Promise.all(
+      claimed.map((message) => {
+        const first = firsts.get(message.endpoint_id);
+        if (first) return first.then(() => send(message));
+        const own = send(message);
+        firsts.set(message.endpoint_id, own);
+        return own;
+      }),
+    );
+    const results = sent.filter((r) => r !== undefined);
+    const held = claimed.filter((_, i) => sent[i] === undefined);
     try {
       // One statement for the whole round: per message, it was most of what the relay cost the database.
       await recordAttempts(em, results);
+      await releaseLeases(
+        em,
+        held.map((m) => m.id),
+      );
     } catch (err) {
       // Not recorded (the database went away): the leases run out and the messages are claimed again.
       logger.error({ err, messages: results.length }, 'recording webhook attempts failed');
       return claimed.length;
     }
-    const gone = new Set<string>();
-    for (const [i, { attempt: made, result, outcome }] of results.entries()) {
+    for (const [i, m] of claimed.entries()) {
+      if (sent[i] === undefined) continue;
+      const { attempt: made, result, outcome } = sent[i];
       if (outcome.status !== 'pending') metrics.messages.inc({ result: outcome.status });
       if (outcome.status === 'failed' && result !== '410') {
-        const m = claimed[i];
         logger.warn({ endpointId: m.endpoint_id, messageId: m.id, attempts: m.attempt_count + 1, statusCode: made.statusCode }, 'webhook message failed after its last attempt');
       }
-      if (result === '410' && !gone.has(claimed[i].endpoint_id)) {
-        gone.add(claimed[i].endpoint_id);
-        await disableGoneEndpoint(em, claimed[i].endpoint_id);
-        logger.warn({ endpointId: claimed[i].endpoint_id, messageId: claimed[i].id }, 'webhook endpoint answered 410 Gone: disabled');
+      if (result === '410' && gone.delete(m.endpoint_id)) {
+        await disableGoneEndpoint(em, m.endpoint_id);
+        const kept = held.filter((h) => h.endpoint_id === m.endpoint_id).length;
+        logger.warn({ endpointId: m.endpoint_id, messageId: m.id, held: kept }, 'webhook endpoint answered 410 Gone: disabled');
       }
     }
     return claimed.length;
