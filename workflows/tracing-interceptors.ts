@@ -1,40 +1,12 @@
 import type * as OpenTelemetryWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type { Headers } from '@temporalio/workflow';
-import { defaultPayloadConverter } from '@temporalio/workflow';
 import type {
   WorkflowInboundCallsInterceptor,
   WorkflowInterceptorsFactory,
   WorkflowInternalsInterceptor,
   WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
-
-/**
- * OpenTelemetry inside the workflow sandbox, for the sagas that were started with a sampled trace (the starter's
- * client had tracing on and put the trace context in the start headers). A saga started without one runs with no tracing code
- * at all: tracing off costs nothing, and histories recorded before tracing existed replay exactly as they were
- * written (OpenTelemetry's interceptors add yields on such histories, which would break their replay).
- *
- * Bundled into the workflow code as a workflow interceptor module (src/temporal/workflow-interceptors.ts).
- */
-const TRACE_HEADER = '_tracer-data';
-
-/**
- * Whether the starter's trace is sampled (W3C `traceparent` flags, bit 0). Production samples one trace in ten: an
- * unsampled saga would record nothing, so it loads no OpenTelemetry either and only hands the trace context on to
- * its activities as it came (they see an unsampled parent and record nothing too). A header that cannot be read
- * counts as sampled: OpenTelemetry's own code then decides, as it always did.
- */
-export function sampledTrace(headers: Headers): boolean {
-  try {
-    const carrier = defaultPayloadConverter.fromPayload<Record<string, unknown>>(headers[TRACE_HEADER]);
-    const traceparent = typeof carrier?.traceparent === 'string' ? carrier.traceparent : undefined;
-    const flags = traceparent?.split('-')[3];
-    if (!flags || !/^[0-9a-f]{2}$/i.test(flags)) return true;
-    return (parseInt(flags, 16) & 1) === 1;
-  } catch {
-    return true;
-  }
-}
+import { sampledTrace, TRACE_HEADER } from './trace-header';
 
 /**
  * OpenTelemetry's workflow modules, loaded only by a traced saga. The sandbox runs the bundle's module code again for
@@ -46,6 +18,14 @@ function loadOpenTelemetry(): typeof OpenTelemetryWorkflow {
   return require('@temporalio/interceptors-opentelemetry/lib/workflow');
 }
 
+/**
+ * OpenTelemetry inside the workflow sandbox, for the sagas that were started with a sampled trace (the starter's
+ * client had tracing on and put the trace context in the start headers). A saga started without one runs with no tracing code
+ * at all: tracing off costs nothing, and histories recorded before tracing existed replay exactly as they were
+ * written (OpenTelemetry's interceptors add yields on such histories, which would break their replay).
+ *
+ * Bundled into the workflow code as a workflow interceptor module (src/temporal/workflow-interceptors.ts).
+ */
 export const interceptors: WorkflowInterceptorsFactory = () => {
   let traced = false;
   // The starter's trace header of an unsampled saga, passed on unchanged to what the saga schedules.

@@ -69,7 +69,10 @@ export function startTracing(options: StartTracingOptions): Tracing {
   const pg = new PgInstrumentation({
     requireParentSpan: true,
     // The statement without its inlined values: they may be personal data (see sqlWithoutLiterals).
-    requestHook: (span, { query }) => span.setAttribute('db.statement', sqlWithoutLiterals(query.text)),
+    requestHook: (span, { query }) => {
+      // An unsampled trace's span records nothing: no need to read the statement for it.
+      if (span.isRecording()) span.setAttribute('db.statement', sqlWithoutLiterals(query.text));
+    },
   });
   const unregister = registerInstrumentations({ instrumentations: [pg, new UndiciInstrumentation({ requireParentforSpans: true })] });
   if (options.loadedModules?.pg) {

@@ -1,13 +1,10 @@
 import type { ClientOptions } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/worker';
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry/lib/worker';
 import type { ReplayWorkerOptions, WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { activeTracing } from '../telemetry/tracing';
+import { sampledActivityTracing } from './activity-tracing';
 import { temporalDataConverter } from './data-converter';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 
@@ -35,7 +32,7 @@ function workflowSpanSinks(): WorkerOptions['sinks'] {
 /**
  * What every worker of the project adds: the same data converter as the clients, the workflow interceptor modules
  * (used when the worker bundles workflows itself; a prebuilt bundle already contains them), the workflow-span
- * sink, and, when tracing is on, a span per activity that continues the workflow's trace.
+ * sink, and, when tracing is on, a span per activity of a sampled trace that continues the workflow's trace.
  */
 export function temporalWorkerOptions(config: EncryptionConfig): Pick<WorkerOptions, 'dataConverter' | 'interceptors' | 'sinks'> {
   const traced = activeTracing() !== undefined;
@@ -43,9 +40,7 @@ export function temporalWorkerOptions(config: EncryptionConfig): Pick<WorkerOpti
     dataConverter: temporalDataConverter(config),
     interceptors: {
       workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
-      activity: traced
-        ? [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })]
-        : [],
+      activity: traced ? [sampledActivityTracing] : [],
     },
     sinks: workflowSpanSinks(),
   };

@@ -1,5 +1,5 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { sampledTrace } from '../../workflows/tracing-interceptors';
+import { sampledTrace } from '../../workflows/trace-header';
 
 const header = (carrier: unknown) => ({ '_tracer-data': defaultPayloadConverter.toPayload(carrier) });
 const trace = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,0 +1,59 @@
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Headers } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { sampledActivityTracing } from '../../src/temporal/activity-tracing';
+import type { Tracing } from '../../src/telemetry/tracing';
+import { startTracing } from '../../src/telemetry/tracing';
+
+const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+const header = (flags: string): Headers => ({ '_tracer-data': defaultPayloadConverter.toPayload({ traceparent: `00-${traceId}-00f067aa0ba902b7-${flags}` }) });
+
+// An activity of a sampled saga runs in a span of the saga's trace; one of an unsampled saga runs with no span at
+// all, so its SQL statements and HTTP calls open none either (the pg and undici instrumentations want a parent).
+describe('activity spans follow the saga trace’s sampling', () => {
+  const exporter = new InMemorySpanExporter();
+  let tracing: Tracing;
+  beforeAll(() => {
+    tracing = startTracing({ serviceName: 'activity-sampling-test', exporter });
+  });
+  afterAll(async () => {
+    await tracing.shutdown();
+  });
+  beforeEach(() => exporter.reset());
+
+  /** Runs one activity through the interceptors; what it saw inside: the active span and its log attributes. */
+  async function runActivity(headers: Headers) {
+    const { context } = new MockActivityEnvironment({ activityType: 'reserveStock' });
+    const { inbound, outbound } = sampledActivityTracing(context);
+    let seen: { traceId?: string; log: Record<string, unknown> } | undefined;
+    const result = await inbound!.execute!({ args: [], headers }, async () => {
+      seen = { traceId: trace.getActiveSpan()?.spanContext().traceId, log: outbound!.getLogAttributes!({ orderId: 'o-1' }, (attrs) => attrs) };
+      return 'done';
+    });
+    expect(result).toBe('done');
+    return seen!;
+  }
+
+  it('a sampled trace: a recorded span of that trace, and the log lines carry its ids', async () => {
+    const seen = await runActivity(header('01'));
+    expect(seen.traceId).toBe(traceId);
+    expect(seen.log).toMatchObject({ orderId: 'o-1', trace_id: traceId, trace_flags: '01' });
+    expect(exporter.getFinishedSpans().map((s) => [s.name, s.spanContext().traceId])).toEqual([['RunActivity:reserveStock', traceId]]);
+  });
+
+  it('an unsampled trace: no active span, nothing recorded, no trace ids in the log lines', async () => {
+    const seen = await runActivity(header('00'));
+    expect(seen.traceId).toBeUndefined();
+    expect(seen.log).toEqual({ orderId: 'o-1' });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('no trace header (tracing was off where the saga started): a trace of its own, as OpenTelemetry decides', async () => {
+    const seen = await runActivity({});
+    expect(seen.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen.traceId).not.toBe(traceId);
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+  });
+});
