@@ -5,18 +5,26 @@ import { createMetricsRegistry } from '../../src/metrics/registry';
 import { createWebhookMetrics } from '../../src/metrics/webhook-metrics';
 import type { Relay } from '../../src/outbox/relay';
 import { startRelay } from '../../src/outbox/relay';
+import type { WebhookPost } from '../../src/outbox/webhook-post';
 import { testLogger } from '../harness/env';
 import { request } from '../harness/http';
 import type { Stack } from '../harness/stack';
 
-/** A relay on the stack's database with quick settings: a 50 ms poll, and the retry schedule the test gives. */
-export function testRelay(orm: Orm, config: Config, overrides: Partial<Config> = {}): Relay {
+/**
+ * A relay on the stack's database with quick settings: a 50 ms poll and a 1 s, 1 s, 1 s retry schedule, unless the
+ * test says otherwise. Every test file's relay delivers every endpoint's messages (they share the database), so they
+ * all retry alike. `post` replaces how it sends (to watch what this relay sent).
+ */
+export function testRelay(orm: Orm, config: Config, overrides: Partial<Config> = {}, post?: WebhookPost): Relay {
   const metrics = createWebhookMetrics(createMetricsRegistry('worker', { defaults: false }));
-  return startRelay({ orm, config: { ...config, WEBHOOK_RELAY_POLL_INTERVAL: 50, ...overrides }, logger: testLogger(), metrics });
+  const quick: Partial<Config> = { WEBHOOK_RELAY_POLL_INTERVAL: 50, WEBHOOK_RETRY_SCHEDULE: [1000, 1000, 1000] };
+  return startRelay({ orm, config: { ...config, ...quick, ...overrides }, logger: testLogger(), metrics, post });
 }
 
 export interface Subscription {
   endpointId: string;
+  /** Where the endpoint delivers (the simulator subscriber's URL). */
+  url: string;
   subscriberId: string;
   secret: string;
 }
@@ -31,7 +39,7 @@ export async function subscribe(stack: Stack, options: { events?: string[]; answ
   const endpoint = await request(`${stack.api}/admin/webhook-endpoints`, { headers: stack.admin, body: { url: sub.body.url, events: options.events } });
   if (endpoint.status !== 201) throw new Error(`endpoint: ${endpoint.status} ${JSON.stringify(endpoint.body)}`);
   await request(`${stack.simulatorUrl}/v1/subscribers/${sub.body.id}`, { method: 'PATCH', body: { secret: endpoint.body.secret } });
-  return { endpointId: endpoint.body.id, subscriberId: sub.body.id, secret: endpoint.body.secret };
+  return { endpointId: endpoint.body.id, url: sub.body.url, subscriberId: sub.body.id, secret: endpoint.body.secret };
 }
 
 export interface Delivery {
