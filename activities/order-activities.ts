@@ -8,7 +8,17 @@ import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 import { createWorkerMetrics } from '../src/metrics/worker-metrics';
 import { orderLogFields } from '../src/orders/log-fields';
 import { recordNotification } from '../src/orders/notification-store';
-import { flagRefundRefused, insertOrder, markPaymentRefunded, recordedPaymentId, recordStatus, restoreEndedAfterRefund, setOrderLines } from '../src/orders/order-store';
+import type { PricedLines } from '../src/orders/order-store';
+import {
+  flagRefundRefused,
+  insertOrder,
+  markPaymentRefunded,
+  orderTotalCents,
+  recordedPaymentId,
+  recordStatus,
+  restoreEndedAfterRefund,
+  setOrderLines,
+} from '../src/orders/order-store';
 import type { RefundOutcome } from '../src/orders/refund-store';
 import { findRefund, restockRefundedLines, settleRefund } from '../src/orders/refund-store';
 import { applyDisputeReport } from '../src/orders/dispute-store';
@@ -112,8 +122,8 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
    * once. Only the call that made the change counts in the metrics; a history note in the same status
    * (refund_confirmed) does not finish the order a second time.
    */
-  async function writeStatus(orderId: string, change: StatusChange): Promise<void> {
-    const changed = await recordStatus(em(), orderId, change);
+  async function writeStatus(orderId: string, change: StatusChange, priced?: PricedLines): Promise<void> {
+    const changed = await recordStatus(em(), orderId, change, priced);
     logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
     if (changed && changed.previousStatus !== change.status && isSettled(change.status)) {
       metrics.ordersFinished.inc({ status: change.status });
@@ -142,14 +152,14 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     },
 
     async reserveOrderStock(orderId, items, reserved) {
-      const order = await database(async () => {
-        const reservation = await reservationSlot(() => reserveStock(em(), orderId, items, { maxTotalCents: config.MAX_ORDER_TOTAL_CENTS }));
-        const totalCents = await setOrderLines(em(), orderId, reservation.lines, reservation.currency);
-        const lines = reservation.lines.map(({ productId, quantity, unitPriceCents, requiresShipping }) => ({ productId, quantity, unitPriceCents, requiresShipping }));
-        return { totalCents, currency: reservation.currency, lines };
-      });
-      if (reserved) await writeStatus(orderId, reserved);
-      return order;
+      const reservation = await database(() => reservationSlot(() => reserveStock(em(), orderId, items, { maxTotalCents: config.MAX_ORDER_TOTAL_CENTS })));
+      const priced = { lines: reservation.lines, currency: reservation.currency };
+      // With the RESERVED change (today's sagas pass it) the lines are stored in the status write itself; sagas
+      // started before it passed the change write them on their own.
+      if (reserved) await writeStatus(orderId, reserved, priced);
+      else await database(() => setOrderLines(em(), orderId, priced.lines, priced.currency));
+      const lines = reservation.lines.map(({ productId, quantity, unitPriceCents, requiresShipping }) => ({ productId, quantity, unitPriceCents, requiresShipping }));
+      return { totalCents: orderTotalCents(reservation.lines), currency: reservation.currency, lines };
     },
 
     async recordOrderStatus(orderId, change) {

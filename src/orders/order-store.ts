@@ -36,9 +36,17 @@ export async function insertOrder(em: EntityManager, order: NewOrderRecord, trac
   );
 }
 
+/** The priced lines copied from the catalog when the stock was reserved, in the order's currency. */
+export interface PricedLines {
+  lines: OrderLine[];
+  currency: string;
+}
+
+export const orderTotalCents = (lines: readonly OrderLine[]) => lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+
 /** Stores the priced lines and total copied from the catalog when the stock was reserved. */
 export async function setOrderLines(em: EntityManager, orderId: string, lines: OrderLine[], currency: string): Promise<number> {
-  const totalCents = lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+  const totalCents = orderTotalCents(lines);
   await plainStatement(
     em,
     `UPDATE orders SET lines = ?::jsonb, total_cents = ?, currency = ?, updated_at = now() WHERE id = ?`,
@@ -80,8 +88,9 @@ export async function recordStatus(
   em: EntityManager,
   orderId: string,
   change: StatusChange,
+  priced?: PricedLines,
 ): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
-  return recordStatusIn(autocommit(em), orderId, change);
+  return recordStatusIn(autocommit(em), orderId, change, priced);
 }
 
 /**
@@ -92,11 +101,16 @@ export async function recordStatus(
  */
 const REPLACES_LOST_COURSE = `(? > saga_task AND NOT EXISTS (SELECT 1 FROM order_history h WHERE h.order_id = ? AND h.seq = ? AND h.status = ?))`;
 
-/** recordStatus inside a transaction of plain SQL (raw-transaction.ts), beside the rows the change is about. */
+/**
+ * recordStatus inside a transaction of plain SQL (raw-transaction.ts), beside the rows the change is about. `priced`:
+ * the reservation's lines, stored with the RESERVED change in the same statement (one row version, one run of the
+ * order's triggers), written only with the change (a repeat finds them stored by the write that made it).
+ */
 export async function recordStatusIn(
   run: Run,
   orderId: string,
   change: StatusChange,
+  priced?: PricedLines,
 ): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
   const clearsFailure = change.failureReason !== undefined;
   const task = change.task ?? 0;
@@ -114,6 +128,7 @@ export async function recordStatusIn(
        status_seq = GREATEST(status_seq, (SELECT seq FROM placed)), saga_seq = ?, saga_task = ?, updated_at = now(),
        payment_status = COALESCE(?, payment_status),
        ${LEDGER_FOLLOWS_PAYMENT_STATUS},
+       lines = COALESCE(?::jsonb, lines), total_cents = COALESCE(?::bigint, total_cents), currency = COALESCE(?, currency),
        provider_payment_id = COALESCE(?, provider_payment_id),
        failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END,
        rejection = COALESCE(?::jsonb, rejection)
@@ -137,6 +152,9 @@ export async function recordStatusIn(
       task,
       change.paymentStatus ?? null,
       ...ledgerParameters(change),
+      priced ? JSON.stringify(priced.lines) : null,
+      priced ? orderTotalCents(priced.lines) : null,
+      priced?.currency ?? null,
       change.providerPaymentId ?? null,
       clearsFailure,
       change.failureReason ?? null,
