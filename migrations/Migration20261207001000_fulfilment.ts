@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { ORDER_FULFILMENT_SELECT } from './sql/order-fulfilment';
 
 /**
  * Goods that ship (issue #27): after payment an order's units are dispatched in shipments, delivered, cancelled
@@ -175,22 +176,7 @@ export class Migration20261207001000_fulfilment extends Migration {
     // snapshot carries it, and GET /orders/{id} reads it with this function too. Three index lookups.
     this.addSql(`
       CREATE FUNCTION order_fulfilment(p_order uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-        SELECT jsonb_build_object(
-          'shipments', COALESCE((
-            SELECT jsonb_agg(jsonb_build_object('id', s.id, 'orderId', s.order_id, 'status', s.status, 'items', s.items,
-                     'carrier', s.carrier, 'trackingNumber', s.tracking_number, 'dispatchedAt', s.dispatched_at,
-                     'deliveredAt', s.delivered_at) ORDER BY s.dispatched_at, s.id)
-            FROM shipments s WHERE s.order_id = $1), '[]'::jsonb),
-          'returns', COALESCE((
-            SELECT jsonb_agg(jsonb_build_object('id', r.id, 'orderId', r.order_id, 'status', r.status, 'items', r.items,
-                     'reason', r.reason, 'refundCents', r.refund_cents, 'receivedItems', r.received_items,
-                     'requestedAt', r.requested_at, 'receivedAt', r.received_at) ORDER BY r.requested_at, r.id)
-            FROM order_returns r WHERE r.order_id = $1), '[]'::jsonb),
-          'cancelledItems', COALESCE((
-            SELECT jsonb_agg(jsonb_build_object('productId', u.product_id, 'quantity', u.quantity) ORDER BY u.product_id)
-            FROM (SELECT i->>'productId' AS product_id, sum((i->>'quantity')::int) AS quantity
-                  FROM order_item_cancellations c, jsonb_array_elements(c.items) i
-                  WHERE c.order_id = $1 GROUP BY 1) u), '[]'::jsonb))
+${ORDER_FULFILMENT_SELECT}
       $$`);
     this.addSql(`
       CREATE FUNCTION order_event_snapshot(o orders) RETURNS jsonb LANGUAGE sql STABLE AS $$

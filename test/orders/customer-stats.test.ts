@@ -70,29 +70,39 @@ describe('customer statistics', () => {
   it('answers fast for a customer with 10,000 orders, and agrees with the orders table', async () => {
     const customer = `cust-${randomUUID()}`;
     const em = stack.orm.em.fork();
-    // Inserted and moved through statuses by SQL, as the saga's writes would: the trigger sees every change.
-    await em.execute(
-      `INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, lines, total_cents, currency, payment_status, request_fingerprint, created_at)
+    // Inserted and moved through statuses by SQL, as the saga's writes would: the trigger sees every change. In one
+    // transaction that also drops the outbox events the seeding made before anything can see them: they are no
+    // order's real changes, and every endpoint other test files subscribe meanwhile would get 20,000 messages.
+    await em.transactional(async (tx) => {
+      await tx.execute(
+        `INSERT INTO orders (id, workflow_id, customer_id, customer_email, status, requested_items, lines, total_cents, currency, payment_status, request_fingerprint, created_at)
        SELECT gen_random_uuid(), 'seed', ?, 'seed@example.com', 'PENDING', '[]',
               jsonb_build_array(jsonb_build_object('productId', gen_random_uuid(), 'sku', 's', 'name', 'n', 'quantity', 1 + g % 3, 'unitPriceCents', 100)),
               100 * (1 + g % 3), CASE WHEN g % 2 = 0 THEN 'EUR' ELSE 'USD' END, 'not_requested', 'fp', now() - make_interval(secs => g)
        FROM generate_series(1, 10000) AS g`,
-      [customer],
-    );
-    await em.execute(
-      `UPDATE orders SET
+        [customer],
+      );
+      await tx.execute(
+        `UPDATE orders SET
          status = (ARRAY['COMPLETED', 'CANCELLED', 'REFUNDED', 'PAID', 'REJECTED'])[1 + abs(hashtext(id::text)) % 5],
          payment_status = 'succeeded', authorized_cents = total_cents, captured_cents = total_cents
        WHERE customer_id = ?`,
-      [customer],
-    );
-    await em.execute(
-      `UPDATE orders SET payment_status = CASE status WHEN 'REFUNDED' THEN 'refunded' WHEN 'CANCELLED' THEN 'failed' WHEN 'REJECTED' THEN 'not_requested' ELSE payment_status END,
+        [customer],
+      );
+      await tx.execute(
+        `UPDATE orders SET payment_status = CASE status WHEN 'REFUNDED' THEN 'refunded' WHEN 'CANCELLED' THEN 'failed' WHEN 'REJECTED' THEN 'not_requested' ELSE payment_status END,
          captured_cents = CASE WHEN status IN ('CANCELLED', 'REJECTED') THEN 0 ELSE captured_cents END,
          refunded_cents = CASE WHEN status = 'REFUNDED' THEN captured_cents ELSE 0 END
        WHERE customer_id = ?`,
-      [customer],
-    );
+        [customer],
+      );
+      await tx.execute(`DELETE FROM webhook_messages WHERE order_id IN (SELECT id FROM orders WHERE customer_id = ?)`, [
+        customer,
+      ]);
+      await tx.execute(`DELETE FROM webhook_events WHERE order_id IN (SELECT id FROM orders WHERE customer_id = ?)`, [
+        customer,
+      ]);
+    });
 
     const headers = await stack.as(customer);
     await stats(customer, headers); // warm: connections, plans
