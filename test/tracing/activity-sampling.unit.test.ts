@@ -10,8 +10,8 @@ import { startTracing } from '../../src/telemetry/tracing';
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 const header = (flags: string): Headers => ({ '_tracer-data': defaultPayloadConverter.toPayload({ traceparent: `00-${traceId}-00f067aa0ba902b7-${flags}` }) });
 
-// An activity of a sampled saga runs in a span of the saga's trace; one of an unsampled saga runs with no span at
-// all, so its SQL statements and HTTP calls open none either (the pg and undici instrumentations want a parent).
+// An activity of a sampled saga runs in a span of the saga's trace; one of an unsampled saga runs in the saga's
+// unsampled context with no span of its own (its trace id known, nothing recorded).
 describe('activity spans follow the saga trace’s sampling', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
@@ -27,9 +27,10 @@ describe('activity spans follow the saga trace’s sampling', () => {
   async function runActivity(headers: Headers) {
     const { context } = new MockActivityEnvironment({ activityType: 'reserveStock' });
     const { inbound, outbound } = sampledActivityTracing(context);
-    let seen: { traceId?: string; log: Record<string, unknown> } | undefined;
+    let seen: { traceId?: string; recording?: boolean; log: Record<string, unknown> } | undefined;
     const result = await inbound!.execute!({ args: [], headers }, async () => {
-      seen = { traceId: trace.getActiveSpan()?.spanContext().traceId, log: outbound!.getLogAttributes!({ orderId: 'o-1' }, (attrs) => attrs) };
+      const span = trace.getActiveSpan();
+      seen = { traceId: span?.spanContext().traceId, recording: span?.isRecording(), log: outbound!.getLogAttributes!({ orderId: 'o-1' }, (attrs) => attrs) };
       return 'done';
     });
     expect(result).toBe('done');
@@ -39,14 +40,16 @@ describe('activity spans follow the saga trace’s sampling', () => {
   it('a sampled trace: a recorded span of that trace, and the log lines carry its ids', async () => {
     const seen = await runActivity(header('01'));
     expect(seen.traceId).toBe(traceId);
+    expect(seen.recording).toBe(true);
     expect(seen.log).toMatchObject({ orderId: 'o-1', trace_id: traceId, trace_flags: '01' });
     expect(exporter.getFinishedSpans().map((s) => [s.name, s.spanContext().traceId])).toEqual([['RunActivity:reserveStock', traceId]]);
   });
 
-  it('an unsampled trace: no active span, nothing recorded, no trace ids in the log lines', async () => {
+  it('an unsampled trace: its context, not recording (so SQL opens no span), nothing exported, the ids still logged', async () => {
     const seen = await runActivity(header('00'));
-    expect(seen.traceId).toBeUndefined();
-    expect(seen.log).toEqual({ orderId: 'o-1' });
+    expect(seen.traceId).toBe(traceId);
+    expect(seen.recording).toBe(false);
+    expect(seen.log).toMatchObject({ orderId: 'o-1', trace_id: traceId, trace_flags: '00' });
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 

@@ -30,6 +30,8 @@ describe('an order whose trace is not sampled', () => {
     const traceId = placed.headers.get('trace-id');
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const order = await stack.waitForOrder(placed.body.id, (o) => o.status === 'CANCELLED');
+    // The order keeps the request's trace id (its record is written by an activity, in the unsampled trace's context).
+    expect(order.traceId).toBe(traceId);
     await stack.temporal.workflow.getHandle(order.workflowId).result();
 
     const history = await stack.temporal.workflow.getHandle(order.workflowId).fetchHistory();
