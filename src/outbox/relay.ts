@@ -159,10 +159,7 @@ export function startRelay(deps: RelayDeps): Relay {
     try {
       // One statement for the whole round: per message, it was most of what the relay cost the database.
       await recordAttempts(em, results);
-      await releaseLeases(
-        em,
-        held.map((m) => m.id),
-      );
+      await releaseLeases(em, held.map((m) => m.id));
     } catch (err) {
       // Not recorded (the database went away): the leases run out and the messages are claimed again.
       logger.error({ err, messages: results.length }, 'recording webhook attempts failed');
@@ -175,6 +172,7 @@ export function startRelay(deps: RelayDeps): Relay {
       if (outcome.status === 'failed' && result !== '410') {
         logger.warn({ endpointId: m.endpoint_id, messageId: m.id, attempts: m.attempt_count + 1, statusCode: made.statusCode }, 'webhook message failed after its last attempt');
       }
+      // Disabled once per endpoint, however many of the round's deliveries to it answered 410.
       if (result === '410' && gone.delete(m.endpoint_id)) {
         await disableGoneEndpoint(em, m.endpoint_id);
         const kept = held.filter((h) => h.endpoint_id === m.endpoint_id).length;
