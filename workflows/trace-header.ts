@@ -6,9 +6,9 @@ export const TRACE_HEADER = '_tracer-data';
 
 /**
  * Whether the trace these headers carry is sampled (W3C `traceparent` flags, bit 0). Production samples one trace in
- * ten: an unsampled saga, and each activity it schedules, would record nothing, so neither loads or runs OpenTelemetry
- * (workflows/tracing-interceptors.ts, src/temporal/activity-tracing.ts). A header that cannot be read counts as
- * sampled: OpenTelemetry's own code then decides, as it always did. Sandbox-safe: the workflow bundle uses it too.
+ * ten: an unsampled saga would record nothing, so it loads no OpenTelemetry (workflows/tracing-interceptors.ts; its
+ * activities decide the same with OpenTelemetry's own propagator, src/temporal/activity-tracing.ts). A header that
+ * cannot be read counts as sampled: OpenTelemetry's own code then decides, as it always did. Sandbox-safe.
  */
 export function sampledTrace(headers: Headers): boolean {
   try {
