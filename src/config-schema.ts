@@ -56,6 +56,12 @@ export const configSchema = z.object({
 
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/order_saga'),
   DATABASE_POOL_MAX: positiveInt(10),
+  /**
+   * on (default): the statements every order runs through are named prepared statements, parsed once per
+   * connection; off: sent unnamed, for a pooler in front of PostgreSQL that cannot keep them (PgBouncer in
+   * transaction mode before 1.21).
+   */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),

@@ -6,6 +6,7 @@ import { catalogEntities } from '../catalog/entities';
 import type { Config } from '../config';
 import { orderEntities } from '../orders/entities';
 import './pg-types';
+import { preparePlainStatements } from './plain-sql';
 
 export type Orm = MikroORM;
 
@@ -46,6 +47,7 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_
   });
 }
 
-export function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>): Promise<Orm> {
+export function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_PREPARED_STATEMENTS'>>): Promise<Orm> {
+  preparePlainStatements(config.DATABASE_PREPARED_STATEMENTS !== 'off');
   return MikroORM.init(ormOptions(config));
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** The part of a pooled `pg` client this module uses. */
 interface PooledClient {
-  query(text: string, params: unknown[]): Promise<{ rows: unknown[] }>;
+  query(query: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 /** The part of knex's client that hands out the pool's connections. */
@@ -27,7 +27,7 @@ export async function plainQuery<T>(em: EntityManager, text: string, params: unk
     throw em.getDriver().convertException(err);
   });
   try {
-    return (await connection.query(text, params)).rows as T[];
+    return (await connection.query({ name: statementName(text), text, values: params })).rows as T[];
   } catch (err) {
     throw em.getDriver().convertException(err as Error);
   } finally {
@@ -57,4 +57,31 @@ function numbered(sql: string): string {
     numberedCache.set(sql, text);
   }
   return text;
+}
+
+/**
+ * Each statement text gets a name once per process, so every connection of the pool parses and analyses it once
+ * and then only binds and runs it (a named prepared statement, which `pg` prepares on first use per connection):
+ * the saga's statements are long CTEs whose parsing and planning cost PostgreSQL about as much as running them.
+ * Names are never reused for another text (a connection would run the old one); past MAX_NAMED texts, statements go
+ * unnamed. DATABASE_PREPARED_STATEMENTS=off sends every statement unnamed (initOrm applies it to the process), for a
+ * pooler that cannot keep prepared statements and for comparing the two (bench/saga-statements.ts).
+ */
+const MAX_NAMED = 256;
+const names = new Map<string, string>();
+let prepare = true;
+
+/** Whether plain statements go as named prepared statements in this process (DATABASE_PREPARED_STATEMENTS). */
+export function preparePlainStatements(on: boolean): void {
+  prepare = on;
+}
+
+function statementName(text: string): string | undefined {
+  if (!prepare) return undefined;
+  let name = names.get(text);
+  if (name === undefined && names.size < MAX_NAMED) {
+    name = `plain_${names.size + 1}`;
+    names.set(text, name);
+  }
+  return name;
 }

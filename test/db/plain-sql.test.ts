@@ -1,7 +1,8 @@
 import type { Orm } from '../../src/db/orm';
+import { initOrm } from '../../src/db/orm';
 import { DriverException } from '@mikro-orm/core';
-import { plainQuery, plainStatement } from '../../src/db/plain-sql';
-import { testOrm } from '../harness/env';
+import { plainQuery, plainStatement, preparePlainStatements } from '../../src/db/plain-sql';
+import { testConfig, testOrm } from '../harness/env';
 
 /**
  * The hot path's plain SQL on the ORM's own pool: `$n` parameters, pg's own types and errors (the error middleware
@@ -55,5 +56,41 @@ describe('plainQuery', () => {
     await expect(orm.em.fork().transactional((tx) => plainQuery(tx, 'SELECT 1', []))).rejects.toThrow(
       /outside transactions/,
     );
+  });
+
+  /** The statements of this process's texts that the (single) connection of `one` has prepared. */
+  const preparedOn = async (one: Orm, texts: string[]) => {
+    const rows = await plainQuery<{ name: string; statement: string }>(one.em.fork(), `SELECT name, statement FROM pg_prepared_statements`, []);
+    return rows.filter((r) => texts.includes(r.statement));
+  };
+
+  it('sends each statement text as one named prepared statement per connection, with the right answers every time', async () => {
+    const one = await initOrm({ ...testConfig(), DATABASE_POOL_MAX: 1 });
+    try {
+      const text = `SELECT $1::int * 2 AS doubled /* prepared-probe */`;
+      const other = `SELECT $1::text || '!' AS shout /* prepared-probe */`;
+      for (let i = 0; i < 8; i++) {
+        expect(await plainQuery(one.em.fork(), text, [i])).toEqual([{ doubled: 2 * i }]);
+        expect(await plainQuery(one.em.fork(), other, [`n${i}`])).toEqual([{ shout: `n${i}!` }]);
+      }
+      const prepared = await preparedOn(one, [text, other]);
+      // One statement per text (prepared once, then only bound and run), each under a name of its own.
+      expect(prepared.map((p) => p.statement).sort()).toEqual([text, other].sort());
+      expect(new Set(prepared.map((p) => p.name)).size).toBe(2);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('sends them unnamed with DATABASE_PREPARED_STATEMENTS=off', async () => {
+    const one = await initOrm({ ...testConfig(), DATABASE_POOL_MAX: 1, DATABASE_PREPARED_STATEMENTS: 'off' });
+    try {
+      const text = `SELECT $1::int + 1 AS next /* unprepared-probe */`;
+      expect(await plainQuery(one.em.fork(), text, [41])).toEqual([{ next: 42 }]);
+      expect(await preparedOn(one, [text])).toEqual([]);
+    } finally {
+      await one.close();
+      preparePlainStatements(true); // the setting is the process's: the rest of this file's tests go on with the default
+    }
   });
 });
