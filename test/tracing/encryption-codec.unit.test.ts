@@ -32,6 +32,16 @@ describe('AES-GCM payload codec', () => {
     expect(Buffer.from(a.data!).equals(Buffer.from(b.data!))).toBe(false);
   });
 
+  it('never uses an IV twice, across the blocks of IVs drawn from the CSPRNG, and every payload decrypts', async () => {
+    const codec = new AesGcmPayloadCodec([key('k1')]);
+    const plain = Array.from({ length: 3000 }, (_, i) => defaultPayloadConverter.toPayload({ i }));
+    const encoded = [...(await codec.encode(plain.slice(0, 1500))), ...(await codec.encode(plain.slice(1500)))];
+    const ivs = new Set(encoded.map((p) => Buffer.from(p.data!).subarray(0, 12).toString('hex')));
+    expect(ivs.size).toBe(3000);
+    const decoded = await codec.decode(encoded);
+    expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual(plain.map((_, i) => ({ i })));
+  });
+
   it('rotates: the first key encrypts, older keys still decrypt what they wrote', async () => {
     const old = key('k0');
     const current = key('k1');
