@@ -32,6 +32,7 @@ import { AUTHORIZATION_EXPIRED, isSettled } from '../workflows/order/state-machi
 import { countCompensations } from './compensation-metrics';
 import { nonRetryable, toActivityFailure } from './errors';
 import { withSafeFailures } from './safe-failures';
+import { plainSqlEm } from '../src/db/plain-sql';
 import { currentTraceId } from '../src/telemetry/trace-id';
 
 export interface OrderActivityDeps {
@@ -56,6 +57,8 @@ const refundKey = (paymentId: string, attempt = 1) => (attempt > 1 ? `refund:${p
  */
 export function createOrderActivities({ orm, config, logger, payments, notifier, metrics = createWorkerMetrics() }: OrderActivityDeps): OrderActivities {
   const em = () => orm.em.fork();
+  // The statements every order runs through are plain SQL: they share one EntityManager (plain-sql.ts).
+  const plain = plainSqlEm(orm);
   // RESERVATION_CONCURRENCY: reservations queue here rather than on a hot product row's lock inside PostgreSQL.
   const reservationSlot = pLimit(config.RESERVATION_CONCURRENCY);
 
@@ -123,7 +126,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
    * (refund_confirmed) does not finish the order a second time.
    */
   async function writeStatus(orderId: string, change: StatusChange, priced?: PricedLines): Promise<void> {
-    const changed = await recordStatus(em(), orderId, change, priced);
+    const changed = await recordStatus(plain, orderId, change, priced);
     logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
     if (changed && changed.previousStatus !== change.status && isSettled(change.status)) {
       metrics.ordersFinished.inc({ status: change.status });
@@ -148,16 +151,16 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
   const activities: OrderActivities = {
     async createOrderRecord(order) {
       // The activity runs in the placing request's trace (carried through the workflow): the order keeps its id.
-      await insertOrder(em(), order, currentTraceId());
+      await insertOrder(plain, order, currentTraceId());
     },
 
     async reserveOrderStock(orderId, items, reserved) {
-      const reservation = await database(() => reservationSlot(() => reserveStock(em(), orderId, items, { maxTotalCents: config.MAX_ORDER_TOTAL_CENTS })));
+      const reservation = await database(() => reservationSlot(() => reserveStock(plain, orderId, items, { maxTotalCents: config.MAX_ORDER_TOTAL_CENTS })));
       const priced = { lines: reservation.lines, currency: reservation.currency };
       // With the RESERVED change (today's sagas pass it) the lines are stored in the status write itself; sagas
       // started before it passed the change write them on their own.
       if (reserved) await writeStatus(orderId, reserved, priced);
-      else await database(() => setOrderLines(em(), orderId, priced.lines, priced.currency));
+      else await database(() => setOrderLines(plain, orderId, priced.lines, priced.currency));
       const lines = reservation.lines.map(({ productId, quantity, unitPriceCents, requiresShipping }) => ({ productId, quantity, unitPriceCents, requiresShipping }));
       return { totalCents: orderTotalCents(reservation.lines), currency: reservation.currency, lines };
     },
@@ -243,7 +246,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     },
 
     async commitOrderStock(orderId, paid) {
-      await database(() => commitStock(em(), orderId));
+      await database(() => commitStock(plain, orderId));
       if (paid) await writeStatus(orderId, paid);
     },
 
@@ -262,7 +265,7 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
       const base = { orderId, kind, idempotencyKey, recipient: to, attempt };
       try {
         const sent = await notifier.send({ to, template: kind, data, idempotencyKey });
-        await recordNotification(em(), { ...base, status: 'SENT', providerNotificationId: sent.id });
+        await recordNotification(plain, { ...base, status: 'SENT', providerNotificationId: sent.id });
         metrics.notifications.inc({ result: 'sent' });
         return 'sent';
       } catch (err) {

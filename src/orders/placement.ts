@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
+import { plainSqlEm } from '../db/plain-sql';
 import type { InflightGate } from '../inflight-gate';
 import { withinDeadline } from '../deadline';
 import type { Logger } from '../logger';
@@ -137,7 +138,7 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
   const workflowId = orderWorkflowId(orderId);
 
   const admission = await admitOrder(
-    deps.orm.em.fork(),
+    plainSqlEm(deps.orm),
     { orderId, customerId, verifiedEmail: request.verifiedEmail, units: body.items.reduce((sum, i) => sum + i.quantity, 0) },
     {
       perMinute: config.ORDER_RATE_LIMIT_PER_MINUTE,
@@ -150,7 +151,7 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
   // An order id admitted before is a replay (the same key again): a decided placement is answered from the lasting
   // record; a PENDING one is still deciding: ask the saga. Read only then, so a new order costs no lookup.
   if (admission.replay && idempotencyKey !== undefined) {
-    const existing = await findOrder(deps.orm.em.fork(), orderId);
+    const existing = await findOrder(plainSqlEm(deps.orm), orderId);
     if (existing && existing.order.status !== 'PENDING') return answerFromRecord(deps, existing, fingerprint);
   }
 
@@ -207,7 +208,7 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     // The saga already ran and closed: its order row is the answer.
-    const existing = await findOrder(deps.orm.em.fork(), orderId);
+    const existing = await findOrder(plainSqlEm(deps.orm), orderId);
     if (!existing) throw new DomainError('service_unavailable', 'the order is being recorded; retry the request shortly');
     return answerFromRecord(deps, existing, fingerprint);
   }
@@ -217,14 +218,14 @@ async function place(deps: PlacementDeps, request: PlacementRequest, track: (wor
     const { code, message, details } = result.rejection;
     throw new PlacementRejected(orderId, result.replayed, code, message, details);
   }
-  const placed = await findOrder(deps.orm.em.fork(), orderId);
+  const placed = await findOrder(plainSqlEm(deps.orm), orderId);
   if (!placed) throw new Error(`order ${orderId} was placed but has no row`);
   return { order: toOrderJson(placed.order, placed.history, config), replayed: result.replayed, decided: true, rateLimit: admission.windows };
 }
 
 /** The order row when the saga has written it, else the order as requested (PENDING, nothing priced yet). */
 async function orderAsItStands(deps: PlacementDeps, input: OrderWorkflowInput, workflowId: string): Promise<{ order: OrderJson }> {
-  const found = await findOrder(deps.orm.em.fork(), input.orderId);
+  const found = await findOrder(plainSqlEm(deps.orm), input.orderId);
   if (found) return { order: toOrderJson(found.order, found.history, deps.config) };
   const now = new Date();
   const requested: Order = {

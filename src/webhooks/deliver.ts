@@ -5,7 +5,7 @@ import type { Orm } from '../db/orm';
 import type { Logger } from '../logger';
 import { NotFoundError } from '../errors';
 import { isUuid } from '../uuid';
-import { plainQuery } from '../db/plain-sql';
+import { plainQuery, plainSqlEm } from '../db/plain-sql';
 import type { WebhookEvent } from '../wire/webhook-event';
 import { isDisputeEventType } from '../wire/webhook-event';
 import { deliverDisputeEvent } from './deliver-dispute';
@@ -91,7 +91,7 @@ async function findPaymentTarget(
   id: string,
 ): Promise<{ id: string; status: OrderStatus; providerPaymentId: string | null } | undefined> {
   const [row] = await plainQuery<{ id: string; status: OrderStatus; providerPaymentId: string | null }>(
-    orm.em.fork(),
+    plainSqlEm(orm),
     `SELECT id, status, provider_payment_id AS "providerPaymentId" FROM orders WHERE id = $1`,
     [id],
   );

@@ -5,6 +5,7 @@ import type { PaymentEventDeps } from './deliver';
 import { deliverPaymentEvent } from './deliver';
 import type { WebhookReceipt } from './inbox';
 import { readEnvelope, throughInbox } from './inbox';
+import { plainSqlEm } from '../db/plain-sql';
 
 const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
 
@@ -17,7 +18,7 @@ const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
 export async function receiveSimulatorDelivery(deps: PaymentEventDeps, raw: Buffer, body: unknown, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(body);
   const delivery = { provider: 'simulator' as const, raw, eventId: envelope.id, eventType: envelope.type };
-  const handled = await throughInbox(deps.orm.em.fork(), delivery, async () => {
+  const handled = await throughInbox(plainSqlEm(deps.orm), delivery, async () => {
     if (envelope.type !== undefined && envelope.id !== undefined && !KNOWN_TYPES.has(envelope.type)) return { outcome: 'ignored' };
     const event = parseInput(webhookEventSchema, body, 'body');
     if (envelope.id === undefined) throw new ValidationError('the event id must be 1–255 printable ASCII characters');

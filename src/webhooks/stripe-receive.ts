@@ -8,6 +8,7 @@ import type { PaymentEventDeps } from './deliver';
 import { deliverPaymentEvent } from './deliver';
 import type { WebhookReceipt } from './inbox';
 import { readEnvelope, throughInbox } from './inbox';
+import { plainSqlEm } from '../db/plain-sql';
 
 /**
  * A verified Stripe event (`POST /webhooks/stripe`). The types the saga acts on are mapped to its payment events
@@ -18,7 +19,7 @@ import { readEnvelope, throughInbox } from './inbox';
 export async function receiveStripeDelivery(deps: PaymentEventDeps, raw: Buffer, event: Stripe.Event, aboutOrder?: (orderId: string) => void): Promise<WebhookReceipt> {
   const envelope = readEnvelope(event);
   const mapped = sagaEventFromStripe(event);
-  const handled = await throughInbox(deps.orm.em.fork(), { provider: 'stripe', raw, eventId: envelope.id, eventType: envelope.type }, async () => {
+  const handled = await throughInbox(plainSqlEm(deps.orm), { provider: 'stripe', raw, eventId: envelope.id, eventType: envelope.type }, async () => {
     if (envelope.id === undefined) throw new ValidationError('the event id must be 1–255 printable ASCII characters');
     if (!mapped) return { outcome: 'ignored' };
     const orderId = mapped.orderId ?? (await orderOfPayment(deps, mapped.paymentId));

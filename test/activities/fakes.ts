@@ -114,7 +114,7 @@ export function recordingOrm() {
     return [];
   };
   // Plain SQL (src/db/plain-sql.ts) goes to a pooled connection's query(); the ORM's paths to execute().
-  const connection = { query: async (sql: string, params: unknown[] = []) => ({ rows: await execute(sql, params) }) };
+  const connection = { query: async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await execute(text, values) }) };
   const knex = { client: { acquireConnection: async () => connection, releaseConnection: async () => undefined } };
   const em = {
     fork: () => em,
