@@ -1,5 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { ORDER_FULFILMENT_SELECT } from './sql/order-fulfilment';
+import { ITEMS_BOUGHT_STATUSES, itemsBoughtExpression } from './sql/order-items-bought';
 
 /**
  * Goods that ship (issue #27): after payment an order's units are dispatched in shipments, delivered, cancelled
@@ -67,8 +68,6 @@ function widen(c: { table: string; name: string; column: string }, change: { add
     $$`;
 }
 
-const inList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-
 /** One outbound event of an order, with `data`, fanned out to the endpoints that take its type (as refund.created). */
 const recordEvent = (type: string, orderId: string, data: string) => `
         SELECT * INTO target FROM orders WHERE id = ${orderId};
@@ -116,9 +115,7 @@ const refundEventFunction = (snapshot: string) => `
 
 const itemsBoughtFunction = (statuses: readonly string[]) => `
       CREATE OR REPLACE FUNCTION order_items_bought(status text, lines jsonb) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-        SELECT CASE WHEN status IN (${inList(statuses)}) AND lines IS NOT NULL
-                    THEN (SELECT coalesce(sum((l->>'quantity')::bigint), 0) FROM jsonb_array_elements(lines) l)
-                    ELSE 0 END
+        SELECT ${itemsBoughtExpression(statuses)}
       $$`;
 
 export class Migration20261207001000_fulfilment extends Migration {
@@ -211,7 +208,7 @@ ${ORDER_FULFILMENT_SELECT}
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status AND NEW.status = 'received')
         EXECUTE FUNCTION webhook_outbox_return_received()`);
 
-    this.addSql(itemsBoughtFunction(['PAID', 'COMPLETED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED']));
+    this.addSql(itemsBoughtFunction(ITEMS_BOUGHT_STATUSES));
   }
 
   override async down(): Promise<void> {

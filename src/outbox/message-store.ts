@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { KeysetPosition } from '../db/keyset-cursor';
 import { pgArray } from '../db/pg-array';
+import { plainStatement } from '../db/plain-sql';
 import type { EndpointRow } from './endpoint-store';
 
 export type MessageStatus = 'pending' | 'delivered' | 'failed';
@@ -133,7 +134,9 @@ export async function replaySince(em: EntityManager, endpointId: string, since: 
  * Each message comes with what its body needs (event, endpoint, the order's history), in this one round trip.
  */
 export async function claimDueMessages(em: EntityManager, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
-  return em.getConnection().execute<ClaimedMessage[]>(
+  // Plain SQL: a named statement, planned once per connection instead of at every poll (0.5 ms each, most of its cost).
+  return plainStatement<ClaimedMessage>(
+    em,
     `WITH due AS (
        SELECT c.id FROM webhook_messages c JOIN webhook_endpoints ep ON ep.id = c.endpoint_id AND ep.status = 'enabled'
        WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())

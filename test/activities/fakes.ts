@@ -3,6 +3,7 @@ import type { Orm } from '../../src/db/orm';
 import type { Notifier, SendNotificationInput } from '../../src/payments/notifier';
 import type { Payment, PaymentProvider } from '../../src/payments/payment-provider';
 import { PaymentProviderError } from '../../src/payments/payment-provider';
+import { fakeEntityManager } from '../harness/fake-entity-manager';
 
 /**
  * In-memory stand-ins for what the order activities are built from (createOrderActivities' dependencies), for
@@ -113,16 +114,7 @@ export function recordingOrm() {
     statements.push({ sql: sql.replace(/\s+/g, ' ').trim(), params });
     return [];
   };
-  // Plain SQL (src/db/plain-sql.ts) goes to a pooled connection's query(); the ORM's paths to execute().
-  const connection = { query: async ({ text, values }: { text: string; values: unknown[] }) => ({ rows: await execute(text, values) }) };
-  const knex = { client: { acquireConnection: async () => connection, releaseConnection: async () => undefined } };
-  const em = {
-    fork: () => em,
-    execute,
-    isInTransaction: () => false,
-    getConnection: () => ({ execute, getKnex: () => knex }),
-    getDriver: () => ({ convertException: (err: Error) => err }),
-  };
+  const em = fakeEntityManager(execute);
   const writes = (prefix: string) => statements.filter((s) => s.sql.startsWith(prefix)).map((s) => s.params);
   return {
     orm: { em } as unknown as Orm,

@@ -10,6 +10,7 @@ import { DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '../../src/temporal/enc
 import type { EncryptionKey } from '../../src/temporal/encryption-codec';
 import { newWebhookSecret } from '../../src/wire/standard-webhooks';
 import { testLogger } from '../harness/env';
+import { fakeEntityManager } from '../harness/fake-entity-manager';
 
 const keys = parseEncryptionKeys(DEV_ENCRYPTION_KEYS) as EncryptionKey[];
 const config: RelayConfig = {
@@ -67,7 +68,7 @@ function fakeOrm(claimed: ClaimedMessage[]) {
     else if (sql.includes('UPDATE webhook_endpoints')) writes.disabled.push(params[0] as string);
     return [];
   };
-  const orm = { em: { fork: () => ({ getConnection: () => ({ execute }) }) } } as unknown as Orm;
+  const orm = { em: fakeEntityManager(execute) } as unknown as Orm;
   return { orm, writes };
 }
 
