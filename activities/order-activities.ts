@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import pLimit from 'p-limit';
-import { commitStock, releaseStock, reserveStock, restockOrder as restockCatalog } from '../src/catalog/stock';
+import { commitStock, commitStockAlongside, releaseStock, reserveStock, restockOrder as restockCatalog } from '../src/catalog/stock';
 import type { Config } from '../src/config';
 import type { Orm } from '../src/db/orm';
 import type { Logger } from '../src/logger';
@@ -8,7 +8,7 @@ import type { WorkerMetrics } from '../src/metrics/worker-metrics';
 import { createWorkerMetrics } from '../src/metrics/worker-metrics';
 import { orderLogFields } from '../src/orders/log-fields';
 import { recordNotification } from '../src/orders/notification-store';
-import type { PricedLines } from '../src/orders/order-store';
+import type { PricedLines, WriteAlongside } from '../src/orders/order-store';
 import {
   flagRefundRefused,
   insertOrder,
@@ -125,8 +125,8 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
    * once. Only the call that made the change counts in the metrics; a history note in the same status
    * (refund_confirmed) does not finish the order a second time.
    */
-  async function writeStatus(orderId: string, change: StatusChange, priced?: PricedLines): Promise<void> {
-    const changed = await recordStatus(plain, orderId, change, priced);
+  async function writeStatus(orderId: string, change: StatusChange, priced?: PricedLines, alongside?: WriteAlongside): Promise<void> {
+    const changed = await recordStatus(plain, orderId, change, priced, alongside);
     logger.info({ ...orderLogFields(orderId), status: change.status, reason: change.reason }, 'order status changed');
     if (changed && changed.previousStatus !== change.status && isSettled(change.status)) {
       metrics.ordersFinished.inc({ status: change.status });
@@ -246,8 +246,9 @@ export function createOrderActivities({ orm, config, logger, payments, notifier,
     },
 
     async commitOrderStock(orderId, paid) {
-      await database(() => commitStock(plain, orderId));
-      if (paid) await writeStatus(orderId, paid);
+      // With the PAID change (today's sagas pass it) the sale is made in the status write's own statement.
+      if (paid) await database(() => writeStatus(orderId, paid, undefined, commitStockAlongside(orderId)));
+      else await database(() => commitStock(plain, orderId));
     },
 
     async releaseOrderStock(orderId) {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { plainStatement } from '../db/plain-sql';
 import type { StockMovementKind } from './entities';
 import { parseOrderId } from './order-id';
+import type { WriteAlongside } from '../orders/order-store';
 
 /** What one call changed: the lines it moved. Empty when there was nothing (left) to do, e.g. on a replay. */
 export interface StockTransition {
@@ -27,17 +28,20 @@ interface TransitionSpec {
  *  - locked: their products, in ascending id order, the one lock order every stock statement uses (no deadlocks
  *    with reserveStock or with each other); products_changed only touches rows `locked` has already locked.
  *  - ledger: one stock_movements row per line when on_hand moves.
+ *  - moved: the reservation rows marked done, so a replay finds nothing eligible.
+ * As CTEs (one parameter: the order id), so that another write can follow them in the same statement
+ * (commitStockWithStatus); on its own, the statement answers the lines it moved.
  */
-function transitionSql(spec: TransitionSpec): string {
+function transitionCtes(spec: TransitionSpec): string {
   const ledger = spec.ledger
-    ? `,
+    ? `
 ledger AS (
   INSERT INTO stock_movements (product_id, delta, kind, order_id)
   SELECT l.product_id, ${spec.ledger.sign} * l.quantity, '${spec.ledger.kind}', l.order_id FROM lines l
-)`
+),`
     : '';
   return `
-WITH lines AS (
+lines AS (
   SELECT s.id, s.order_id, s.product_id, s.quantity
   FROM stock_reservations s
   WHERE s.order_id = ?::uuid AND ${spec.eligible}
@@ -53,14 +57,19 @@ products_changed AS (
   FROM lines l JOIN locked k ON k.id = l.product_id
   WHERE p.id = l.product_id
   RETURNING p.id
-)${ledger}
-UPDATE stock_reservations s
-SET ${spec.reservationSet}, updated_at = now()
-FROM lines l
-WHERE s.id = l.id
-RETURNING s.product_id, s.quantity
-`;
+),${ledger}
+moved AS (
+  UPDATE stock_reservations s
+  SET ${spec.reservationSet}, updated_at = now()
+  FROM lines l
+  WHERE s.id = l.id
+  RETURNING s.product_id, s.quantity
+)`;
 }
+
+const transitionSql = (spec: TransitionSpec) => `WITH ${transitionCtes(spec)}
+SELECT product_id, quantity FROM moved
+`;
 
 /** Parameter: the order id. Exported for bench/reserve.ts, which runs this exact text under pgbench. */
 export const RELEASE_SQL = transitionSql({
@@ -69,12 +78,22 @@ export const RELEASE_SQL = transitionSql({
   reservationSet: `status = 'RELEASED'`,
 });
 
-const COMMIT_SQL = transitionSql({
+const COMMIT: TransitionSpec = {
   eligible: `s.status = 'ACTIVE'`,
   productSet: 'on_hand = p.on_hand - l.quantity, reserved = p.reserved - l.quantity',
   ledger: { kind: 'SALE', sign: -1 },
   reservationSet: `status = 'COMMITTED'`,
-});
+};
+const COMMIT_SQL = transitionSql(COMMIT);
+const COMMIT_CTES = transitionCtes(COMMIT);
+
+/**
+ * commitStock as the first part of the statement that writes PAID (recordStatus's `alongside`): the sale and the
+ * status change in one round trip and one commit, neither without the other.
+ */
+export function commitStockAlongside(rawOrderId: string): WriteAlongside {
+  return { ctes: COMMIT_CTES, params: [parseOrderId(rawOrderId)] };
+}
 
 // restocked_at (not a status) marks a restock: the reservation stays COMMITTED because the sale did happen.
 const RESTOCK_SQL = transitionSql({

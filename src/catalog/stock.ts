@@ -4,7 +4,7 @@
 // outer transaction commits, and every other order for those products would wait for it.
 export { reserveStock } from './reserve-stock';
 export type { ReservationResult, ReservedLine, StockRequestLine } from './reserve-stock';
-export { commitStock, releaseStock, restockOrder } from './stock-transitions';
+export { commitStock, commitStockAlongside, releaseStock, restockOrder } from './stock-transitions';
 export type { StockTransition } from './stock-transitions';
 export { CurrencyMismatchError, InsufficientStockError, InvalidStockRequestError, OrderTotalTooLargeError, PurchaseLimitExceededError, UnknownProductError } from './errors';
 export type { PurchaseLimitOverrun, StockShortfall } from './errors';

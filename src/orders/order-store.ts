@@ -89,8 +89,18 @@ export async function recordStatus(
   orderId: string,
   change: StatusChange,
   priced?: PricedLines,
+  alongside?: WriteAlongside,
 ): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
-  return recordStatusIn(autocommit(em), orderId, change, priced);
+  return recordStatusIn(autocommit(em), orderId, change, priced, alongside);
+}
+
+/**
+ * A write that goes with a status change, in its statement: CTEs (data-modifying ones run whatever the change does)
+ * and their parameters. One statement instead of two: one round trip, one commit, and never the one without the other.
+ */
+export interface WriteAlongside {
+  ctes: string;
+  params: unknown[];
 }
 
 /**
@@ -105,17 +115,20 @@ const REPLACES_LOST_COURSE = `(? > saga_task AND NOT EXISTS (SELECT 1 FROM order
  * recordStatus inside a transaction of plain SQL (raw-transaction.ts), beside the rows the change is about. `priced`:
  * the reservation's lines, stored with the RESERVED change in the same statement (one row version, one run of the
  * order's triggers), written only with the change (a repeat finds them stored by the write that made it).
+ * `alongside`: a write made by the same statement whatever the change does (the sale at PAID: commitStockAlongside).
  */
 export async function recordStatusIn(
   run: Run,
   orderId: string,
   change: StatusChange,
   priced?: PricedLines,
+  alongside?: WriteAlongside,
 ): Promise<{ createdAt: Date; previousStatus: string } | undefined> {
   const clearsFailure = change.failureReason !== undefined;
   const task = change.task ?? 0;
   const rows = await run<{ created_at: Date; previous_status: string }[]>(
-    `WITH previous AS (SELECT status, status_seq, COALESCE(saga_seq, status_seq) AS saga_seq, saga_task FROM orders WHERE id = ?),
+    `WITH ${alongside ? `${alongside.ctes},
+     ` : ''}previous AS (SELECT status, status_seq, COALESCE(saga_seq, status_seq) AS saga_seq, saga_task FROM orders WHERE id = ?),
      placed AS (
        SELECT CASE WHEN ? > status_seq THEN ? ELSE status_seq + 1 END AS seq FROM previous
        WHERE status <> 'CHARGED_BACK' AND (saga_seq < ? OR ${REPLACES_LOST_COURSE})),
@@ -135,6 +148,7 @@ export async function recordStatusIn(
      WHERE id = ? AND status <> 'CHARGED_BACK' AND (COALESCE(saga_seq, status_seq) < ? OR ${REPLACES_LOST_COURSE})
      RETURNING created_at, (SELECT status FROM previous) AS previous_status`,
     [
+      ...(alongside?.params ?? []),
       orderId,
       change.seq,
       change.seq,

@@ -52,6 +52,42 @@ describe('order activities on the database', () => {
     });
   });
 
+  describe('commitOrderStock', () => {
+    it('makes the sale and writes PAID in one go; run again, it changes nothing', async () => {
+      const product = await makeProduct(orm, { priceCents: 500, stock: 5 });
+      const orderId = randomUUID();
+      const items = [{ productId: product.id, quantity: 2 }];
+      await run(activities.createOrderRecord, { orderId, workflowId: `order-${orderId}`, customerId: 'c', customerEmail: 'c@example.com', items, requestFingerprint: 'fp' });
+      await run(activities.reserveOrderStock, orderId, items, { status: 'RESERVED', seq: 1, task: 3 });
+      const paid: StatusChange = { status: 'PAID', seq: 2, task: 9, paymentStatus: 'succeeded' };
+      const state = async () => {
+        const [order] = await orm.em.fork().getConnection().execute(`SELECT status, payment_status, captured_cents FROM orders WHERE id = ?`, [orderId]);
+        const rows = await orm.em
+          .fork()
+          .getConnection()
+          .execute<{ what: string }[]>(
+            `SELECT 'history ' || status AS what FROM order_history WHERE order_id = ?
+             UNION ALL SELECT 'reservation ' || status FROM stock_reservations WHERE order_id = ?
+             UNION ALL SELECT 'ledger ' || kind || ' ' || delta FROM stock_movements WHERE order_id = ?
+             ORDER BY 1`,
+            [orderId, orderId, orderId],
+          );
+        return { order: { ...order, captured_cents: Number(order.captured_cents) }, rows: rows.map((r) => r.what), stock: await stockOf(orm, product.id) };
+      };
+
+      await run(activities.commitOrderStock, orderId, paid);
+      const after = await state();
+      expect(after).toEqual({
+        order: { status: 'PAID', payment_status: 'succeeded', captured_cents: 1000 },
+        rows: ['history PAID', 'history PENDING', 'history RESERVED', 'ledger SALE -2', 'reservation COMMITTED'],
+        stock: expect.objectContaining({ on_hand: 3, reserved: 0 }),
+      });
+      // A retried activity (its first answer lost): one sale, one PAID.
+      await run(activities.commitOrderStock, orderId, paid);
+      expect(await state()).toEqual(after);
+    });
+  });
+
   describe('flagRefundRefused', () => {
     /** An order its saga ended (or left) in `change.status`. */
     async function orderIn(change: Omit<StatusChange, 'seq'>) {
