@@ -1,7 +1,7 @@
 /**
  * The database's cost of one paid order's statements, without Temporal, the API or the provider: the statements the
- * saga's activities send for an order that is placed, paid and completed (order record, reservation with the
- * RESERVED write, AWAITING_PAYMENT, stock commit with PAID, the confirmation's record, COMPLETED), run by C loops
+ * saga's activities send for an order that is placed, paid and completed (order record, reservation, RESERVED,
+ * AWAITING_PAYMENT, PAID with the stock commit, the confirmation's record, COMPLETED), run by C loops
  * for a fixed time on a fresh database. Prints orders/s and CPU-seconds per order of PostgreSQL's processes and of
  * this process (the pg driver's side). For comparing ways of sending the same statements, e.g. named prepared
  * statements (DATABASE_PREPARED_STATEMENTS=on, the default) against unnamed ones (off); `--prepared on,off` runs
@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { commitStock, reserveStock } from '../src/catalog/stock';
+import { commitStockAlongside, reserveStock } from '../src/catalog/stock';
 import { initOrm } from '../src/db/orm';
 import { migrateDatabase } from '../src/db/migrate';
 import { recordNotification } from '../src/orders/notification-store';
@@ -102,8 +102,7 @@ async function measure(prepared: 'on' | 'off') {
     const reservation = await reserveStock(em(), orderId, items);
     await recordStatus(em(), orderId, { status: 'RESERVED', seq: 1, task: 1 }, { lines: reservation.lines, currency: reservation.currency });
     await recordStatus(em(), orderId, { status: 'AWAITING_PAYMENT', seq: 2, task: 1, paymentStatus: 'pending', providerPaymentId: `pay_${orderId}` });
-    await commitStock(em(), orderId);
-    await recordStatus(em(), orderId, { status: 'PAID', seq: 3, task: 2, paymentStatus: 'succeeded' });
+    await recordStatus(em(), orderId, { status: 'PAID', seq: 3, task: 2, paymentStatus: 'succeeded' }, undefined, commitStockAlongside(orderId));
     await recordNotification(em(), { orderId, kind: 'order_confirmed', idempotencyKey: `${orderId}:order_confirmed`, recipient: 'bench@example.com', attempt: 1, status: 'SENT', providerNotificationId: 'n' });
     await recordStatus(em(), orderId, { status: 'COMPLETED', seq: 4, task: 3 });
   }
