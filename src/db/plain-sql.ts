@@ -27,7 +27,7 @@ export async function plainQuery<T>(em: EntityManager, text: string, params: unk
     throw em.getDriver().convertException(err);
   });
   try {
-    return (await connection.query({ name: statementName(text), text, values: params })).rows as T[];
+    return (await runOn(connection, text, params)).rows as T[];
   } catch (err) {
     throw em.getDriver().convertException(err as Error);
   } finally {
@@ -86,6 +86,31 @@ function numbered(sql: string): string {
 const MAX_NAMED = 256;
 const names = new Map<string, string>();
 let prepare = true;
+
+/**
+ * The statements a connection holds prepared with a result shape the schema no longer has: a migration changed the
+ * columns a prepared `SELECT *` or function answers, and PostgreSQL refuses to run it again ("cached plan must not
+ * change result type") for as long as the connection lives. On that connection the statement goes unnamed from then
+ * on (parsed afresh each time, as before named statements), so processes that outlive a migration keep answering.
+ */
+const outdated = new WeakMap<PooledClient, Set<string>>();
+
+async function runOn(connection: PooledClient, text: string, values: unknown[]) {
+  const name = statementName(text);
+  if (name === undefined || outdated.get(connection)?.has(name)) return connection.query({ text, values });
+  try {
+    return await connection.query({ name, text, values });
+  } catch (err) {
+    if (!isOutdatedPlan(err)) throw err;
+    outdated.set(connection, (outdated.get(connection) ?? new Set()).add(name));
+    return connection.query({ text, values });
+  }
+}
+
+function isOutdatedPlan(err: unknown): boolean {
+  const { code, message } = err as { code?: string; message?: string };
+  return code === '0A000' && /cached plan must not change result type/.test(message ?? '');
+}
 
 /** Whether plain statements go as named prepared statements in this process (DATABASE_PREPARED_STATEMENTS). */
 export function preparePlainStatements(on: boolean): void {

@@ -82,6 +82,24 @@ describe('plainQuery', () => {
     }
   });
 
+  it('answers with the new columns after a migration changed what a prepared statement returns', async () => {
+    const one = await initOrm({ ...testConfig(), DATABASE_POOL_MAX: 1 });
+    try {
+      const run = (sql: string) => plainQuery<Record<string, number>>(one.em.fork(), sql, []);
+      const read = `SELECT * FROM outdated_plan_probe /* outdated-plan-probe */`;
+      await run(`CREATE TEMP TABLE outdated_plan_probe (a int)`);
+      await run(`INSERT INTO outdated_plan_probe VALUES (1)`);
+      expect(await run(read)).toEqual([{ a: 1 }]);
+      expect(await preparedOn(one, [read])).toHaveLength(1);
+      // PostgreSQL refuses to run the prepared statement again: its result has another shape now.
+      await run(`ALTER TABLE outdated_plan_probe ADD COLUMN b int DEFAULT 2`);
+      expect(await run(read)).toEqual([{ a: 1, b: 2 }]);
+      expect(await run(read)).toEqual([{ a: 1, b: 2 }]);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('sends them unnamed with DATABASE_PREPARED_STATEMENTS=off', async () => {
     const one = await initOrm({ ...testConfig(), DATABASE_POOL_MAX: 1, DATABASE_PREPARED_STATEMENTS: 'off' });
     try {
