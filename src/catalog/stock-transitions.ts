@@ -30,7 +30,7 @@ interface TransitionSpec {
  *  - ledger: one stock_movements row per line when on_hand moves.
  *  - moved: the reservation rows marked done, so a replay finds nothing eligible.
  * As CTEs (one parameter: the order id), so that another write can follow them in the same statement
- * (commitStockWithStatus); on its own, the statement answers the lines it moved.
+ * (commitStockAlongside); on its own, the statement answers the lines it moved.
  */
 function transitionCtes(spec: TransitionSpec): string {
   const ledger = spec.ledger
