@@ -2,14 +2,13 @@
  * The database's cost of one paid order's statements, without Temporal, the API or the provider: the statements the
  * saga's activities send for an order that is placed, paid and completed (order record, reservation, RESERVED,
  * AWAITING_PAYMENT, PAID with the stock commit, the confirmation's record, COMPLETED), run by C loops
- * for a fixed time on a fresh database. Prints orders/s and CPU-seconds per order of PostgreSQL's processes and of
- * this process (the pg driver's side). For comparing ways of sending the same statements, e.g. named prepared
+ * for a fixed time on a fresh database. Prints orders/s and CPU-seconds per order of PostgreSQL (the database's
+ * backends and the server's shared writers, as `npm run bench` counts it) and of this process (the pg driver's side). For comparing ways of sending the same statements, e.g. named prepared
  * statements (DATABASE_PREPARED_STATEMENTS=on, the default) against unnamed ones (off); `--prepared on,off` runs
  * both, alternating, `--runs` times each:
  *
  *   npm run bench:statements -- [--prepared on,off] [--runs 2] [--concurrency 4] [--seconds 20]
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -18,7 +17,8 @@ import { initOrm } from '../src/db/orm';
 import { migrateDatabase } from '../src/db/migrate';
 import { recordNotification } from '../src/orders/notification-store';
 import { insertOrder, recordStatus } from '../src/orders/order-store';
-import { plainQuery } from '../src/db/plain-sql';
+import { plainQuery, plainSqlEm } from '../src/db/plain-sql';
+import { CpuSnapshot, postgresPids } from './lib/proc';
 
 const { values } = parseArgs({
   options: {
@@ -37,25 +37,11 @@ const warmup = Number(values.warmup);
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/order_saga';
 const databaseUrl = base.replace(/\/[^/]*$/, `/${values.database}`);
 
-/** utime + stime of every postgres process on this machine, in seconds (the benchmark database's backends and the shared writers). */
-function postgresCpuSeconds(): number {
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const name = stat.slice(stat.indexOf('(') + 1, close);
-      if (name !== 'postgres') continue;
-      const fields = stat.slice(close + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return total;
-}
+/** The benchmark database's backends and the server's shared writers (WAL writer, checkpointer, background writer). */
+const postgresProcesses = () => {
+  const { backends, background } = postgresPids(values.database);
+  return [...backends, ...background];
+};
 
 const ownCpuSeconds = () => {
   const u = process.cpuUsage();
@@ -75,7 +61,8 @@ async function main() {
 async function measure(prepared: 'on' | 'off') {
   // A new pool per run: its connections have prepared nothing yet.
   const orm = await initOrm({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: Math.max(concurrency, 2), DATABASE_PREPARED_STATEMENTS: prepared });
-  const em = () => orm.em.fork();
+  // The EntityManager the saga's activities use for these statements.
+  const em = () => plainSqlEm(orm);
   const productIds: string[] = [];
   for (let i = 0; i < Number(values.products); i++) {
     const [row] = await plainQuery<{ id: string }>(
@@ -108,7 +95,7 @@ async function measure(prepared: 'on' | 'off') {
   }
 
   async function run(forSeconds: number): Promise<{ orders: number; pg: number; node: number; wall: number }> {
-    const pg0 = postgresCpuSeconds();
+    const pg0 = CpuSnapshot.take(postgresProcesses());
     const node0 = ownCpuSeconds();
     const t0 = Date.now();
     const until = t0 + forSeconds * 1000;
@@ -121,7 +108,7 @@ async function measure(prepared: 'on' | 'off') {
         }
       }),
     );
-    return { orders, pg: postgresCpuSeconds() - pg0, node: ownCpuSeconds() - node0, wall: (Date.now() - t0) / 1000 };
+    return { orders, pg: pg0.until(CpuSnapshot.take(postgresProcesses())), node: ownCpuSeconds() - node0, wall: (Date.now() - t0) / 1000 };
   }
 
   await run(warmup);

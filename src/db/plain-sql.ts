@@ -35,6 +35,8 @@ export async function plainQuery<T>(em: EntityManager, text: string, params: unk
   }
 }
 
+const plainEms = new WeakMap<object, EntityManager>();
+
 /**
  * The EntityManager for plain statements (plainQuery, plainStatement, autocommit): one fork per ORM, shared by every
  * caller, instead of a fork per call. Those statements use an EntityManager only for its pool and its exception
@@ -49,7 +51,6 @@ export function plainSqlEm(orm: { em: EntityManager }): EntityManager {
   }
   return em;
 }
-const plainEms = new WeakMap<object, EntityManager>();
 
 /**
  * A statement written with knex's `?` placeholders: outside a transaction, plainQuery with them numbered; inside one,

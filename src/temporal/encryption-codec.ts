@@ -15,7 +15,6 @@ export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA_KEY = 'encryption-key-id';
 
 const IV_BYTES = 12;
-const ENCRYPTED_ENCODING_BYTES = new TextEncoder().encode(ENCRYPTED_ENCODING);
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
@@ -34,6 +33,7 @@ export class PayloadDecryptionError extends Error {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const ENCRYPTED_ENCODING_BYTES = encoder.encode(ENCRYPTED_ENCODING);
 
 /**
  * IVs come from the CSPRNG in blocks of IV_BLOCK of them, each handed out once: a call into the CSPRNG per payload
