@@ -29,6 +29,7 @@ import type { ShapeResult } from './lib/shape';
 import { runShapeLeg, SAGA_KINDS } from './lib/shape';
 import { benchDatabaseUrl, formatReserveTable, runReserveComparison } from './reserve';
 import { processMemoryMiB } from './lib/proc';
+import { WORKER_PROCESS_ENV } from '../src/worker/process-settings';
 import { costSetting, costSettingEnv } from './lib/cost-settings';
 import { costRows, costTable, otlpLines } from './lib/cost-table';
 import type { OtlpSink, OtlpSinkStats } from './lib/otlp-sink';
@@ -226,6 +227,9 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       DATABASE_POOL_MAX: c.DATABASE_POOL_MAX,
       RESERVATION_CONCURRENCY: c.RESERVATION_CONCURRENCY,
       LOG_LEVEL: c.LOG_LEVEL,
+      // The worker's heap and malloc settings as the launcher started it: production's unless the environment or --env
+      // set them (the later wins, as in the launcher).
+      ...Object.fromEntries(Object.entries(WORKER_PROCESS_ENV).map(([k, v]) => [`worker ${k}`, o.env[k] ?? process.env[k] ?? v])),
       ...o.env,
     },
     otlp,

@@ -470,7 +470,7 @@ export class System {
     const own = Object.fromEntries(
       Object.entries(this.ports.get(instanceName(spec, index))!).map(([k, v]) => [k, String(v)]),
     );
-    return { ...this.baseEnv, ...derived, ...this.options.env, ...spec.env, ...own };
+    return { ...spec.defaults, ...this.baseEnv, ...derived, ...this.options.env, ...spec.env, ...own };
   }
 }
 

@@ -1,3 +1,4 @@
+import { WORKER_PROCESS_ENV } from '../../src/worker/process-settings';
 import { freePort } from './ports';
 
 /** How the launcher tells that a process is ready. */
@@ -22,6 +23,8 @@ export interface ServiceSpec {
   ready: Readiness;
   /** Settings for this kind of process only, over everything else. */
   env?: Record<string, string>;
+  /** Settings this kind of process starts with as production starts it, unless the environment or --env sets them. */
+  defaults?: Readonly<Record<string, string>>;
 }
 
 /** The order-saga system: the codec server, the payment simulator, the worker(s) and the API instance(s), in start order. */
@@ -50,6 +53,8 @@ export function systemServices(options: {
       portKeys: ['WORKER_METRICS_PORT', 'WORKER_SDK_METRICS_PORT'],
       // Polling, not merely up: its startup time (the `startupMs` of that line) is what the bench reports.
       ready: { logLine: 'worker polling' },
+      // Its heap and malloc settings, as docker-compose.yml starts it.
+      defaults: WORKER_PROCESS_ENV,
       env: options.env?.worker,
     },
     {

@@ -1,6 +1,7 @@
 // First: tracing must be started before anything loads pg, so its queries are traced.
 import './start-tracing';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { initOrm } from '../db/orm';
@@ -15,12 +16,19 @@ import { activeTracing } from '../telemetry/tracing';
 import { describeTemporalConnection, temporalConnectionOptions } from '../temporal/connection';
 import type { CreateWorkerOptions } from './create-worker';
 import { createWorker, untilPolling } from './create-worker';
+import { heapBudgetProblem } from './heap-budget';
 import { createWorkerOpsApp, fetchSdkMetrics, sdkMetricsBindAddress } from './ops-app';
 
 /** The worker process: runs until SIGINT/SIGTERM, then drains. `code` registers more workflows and activities. */
 export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' | 'extraActivities'> = {}): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('worker', config.LOG_LEVEL);
+  // Both isolates (main and workflow thread) run with the same V8 flags, so this process's limit is the thread's.
+  const heapProblem = heapBudgetProblem(getHeapStatistics().heap_size_limit / 2 ** 20, config.WORKER_MAX_CACHED_WORKFLOWS);
+  if (heapProblem) {
+    process.stderr.write(heapProblem + '\n');
+    process.exit(1);
+  }
   const sdkMetricsPort = config.WORKER_SDK_METRICS_PORT;
   // The SDK's own logs (worker lifecycle, workflow logger) go through the same pino logger.
   Runtime.install({

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureComposeCli } from '../../devtools/compose-cli';
+import { WORKER_PROCESS_ENV } from '../../src/worker/process-settings';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 // No Docker engine runs on CI machines, but the compose file can still be parsed and checked by `docker compose
@@ -152,6 +153,9 @@ if (unavailable) {
     expect(services.worker.ports).toBeUndefined();
     expect(services.api.command).toEqual(['node', 'dist/src/api/main.js']);
     expect(services.worker.command).toEqual(['node', 'dist/src/worker/main.js']);
+    // The worker's heap and malloc settings are the ones the launcher (and so the bench) starts it with.
+    expect(services.worker.environment).toMatchObject(WORKER_PROCESS_ENV);
+    expect(services.api.environment.NODE_OPTIONS).toBeUndefined();
     expect(services['codec-server'].command).toEqual(['node', 'dist/src/codec-server/main.js']);
     expect(services['temporal-ui'].environment).toMatchObject({ TEMPORAL_CODEC_ENDPOINT: 'http://localhost:8888/codec', TEMPORAL_CODEC_INCLUDE_CREDENTIALS: 'true' });
   });
