@@ -5,8 +5,8 @@
  *
  * Measured at C = 64 (bench/README.md, "Memory"): with V8's defaults on a machine with a lot of RAM, the main
  * thread's old generation fills with garbage up to ~190 MiB before a full collection (~70 MiB of it live), and glibc
- * gives the SDK's native threads an arena each. With these settings the worker's peak RSS went from ~470 to ~290 MiB for the
- * same CPU per order.
+ * gives the SDK's native threads an arena each. With these settings the worker's peak RSS went from ~470 to ~290 MiB
+ * for the same CPU per order.
  */
 export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = {
   /**

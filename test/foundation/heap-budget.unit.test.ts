@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { heapBudgetProblem, heapNeededMiB } from '../../src/worker/heap-budget';
 import { WORKER_PROCESS_ENV } from '../../src/worker/process-settings';
+import { runEntry } from '../harness/run-entry';
 
 describe("the workflow cache against the worker's heap limit", () => {
   it('fits the default cache of 100 under the production settings (216 MiB per isolate), with room to spare', () => {
@@ -22,7 +21,6 @@ describe("the workflow cache against the worker's heap limit", () => {
   });
 
   it('stops the worker process at start-up, before it reaches anything, when the cache does not fit', async () => {
-    const root = path.resolve(__dirname, '..', '..');
     const env = {
       ...process.env,
       ...WORKER_PROCESS_ENV,
@@ -32,16 +30,7 @@ describe("the workflow cache against the worker's heap limit", () => {
       TEMPORAL_ADDRESS: '127.0.0.1:1',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
     };
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
-        cwd: root,
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let err = '';
-      child.stderr.on('data', (chunk) => (err += chunk));
-      child.on('exit', (exitCode) => resolve({ code: exitCode, stderr: err }));
-    });
+    const { code, stderr } = await runEntry('src/worker/main.ts', env);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^WORKER_MAX_CACHED_WORKFLOWS=1000 needs about 564 MiB of V8 heap, but this worker's heap limit is 216 MiB/);
   }, 60_000);

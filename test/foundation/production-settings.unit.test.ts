@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { productionProblems } from '../../src/production-rules';
 import { PRODUCTION_SAFE_ENV } from '../harness/production-env';
+import { runEntry } from '../harness/run-entry';
 
 const { NODE_ENV: _production, ...STRONG } = PRODUCTION_SAFE_ENV;
 const production = (env: Record<string, string>) => ({ NODE_ENV: 'production', ...env });
@@ -57,7 +56,6 @@ describe('production refuses unsafe settings', () => {
   });
 
   it('the API, the worker and the simulator exit non-zero, naming ADMIN_TOKEN, before they reach anything', async () => {
-    const root = path.resolve(__dirname, '..', '..');
     // Ports where nothing listens: the processes must stop before they would try to reach anything.
     const env = {
       ...process.env,
@@ -70,15 +68,7 @@ describe('production refuses unsafe settings', () => {
       TEMPORAL_ADDRESS: '127.0.0.1:1',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
     };
-    const run = (entry: string) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        // Node's --import tsx, as scripts/bootstrap.mjs runs TypeScript (the tsx CLI would add a process per entry).
-        const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (chunk) => (stderr += chunk));
-        child.on('exit', (code) => resolve({ code, stderr }));
-      });
-    const results = await Promise.all(['src/api/main.ts', 'src/worker/main.ts', 'src/simulator/main.ts'].map(run));
+    const results = await Promise.all(['src/api/main.ts', 'src/worker/main.ts', 'src/simulator/main.ts'].map((entry) => runEntry(entry, env)));
     for (const { code, stderr } of results) {
       expect(code).toBe(1);
       expect(stderr).toMatch(/NODE_ENV=production[\s\S]*ADMIN_TOKEN: is a development default/);

@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/**
+ * Runs one of the project's TypeScript entry points (e.g. src/worker/main.ts) to its exit, with this environment:
+ * its exit code and what it wrote to stderr. Node's --import tsx, as scripts/bootstrap.mjs runs TypeScript (the tsx
+ * CLI would add a process per entry).
+ */
+export function runEntry(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
