@@ -227,15 +227,19 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       DATABASE_POOL_MAX: c.DATABASE_POOL_MAX,
       RESERVATION_CONCURRENCY: c.RESERVATION_CONCURRENCY,
       LOG_LEVEL: c.LOG_LEVEL,
-      // The worker's heap and malloc settings as the launcher started it: production's unless the environment or --env
-      // set them (the later wins, as in the launcher).
-      ...Object.fromEntries(Object.entries(WORKER_PROCESS_ENV).map(([k, v]) => [`worker ${k}`, o.env[k] ?? process.env[k] ?? v])),
+      ...workerProcessSettings(stack),
       ...o.env,
     },
     otlp,
     nodeEnv,
     commands,
   };
+}
+
+/** The worker's heap and malloc settings (src/worker/process-settings.ts) as the launcher started it, for the report. */
+function workerProcessSettings(stack: System): Record<string, string> {
+  const env = stack.envOf('worker');
+  return Object.fromEntries(Object.keys(WORKER_PROCESS_ENV).map((k) => [`worker ${k}`, env[k] ?? '']));
 }
 
 /** Each service's command line as started (first instance), paths relative to the root: what the report shows. */

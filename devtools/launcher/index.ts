@@ -118,6 +118,11 @@ export class System {
     return loadConfig({ ...this.envFor(this.spec('api'), 0), LOG_LEVEL: 'info' });
   }
 
+  /** The environment the first instance of a service starts with (e.g. the worker's NODE_OPTIONS, for a report). */
+  envOf(name: string): NodeJS.ProcessEnv {
+    return this.envFor(this.spec(name), 0);
+  }
+
   /** The workflow bundle every worker loads, when one was built or given. */
   get workflowBundlePath(): string | undefined {
     const bundle = this.options.workflowBundle;
@@ -429,9 +434,9 @@ export class System {
   }
 
   /**
-   * What a process sees: the inherited environment, the addresses the launcher hands out (Temporal, the database,
-   * the simulator for payments, notifications and shipments, the first API for webhooks), the caller's settings, the
-   * service's own, and last its instance's ports.
+   * What a process sees: the service's production defaults (its `defaults`), the inherited environment, the addresses
+   * the launcher hands out (Temporal, the database, the simulator for payments, notifications and shipments, the first
+   * API for webhooks), the caller's settings, the service's own, and last its instance's ports.
    */
   private envFor(spec: ServiceSpec, index: number): NodeJS.ProcessEnv {
     const firstPorts = (name: string) => this.ports.get(instanceName(this.spec(name), 0))!;
