@@ -66,7 +66,13 @@ export class ShipmentService {
     const answer: CarrierShipmentAnswer = { id: shipment.id, trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, status: 'dispatched' };
     this.keys.remember(idempotencyKey, requestFingerprint, answer);
 
-    this.deps.timers.after(this.deps.deliveryDelayMs, () => this.advance(shipment.id, 'in_transit'));
+    // The delivery is timed from the scan in transit, not from the booking: two timers set here could fire in the
+    // same tick on a stalled event loop, and the parcel would be delivered the very millisecond it was first scanned.
+    const delay = this.deps.deliveryDelayMs;
+    this.deps.timers.after(delay, () => {
+      this.advance(shipment.id, 'in_transit');
+      if (!lost) this.deps.timers.after(delay, () => this.advance(shipment.id, 'delivered'));
+    });
     this.deps.logger.debug({ shipmentId: shipment.id, orderId: shipment.orderId, carrier: shipment.carrier }, 'shipment booked');
     return { shipment: { ...answer }, replayed: false };
   }
@@ -76,11 +82,7 @@ export class ShipmentService {
     return shipment && { ...shipment, items: shipment.items.map((item) => ({ ...item })) };
   }
 
-  /**
-   * Moves the parcel on and reports it; the event says when it happened, the dispatcher when it is sent. The delivery
-   * is scheduled from the scan in transit, not from the booking: two timers set at the booking can fire in the same
-   * tick on a stalled event loop, and a parcel would then be delivered the very millisecond it was first scanned.
-   */
+  /** Moves the parcel on and reports it; the event says when it happened, the dispatcher when it is sent. */
   private advance(id: string, status: 'in_transit' | 'delivered'): void {
     const shipment = this.shipments.get(id);
     if (!shipment) return;
@@ -89,8 +91,5 @@ export class ShipmentService {
     shipment.updatedAt = at;
     const type: CarrierEventType = status === 'in_transit' ? 'shipment.in_transit' : 'shipment.delivered';
     this.deps.webhooks.enqueue({ id: newId('evt'), type, created: at, data: { trackingNumber: shipment.trackingNumber, shipmentId: shipment.id, at } }, 0);
-    if (status === 'in_transit' && !shipment.trackingNumber.endsWith(LOST_SUFFIX)) {
-      this.deps.timers.after(this.deps.deliveryDelayMs, () => this.advance(id, 'delivered'));
-    }
   }
 }
