@@ -1,6 +1,6 @@
 import { heapBudgetProblem, heapNeededMiB } from '../../src/worker/heap-budget';
 import { WORKER_PROCESS_ENV } from '../../src/worker/process-settings';
-import { runEntry } from '../harness/run-entry';
+import { NOTHING_LISTENS, runEntry } from '../harness/run-entry';
 
 describe("the workflow cache against the worker's heap limit", () => {
   it('fits the default cache of 100 under the production settings (216 MiB per isolate), with room to spare', () => {
@@ -26,9 +26,7 @@ describe("the workflow cache against the worker's heap limit", () => {
       ...WORKER_PROCESS_ENV,
       NODE_ENV: 'development',
       WORKER_MAX_CACHED_WORKFLOWS: '1000',
-      WORKER_METRICS_PORT: '1',
-      TEMPORAL_ADDRESS: '127.0.0.1:1',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      ...NOTHING_LISTENS,
     };
     const { code, stderr } = await runEntry('src/worker/main.ts', env);
     expect(code).toBe(1);

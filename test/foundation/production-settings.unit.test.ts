@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../../src/config';
 import { productionProblems } from '../../src/production-rules';
 import { PRODUCTION_SAFE_ENV } from '../harness/production-env';
-import { runEntry } from '../harness/run-entry';
+import { NOTHING_LISTENS, runEntry } from '../harness/run-entry';
 
 const { NODE_ENV: _production, ...STRONG } = PRODUCTION_SAFE_ENV;
 const production = (env: Record<string, string>) => ({ NODE_ENV: 'production', ...env });
@@ -64,9 +64,7 @@ describe('production refuses unsafe settings', () => {
       ADMIN_TOKEN: 'dev-admin-token',
       PORT: '1',
       SIMULATOR_PORT: '1',
-      WORKER_METRICS_PORT: '1',
-      TEMPORAL_ADDRESS: '127.0.0.1:1',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      ...NOTHING_LISTENS,
     };
     const results = await Promise.all(['src/api/main.ts', 'src/worker/main.ts', 'src/simulator/main.ts'].map((entry) => runEntry(entry, env)));
     for (const { code, stderr } of results) {
