@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import type { Client } from '@temporalio/client';
 import type { ServiceSpec, TemporalPersistence } from '../devtools/launcher';
 import { launch, System, systemServices } from '../devtools/launcher';
 import { PROJECT_ROOT } from '../devtools/project-root';
@@ -34,9 +35,10 @@ import { costSetting, costSettingEnv } from './lib/cost-settings';
 import { costRows, costTable, otlpLines } from './lib/cost-table';
 import type { OtlpSink, OtlpSinkStats } from './lib/otlp-sink';
 import { startOtlpSink } from './lib/otlp-sink';
+import { runOrder, stackDatabaseUrl, stackGroups } from './lib/side-by-side';
 import type { WebhookReceiver } from '../chaos/lib/webhook-receiver';
 import { startWebhookReceiver } from '../chaos/lib/webhook-receiver';
-import type { WebhookLegResult } from './lib/webhook-leg';
+import type { SubscribedEndpoint, WebhookLegResult } from './lib/webhook-leg';
 import { runSagaWebhookLeg, subscribeBenchEndpoint, summarizeWebhookCost } from './lib/webhook-leg';
 
 const env = process.env;
@@ -94,11 +96,28 @@ async function stackEnv(o: BenchOptions, config: StackConfiguration): Promise<{ 
   return { env: { ...o.env, ...costSettingEnv(setting, sink?.url) }, sink };
 }
 
-async function benchOneStack(o: BenchOptions, config: StackConfiguration, databaseUrl: string): Promise<StackResults> {
-  const legs: LegResult[] = [];
-  const shape: ShapeResult[] = [];
-  const overload: OverloadResult[] = [];
-  const soak: SoakResult[] = [];
+/** A started stack with what its legs need, and the results its legs gathered so far. */
+interface OpenStack {
+  config: StackConfiguration;
+  stack: System;
+  ctx: LegContext;
+  db: PgClient;
+  temporal: Client;
+  sink?: OtlpSink;
+  receiver?: WebhookReceiver;
+  endpoint?: SubscribedEndpoint;
+  nodeEnv: string;
+  commands: Record<string, string>;
+  postgres: string;
+  vmHwmMiB?: number;
+  legs: LegResult[];
+  shape: ShapeResult[];
+  overload: OverloadResult[];
+  soak: SoakResult[];
+}
+
+/** Starts one stack (its own database, Temporal server and services) and readies what its legs need. */
+async function openStack(o: BenchOptions, config: StackConfiguration, databaseUrl: string): Promise<OpenStack> {
   if (config.shards !== undefined) process.env.TEMPORAL_HISTORY_SHARDS = String(config.shards);
   const { env: stackSettings, sink } = await stackEnv(o, config);
   // The saga-webhook leg's subscriber: its certificate must be in the stack's environment before the stack starts.
@@ -127,14 +146,13 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
   log(`services: ${o.runtime}, NODE_ENV=${nodeEnv}: ${Object.entries(commands).map(([name, command]) => `${name} \`${command}\``).join(', ')}`);
   const db = new PgClient({ connectionString: databaseUrl, application_name: 'bench-driver' });
   const temporal = await stack.client();
-  let vmHwmMiB: number | undefined;
-  let postgres = 'unknown';
+  const opened = { config, stack, db, temporal, sink, receiver, nodeEnv, commands, postgres: 'unknown', legs: [], shape: [], overload: [], soak: [] };
   try {
     await db.connect();
     // The order follower's poll (an id list of varying length) would be planned again at every poll: load of the
     // benchmark's own on the database it measures. One generic plan serves every poll of this session.
     await db.query('SET plan_cache_mode = force_generic_plan');
-    postgres = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+    const postgres = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
     const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const ctx: LegContext = {
       stack,
@@ -145,78 +163,87 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       driverBackendPids: rows.map((r) => r.pid),
       settleMs: stack.config.CANCEL_WINDOW + 1000,
     };
-    const saga = o.legs.includes('saga');
-    const ceiling = o.legs.includes('ceiling');
     const endpoint = receiver ? await subscribeBenchEndpoint(ctx, receiver) : undefined;
-    if ((saga || ceiling || endpoint) && o.warmupSeconds > 0) {
-      log(`stack up (worker polling ${stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);
-      if (saga) log(describeLeg(await runOursLeg(ctx, 16, o.warmupSeconds)));
-      if (endpoint) log(describeLeg(await runSagaWebhookLeg(ctx, db, endpoint, 16, o.warmupSeconds)));
-      if (ceiling) log(describeLeg(await runCeilingLeg(ctx, 16, o.warmupSeconds)));
-    }
-    for (const concurrency of saga || ceiling || endpoint ? o.concurrency : []) {
-      for (let run = 0; run < o.runs; run++) {
-        // Interleaved: without the endpoint, with it, the ceiling; then again.
-        const runs = [
-          ...(saga ? [() => runOursLeg(ctx, concurrency, o.durationSeconds)] : []),
-          ...(endpoint ? [() => runSagaWebhookLeg(ctx, db, endpoint, concurrency, o.durationSeconds)] : []),
-          ...(ceiling ? [() => runCeilingLeg(ctx, concurrency, o.durationSeconds)] : []),
-        ];
-        for (const leg of runs) {
-          const result = await leg();
-          legs.push(result);
-          log(describeLeg(result));
-        }
-      }
-    }
-    if (o.legs.includes('shape')) {
-      for (const kind of SAGA_KINDS) {
-        const result = await runShapeLeg(ctx, kind, o.shapeSagas);
-        shape.push(result);
-        log(`shape ${kind}: ${result.completed}/${result.sagas} ${result.finalStatus}, ${result.history.events.toFixed(1)} events, ${result.history.workflowTasks.toFixed(1)} workflow tasks, machine ${result.cpuPerSaga.machine.toFixed(3)} CPU-s/saga${result.firstError ? ` — ${result.firstError}` : ''}`);
-      }
-    }
-    if (o.legs.includes('soak')) {
-      // "Below capacity": 60 % of what the saga leg sustained on this stack, unless a rate was given.
-      const best = Math.max(0, ...legs.filter((l) => l.kind === 'ours').map((l) => l.sagasPerSecond));
-      const [rate, rateSource] =
-        o.soakRate !== undefined ? [o.soakRate, '--soak-rate'] : best > 0 ? [0.6 * best, `60 % of the saga leg's best (${best.toFixed(1)} sagas/s)`] : [6, 'default (no saga leg)'];
-      log(`soak: ${rate.toFixed(1)} orders/s (${rateSource}) for ${o.soakSeconds} s…`);
-      const result = await runSoakLeg(ctx, OVERLOAD_API, { rate, rateSource, seconds: o.soakSeconds, settleTimeoutMs: 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW });
-      soak.push(result);
-      log(`soak: ${result.placements} placements, answers ${JSON.stringify(result.byStatus)}, ${result.served}/${result.accepted} PAID, worker RSS ${result.rssFirstFifthMiB.toFixed(0)} → ${result.rssLastFifthMiB.toFixed(0)} MiB (peak ${result.rssPeakMiB.toFixed(0)}), ${result.invariantViolations} invariant violations`);
-    }
-    if (o.legs.includes('overload')) {
-      log(`overload: ${o.overloadCustomers} concurrent new customers for ${o.overloadSeconds} s…`);
-      const result = await runOverloadLeg(ctx, OVERLOAD_API, o.overloadCustomers, o.overloadSeconds, 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW);
-      overload.push(result);
-      log(`overload: ${result.acceptedPerSecond.toFixed(1)} accepted/s, ${result.shedPerSecond.toFixed(1)} shed/s, ${result.settled}/${result.accepted} settled, ${result.invariantViolations} invariant violations`);
-    }
-    const workerPid = stack.pids().worker[0];
-    vmHwmMiB = workerPid === undefined ? undefined : processMemoryMiB(workerPid)?.peak;
-    // A second start → polling figure, with the file system cache warm.
-    await stack.stopOne('worker');
-    await stack.startWorker();
-  } finally {
-    await db.end().catch(() => undefined);
-    await temporal.connection.close().catch(() => undefined);
-    // Stopping flushes the services' span buffers: count the sink only afterwards.
-    await stack.stop();
-    await sink?.close();
-    await receiver?.close();
+    return { ...opened, postgres, ctx, endpoint };
+  } catch (err) {
+    await closeStack(opened);
+    throw err;
   }
-  const otlp = sink?.stats();
+}
+
+/** The legs of one run at `concurrency` on one stack: without the endpoint, with it, the ceiling (runOrder turns them round every other run). */
+function legsOfOneRun(o: BenchOptions, s: OpenStack, concurrency: number, seconds: number): (() => Promise<LegResult>)[] {
+  return [
+    ...(o.legs.includes('saga') ? [() => runOursLeg(s.ctx, concurrency, seconds)] : []),
+    ...(s.endpoint ? [() => runSagaWebhookLeg(s.ctx, s.db, s.endpoint!, concurrency, seconds)] : []),
+    ...(o.legs.includes('ceiling') ? [() => runCeilingLeg(s.ctx, concurrency, seconds)] : []),
+  ];
+}
+
+async function runLegs(s: OpenStack, legs: (() => Promise<LegResult>)[], measured: boolean): Promise<void> {
+  for (const leg of legs) {
+    const result = await leg();
+    if (measured) s.legs.push(result);
+    log(describeLeg(result));
+  }
+}
+
+/** The legs that run once per stack after the measured runs: shape, soak, overload; then a second worker start. */
+async function runStackOnlyLegs(o: BenchOptions, s: OpenStack): Promise<void> {
+  const { ctx, stack } = s;
+  if (o.legs.includes('shape')) {
+    for (const kind of SAGA_KINDS) {
+      const result = await runShapeLeg(ctx, kind, o.shapeSagas);
+      s.shape.push(result);
+      log(`shape ${kind}: ${result.completed}/${result.sagas} ${result.finalStatus}, ${result.history.events.toFixed(1)} events, ${result.history.workflowTasks.toFixed(1)} workflow tasks, machine ${result.cpuPerSaga.machine.toFixed(3)} CPU-s/saga${result.firstError ? ` — ${result.firstError}` : ''}`);
+    }
+  }
+  if (o.legs.includes('soak')) {
+    // "Below capacity": 60 % of what the saga leg sustained on this stack, unless a rate was given.
+    const best = Math.max(0, ...s.legs.filter((l) => l.kind === 'ours').map((l) => l.sagasPerSecond));
+    const [rate, rateSource] =
+      o.soakRate !== undefined ? [o.soakRate, '--soak-rate'] : best > 0 ? [0.6 * best, `60 % of the saga leg's best (${best.toFixed(1)} sagas/s)`] : [6, 'default (no saga leg)'];
+    log(`soak: ${rate.toFixed(1)} orders/s (${rateSource}) for ${o.soakSeconds} s…`);
+    const result = await runSoakLeg(ctx, OVERLOAD_API, { rate, rateSource, seconds: o.soakSeconds, settleTimeoutMs: 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW });
+    s.soak.push(result);
+    log(`soak: ${result.placements} placements, answers ${JSON.stringify(result.byStatus)}, ${result.served}/${result.accepted} PAID, worker RSS ${result.rssFirstFifthMiB.toFixed(0)} → ${result.rssLastFifthMiB.toFixed(0)} MiB (peak ${result.rssPeakMiB.toFixed(0)}), ${result.invariantViolations} invariant violations`);
+  }
+  if (o.legs.includes('overload')) {
+    log(`overload: ${o.overloadCustomers} concurrent new customers for ${o.overloadSeconds} s…`);
+    const result = await runOverloadLeg(ctx, OVERLOAD_API, o.overloadCustomers, o.overloadSeconds, 60_000 + stack.config.PAYMENT_TIMEOUT + stack.config.CANCEL_WINDOW);
+    s.overload.push(result);
+    log(`overload: ${result.acceptedPerSecond.toFixed(1)} accepted/s, ${result.shedPerSecond.toFixed(1)} shed/s, ${result.settled}/${result.accepted} settled, ${result.invariantViolations} invariant violations`);
+  }
+  const workerPid = stack.pids().worker[0];
+  s.vmHwmMiB = workerPid === undefined ? undefined : processMemoryMiB(workerPid)?.peak;
+  // A second start → polling figure, with the file system cache warm.
+  await stack.stopOne('worker');
+  await stack.startWorker();
+}
+
+/** Stops the stack (which flushes its services' span buffers, so the sink is counted only afterwards). */
+async function closeStack(s: Omit<OpenStack, 'ctx'>): Promise<OtlpSinkStats | undefined> {
+  await s.db.end().catch(() => undefined);
+  await s.temporal.connection.close().catch(() => undefined);
+  await s.stack.stop();
+  await s.sink?.close();
+  await s.receiver?.close();
+  const otlp = s.sink?.stats();
   if (otlp) log(`OTLP sink: ${otlp.spans} spans in ${otlp.batches} batches (${Object.entries(otlp.byService).map(([name, n]) => `${name} ${n}`).join(', ')})`);
-  const c = stack.config;
+  return otlp;
+}
+
+function stackResults(o: BenchOptions, s: OpenStack, otlp: OtlpSinkStats | undefined): StackResults {
+  const c = s.stack.config;
   return {
-    legs,
-    shape,
-    overload,
-    soak,
-    temporal: { mode: stack.temporal!.mode, args: stack.temporal!.args },
-    vmHwmMiB,
-    startToPollingMs: stack.workerStartMs,
-    postgres,
+    legs: s.legs,
+    shape: s.shape,
+    overload: s.overload,
+    soak: s.soak,
+    temporal: { mode: s.stack.temporal!.mode, args: s.stack.temporal!.args },
+    vmHwmMiB: s.vmHwmMiB,
+    startToPollingMs: s.stack.workerStartMs,
+    postgres: s.postgres,
     settings: {
       SIM_WEBHOOK_DELAY_MS: 0,
       PAYMENT_TIMEOUT: o.paymentTimeout,
@@ -227,13 +254,44 @@ async function benchOneStack(o: BenchOptions, config: StackConfiguration, databa
       DATABASE_POOL_MAX: c.DATABASE_POOL_MAX,
       RESERVATION_CONCURRENCY: c.RESERVATION_CONCURRENCY,
       LOG_LEVEL: c.LOG_LEVEL,
-      ...workerProcessSettings(stack),
+      ...workerProcessSettings(s.stack),
       ...o.env,
     },
     otlp,
-    nodeEnv,
-    commands,
+    nodeEnv: s.nodeEnv,
+    commands: s.commands,
   };
+}
+
+/**
+ * Benches one group of stacks side by side (lib/side-by-side.ts): all up at once, each on a database of its own,
+ * their measured runs taking turns. An idle stack costs the running one little (its pollers wait). Without --compare
+ * a group is one stack.
+ */
+async function benchStacks(o: BenchOptions, group: StackConfiguration[], databaseUrl: string): Promise<StackResults[]> {
+  const opened: OpenStack[] = [];
+  try {
+    for (const [i, config] of group.entries()) opened.push(await openStack(o, config, stackDatabaseUrl(databaseUrl, i)));
+    const measuredLegs = o.legs.includes('saga') || o.legs.includes('ceiling') || o.legs.includes('saga-webhook');
+    if (measuredLegs && o.warmupSeconds > 0) {
+      for (const s of opened) {
+        log(`${describeConfiguration(s.config)}: stack up (worker polling ${s.stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);
+        await runLegs(s, legsOfOneRun(o, s, 16, o.warmupSeconds), false);
+      }
+    }
+    for (const concurrency of measuredLegs ? o.concurrency : []) {
+      for (let run = 0; run < o.runs; run++) {
+        for (const s of runOrder(opened, run)) await runLegs(s, runOrder(legsOfOneRun(o, s, concurrency, o.durationSeconds), run), true);
+      }
+    }
+    for (const s of opened) await runStackOnlyLegs(o, s);
+  } catch (err) {
+    for (const s of opened) await closeStack(s).catch(() => undefined);
+    throw err;
+  }
+  const results: StackResults[] = [];
+  for (const s of opened) results.push(stackResults(o, s, await closeStack(s)));
+  return results;
 }
 
 /** The worker's heap and malloc settings (src/worker/process-settings.ts) as the launcher started it, for the report. */
@@ -267,7 +325,10 @@ async function main(): Promise<void> {
   const configurations = stackConfigurations(o);
   const stacks: (StackResults & { config: StackConfiguration })[] = [];
   if (o.legs.some((l) => l !== 'reserve')) {
-    for (const config of configurations) stacks.push({ config, ...(await benchOneStack(o, config, databaseUrl)) });
+    for (const group of stackGroups(configurations)) {
+      const results = await benchStacks(o, group, databaseUrl);
+      group.forEach((config, i) => stacks.push({ config, ...results[i] }));
+    }
   }
 
   let reserve: BenchResults['reserve'];

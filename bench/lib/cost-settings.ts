@@ -1,10 +1,10 @@
 /**
- * `--compare encryption,tracing,sampled-tracing`: what payload encryption and tracing cost (every trace, and the
- * production default of one in ten). Each setting is a stack of its own (the
+ * `--compare encryption,tracing,sampled-tracing,unsampled-tracing`: what payload encryption and tracing cost (every
+ * trace, the production default of one in ten, and none kept). Each setting is a stack of its own (the
  * services read these settings once, at start), on the same stack kind, running the same legs; each factor is then
  * read off two of them, the factor off (the baseline) and on, everything else equal. The table: cost-table.ts.
  */
-export const COST_FACTORS = ['encryption', 'tracing', 'sampled-tracing'] as const;
+export const COST_FACTORS = ['encryption', 'tracing', 'sampled-tracing', 'unsampled-tracing'] as const;
 export type CostFactor = (typeof COST_FACTORS)[number];
 
 export interface CostSetting {
@@ -22,13 +22,16 @@ const ENCRYPTION_OFF: CostSetting = { ...DEFAULTS, name: 'encryption-off', encry
 const TRACING_ON: CostSetting = { ...DEFAULTS, name: 'tracing-on', tracing: true, sampleRatio: 1 };
 /** Production's default sampling (src/telemetry/sampler-setting.ts). */
 const TRACING_SAMPLED: CostSetting = { ...DEFAULTS, name: 'tracing-sampled', tracing: true, sampleRatio: 0.1 };
-const ALL = [ENCRYPTION_OFF, DEFAULTS, TRACING_SAMPLED, TRACING_ON];
+/** Tracing on with no trace kept: what every unsampled request pays (the part of sampled-tracing that is not the sample). */
+const TRACING_UNSAMPLED: CostSetting = { ...DEFAULTS, name: 'tracing-unsampled', tracing: true, sampleRatio: 0 };
+const ALL = [ENCRYPTION_OFF, DEFAULTS, TRACING_UNSAMPLED, TRACING_SAMPLED, TRACING_ON];
 
 /** Per factor: the setting with it off (the baseline) and the one with it on. */
 export const COST_PAIRS: Record<CostFactor, [off: CostSetting, on: CostSetting]> = {
   encryption: [ENCRYPTION_OFF, DEFAULTS],
   tracing: [DEFAULTS, TRACING_ON],
   'sampled-tracing': [DEFAULTS, TRACING_SAMPLED],
+  'unsampled-tracing': [DEFAULTS, TRACING_UNSAMPLED],
 };
 
 /** The settings a comparison needs, each once, in run order. */

@@ -33,7 +33,7 @@
  *   --shards 4[,1,16]                 TEMPORAL_HISTORY_SHARDS, postgres mode only; a list runs one stack each
  *   --concurrency 1,16,64             closed-loop concurrency of the saga and ceiling legs
  *   --duration 30                     seconds per saga/ceiling run
- *   --runs 2                          runs per (leg, C), interleaved ours, ceiling, ours, ceiling
+ *   --runs 2                          runs per (leg, C), interleaved ours, ceiling, then ceiling, ours
  *   --warmup 10                       seconds of ours + ceiling at C=16 before the first measured run
  *   --legs saga,ceiling,shape,soak,overload,reserve
  *   --shape-sagas 40                  orders per saga kind in the shape leg (placed 8 at a time)
@@ -49,7 +49,7 @@
  *                                     since the stack runs with NODE_ENV=production, which refuses it; --compare
  *                                     does this for you)
  *   --compare encryption,tracing      what payload encryption and tracing cost (sampled-tracing: at production's default
- *                                     of one trace in ten): one stack per setting (encryption off, the defaults,
+ *                                     of one trace in ten; unsampled-tracing: on, no trace kept): one stack per setting (encryption off, the defaults,
  *                                     tracing sampled, tracing on; all with NODE_ENV=development, which allows clear-text
  *                                     payloads), the same legs on each (default: saga only), then a table of sagas/s
  *                                     and POST /orders p50 per setting with its ratio to the factor turned off. Tracing

@@ -284,7 +284,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## Sagas end to end (tok_visa, followed to PAID + confirmation) vs the no-op workflow of the same shape',
     '',
-    'Runs interleaved ours, ceiling, ours, ceiling at each C after a warm-up, each for a fixed time (closed loop, a new customer per order); sagas/s is the mean of the runs (each run in brackets); latency figures are means of the per-run percentiles.' +
+    'Runs interleaved ours, ceiling, then ceiling, ours (and so on) at each C after a warm-up, each for a fixed time (closed loop, a new customer per order); sagas/s is the mean of the runs (each run in brackets); latency figures are means of the per-run percentiles.' +
       ' An order is followed to PAID with its order_confirmed notification sent (one batched SQL poll every 10 ms, not through the API); the ceiling workflow (a paid saga’s history shape, every activity a no-op) is followed to that same step by long-polling its history.' +
       ' After every run the CPU meter runs on for CANCEL_WINDOW + 1 s, so each saga’s COMPLETED step (the ceiling’s too) counts in its own run.',
     '',
@@ -339,7 +339,7 @@ export function renderMarkdown(results: BenchResults): string {
       ? [
           `## What ${results.cost.factors.join(' and ')} cost`,
           '',
-          'One stack per setting, the same legs on each, all with NODE_ENV=development (production refuses clear-text payloads); each factor is compared off (the baseline) and on with everything else at its default (payloads encrypted, no tracing). Tracing on exports every span over OTLP/HTTP to a sink inside the bench process, which answers at once (its CPU counts as the driver’s). Stacks run one after another, so the ratios also carry whatever else the machine did meanwhile.',
+          'One stack per setting, the same legs on each, all with NODE_ENV=development (production refuses clear-text payloads); each factor is compared off (the baseline) and on with everything else at its default (payloads encrypted, no tracing). Tracing on exports every span over OTLP/HTTP to a sink inside the bench process, which answers at once (its CPU counts as the driver’s). The stacks of one comparison are up together, each on a database of its own, and their measured runs alternate (A, B, then B, A): a drift in the machine’s speed falls on every setting alike. A stack’s machine total also holds the other stacks’ idle CPU.',
           '',
           costTable(results.cost.rows),
           '',
