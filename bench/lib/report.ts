@@ -339,7 +339,7 @@ export function renderMarkdown(results: BenchResults): string {
       ? [
           `## What ${results.cost.factors.join(' and ')} cost`,
           '',
-          'One stack per setting, the same legs on each, all with NODE_ENV=development (production refuses clear-text payloads); each factor is compared off (the baseline) and on with everything else at its default (payloads encrypted, no tracing). Tracing on exports every span over OTLP/HTTP to a sink inside the bench process, which answers at once (its CPU counts as the driver’s). The stacks of one comparison are up together, each on a database of its own, and their measured runs alternate (A, B, then B, A): a drift in the machine’s speed falls on every setting alike. A stack’s machine total also holds the other stacks’ idle CPU.',
+          'One stack per setting, the same legs on each, all with NODE_ENV=development (production refuses clear-text payloads); each factor is compared off (the baseline) and on with everything else at its default (payloads encrypted, no tracing). Tracing on exports every span over OTLP/HTTP to a sink inside the bench process, which answers at once (its CPU counts as the driver’s). On the dev server the stacks of one comparison are up together, each on a database of its own, and their measured runs alternate (A, B, then B, A): a drift in the machine’s speed falls on every setting alike, and a stack’s machine total also holds the other stacks’ idle CPU. On the PostgreSQL-backed server they run one after another (two clusters at once would exhaust PostgreSQL’s connections), so those ratios also carry whatever else the machine did meanwhile.',
           '',
           costTable(results.cost.rows),
           '',
