@@ -16,12 +16,21 @@ export interface CostRow extends Omit<StackConfiguration, 'setting'> {
   /** Over the factor-off (baseline) row of the same stack kind and C. */
   throughputRatio: number;
   p50Ratio: number;
+  /**
+   * Each run's sagas/s over the baseline's run of the same number (empty for the baseline). Side by side, runs of one
+   * number ran minutes apart at most: their spread shows how far a single pair strays from the mean ratio.
+   */
+  runRatios: number[];
 }
 
 /** What the OTLP sink received while one traced stack ran (warm-up and every run). */
 export type OtlpReceived = StackConfiguration & OtlpSinkStats;
 
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / (values.length || 1);
+
+/** Run i over baseline run i, for the runs both have. */
+const pairedRatios = (runs: readonly number[], baseline: readonly number[]) =>
+  runs.slice(0, baseline.length).map((rate, i) => rate / baseline[i]);
 
 /** Per factor, stack kind and C: the baseline row and the factor-on row, each with its ratio to the baseline. */
 export function costRows(factors: readonly CostFactor[], saga: readonly SagaRow[]): CostRow[] {
@@ -48,6 +57,7 @@ export function costRows(factors: readonly CostFactor[], saga: readonly SagaRow[
           postP50: r.oursPost.p50,
           throughputRatio: rate / baseRate,
           p50Ratio: r.oursPost.p50 / base.oursPost.p50,
+          runRatios: state === 'off' ? [] : pairedRatios(r.oursSagasPerSecond, base.oursSagasPerSecond),
         });
       }
     }
@@ -59,13 +69,14 @@ const fixed = (digits: number) => (n: number) => (Number.isFinite(n) ? n.toFixed
 const [f1, f2] = [fixed(1), fixed(2)];
 
 export function costTable(rows: readonly CostRow[]): string {
-  const header = ['stack', 'setting', 'C', 'sagas/s', 'POST /orders p50 ms', 'sagas/s ÷ baseline', 'p50 ÷ baseline'];
+  const header = ['stack', 'setting', 'C', 'sagas/s', 'POST /orders p50 ms', 'sagas/s ÷ baseline', 'run by run, lowest–highest', 'p50 ÷ baseline'];
+  const range = (ratios: readonly number[]) => (ratios.length ? `${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))}` : '–');
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map(
       (r) =>
-        `| ${describeConfiguration({ persistence: r.persistence, workers: r.workers, shards: r.shards })} | ${r.factor} ${r.state}${r.state === 'off' ? ' (baseline)' : ''} | ${r.concurrency} | ${f1(r.sagasPerSecond)} | ${f1(r.postP50)} | ${f2(r.throughputRatio)} | ${f2(r.p50Ratio)} |`,
+        `| ${describeConfiguration({ persistence: r.persistence, workers: r.workers, shards: r.shards })} | ${r.factor} ${r.state}${r.state === 'off' ? ' (baseline)' : ''} | ${r.concurrency} | ${f1(r.sagasPerSecond)} | ${f1(r.postP50)} | ${f2(r.throughputRatio)} | ${range(r.runRatios)} | ${f2(r.p50Ratio)} |`,
     ),
   ].join('\n');
 }

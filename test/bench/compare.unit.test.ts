@@ -2,7 +2,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { costSetting, costSettingEnv } from '../../bench/lib/cost-settings';
-import { costRows } from '../../bench/lib/cost-table';
+import { costRows, costTable } from '../../bench/lib/cost-table';
 import { parseBenchOptions, stackConfigurations, UsageError } from '../../bench/lib/options';
 import { startOtlpSink } from '../../bench/lib/otlp-sink';
 import type { SagaRow } from '../../bench/lib/saga-rows';
@@ -54,6 +54,16 @@ describe('bench --compare', () => {
       ['tracing', 'off', 'default', 1, 1],
       ['tracing', 'on', 'tracing-on', 0.5, 2],
     ]);
+  });
+
+  it('shows how far single pairs of runs stray: each run over the baseline run of the same number', () => {
+    const row = (setting: string, runs: number[]) =>
+      ({ persistence: 'dev', workers: 1, setting, concurrency: 16, oursSagasPerSecond: runs, oursPost: { p50: 100 } }) as SagaRow;
+    const rows = costRows(['sampled-tracing'], [row('default', [10, 12, 8]), row('tracing-sampled', [9, 12, 8.8])]);
+    expect(rows.map((r) => r.runRatios.map((x) => Number(x.toFixed(2))))).toEqual([[], [0.9, 1, 1.1]]);
+    const table = costTable(rows);
+    expect(table).toContain('| run by run, lowest–highest |');
+    expect(table).toMatch(/sampled-tracing on \| 16 \| 9\.9 \| 100\.0 \| 0\.99 \| 0\.90–1\.10 \| 1\.00 \|/);
   });
 
   it('the OTLP sink counts the spans the project’s exporter sends, by service', async () => {
