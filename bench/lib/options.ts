@@ -49,11 +49,13 @@
  *                                     since the stack runs with NODE_ENV=production, which refuses it; --compare
  *                                     does this for you)
  *   --compare encryption,tracing      what payload encryption and tracing cost (sampled-tracing: at production's default
- *                                     of one trace in ten; unsampled-tracing: on, no trace kept): one stack per setting (encryption off, the defaults,
- *                                     tracing sampled, tracing on; all with NODE_ENV=development, which allows clear-text
- *                                     payloads), the same legs on each (default: saga only), then a table of sagas/s
- *                                     and POST /orders p50 per setting with its ratio to the factor turned off. Tracing
- *                                     exports to an OTLP/HTTP sink inside the bench, which counts the spans it receives
+ *                                     of one trace in ten; unsampled-tracing: on, no trace kept): one stack per setting
+ *                                     (encryption off, the defaults, tracing unsampled, sampled or on; all with
+ *                                     NODE_ENV=development, which allows clear-text payloads), the same legs on each
+ *                                     (default: saga only; on the dev server the stacks are up together and take turns
+ *                                     run by run), then a table of sagas/s and POST /orders p50 per setting with its
+ *                                     ratio to the factor turned off. Tracing exports to an OTLP/HTTP sink inside the
+ *                                     bench, which counts the spans it receives
  *   --products 20                     products the orders draw from (ample stock)
  *   --output bench/results/latest     writes <output>.json and <output>.md
  *   --quick                           a smoke check: every leg a few seconds (duration 3, runs 1, warm-up 2,

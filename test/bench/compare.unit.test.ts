@@ -8,6 +8,10 @@ import { startOtlpSink } from '../../bench/lib/otlp-sink';
 import type { SagaRow } from '../../bench/lib/saga-rows';
 import { loadConfig } from '../../src/config';
 
+/** The saga leg's row of one setting at C = 16 on the dev server: its runs' sagas/s and its POST p50. */
+const sagaRow = (setting: string, runs: number[], p50 = 100) =>
+  ({ persistence: 'dev', workers: 1, setting, concurrency: 16, oursSagasPerSecond: runs, oursPost: { p50 } }) as SagaRow;
+
 // `npm run bench -- --compare encryption,tracing`: the stacks it asks for, what each gets, and the sink that stands in
 // for a collector.
 describe('bench --compare', () => {
@@ -45,9 +49,7 @@ describe('bench --compare', () => {
   });
 
   it('compares each factor with its own baseline: encryption with it off, tracing with the defaults', () => {
-    const row = (setting: string, rate: number, p50: number) =>
-      ({ persistence: 'dev', workers: 1, setting, concurrency: 16, oursSagasPerSecond: [rate], oursPost: { p50 } }) as SagaRow;
-    const rows = costRows(['encryption', 'tracing'], [row('encryption-off', 10, 100), row('default', 8, 125), row('tracing-on', 4, 250)]);
+    const rows = costRows(['encryption', 'tracing'], [sagaRow('encryption-off', [10], 100), sagaRow('default', [8], 125), sagaRow('tracing-on', [4], 250)]);
     expect(rows.map((r) => [r.factor, r.state, r.setting, r.throughputRatio, r.p50Ratio])).toEqual([
       ['encryption', 'off', 'encryption-off', 1, 1],
       ['encryption', 'on', 'default', 0.8, 1.25],
@@ -57,9 +59,7 @@ describe('bench --compare', () => {
   });
 
   it('shows how far single pairs of runs stray: each run over the baseline run of the same number', () => {
-    const row = (setting: string, runs: number[]) =>
-      ({ persistence: 'dev', workers: 1, setting, concurrency: 16, oursSagasPerSecond: runs, oursPost: { p50: 100 } }) as SagaRow;
-    const rows = costRows(['sampled-tracing'], [row('default', [10, 12, 8]), row('tracing-sampled', [9, 12, 8.8])]);
+    const rows = costRows(['sampled-tracing'], [sagaRow('default', [10, 12, 8]), sagaRow('tracing-sampled', [9, 12, 8.8])]);
     expect(rows.map((r) => r.runRatios.map((x) => Number(x.toFixed(2))))).toEqual([[], [0.9, 1, 1.1]]);
     const table = costTable(rows);
     expect(table).toContain('| run by run, lowest–highest |');
