@@ -59,6 +59,33 @@ describe('webhook POST client', () => {
     await expect(poster.post(url, {}, '{}', 200)).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
+  it('a kept-alive connection the receiver dropped unanswered: the delivery goes out again on a new one', async () => {
+    // What a receiver closing an idle connection as it is reused looks like here: the request goes out on the kept
+    // connection and the connection ends with no answer.
+    const served = new Map<unknown, number>();
+    handle = (req, res) => {
+      const count = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, count);
+      if (count === 2) req.socket.destroy();
+      else res.writeHead(200).end();
+    };
+    connections.clear();
+    expect(await poster.post(url, {}, '{}', 5000)).toBe(200);
+    expect(await poster.post(url, {}, '{}', 5000)).toBe(200);
+    expect(connections.size).toBe(2);
+    expect([...served.values()]).toEqual([2, 1]);
+  });
+
+  it('a new connection dropped unanswered is a failed attempt, not sent again', async () => {
+    let hits = 0;
+    handle = (req) => {
+      hits++;
+      req.socket.destroy();
+    };
+    await expect(poster.post(url, {}, '{}', 5000)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(hits).toBe(1);
+  });
+
   it('rejects when nothing listens', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
