@@ -47,6 +47,7 @@ export function createWebhookPoster(maxSockets: number): WebhookPoster {
         return;
       }
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const options = { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } };
       let current: ClientRequest | undefined;
       const timer = setTimeout(() => {
         const err = new Error(`no answer within ${timeoutMs} ms`);
@@ -54,12 +55,13 @@ export function createWebhookPoster(maxSockets: number): WebhookPoster {
         current?.destroy(err);
       }, timeoutMs);
       const attempt = () => {
-        const req = send(target, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
+        const req = send(target, options);
         current = req;
         let answered = false;
         req.on('error', (err: NodeJS.ErrnoException) => {
           if (answered) return; // the status was resolved; a later loss changes nothing
-          if (req.reusedSocket && err.name !== 'TimeoutError' && STALE_CONNECTION_CODES.has(err.code ?? '')) {
+          // Our own TimeoutError has no code: a delivery past its timeout is never sent again.
+          if (req.reusedSocket && STALE_CONNECTION_CODES.has(err.code ?? '')) {
             attempt();
             return;
           }
