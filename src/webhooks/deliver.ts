@@ -40,8 +40,8 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
   if (isDisputeEventType(event.type)) return deliverDisputeEvent(deps, event);
   const type = event.type;
   const { orderId, paymentId } = event.data;
-  const order = isUuid(orderId) ? await findPaymentTarget(deps.orm, orderId.toLowerCase()) : undefined;
-  if (!order) throw new NotFoundError('order', orderId);
+  if (!isUuid(orderId)) throw new NotFoundError('order', orderId);
+  const id = orderId.toLowerCase();
 
   const signal: PaymentEvent = {
     eventId: event.id,
@@ -51,12 +51,16 @@ export async function deliverPaymentEvent(deps: PaymentEventDeps, event: Webhook
     currency: event.data.currency,
     reason: event.data.reason,
   };
+  // The saga first, with no read before it: an open saga is where almost every event goes, and it checks the event
+  // against its own payment itself. Only when it cannot be reached is the order row asked what the event means.
   try {
-    await deps.temporal.workflow.getHandle(orderWorkflowId(order.id)).signal(paymentEventSignal, signal);
+    await deps.temporal.workflow.getHandle(orderWorkflowId(id)).signal(paymentEventSignal, signal);
     return 'signalled';
   } catch (err) {
     if (!isClosedWorkflow(err)) throw err;
   }
+  const order = await findPaymentTarget(deps.orm, id);
+  if (!order) throw new NotFoundError('order', orderId);
 
   // The service never keeps money without a PAID order: a success for an order that ended unpaid, or for another
   // payment than the one its saga made, is refunded. refund-{paymentId} runs once per payment, and its activity asks
