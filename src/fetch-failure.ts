@@ -1,6 +1,7 @@
 /**
- * What a failed fetch() says, for log lines and error messages. Shared by every outbound HTTP client: the product's
- * provider clients and the simulator's webhook sender.
+ * What a failed outbound request says, for log lines and error messages. Shared by every outbound HTTP client: the
+ * product's provider clients (node:http, src/keep-alive-client.ts), the Stripe adapter and the simulator's webhook
+ * sender (fetch).
  */
 
 /**

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { describeThrown, transportReason } from '../fetch-failure';
+import type { KeepAliveClient, OutboundAnswer, OutboundRequest } from '../keep-alive-client';
+import { createKeepAliveClient } from '../keep-alive-client';
+import { tracedOutbound } from '../telemetry/outbound-span';
 
 export interface ProviderErrorInit {
   /** The provider's error code (`not_voidable`, `idempotency_key_reused`…) or ours (`timeout`, `network_error`…). */
@@ -37,8 +40,8 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** Per request, including reading the answer. */
   timeoutMs?: number;
-  /** Injected in tests; the global fetch otherwise. */
-  fetch?: typeof fetch;
+  /** The connections to send on; a keep-alive client of this instance's own otherwise. */
+  client?: KeepAliveClient;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -57,13 +60,13 @@ interface JsonRequest<T> {
 }
 
 /**
- * The one place that does fetch + timeout + JSON + error mapping for the provider clients. `makeError` lets each
- * client throw its own ProviderHttpError subclass.
+ * The one place that does the request + timeout + JSON + error mapping for the provider clients, over the service's
+ * keep-alive client. `makeError` lets each client throw its own ProviderHttpError subclass.
  */
 export class JsonHttpClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
-  private readonly fetchFn: typeof fetch;
+  private readonly client: KeepAliveClient;
 
   constructor(
     private readonly service: string,
@@ -72,7 +75,7 @@ export class JsonHttpClient {
   ) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.fetchFn = options.fetch ?? fetch;
+    this.client = options.client ?? createKeepAliveClient(Infinity);
   }
 
   /** GET `collection?orderId=…`: the `{ items }` list both providers answer, each item validated by `item`. */
@@ -87,24 +90,25 @@ export class JsonHttpClient {
 
   async request<T>(req: JsonRequest<T>): Promise<T> {
     const what = `${this.service} ${req.method} ${req.path}`;
-    let status: number;
-    let text: string;
+    const outbound: OutboundRequest = {
+      method: req.method,
+      headers: {
+        accept: 'application/json',
+        ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...req.headers,
+      },
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      timeoutMs: this.timeoutMs,
+      readBody: true,
+    };
+    let answer: OutboundAnswer;
     try {
-      const res = await this.fetchFn(this.baseUrl + req.path, {
-        method: req.method,
-        headers: {
-          accept: 'application/json',
-          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...req.headers,
-        },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = res.status;
-      text = await res.text();
+      const url = new URL(this.baseUrl + req.path);
+      answer = await tracedOutbound(url, outbound, () => this.client.send(url, outbound));
     } catch (err) {
       throw this.transportError(what, err);
     }
+    const { status, text } = answer;
 
     const json = parseJson(text);
     if (status < 200 || status >= 300) throw this.statusError(what, status, json);
@@ -124,8 +128,7 @@ export class JsonHttpClient {
   }
 
   private transportError(what: string, err: unknown): ProviderHttpError {
-    const { name } = describeThrown(err);
-    const timedOut = name === 'TimeoutError' || name === 'AbortError';
+    const timedOut = describeThrown(err).name === 'TimeoutError';
     return this.makeError({
       code: timedOut ? 'timeout' : 'network_error',
       message: timedOut
