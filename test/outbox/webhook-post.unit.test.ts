@@ -1,42 +1,33 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookPoster } from '../../src/outbox/webhook-post';
 import { createWebhookPoster } from '../../src/outbox/webhook-post';
+import { loopbackReceiver } from '../harness/loopback-receiver';
 
 /** The relay's HTTP client against a receiver on loopback. */
 describe('webhook POST client', () => {
-  let handle: (req: IncomingMessage, res: ServerResponse, body: string) => void;
-  const connections = new Set<unknown>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
-  });
-  server.on('connection', (socket) => connections.add(socket));
+  const receiver = loopbackReceiver();
+  const { connections } = receiver;
+  const { answer } = receiver;
   let url: string;
   let poster: WebhookPoster;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    url = `${await receiver.start()}/hook`;
   });
   beforeEach(() => {
     poster = createWebhookPoster(4);
   });
   afterEach(() => poster.close());
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => receiver.stop());
 
   it('sends the body and headers as given and answers the status; deliveries share a kept-alive connection', async () => {
     const got: { body: string; signature: unknown; length: unknown }[] = [];
-    handle = (req, res, body) => {
+    answer((req, res, body) => {
       got.push({ body, signature: req.headers['webhook-signature'], length: req.headers['content-length'] });
       res.statusCode = 204;
       res.end();
-    };
+    });
     connections.clear();
     const body = JSON.stringify({ type: 'order.paid', note: 'é' });
     for (let i = 0; i < 3; i++) expect(await poster.post(url, { 'content-type': 'application/json', 'webhook-signature': 'v1,abc' }, body, 5000)).toBe(204);
@@ -46,16 +37,16 @@ describe('webhook POST client', () => {
 
   it('does not follow a redirect: the 3xx is the answer', async () => {
     let hits = 0;
-    handle = (_req, res) => {
+    answer((_req, res) => {
       hits++;
       res.writeHead(302, { location: '/elsewhere' }).end('moved');
-    };
+    });
     expect(await poster.post(url, {}, '{}', 5000)).toBe(302);
     expect(hits).toBe(1);
   });
 
   it('gives up with a TimeoutError when no answer comes within the timeout', async () => {
-    handle = () => undefined; // never answers
+    answer(() => undefined); // never answers
     await expect(poster.post(url, {}, '{}', 200)).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
@@ -63,12 +54,12 @@ describe('webhook POST client', () => {
     // What a receiver closing an idle connection as it is reused looks like here: the request goes out on the kept
     // connection and the connection ends with no answer.
     const served = new Map<unknown, number>();
-    handle = (req, res) => {
+    answer((req, res) => {
       const count = (served.get(req.socket) ?? 0) + 1;
       served.set(req.socket, count);
       if (count === 2) req.socket.destroy();
       else res.writeHead(200).end();
-    };
+    });
     connections.clear();
     expect(await poster.post(url, {}, '{}', 5000)).toBe(200);
     expect(await poster.post(url, {}, '{}', 5000)).toBe(200);
@@ -78,10 +69,10 @@ describe('webhook POST client', () => {
 
   it('a new connection dropped unanswered is a failed attempt, not sent again', async () => {
     let hits = 0;
-    handle = (req) => {
+    answer((req) => {
       hits++;
       req.socket.destroy();
-    };
+    });
     await expect(poster.post(url, {}, '{}', 5000)).rejects.toMatchObject({ code: 'ECONNRESET' });
     expect(hits).toBe(1);
   });
