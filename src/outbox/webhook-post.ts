@@ -10,7 +10,7 @@ export interface WebhookPoster {
 }
 
 /**
- * The relay's HTTP client: the service's keep-alive client (src/http/keep-alive-client.ts), whose CPU per request
+ * The relay's HTTP client: the service's keep-alive client (src/keep-alive-client.ts), whose CPU per request
  * the relay pays for every event. The timeout covers the whole exchange, the answer's body included: a receiver
  * cannot hold a connection past it. The body is drained (not kept) so the connection serves the next delivery; a
  * kept connection the receiver closed under a delivery sends it again on a new one, and is not an attempt.

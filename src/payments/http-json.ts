@@ -40,8 +40,6 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** Per request, including reading the answer. */
   timeoutMs?: number;
-  /** The connections to send on; a keep-alive client of this instance's own otherwise. */
-  client?: KeepAliveClient;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -75,7 +73,8 @@ export class JsonHttpClient {
   ) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.client = options.client ?? createKeepAliveClient(Infinity);
+    // One per client, kept for its life: providers are built once per process.
+    this.client = createKeepAliveClient(Infinity);
   }
 
   /** GET `collection?orderId=…`: the `{ items }` list both providers answer, each item validated by `item`. */

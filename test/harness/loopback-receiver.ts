@@ -23,6 +23,21 @@ export function loopbackReceiver() {
     answer(next: ReceiverHandler) {
       handler = next;
     },
+    /**
+     * What a receiver closing an idle kept-alive connection just as it is reused looks like to a client: the second
+     * request on each connection is read and its connection ended with no answer; every other one gets `respond`.
+     * Answers the count of requests per connection, in the order the connections came.
+     */
+    dropSecondRequestPerConnection(respond: (res: ServerResponse) => void): Map<unknown, number> {
+      const served = new Map<unknown, number>();
+      handler = (req, res) => {
+        const count = (served.get(req.socket) ?? 0) + 1;
+        served.set(req.socket, count);
+        if (count === 2) req.socket.destroy();
+        else respond(res);
+      };
+      return served;
+    },
     /** Listens, and answers its base URL (`http://127.0.0.1:port`). */
     async start(): Promise<string> {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -67,13 +67,7 @@ describe('JSON client of the providers', () => {
   });
 
   it('a kept-alive connection the provider dropped unanswered: the request goes out again on a new one', async () => {
-    const served = new Map<unknown, number>();
-    answer((req, res) => {
-      const count = (served.get(req.socket) ?? 0) + 1;
-      served.set(req.socket, count);
-      if (count === 2) req.socket.destroy();
-      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"pay_1"}');
-    });
+    const served = receiver.dropSecondRequestPerConnection((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"pay_1"}'));
     expect(await client.request({ method: 'GET', path: '/payments/pay_1', response: Answer })).toEqual({ id: 'pay_1' });
     expect(await client.request({ method: 'GET', path: '/payments/pay_1', response: Answer })).toEqual({ id: 'pay_1' });
     expect([...served.values()]).toEqual([2, 1]);
