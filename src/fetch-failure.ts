@@ -1,7 +1,7 @@
 /**
  * What a failed outbound request says, for log lines and error messages. Shared by every outbound HTTP client: the
- * product's provider clients (node:http, src/keep-alive-client.ts), the Stripe adapter and the simulator's webhook
- * sender (fetch).
+ * keep-alive node:http client (src/keep-alive-client.ts) of the provider clients, the relay and the simulator's
+ * webhook sender, and the Stripe adapter (fetch).
  */
 
 /**

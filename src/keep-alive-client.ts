@@ -11,6 +11,8 @@ export interface OutboundRequest {
   timeoutMs: number;
   /** Read the answer's body (`text`); otherwise it is drained unread and the promise settles with the status. */
   readBody: boolean;
+  /** Gives the request up (its connection destroyed, the promise rejected) when aborted: the sender is shutting down. */
+  signal?: AbortSignal;
 }
 
 export interface OutboundAnswer {
@@ -64,9 +66,21 @@ export function createKeepAliveClient(maxSockets: number): KeepAliveClient {
       const options = { method: request.method, agent, headers };
       let current: ClientRequest | undefined;
       let settled = false;
+      const { signal } = request;
+      const abort = () => {
+        const err = new Error('the request was aborted');
+        err.name = 'AbortError';
+        current?.destroy(err);
+        fail(err);
+      };
+      // Past settling, nothing of this request listens any more (the answer's drain ends on the timer below).
+      const settle = () => {
+        settled = true;
+        signal?.removeEventListener('abort', abort);
+      };
       const fail = (err: Error) => {
         if (settled) return;
-        settled = true;
+        settle();
         clearTimeout(timer);
         reject(err);
       };
@@ -76,10 +90,15 @@ export function createKeepAliveClient(maxSockets: number): KeepAliveClient {
         current?.destroy(err);
         fail(err);
       }, request.timeoutMs);
+      if (signal?.aborted) {
+        abort();
+        return;
+      }
+      signal?.addEventListener('abort', abort, { once: true });
       const answer = (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
         if (!request.readBody) {
-          settled = true;
+          settle();
           resolve({ status, text: '' });
           res.on('close', () => clearTimeout(timer)); // after its end, or its loss
           res.resume();
@@ -90,7 +109,7 @@ export function createKeepAliveClient(maxSockets: number): KeepAliveClient {
         res.on('error', fail);
         res.on('end', () => {
           if (settled) return;
-          settled = true;
+          settle();
           clearTimeout(timer);
           resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
         });

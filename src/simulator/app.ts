@@ -9,6 +9,8 @@ import type { OpenApiDocument } from '../http/openapi';
 import type { Route } from '../http/route';
 import { routerFor } from '../http/route';
 import type { Logger } from '../logger';
+import type { KeepAliveClient } from '../keep-alive-client';
+import { createKeepAliveClient } from '../keep-alive-client';
 import { AccountStore } from './accounts';
 import type { SimulatorErrorCode } from './error-codes';
 import { SIMULATOR_ERROR_STATUS } from './error-codes';
@@ -75,7 +77,8 @@ export interface SimulatorOptions {
   /** For fault-injection rates, jitter and shuffling; Math.random by default. */
   random?: () => number;
   now?: () => Date;
-  fetch?: typeof fetch;
+  /** Sends the webhooks; by default a keep-alive client of the simulator's own, closed with it. */
+  http?: Pick<KeepAliveClient, 'send'>;
 }
 
 export interface Simulator {
@@ -153,6 +156,8 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
   const now = options.now ?? (() => new Date());
 
   const timers = new TimerSet((err) => logger.error({ err }, 'simulator timer callback failed'));
+  // Both dispatchers' POSTs (payments and carrier) share its kept connections; no cap: each delivery is one request.
+  const ownClient = createKeepAliveClient(Infinity);
   // Both receivers get the same delivery behaviour (retries, SIM_DUPLICATE_WEBHOOKS, SIM_SHUFFLE_WEBHOOKS).
   const delivery: Omit<WebhookDispatcherOptions, 'url' | 'secret'> = {
     maxAttempts: options.webhookMaxAttempts,
@@ -163,7 +168,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     shuffle: options.shuffleWebhooks,
     shuffleWindowMs: options.shuffleWindowMs ?? 200,
     random,
-    fetch: options.fetch ?? fetch,
+    http: options.http ?? ownClient,
     nowSeconds: () => Math.floor(now().getTime() / 1000),
     timers,
     logger,
@@ -233,6 +238,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
       timers.close();
       webhooks.close();
       carrierWebhooks.close();
+      ownClient.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import { transportReason } from '../fetch-failure';
+import type { KeepAliveClient } from '../keep-alive-client';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from '../wire/webhook-signature';
 import type { TimerSet } from './timers';
 
@@ -26,7 +27,8 @@ export interface WebhookDispatcherOptions {
   shuffle: boolean;
   shuffleWindowMs: number;
   random: () => number;
-  fetch: typeof fetch;
+  /** Sends the POSTs: the service's own keep-alive client (src/keep-alive-client.ts), shared by both dispatchers. */
+  http: Pick<KeepAliveClient, 'send'>;
   nowSeconds: () => number;
   timers: TimerSet;
   logger: Logger;
@@ -67,7 +69,11 @@ export class WebhookDispatcher<E extends DispatchedEvent = DispatchedEvent> {
   private readonly log: DeliveryAttempt[] = [];
   readonly stats = { delivered: 0, gaveUp: 0, attempts: 0 };
 
-  constructor(private readonly options: WebhookDispatcherOptions) {}
+  private readonly url: URL;
+
+  constructor(private readonly options: WebhookDispatcherOptions) {
+    this.url = new URL(options.url);
+  }
 
   /** Sends `event` after `delayMs` (and keeps retrying it) unless the dispatcher is closed first. */
   enqueue(event: E, delayMs: number): void {
@@ -141,18 +147,18 @@ export class WebhookDispatcher<E extends DispatchedEvent = DispatchedEvent> {
     let status: number | undefined;
     let error: string | undefined;
     try {
-      const res = await this.options.fetch(this.options.url, {
+      // The answer's body does not matter: it is drained unread, and the connection kept for the next delivery.
+      ({ status } = await this.options.http.send(this.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(this.options.secret, delivery.body, this.options.nowSeconds()),
         },
         body: delivery.body,
-        signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
-      });
-      status = res.status;
-      // Drain the answer so the connection can be reused; its content does not matter.
-      await res.arrayBuffer().catch(() => undefined);
+        timeoutMs: this.options.requestTimeoutMs,
+        readBody: false,
+        signal: controller.signal,
+      }));
     } catch (err) {
       error = transportReason(err);
     } finally {

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { signWebhookPayload } from '../../src/wire/webhook-signature';
+import type { KeepAliveClient } from '../../src/keep-alive-client';
+import { createKeepAliveClient } from '../../src/keep-alive-client';
 import { request } from '../harness/http';
 import { acceptedOrder } from '../harness/orders';
 import type { Stack } from '../harness/stack';
@@ -111,8 +113,10 @@ describe('POST /webhooks/payments', () => {
 describe('late payment successes', () => {
   let blocked = true;
   // The simulator's webhook deliveries fail while `blocked`, as if our API were unreachable.
-  const flakyFetch: typeof fetch = (input, init) => (blocked ? Promise.reject(new Error('connection refused')) : fetch(input, init));
-  const stack = useStack({ PAYMENT_TIMEOUT: '1500ms', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' }, { fetch: flakyFetch, webhookMaxAttempts: 100, webhookRetryMaxMs: 200 });
+  const http = createKeepAliveClient(Infinity);
+  const flaky: Pick<KeepAliveClient, 'send'> = { send: (url, request) => (blocked ? Promise.reject(new Error('connection refused')) : http.send(url, request)) };
+  const stack = useStack({ PAYMENT_TIMEOUT: '1500ms', CANCEL_WINDOW: '60s', SIM_WEBHOOK_DELAY_MS: '20' }, { http: flaky, webhookMaxAttempts: 100, webhookRetryMaxMs: 200 });
+  afterAll(() => http.close());
 
   const placeVisa = (token = 'tok_visa') => placeOne(stack, token, 800);
 
