@@ -51,9 +51,10 @@ describe('a gone endpoint with several messages due', () => {
     const messages = (await waitForMessages(stack, gone.endpointId, () => true)).filter((m) => ours.has(m.orderId));
     // The 410 that disabled it may have been another file's order's; any of ours that failed was sent once.
     const failed = messages.filter((m) => m.status === 'failed');
-    expect(failed.every((m) => m.attempts.length === 1 && m.attempts[0].statusCode === 410)).toBe(true);
+    // (As lists of the offenders, so that a failure shows what the attempts were.)
+    expect(failed.filter((m) => !(m.attempts.length === 1 && m.attempts[0].statusCode === 410))).toEqual([]);
     const waiting = messages.filter((m) => m.status === 'pending');
-    expect(waiting.every((m) => m.attempts.length === 0)).toBe(true);
+    expect(waiting.filter((m) => m.attempts.length > 0)).toEqual([]);
 
     // The receiver is back; the operator enables the endpoint: what waits goes out, each message once, with a 2xx.
     await request(`${stack.simulatorUrl}/v1/subscribers/${gone.subscriberId}`, { method: 'PATCH', body: { answer: 200 } });

@@ -112,7 +112,7 @@ describe('outbound order webhooks', () => {
     expect(got.every((d) => d.answeredWith === 410)).toBe(true);
     const messages = await waitForMessages(stack, gone.endpointId, () => true);
     expect(messages.filter((m) => m.status === 'failed')).toHaveLength(got.length);
-    expect(messages.filter((m) => m.status === 'pending').every((m) => m.attempts.length === 0)).toBe(true);
+    expect(messages.filter((m) => m.status === 'pending' && m.attempts.length > 0)).toEqual([]); // the offenders, if any
     // Once disabled, nothing more: another order's events reach the control endpoint and none reach this one.
     const next = await acceptedOrder(stack, { product: product.id }, 'PAID');
     await waitForDeliveries(stack, control.subscriberId, next.id, (list) => list.some((d) => d.type === 'order.paid'));
