@@ -37,7 +37,7 @@ describe('several relays', () => {
     // None invented: every delivery about these orders is a status the order really took (read again now, so a change
     // made since it settled counts too). Deliveries about other files' orders are theirs to check: the endpoint gets
     // every event of the shared database, refund.created and shipment events included.
-    const ours = new Map(orders.map((o) => [o.id, o]));
+    const ours = new Set(orders.map((o) => o.id));
     const mine = (await deliveries(stack, sub.subscriberId)).filter((d) => ours.has(d.orderId));
     const taken = new Map<string, string[]>();
     for (const id of new Set(mine.map((d) => d.orderId))) {

@@ -7,8 +7,7 @@ import { loopbackReceiver } from '../harness/loopback-receiver';
 /** The relay's HTTP client against a receiver on loopback. */
 describe('webhook POST client', () => {
   const receiver = loopbackReceiver();
-  const { connections } = receiver;
-  const { answer } = receiver;
+  const { connections, answer } = receiver;
   let url: string;
   let poster: WebhookPoster;
 
