@@ -57,6 +57,12 @@ export const configSchema = z.object({
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/order_saga'),
   DATABASE_POOL_MAX: positiveInt(10),
   /**
+   * How long a pooled connection may sit idle before it is closed. A new connection costs PostgreSQL a backend, its
+   * catalogue caches, the PL/pgSQL triggers compiled again and every prepared statement parsed again, so a pool
+   * that closed its connections after every short lull paid that again at each burst.
+   */
+  DATABASE_POOL_IDLE_TIMEOUT: duration('10m'),
+  /**
    * on (default): the statements every order runs through are named prepared statements, parsed once per
    * connection; off: sent unnamed, for a pooler in front of PostgreSQL that cannot keep them (PgBouncer in
    * transaction mode before 1.21).

@@ -22,14 +22,19 @@ export const entities: EntitySchema<any, any>[] = [...catalogEntities, ...orderE
  */
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
+/** How long an idle connection stays open when the caller does not say (DATABASE_POOL_IDLE_TIMEOUT's default). */
+const DEFAULT_POOL_IDLE_TIMEOUT_MS = 10 * 60_000;
+
 /** ORM options for a given service configuration; used by the API, the worker, scripts and tests. */
-export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>) {
+export function ormOptions(config: PoolConfig) {
   return defineConfig({
     clientUrl: config.DATABASE_URL,
     entities,
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
-    pool: { min: 0, max: config.DATABASE_POOL_MAX },
+    // No connection is held while the process is idle (min 0), but one stays open through a lull of up to
+    // DATABASE_POOL_IDLE_TIMEOUT: the pool's own default (30 s) reopened them at every burst.
+    pool: { min: 0, max: config.DATABASE_POOL_MAX, idleTimeoutMillis: config.DATABASE_POOL_IDLE_TIMEOUT ?? DEFAULT_POOL_IDLE_TIMEOUT_MS },
     migrations: {
       tableName: 'mikro_orm_migrations',
       path: MIGRATIONS_DIR,
@@ -47,7 +52,9 @@ export function ormOptions(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_
   });
 }
 
-export function initOrm(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_PREPARED_STATEMENTS'>>): Promise<Orm> {
+type PoolConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_POOL_IDLE_TIMEOUT'>>;
+
+export function initOrm(config: PoolConfig & Partial<Pick<Config, 'DATABASE_PREPARED_STATEMENTS'>>): Promise<Orm> {
   preparePlainStatements(config.DATABASE_PREPARED_STATEMENTS !== 'off');
   return MikroORM.init(ormOptions(config));
 }
