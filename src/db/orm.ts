@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { catalogEntities } from '../catalog/entities';
 import type { Config } from '../config';
+import { configSchema } from '../config-schema';
 import { orderEntities } from '../orders/entities';
 import './pg-types';
 import { preparePlainStatements } from './plain-sql';
@@ -22,8 +23,10 @@ export const entities: EntitySchema<any, any>[] = [...catalogEntities, ...orderE
  */
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
-/** How long an idle connection stays open when the caller does not say (DATABASE_POOL_IDLE_TIMEOUT's default). */
-const DEFAULT_POOL_IDLE_TIMEOUT_MS = 10 * 60_000;
+/** How long an idle connection stays open when the caller does not say: DATABASE_POOL_IDLE_TIMEOUT's default. */
+const DEFAULT_POOL_IDLE_TIMEOUT_MS: number = configSchema.shape.DATABASE_POOL_IDLE_TIMEOUT.parse(undefined);
+
+type PoolConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_POOL_IDLE_TIMEOUT'>>;
 
 /** ORM options for a given service configuration; used by the API, the worker, scripts and tests. */
 export function ormOptions(config: PoolConfig) {
@@ -51,8 +54,6 @@ export function ormOptions(config: PoolConfig) {
     debug: false,
   });
 }
-
-type PoolConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_POOL_IDLE_TIMEOUT'>>;
 
 export function initOrm(config: PoolConfig & Partial<Pick<Config, 'DATABASE_PREPARED_STATEMENTS'>>): Promise<Orm> {
   preparePlainStatements(config.DATABASE_PREPARED_STATEMENTS !== 'off');
