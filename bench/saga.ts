@@ -11,10 +11,9 @@ import type { ServiceSpec, TemporalPersistence } from '../devtools/launcher';
 import { launch, System, systemServices } from '../devtools/launcher';
 import { PROJECT_ROOT } from '../devtools/project-root';
 import { ensureTemporalCli } from '../devtools/temporal-cli';
-import { ORDER_LIMITS_OFF } from '../devtools/limits-off';
 import { describeMachine } from '../devtools/machine';
 import type { LegContext, LegResult } from './lib/legs';
-import { runCeilingLeg, runOursLeg, SAGA_API } from './lib/legs';
+import { runCeilingLeg, runOursLeg, SAGA_API, SAGA_API_ENV, SAGA_SIMULATOR_ENV } from './lib/legs';
 import type { BenchOptions, StackConfiguration } from './lib/options';
 import { describeConfiguration, parseBenchOptions, stackConfigurations, usage, UsageError } from './lib/options';
 import { OrderFollower } from './lib/order-follower';
@@ -44,11 +43,6 @@ import { runSagaWebhookLeg, subscribeBenchEndpoint, summarizeWebhookCost } from 
 const env = process.env;
 /** Unset: the dev server flags `npm start` uses (DEV_SERVER_DYNAMIC_CONFIG); "none": none at all (the "before"). */
 const DYNAMIC_CONFIG = env.BENCH_TEMPORAL_DYNAMIC_CONFIG === undefined ? undefined : env.BENCH_TEMPORAL_DYNAMIC_CONFIG.split(';').filter((v) => v && v !== 'none');
-/**
- * The saga legs measure the saga, not admission control: their APIs never shed or answer 202 (the overload leg
- * measures those, on an API of its own with the production settings).
- */
-const SAGA_API_ENV = { ...ORDER_LIMITS_OFF, MAX_INFLIGHT_PLACEMENTS: '1000000', PLACEMENT_DEADLINE: '10m' };
 const OVERLOAD_API = 'api-overload';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -64,7 +58,7 @@ function benchServices(o: BenchOptions, config: StackConfiguration, env: Record<
   const services = systemServices({
     workers: config.workers,
     workerEntry: 'bench/ceiling/worker.ts',
-    env: { simulator: { SIM_WEBHOOK_DELAY_MS: '0' }, api: { ...SAGA_API_ENV, ...env } },
+    env: { simulator: SAGA_SIMULATOR_ENV, api: { ...SAGA_API_ENV, ...env } },
   });
   const api = services.find((s) => s.name === SAGA_API)!;
   if (o.legs.includes('overload') || o.legs.includes('soak')) services.push({ ...api, name: OVERLOAD_API, env: { ...env } });

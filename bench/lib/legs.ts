@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { payCeiling, placeCeiling } from '../ceiling/client';
 import type { CeilingInput } from '../ceiling/workflow';
 import type { System } from '../../devtools/launcher';
+import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
 import { exchange, sleep } from '../../chaos/lib/http';
 import type { BenchCustomer } from './customers';
 import { newCustomer } from './customers';
@@ -53,6 +54,15 @@ export interface LegContext {
 
 /** The stack's API service that places the saga and shape legs' orders (the overload leg has an API of its own). */
 export const SAGA_API = 'api';
+
+/**
+ * The saga legs measure the saga, not admission control: their APIs never shed or answer 202 (the overload leg
+ * measures those, on an API of its own with the production settings).
+ */
+export const SAGA_API_ENV = { ...ORDER_LIMITS_OFF, MAX_INFLIGHT_PLACEMENTS: '1000000', PLACEMENT_DEADLINE: '10m' };
+
+/** The provider simulator sends its webhooks at once, as a provider that answers fast would. */
+export const SAGA_SIMULATOR_ENV = { SIM_WEBHOOK_DELAY_MS: '0' };
 
 async function runLeg(
   kind: LegResult['kind'],
