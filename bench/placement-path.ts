@@ -5,13 +5,16 @@
  * taken, each local activity's run, the rest of the task (the workflow code's activations and the completion's trip
  * to the server), the update answered, the client answered. Prints the median of each step per leg and the difference.
  *
- *   npm run bench:placement-path -- [--orders 60] [--warmup 15] [--persistence dev|postgres] [--output bench/results/NAME]
+ * Then it replays one closed paid history of each leg, to put a figure on what the workflow code alone costs the worker.
+ *
+ *   npm run bench:placement-path -- [--orders 60] [--warmup 15] [--persistence dev|postgres] [--replays 150] [--output bench/results/NAME]
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client as PgClient } from 'pg';
 import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import type { System, TemporalPersistence } from '../devtools/launcher';
 import { launch, systemServices } from '../devtools/launcher';
 import { describeMachine } from '../devtools/machine';
@@ -25,6 +28,8 @@ import type { MeasuredPlacement, PathEvent } from './lib/placement-path';
 import { pathRows, placementTimeline } from './lib/placement-path';
 import { createBenchProducts } from './lib/products';
 import { benchDatabaseUrl } from './reserve';
+import { percentile } from './lib/stats';
+import { temporalReplayOptions } from '../src/temporal/options';
 
 const { values } = parseArgs({
   options: {
@@ -32,13 +37,24 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '15' },
     persistence: { type: 'string', default: 'dev' },
     output: { type: 'string' },
+    replays: { type: 'string', default: '150' },
   },
 });
+const replays = Number(values.replays);
+const rounds = 5;
 const orders = Number(values.orders);
 const warmup = Number(values.warmup);
 const persistence = values.persistence as TemporalPersistence;
-if (!Number.isInteger(orders) || orders < 1 || !Number.isInteger(warmup) || warmup < 0 || (persistence !== 'dev' && persistence !== 'postgres')) {
-  process.stderr.write('usage: npm run bench:placement-path -- [--orders N ≥ 1] [--warmup N ≥ 0] [--persistence dev|postgres] [--output PATH]\n');
+if (
+  !Number.isInteger(orders) ||
+  orders < 1 ||
+  !Number.isInteger(warmup) ||
+  warmup < 0 ||
+  !Number.isInteger(replays) ||
+  replays < 1 ||
+  (persistence !== 'dev' && persistence !== 'postgres')
+) {
+  process.stderr.write('usage: npm run bench:placement-path -- [--orders N ≥ 1] [--warmup N ≥ 0] [--persistence dev|postgres] [--replays N ≥ 1] [--output PATH]\n');
   process.exit(2);
 }
 const log = (message: string) => process.stderr.write(`[placement-path] ${message}\n`);
@@ -73,7 +89,13 @@ async function measure(client: Client, placed: Awaited<ReturnType<Leg>>): Promis
   return timeline && { sent: placed.sent, answered: placed.answered, timeline };
 }
 
-async function run(stack: System, db: PgClient, client: Client): Promise<MeasuredPlacement[][]> {
+/** What the run measured: each leg's placements, and one closed workflow of each leg (ours, then the ceiling). */
+interface RunResult {
+  measured: MeasuredPlacement[][];
+  closed: string[];
+}
+
+async function run(stack: System, db: PgClient, client: Client): Promise<RunResult> {
   const ctx = { stack, products: await createBenchProducts(db, 20), follower: new OrderFollower(db), temporal: client } as Pick<
     LegContext,
     'stack' | 'products' | 'follower' | 'temporal'
@@ -88,10 +110,43 @@ async function run(stack: System, db: PgClient, client: Client): Promise<Measure
   measured.forEach((m, j) => {
     if (m.length < orders) log(`${j === 0 ? 'ours' : 'ceiling'}: ${orders - m.length} histories had no readable placement path`);
   });
-  return measured;
+  // The first of each leg's measured workflows, once closed (after CANCEL_WINDOW): a whole paid history to replay.
+  const closed = placed.map((leg) => leg[0].workflowId);
+  await Promise.all(closed.map((workflowId) => client.workflow.getHandle(workflowId).result()));
+  return { measured, closed };
 }
 
-function report(measured: MeasuredPlacement[][]): string {
+/**
+ * What the workflow code costs the worker, with no I/O at all: one closed paid history of each leg replayed
+ * `replays` times in this process (the worker's replay mode, the stack's bundle and payload codec), the legs taking
+ * turns round by round; CPU-ms per replay of the whole process (its workflow thread included), per round.
+ */
+async function replayCost(stack: System, client: Client, closed: string[]): Promise<number[][]> {
+  const codePath = stack.workflowBundlePath;
+  if (!codePath) throw new Error('the stack has no prebuilt workflow bundle to replay with');
+  const histories = await Promise.all(closed.map(async (workflowId) => (await client.workflow.getHandle(workflowId).fetchHistory())));
+  const options = { workflowBundle: { codePath }, ...temporalReplayOptions(stack.config) };
+  const replay = async (j: number, count: number) => {
+    const all = async function* () {
+      for (let i = 0; i < count; i++) yield { workflowId: `${closed[j]}-replay-${i}`, history: histories[j] };
+    };
+    for await (const result of Worker.runReplayHistories(options, all())) if (result.error) throw result.error;
+  };
+  // A first round of each, not counted: the replay worker's start and the JIT's warm-up.
+  for (const j of histories.keys()) await replay(j, Math.min(replays, 20));
+  const perLeg: number[][] = closed.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const j of histories.keys()) {
+      const before = process.cpuUsage();
+      await replay(j, replays);
+      const used = process.cpuUsage(before);
+      perLeg[j].push((used.user + used.system) / 1000 / replays);
+    }
+  }
+  return perLeg;
+}
+
+function report({ measured }: RunResult, replayed: number[][]): string {
   const machine = describeMachine();
   const fmt = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1));
   const rows = pathRows(measured).map(({ step, medians: [o, c] }) => {
@@ -107,6 +162,14 @@ function report(measured: MeasuredPlacement[][]): string {
     '| step | ours | ceiling | ours − ceiling |',
     '|---|---|---|---|',
     ...rows,
+    '',
+    `## What the workflow code costs the worker, without I/O`,
+    '',
+    `One closed paid history of each leg, ours and the ceiling's, replayed ${replays} times in the bench's process with the stack's workflow bundle and payload codec (the worker's replay mode: the same workflow code and SDK, no server, no activity run), after a first round of each that is not counted, the legs taking turns; CPU-ms per replay, each round, then the median.`,
+    '',
+    '| leg | CPU-ms per replay (rounds) | median |',
+    '|---|---|---|',
+    ...replayed.map((perRound, j) => `| ${j === 0 ? 'ours' : 'ceiling'} | ${perRound.map((v) => v.toFixed(1)).join(', ')} | ${percentile([...perRound].sort((a, b) => a - b), 50).toFixed(1)} |`),
     '',
   ].join('\n');
 }
@@ -132,7 +195,9 @@ async function main() {
   try {
     await db.connect();
     client = await stack.client();
-    const markdown = report(await run(stack, db, client));
+    const result = await run(stack, db, client);
+    log(`replaying one closed paid history of each leg ${replays} times, ${rounds} rounds`);
+    const markdown = report(result, await replayCost(stack, client, result.closed));
     process.stdout.write(markdown);
     if (values.output) {
       writeFileSync(`${values.output}.md`, markdown);
