@@ -132,7 +132,8 @@ async function replayCost(stack: System, client: Client, closed: string[]): Prom
     };
     for await (const result of Worker.runReplayHistories(options, all())) if (result.error) throw result.error;
   };
-  // A first round of each, not counted: the replay worker's start and the JIT's warm-up.
+  // A first round of each, not counted: the JIT's warm-up. Every round starts a replay worker of its own, so each
+  // counted round's figure holds one worker start (loading the bundle) spread over its replays, alike for both legs.
   for (const j of histories.keys()) await replay(j, Math.min(replays, 20));
   const perLeg: number[][] = closed.map(() => []);
   for (let round = 0; round < rounds; round++) {
