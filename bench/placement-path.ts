@@ -28,7 +28,7 @@ import type { MeasuredPlacement, PathEvent } from './lib/placement-path';
 import { pathRows, placementTimeline } from './lib/placement-path';
 import { createBenchProducts } from './lib/products';
 import { benchDatabaseUrl } from './reserve';
-import { percentile } from './lib/stats';
+import { summarize } from './lib/stats';
 import { temporalReplayOptions } from '../src/temporal/options';
 
 const { values } = parseArgs({
@@ -170,7 +170,7 @@ function report({ measured }: RunResult, replayed: number[][]): string {
     '',
     '| leg | CPU-ms per replay (rounds) | median |',
     '|---|---|---|',
-    ...replayed.map((perRound, j) => `| ${j === 0 ? 'ours' : 'ceiling'} | ${perRound.map((v) => v.toFixed(1)).join(', ')} | ${percentile([...perRound].sort((a, b) => a - b), 50).toFixed(1)} |`),
+    ...replayed.map((perRound, j) => `| ${j === 0 ? 'ours' : 'ceiling'} | ${perRound.map((v) => v.toFixed(1)).join(', ')} | ${summarize(perRound).p50.toFixed(1)} |`),
     '',
   ].join('\n');
 }

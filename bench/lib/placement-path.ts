@@ -1,5 +1,5 @@
 import { temporal } from '@temporalio/proto';
-import { percentile } from './stats';
+import { summarize } from './stats';
 
 /**
  * Where one placement's time goes, read off its workflow's history: when the server started the workflow, when the
@@ -39,6 +39,7 @@ export interface PlacementTimeline {
 
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
+/** Epoch ms with the nanoseconds kept (the SDK's tsToMs floors to whole ms, coarser than the steps measured here). */
 function epochMs(t: PathEvent['eventTime']): number {
   if (!t) return NaN;
   return Number(t.seconds) * 1000 + (t.nanos ?? 0) / 1e6;
@@ -55,8 +56,7 @@ function markerData(e: PathEvent): { type: string; completed: number } | undefin
     complete_time: string | { seconds: number | string; nanos?: number };
   };
   const t = parsed.complete_time;
-  const completed = typeof t === 'string' ? Date.parse(t) : Number(t.seconds) * 1000 + (t.nanos ?? 0) / 1e6;
-  return { type: parsed.activity_type, completed };
+  return { type: parsed.activity_type, completed: typeof t === 'string' ? Date.parse(t) : epochMs(t) };
 }
 
 /**
@@ -96,7 +96,7 @@ export function placementTimeline(events: readonly PathEvent[]): PlacementTimeli
   }
   if (started === undefined || taskStarted === undefined || taskCompleted === undefined || updateCompleted === undefined) return undefined;
   // The update must be the first task's answer for the steps below to be the placement's path.
-  if (tasks < 1 || updateCompleted < taskCompleted) return undefined;
+  if (updateCompleted < taskCompleted) return undefined;
   return { started, taskStarted, localActivities, taskCompleted, updateCompleted };
 }
 
@@ -144,12 +144,14 @@ export function pathRows(legs: readonly (readonly MeasuredPlacement[])[]): PathR
     for (const p of placements) {
       for (const { step, ms } of [...placementSteps(p), { step: 'whole placement', ms: p.answered - p.sent }]) {
         if (!order.includes(step)) order.push(step);
-        values.set(step, [...(values.get(step) ?? []), ms]);
+        const samples = values.get(step);
+        if (samples) samples.push(ms);
+        else values.set(step, [ms]);
       }
     }
     return values;
   });
   // The total last, after every leg's steps (a leg with more local activities adds steps).
   const rows = order.filter((s) => s !== 'whole placement').concat('whole placement');
-  return rows.map((step) => ({ step, medians: byLeg.map((values) => (values.has(step) ? percentile([...values.get(step)!].sort((a, b) => a - b), 50) : undefined)) }));
+  return rows.map((step) => ({ step, medians: byLeg.map((values) => (values.has(step) ? summarize(values.get(step)!).p50 : undefined)) }));
 }
