@@ -16,7 +16,7 @@ import { createApp } from './app';
 export async function runApi(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('api', config.LOG_LEVEL);
-  const orm = await initOrm(config);
+  const orm = await initOrm({ ...config, applicationName: 'order-saga-api' });
   const temporal = createTemporalClient(config);
   const metrics = createApiMetrics(createMetricsRegistry('api'));
   // Its own connection, LISTENing for catalog changes; off (CATALOG_CACHE=off): every catalog read goes to the database.

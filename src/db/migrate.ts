@@ -55,7 +55,7 @@ export async function migrate(orm: Orm): Promise<string[]> {
  */
 export async function migrateDatabase(databaseUrl: string): Promise<{ created: boolean; applied: string[] }> {
   const { created } = await ensureDatabase(databaseUrl);
-  const orm = await MikroORM.init({ ...ormOptions({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 2 }), logger: () => undefined });
+  const orm = await MikroORM.init({ ...ormOptions({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: 2, applicationName: 'order-saga-migrate' }), logger: () => undefined });
   try {
     return { created, applied: await migrate(orm) };
   } finally {

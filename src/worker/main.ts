@@ -46,7 +46,7 @@ export async function runWorker(code: Pick<CreateWorkerOptions, 'workflowsPath' 
     // The worker exits on our signal handling below, not the SDK's.
     shutdownSignals: [],
   });
-  const orm = await initOrm(config);
+  const orm = await initOrm({ ...config, applicationName: 'order-saga-worker' });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   logger.info(`connected to Temporal at ${describeTemporalConnection(config)}`);
   const metrics = createWorkerMetrics(createMetricsRegistry('worker'));
