@@ -16,6 +16,7 @@ import type { LegContext, LegResult } from './lib/legs';
 import { runCeilingLeg, runOursLeg, SAGA_API, SAGA_API_ENV, SAGA_SIMULATOR_ENV } from './lib/legs';
 import type { BenchOptions, StackConfiguration } from './lib/options';
 import { describeConfiguration, parseBenchOptions, stackConfigurations, usage, UsageError } from './lib/options';
+import { readBackendClients } from './lib/meter';
 import { OrderFollower } from './lib/order-follower';
 import type { OverloadResult } from './lib/overload';
 import { runOverloadLeg } from './lib/overload';
@@ -155,6 +156,7 @@ async function openStack(o: BenchOptions, config: StackConfiguration, databaseUr
       follower: new OrderFollower(db),
       temporal,
       driverBackendPids: rows.map((r) => r.pid),
+      backendClients: () => readBackendClients(db, stack.databaseName),
       settleMs: stack.config.CANCEL_WINDOW + 1000,
     };
     const endpoint = receiver ? await subscribeBenchEndpoint(ctx, receiver) : undefined;

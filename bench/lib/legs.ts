@@ -44,6 +44,8 @@ export interface LegContext {
   temporal: Client;
   /** PostgreSQL backends that belong to the driver, not to the system under test. */
   driverBackendPids: number[];
+  /** The application database's backends by their connection's application_name, read now. */
+  backendClients: () => Promise<Map<number, string>>;
   /**
    * How long a leg keeps measuring CPU after its last saga was followed to PAID + confirmation: the CANCEL_WINDOW and
    * a second, so that every saga's completion step (the ceiling's too) is counted in its own leg and none spills into
@@ -91,7 +93,7 @@ async function runLeg(
   });
   const elapsed = (performance.now() - started) / 1000;
   await sleep(ctx.settleMs);
-  const { cpu, workerRssPeakMiB } = meter.finish();
+  const { cpu, workerRssPeakMiB } = meter.finish(await ctx.backendClients());
   const orders = placement.length + failed;
   return {
     kind,

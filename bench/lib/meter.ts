@@ -1,3 +1,4 @@
+import type { Client as PgClient } from 'pg';
 import type { System } from '../../devtools/launcher';
 import { CpuSnapshot, machineBusySeconds, postgresPids, processMemoryMiB } from './proc';
 
@@ -10,6 +11,12 @@ export interface CpuBreakdown {
   simulator: number;
   /** Backends and autovacuum of the application database, plus PostgreSQL's shared WAL writer/checkpointer. */
   postgres: number;
+  /**
+   * Part of `postgres`: its backends by the application_name of their connection (`order-saga-api`,
+   * `order-saga-worker`…), so our database's CPU reads as the API's statements against the worker's. The rest of
+   * `postgres` is the shared writers, autovacuum and connections closed before the leg ended. Not a column.
+   */
+  postgresByClient?: Record<string, number>;
   /** PostgreSQL backends of Temporal's own databases (postgres persistence mode; 0 on the dev server). */
   temporalPostgres: number;
   /** This process: the load driver (HTTP client, Temporal client for the ceiling, the follower). */
@@ -18,7 +25,10 @@ export interface CpuBreakdown {
   machine: number;
 }
 
-export const CPU_KEYS: (keyof CpuBreakdown)[] = ['api', 'worker', 'temporal', 'postgres', 'temporalPostgres', 'simulator', 'driver', 'machine'];
+/** The per-process figures, one column each. */
+export type CpuKey = Exclude<keyof CpuBreakdown, 'postgresByClient'>;
+
+export const CPU_KEYS: CpuKey[] = ['api', 'worker', 'temporal', 'postgres', 'temporalPostgres', 'simulator', 'driver', 'machine'];
 
 interface Snapshots {
   services: Record<'api' | 'worker' | 'temporal' | 'simulator', CpuSnapshot>;
@@ -74,7 +84,11 @@ export class LegMeter {
     }
   }
 
-  finish(): { cpu: CpuBreakdown; workerRssPeakMiB: number } {
+  /**
+   * The leg's figures. `backendClients`: each database backend's application_name, read when the leg ended
+   * (pg_stat_activity), for `postgresByClient`.
+   */
+  finish(backendClients?: ReadonlyMap<number, string>): { cpu: CpuBreakdown; workerRssPeakMiB: number } {
     clearInterval(this.sampler);
     this.sampleRss();
     const end = this.snapshot();
@@ -82,6 +96,7 @@ export class LegMeter {
     const s = this.start.services;
     return {
       cpu: {
+        ...(backendClients ? { postgresByClient: this.byClient(end.postgres, backendClients) } : {}),
         api: s.api.until(end.services.api),
         worker: s.worker.until(end.services.worker),
         temporal: s.temporal.until(end.services.temporal),
@@ -94,6 +109,26 @@ export class LegMeter {
       workerRssPeakMiB: this.rssPeak,
     };
   }
+
+  private byClient(end: CpuSnapshot, clients: ReadonlyMap<number, string>): Record<string, number> {
+    const pids = new Map<string, Set<number>>();
+    for (const [pid, client] of clients) {
+      if (this.excludePids.includes(pid)) continue;
+      const name = client || '(unnamed)';
+      if (!pids.has(name)) pids.set(name, new Set());
+      pids.get(name)!.add(pid);
+    }
+    return Object.fromEntries([...pids].map(([client, only]) => [client, this.start.postgres.until(end, only)]));
+  }
+}
+
+/** Each backend of `databaseName` and the application_name its connection gave, as the leg ends. */
+export async function readBackendClients(db: PgClient, databaseName: string): Promise<Map<number, string>> {
+  const { rows } = await db.query<{ pid: number; client: string }>(
+    `SELECT pid, application_name AS client FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`,
+    [databaseName],
+  );
+  return new Map(rows.map((r) => [r.pid, r.client]));
 }
 
 /** Each figure divided by `n` (CPU-s per saga). */

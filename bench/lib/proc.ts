@@ -85,10 +85,10 @@ export class CpuSnapshot {
     return new CpuSnapshot(seconds);
   }
 
-  /** CPU-seconds the processes in `later` used since this snapshot. */
-  until(later: CpuSnapshot): number {
+  /** CPU-seconds the processes in `later` (or those of them `only` holds) used since this snapshot. */
+  until(later: CpuSnapshot, only?: ReadonlySet<number>): number {
     let total = 0;
-    for (const [pid, s] of later.seconds) total += s - (this.seconds.get(pid) ?? 0);
+    for (const [pid, s] of later.seconds) if (!only || only.has(pid)) total += s - (this.seconds.get(pid) ?? 0);
     return total;
   }
 }

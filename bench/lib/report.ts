@@ -224,6 +224,14 @@ export function interpretation(results: BenchResults): string[] {
     `- Where the CPU goes (C=${busiest.concurrency}, per order): ${top.map((k) => `${PROCESS_NAMES[k]} ${f3(c.ours[k])} s`).join(', ')} — ${f3(oursSystem)} s in all, against ${f3(ceilingSystem)} s for the no-op ceiling.` +
       ` The engine’s own share (dev server + worker running the workflow) is most of it; what the saga adds is the API, PostgreSQL, the provider and the worker’s real activities (${f3(oursSystem - ceilingSystem)} s).`,
   ];
+  const byClient = c.ours.postgresByClient;
+  if (byClient) {
+    const named = Object.entries(byClient).sort((a, b) => b[1] - a[1]);
+    const rest = c.ours.postgres - named.reduce((s, [, cpu]) => s + cpu, 0);
+    lines.push(
+      `- Our PostgreSQL at C=${busiest.concurrency}, per order, by the connection its backend serves: ${named.map(([client, cpu]) => `${client} ${f3(cpu)} s`).join(', ')}; the shared writers and closed connections ${f3(rest)} s.`,
+    );
+  }
   // The engine's part of an order is what the no-op workflow of the same shape costs the whole machine; ours is the rest.
   for (const r of rows) {
     const total = r.cpuPerOrder.ours.machine;

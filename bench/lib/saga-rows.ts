@@ -25,6 +25,13 @@ export interface SagaRow extends StackConfiguration {
 function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
   const out = {} as CpuBreakdown;
   for (const key of CPU_KEYS) out[key] = mean(legs.map((l) => (l.cpu[key] ?? 0) / (l.orders - l.failed)));
+  // A client absent from a run (results written before the split) counts as nothing there.
+  const clients = [...new Set(legs.flatMap((l) => Object.keys(l.cpu.postgresByClient ?? {})))];
+  if (clients.length) {
+    out.postgresByClient = Object.fromEntries(
+      clients.map((client) => [client, mean(legs.map((l) => (l.cpu.postgresByClient?.[client] ?? 0) / (l.orders - l.failed)))]),
+    );
+  }
   return out;
 }
 

@@ -30,4 +30,19 @@ describe('bench report: the engine’s share and ours', () => {
     expect(lines).toContain('- C=1: of each order’s 0.100 CPU-s (whole machine), the engine’s (the no-op ceiling’s) is 0.060 s (60 %) and ours 0.040 s (40 %).');
     expect(lines).toContain('- C=16: of each order’s 0.080 CPU-s (whole machine), the engine’s (the no-op ceiling’s) is 0.060 s (75 %) and ours 0.020 s (25 %).');
   });
+
+  it('splits our PostgreSQL by the connections its backends serve, at the busiest C', () => {
+    const busy = row(16, 0.08, 0.06);
+    busy.oursSagasPerSecond = [12];
+    busy.cpuPerOrder.ours.postgresByClient = { 'order-saga-worker': 0.004, 'order-saga-api': 0.005 };
+    const results = { saga: [row(1, 0.1, 0.06), busy], machine: { nproc: 2 } } as unknown as BenchResults;
+    expect(interpretation(results)).toContain(
+      '- Our PostgreSQL at C=16, per order, by the connection its backend serves: order-saga-api 0.005 s, order-saga-worker 0.004 s; the shared writers and closed connections 0.001 s.',
+    );
+  });
+
+  it('says nothing of clients when the runs did not record them', () => {
+    const results = { saga: [row(1, 0.1, 0.06), row(16, 0.08, 0.06)], machine: { nproc: 2 } } as unknown as BenchResults;
+    expect(interpretation(results).some((line) => line.includes('by the connection'))).toBe(false);
+  });
 });
