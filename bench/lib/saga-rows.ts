@@ -23,15 +23,13 @@ export interface SagaRow extends StackConfiguration {
 }
 
 function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
+  /** The mean over the runs of one figure per completed order. */
+  const perOrder = (figure: (cpu: CpuBreakdown) => number | undefined) => mean(legs.map((l) => (figure(l.cpu) ?? 0) / (l.orders - l.failed)));
   const out = {} as CpuBreakdown;
-  for (const key of CPU_KEYS) out[key] = mean(legs.map((l) => (l.cpu[key] ?? 0) / (l.orders - l.failed)));
+  for (const key of CPU_KEYS) out[key] = perOrder((cpu) => cpu[key]);
   // A client absent from a run (results written before the split) counts as nothing there.
   const clients = [...new Set(legs.flatMap((l) => Object.keys(l.cpu.postgresByClient ?? {})))];
-  if (clients.length) {
-    out.postgresByClient = Object.fromEntries(
-      clients.map((client) => [client, mean(legs.map((l) => (l.cpu.postgresByClient?.[client] ?? 0) / (l.orders - l.failed)))]),
-    );
-  }
+  if (clients.length) out.postgresByClient = Object.fromEntries(clients.map((client) => [client, perOrder((cpu) => cpu.postgresByClient?.[client])]));
   return out;
 }
 
