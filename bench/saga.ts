@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../devtools/project-root';
 import { ensureTemporalCli } from '../devtools/temporal-cli';
 import { describeMachine } from '../devtools/machine';
 import type { LegContext, LegResult } from './lib/legs';
-import { runCeilingLeg, runOursLeg, SAGA_API, SAGA_API_ENV, SAGA_SIMULATOR_ENV } from './lib/legs';
+import { API_FLOOR, runApiFloorLeg, runCeilingLeg, runOursLeg, SAGA_API, SAGA_API_ENV, SAGA_SIMULATOR_ENV } from './lib/legs';
 import type { BenchOptions, StackConfiguration } from './lib/options';
 import { describeConfiguration, parseBenchOptions, stackConfigurations, usage, UsageError } from './lib/options';
 import { readBackendClients } from './lib/meter';
@@ -63,6 +63,7 @@ function benchServices(o: BenchOptions, config: StackConfiguration, env: Record<
   });
   const api = services.find((s) => s.name === SAGA_API)!;
   if (o.legs.includes('overload') || o.legs.includes('soak')) services.push({ ...api, name: OVERLOAD_API, env: { ...env } });
+  if (o.legs.includes('api-floor')) services.push({ name: API_FLOOR, entry: 'bench/ceiling/front.ts', instances: 1, portKeys: ['PORT'], ready: { httpPath: '/healthz', portKey: 'PORT' }, env: { ...env } });
   return services;
 }
 
@@ -173,6 +174,7 @@ function legsOfOneRun(o: BenchOptions, s: OpenStack, concurrency: number, second
     ...(o.legs.includes('saga') ? [() => runOursLeg(s.ctx, concurrency, seconds)] : []),
     ...(s.endpoint ? [() => runSagaWebhookLeg(s.ctx, s.db, s.endpoint!, concurrency, seconds)] : []),
     ...(o.legs.includes('ceiling') ? [() => runCeilingLeg(s.ctx, concurrency, seconds)] : []),
+    ...(o.legs.includes('api-floor') ? [() => runApiFloorLeg(s.ctx, concurrency, seconds)] : []),
   ];
 }
 
@@ -268,7 +270,7 @@ async function benchStacks(o: BenchOptions, group: StackConfiguration[], databas
   const opened: OpenStack[] = [];
   try {
     for (const [i, config] of group.entries()) opened.push(await openStack(o, config, stackDatabaseUrl(databaseUrl, i)));
-    const measuredLegs = o.legs.includes('saga') || o.legs.includes('ceiling') || o.legs.includes('saga-webhook');
+    const measuredLegs = o.legs.includes('saga') || o.legs.includes('ceiling') || o.legs.includes('saga-webhook') || o.legs.includes('api-floor');
     if (measuredLegs && o.warmupSeconds > 0) {
       for (const s of opened) {
         log(`${describeConfiguration(s.config)}: stack up (worker polling ${s.stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);

@@ -9,6 +9,10 @@ import { ceilingPaidSignal, ceilingPlaceUpdate } from './workflow';
 
 export const ceilingWorkflowId = (id: string) => `ceiling-${id}`;
 
+/** The API floor's routes (bench/ceiling/front.ts): place a ceiling workflow, then pay it. */
+export const FLOOR_PLACE_PATH = '/ceiling-orders';
+export const floorPaidPath = (id: string) => `${FLOOR_PLACE_PATH}/${id}/paid`;
+
 /**
  * Starts the ceiling the way the API starts a saga (update-with-start, the same policies and search attributes) and
  * resolves with the update's answer, given after the payment request like the saga's placement.
@@ -46,7 +50,7 @@ const { EventType } = temporal.api.enums.v1;
  * (its local activities, upserts and timers) is then in the history. Long-polls the history (each call returns as
  * soon as new events are written), so it adds no workflow task, query or event to the workflow it follows.
  */
-async function untilSignalHandled(client: Client, workflowId: string, signalName: string): Promise<void> {
+export async function untilSignalHandled(client: Client, workflowId: string, signalName: string): Promise<void> {
   let nextPageToken: Uint8Array | undefined;
   let signalled = false;
   for (;;) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { payCeiling, placeCeiling } from '../ceiling/client';
+import { ceilingWorkflowId, FLOOR_PLACE_PATH, floorPaidPath, payCeiling, placeCeiling, untilSignalHandled } from '../ceiling/client';
+import { ceilingPaidSignal } from '../ceiling/workflow';
 import type { CeilingInput } from '../ceiling/workflow';
 import type { System } from '../../devtools/launcher';
 import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
@@ -18,7 +19,8 @@ import { runClosedLoopFor, summarize } from './stats';
 /** Where it ran (StackConfiguration): the Temporal persistence mode, worker processes, history shards, --compare setting. */
 export interface LegResult extends StackConfiguration {
   /** ours-webhook: ours with one endpoint subscribed to every outbound event (webhook-leg.ts). */
-  kind: 'ours' | 'ours-webhook' | 'ceiling';
+  /** api-floor: the ceiling placed and paid through the API floor's HTTP routes (bench/ceiling/front.ts). */
+  kind: 'ours' | 'ours-webhook' | 'ceiling' | 'api-floor';
   concurrency: number;
   /** Sagas started in the run (completed + failed). */
   orders: number;
@@ -57,6 +59,9 @@ export interface LegContext {
 /** The stack's API service that places the saga and shape legs' orders (the overload leg has an API of its own). */
 export const SAGA_API = 'api';
 
+/** The api-floor leg's service (bench/ceiling/front.ts): its CPU is that leg's API column. */
+export const API_FLOOR = 'api-floor';
+
 /**
  * The saga legs measure the saga, not admission control: their APIs never shed or answer 202 (the overload leg
  * measures those, on an API of its own with the production settings).
@@ -72,13 +77,14 @@ async function runLeg(
   concurrency: number,
   seconds: number,
   one: (i: number) => Promise<{ placedMs: number; doneMs: number; status?: number }>,
+  apiService = SAGA_API,
 ): Promise<LegResult> {
   const placement: number[] = [];
   const endToEnd: number[] = [];
   let failed = 0;
   let accepted202 = 0;
   let firstError: string | undefined;
-  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids, SAGA_API);
+  const meter = new LegMeter(ctx.stack, ctx.driverBackendPids, apiService);
   const started = performance.now();
   await runClosedLoopFor(seconds, concurrency, async (i) => {
     try {
@@ -160,4 +166,33 @@ export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: num
     await payCeiling(ctx.temporal, input.id);
     return { placedMs, doneMs: performance.now() - t0 };
   });
+}
+
+/**
+ * The API's floor: the ceiling workflow placed and paid as the ceiling leg does, but through an HTTP service with the
+ * API's middleware and Temporal client (bench/ceiling/front.ts) instead of from the driver, as a customer's POST and
+ * the provider's webhook reach the API. That service's CPU per order is what any API on this stack pays for the two
+ * requests and their two Temporal calls; the API's own CPU above it is its statements and logic.
+ */
+export function runApiFloorLeg(ctx: LegContext, concurrency: number, seconds: number): Promise<LegResult> {
+  const { PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS } = ctx.stack.config;
+  const front = ctx.stack.url(API_FLOOR);
+  return runLeg(
+    'api-floor',
+    ctx,
+    concurrency,
+    seconds,
+    async () => {
+      const input: CeilingInput = { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS };
+      const t0 = performance.now();
+      const placed = await exchange(`${front}${FLOOR_PLACE_PATH}`, { body: input, timeoutMs: 120_000 });
+      if (!placed.ok || placed.status !== 201) throw new Error(`the API floor's placement answered ${placed.ok ? placed.status : placed.error}`);
+      const placedMs = performance.now() - t0;
+      const paid = await exchange(`${front}${floorPaidPath(input.id)}`, { method: 'POST', timeoutMs: 120_000 });
+      if (!paid.ok || paid.status !== 200) throw new Error(`the API floor's payment answered ${paid.ok ? paid.status : paid.error}`);
+      await untilSignalHandled(ctx.temporal, ceilingWorkflowId(input.id), ceilingPaidSignal.name);
+      return { placedMs, doneMs: performance.now() - t0 };
+    },
+    API_FLOOR,
+  );
 }

@@ -22,6 +22,9 @@
  *   saga-webhook  (not in the default list) the saga leg with one endpoint subscribed to every outbound webhook
  *             event, interleaved with the saga leg at each C: sagas/s with vs without, the loss in %, and the lag
  *             from each status change to the relay's first attempt and to the receiver (p50/p99).
+ *   api-floor  (not in the default list) the ceiling placed and paid through an HTTP service with the API's middleware
+ *             and Temporal client and nothing else (bench/ceiling/front.ts), at each C beside the other legs: the
+ *             API's CPU per order against that floor's.
  *
  * Options:
  *   --runtime compiled|tsx            how the services run (default compiled): compiled = tsc's JavaScript (the
@@ -76,7 +79,7 @@ import { COMPARED_SETTINGS, COST_FACTORS, costSettings } from './cost-settings';
 /** The default legs. */
 export const ALL_LEGS = ['saga', 'ceiling', 'shape', 'soak', 'overload', 'reserve'] as const;
 /** Every leg --legs takes. */
-export const KNOWN_LEGS = [...ALL_LEGS, 'saga-webhook'] as const;
+export const KNOWN_LEGS = [...ALL_LEGS, 'saga-webhook', 'api-floor'] as const;
 export type LegName = (typeof KNOWN_LEGS)[number];
 
 export interface BenchOptions {

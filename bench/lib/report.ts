@@ -114,6 +114,7 @@ export function cpuTable(rows: SagaRow[]): string {
     rows.flatMap((r) => [
       ...(r.oursSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ours', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ours[k]))]] : []),
       ...(r.ceilingSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ceiling', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ceiling[k]))]] : []),
+      ...(r.cpuPerOrder.apiFloor ? [[describeConfiguration(r), String(r.concurrency), 'api floor', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.apiFloor![k]))]] : []),
     ]),
   );
 }
@@ -230,6 +231,13 @@ export function interpretation(results: BenchResults): string[] {
     const rest = c.ours.postgres - named.reduce((s, [, cpu]) => s + cpu, 0);
     lines.push(
       `- Our PostgreSQL at C=${busiest.concurrency}, per order, by the connection its backend serves: ${named.map(([client, cpu]) => `${client} ${f3(cpu)} s`).join(', ')}; the shared writers and closed connections ${f3(rest)} s.`,
+    );
+  }
+  const floor = c.apiFloor;
+  if (floor) {
+    lines.push(
+      `- The API against its floor at C=${busiest.concurrency}, per order: the API ${f3(c.ours.api)} s; an HTTP service with the API’s middleware and Temporal client placing and paying the no-op workflow (two requests, an update-with-start and a signal, no statement) ${f3(floor.api)} s.` +
+        ` The transports any API on this stack pays are ${f0((100 * Math.min(floor.api, c.ours.api)) / c.ours.api)} % of the API’s CPU; its statements and logic ${f3(Math.max(0, c.ours.api - floor.api))} s.`,
     );
   }
   // The engine's part of an order is what the no-op workflow of the same shape costs the whole machine; ours is the rest.

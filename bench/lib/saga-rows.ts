@@ -18,7 +18,9 @@ export interface SagaRow extends StackConfiguration {
   p50Ratio: number;
   oursEndToEndP50: number;
   ceilingEndToEndP50: number;
-  cpuPerOrder: { ours: CpuBreakdown; ceiling: CpuBreakdown };
+  cpuPerOrder: { ours: CpuBreakdown; ceiling: CpuBreakdown; apiFloor?: CpuBreakdown };
+  /** The api-floor leg when it ran: the ceiling placed and paid through an HTTP service with nothing of ours in it. */
+  apiFloor?: { sagasPerSecond: number[]; placement: { p50: number } };
   failed: number;
 }
 
@@ -46,6 +48,7 @@ export function summarizeSaga(legs: LegResult[]): SagaRow[] {
   return [...keys.values()].map(({ config, concurrency }) => {
     const ours = legs.filter((l) => l.kind === 'ours' && l.concurrency === concurrency && sameStack(l, config));
     const ceiling = legs.filter((l) => l.kind === 'ceiling' && l.concurrency === concurrency && sameStack(l, config));
+    const floor = legs.filter((l) => l.kind === 'api-floor' && l.concurrency === concurrency && sameStack(l, config));
     const pct = (ls: LegResult[], key: 'p50' | 'p95' | 'p99') => mean(ls.map((l) => l.placement[key]));
     const oursPost = { p50: pct(ours, 'p50'), p95: pct(ours, 'p95'), p99: pct(ours, 'p99') };
     const ceilingUpdateWithStart = { p50: pct(ceiling, 'p50'), p95: pct(ceiling, 'p95'), p99: pct(ceiling, 'p99') };
@@ -63,8 +66,9 @@ export function summarizeSaga(legs: LegResult[]): SagaRow[] {
       p50Ratio: oursPost.p50 / ceilingUpdateWithStart.p50,
       oursEndToEndP50: mean(ours.map((l) => l.endToEnd.p50)),
       ceilingEndToEndP50: mean(ceiling.map((l) => l.endToEnd.p50)),
-      cpuPerOrder: { ours: meanCpuPerOrder(ours), ceiling: meanCpuPerOrder(ceiling) },
-      failed: [...ours, ...ceiling].reduce((n, l) => n + l.failed, 0),
+      cpuPerOrder: { ours: meanCpuPerOrder(ours), ceiling: meanCpuPerOrder(ceiling), ...(floor.length ? { apiFloor: meanCpuPerOrder(floor) } : {}) },
+      ...(floor.length ? { apiFloor: { sagasPerSecond: floor.map((l) => l.sagasPerSecond), placement: { p50: pct(floor, 'p50') } } } : {}),
+      failed: [...ours, ...ceiling, ...floor].reduce((n, l) => n + l.failed, 0),
     };
   });
 }

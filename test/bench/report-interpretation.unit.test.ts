@@ -41,8 +41,21 @@ describe('bench report: the engine’s share and ours', () => {
     );
   });
 
-  it('says nothing of clients when the runs did not record them', () => {
+  it('sets the API’s CPU against its floor’s, at the busiest C, when the api-floor leg ran', () => {
+    const busy = row(16, 0.08, 0.06);
+    busy.oursSagasPerSecond = [12];
+    busy.cpuPerOrder.ours.api = 0.012;
+    busy.cpuPerOrder.apiFloor = { ...cpu(0.07, 0.04), api: 0.009 };
+    const results = { saga: [row(1, 0.1, 0.06), busy], machine: { nproc: 2 } } as unknown as BenchResults;
+    const line = interpretation(results).find((l) => l.startsWith('- The API against its floor'));
+    expect(line).toContain('at C=16, per order: the API 0.012 s;');
+    expect(line).toContain('(two requests, an update-with-start and a signal, no statement) 0.009 s.');
+    expect(line).toContain('are 75 % of the API’s CPU; its statements and logic 0.003 s.');
+  });
+
+  it('says nothing of a floor or of clients when the runs did not record them', () => {
     const results = { saga: [row(1, 0.1, 0.06), row(16, 0.08, 0.06)], machine: { nproc: 2 } } as unknown as BenchResults;
     expect(interpretation(results).some((line) => line.includes('by the connection'))).toBe(false);
+    expect(interpretation(results).some((line) => line.includes('its floor'))).toBe(false);
   });
 });

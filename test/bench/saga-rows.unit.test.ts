@@ -34,3 +34,20 @@ describe('bench saga rows: our PostgreSQL by client', () => {
     expect(row.cpuPerOrder.ceiling.postgresByClient).toBeUndefined();
   });
 });
+
+// The api-floor leg (the ceiling through an HTTP service with nothing of ours) sits beside ours and the ceiling.
+describe('bench saga rows: the API floor', () => {
+  it('pools the api-floor runs into their own CPU per order and rate, apart from ours and the ceiling', () => {
+    const [row] = summarizeSaga([leg('ours', 100, { api: 1.2 }), leg('ceiling', 300, { api: 0.3 }), leg('api-floor', 200, { api: 1.6 }), leg('api-floor', 100, { api: 1 })]);
+    expect(row.cpuPerOrder.ours.api).toBeCloseTo(0.012);
+    expect(row.cpuPerOrder.ceiling.api).toBeCloseTo(0.001);
+    expect(row.cpuPerOrder.apiFloor?.api).toBeCloseTo((0.008 + 0.01) / 2);
+    expect(row.apiFloor).toEqual({ sagasPerSecond: [10, 5], placement: { p50: 50 } });
+  });
+
+  it('has no floor when the leg did not run', () => {
+    const [row] = summarizeSaga([leg('ours', 100, {}), leg('ceiling', 300, {})]);
+    expect(row.apiFloor).toBeUndefined();
+    expect(row.cpuPerOrder.apiFloor).toBeUndefined();
+  });
+});

@@ -1,0 +1,85 @@
+// The bench's API floor (the api-floor leg of bench/saga.ts): what any API on this stack pays to take an order and its
+// payment webhook, with nothing of ours between the HTTP request and Temporal. Koa with the API's own middleware
+// (request id, trace context, access log, duration histogram, error mapping, JSON body), a zod parse at the
+// boundary, and the API's Temporal client (the same connection settings and payload codec), placing and paying the
+// ceiling workflow as the driver's ceiling leg does. No PostgreSQL statement, no authentication: a customer's JWT
+// and a webhook's HMAC cost 13-16 µs each (bench/README.md), and what the API's statements and logic cost is the
+// gap between this process and the API, per order.
+import Router from '@koa/router';
+import Koa from 'koa';
+import { z } from 'zod';
+import { ERROR_CODES } from '../../src/api/error-codes';
+import { accessLog, httpMetrics } from '../../src/api/request-telemetry';
+import { traceContext } from '../../src/api/trace-context';
+import { loadConfigOrExit } from '../../src/config';
+import { jsonBody } from '../../src/http/body';
+import { errorMiddleware } from '../../src/http/error-middleware';
+import { requestId } from '../../src/http/request-id';
+import { listen, onShutdownSignal } from '../../src/http/server';
+import { createLogger } from '../../src/logger';
+import { createApiMetrics } from '../../src/metrics/api-metrics';
+import { createTemporalClient } from '../../src/temporal/client';
+import { ceilingWorkflowId, FLOOR_PLACE_PATH, floorPaidPath, placeCeiling } from './client';
+import { ceilingPaidSignal } from './workflow';
+
+/** The ceiling's input, as the driver posts it. */
+const PlaceBody = z.object({
+  id: z.uuid(),
+  paymentTimeoutMs: z.number().int().positive(),
+  cancelWindowMs: z.number().int().positive(),
+  notifyMaxAttempts: z.number().int().positive(),
+});
+const IdParam = z.uuid();
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger('api-floor', config.LOG_LEVEL);
+  const temporal = createTemporalClient(config);
+  const metrics = createApiMetrics();
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  // POST /orders's part: parse, update-with-start, answer once the placement update has answered.
+  router.post(FLOOR_PLACE_PATH, async (ctx) => {
+    const input = PlaceBody.parse(ctx.request.body);
+    await placeCeiling(temporal, config.TEMPORAL_TASK_QUEUE, input);
+    ctx.status = 201;
+    ctx.body = { id: input.id };
+  });
+  // The payment webhook's part: the signal, then the acknowledgement.
+  router.post(floorPaidPath(':id'), async (ctx) => {
+    const id = IdParam.parse(ctx.params.id);
+    await temporal.workflow.getHandle(ceilingWorkflowId(id)).signal(ceilingPaidSignal);
+    ctx.body = { received: true };
+  });
+
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true;
+  // API_FLOOR_MIDDLEWARE=bare (a bench --env): the JSON body alone, so a run splits the middleware's share from the transports'.
+  if (process.env.API_FLOOR_MIDDLEWARE !== 'bare') {
+    app.use(requestId(logger));
+    app.use(traceContext());
+    app.use(accessLog(logger));
+    app.use(httpMetrics(metrics));
+    app.use(errorMiddleware(logger, ERROR_CODES));
+  }
+  app.use(jsonBody(config.REQUEST_BODY_LIMIT_BYTES));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  const http = await listen(app, config.PORT, '127.0.0.1');
+  logger.info({ port: http.port }, 'api floor listening');
+  onShutdownSignal(
+    async () => {
+      await http.close();
+      await temporal.connection.close();
+    },
+    (msg) => logger.info(msg),
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`api floor failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
