@@ -252,7 +252,10 @@ export function interpretation(results: BenchResults): string[] {
   if (single) {
     lines.push(
       `- Latency at C=1: POST /orders p50 ${f1(single.oursPost.p50)} ms against ${f1(single.ceilingUpdateWithStart.p50)} ms for the bare update-with-start (×${f2(single.p50Ratio)}); the difference is the reservation and payment-request activities doing real I/O, the status writes and the API’s own work.` +
-        ` Above C=1, with the CPU saturated, latency is mostly queueing: p50 grows roughly with C.`,
+        ` Above C=1, with the CPU saturated, latency is mostly queueing: p50 grows roughly with C.` +
+        (single.apiFloor
+          ? ` Through the API’s floor (an HTTP service with the API’s middleware and Temporal client, nothing else) the same update-with-start takes ${f1(single.apiFloor.placement.p50)} ms (×${f2(single.apiFloor.placement.p50 / single.ceilingUpdateWithStart.p50)}): that much of the ratio is the HTTP hop itself.`
+          : ''),
     );
   }
   if (results.reserve) {

@@ -53,9 +53,17 @@ describe('bench report: the engine’s share and ours', () => {
     expect(line).toContain('are 75 % of the API’s CPU; its statements and logic 0.003 s.');
   });
 
+  it('gives the floor’s placement latency against the bare update-with-start at C=1, when the api-floor leg ran', () => {
+    const single = row(1, 0.1, 0.06);
+    single.apiFloor = { sagasPerSecond: [13], placement: { p50: 44 } };
+    const results = { saga: [single, row(16, 0.08, 0.06)], machine: { nproc: 2 } } as unknown as BenchResults;
+    const latency = interpretation(results).find((l) => l.startsWith('- Latency at C=1'));
+    expect(latency).toContain('the same update-with-start takes 44.0 ms (×1.10): that much of the ratio is the HTTP hop itself.');
+  });
+
   it('says nothing of a floor or of clients when the runs did not record them', () => {
     const results = { saga: [row(1, 0.1, 0.06), row(16, 0.08, 0.06)], machine: { nproc: 2 } } as unknown as BenchResults;
     expect(interpretation(results).some((line) => line.includes('by the connection'))).toBe(false);
-    expect(interpretation(results).some((line) => line.includes('its floor'))).toBe(false);
+    expect(interpretation(results).some((line) => line.includes('floor'))).toBe(false);
   });
 });
