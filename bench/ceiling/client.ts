@@ -38,9 +38,18 @@ export async function placeCeiling(client: Client, taskQueue: string, input: Cei
 
 /** Signals the payment as the webhook would and resolves once the ceiling has committed and sent its confirmation. */
 export async function payCeiling(client: Client, id: string): Promise<void> {
-  const workflowId = ceilingWorkflowId(id);
-  await client.workflow.getHandle(workflowId).signal(ceilingPaidSignal);
-  await untilSignalHandled(client, workflowId, ceilingPaidSignal.name);
+  await signalCeilingPaid(client, id);
+  await untilCeilingPaid(client, id);
+}
+
+/** The payment's signal alone, as the webhook sends it (the driver, or the API floor's route). */
+export async function signalCeilingPaid(client: Client, id: string): Promise<void> {
+  await client.workflow.getHandle(ceilingWorkflowId(id)).signal(ceilingPaidSignal);
+}
+
+/** Resolves once the ceiling has committed and sent its confirmation after its payment's signal. */
+export function untilCeilingPaid(client: Client, id: string): Promise<void> {
+  return untilSignalHandled(client, ceilingWorkflowId(id), ceilingPaidSignal.name);
 }
 
 const { EventType } = temporal.api.enums.v1;
@@ -50,7 +59,7 @@ const { EventType } = temporal.api.enums.v1;
  * (its local activities, upserts and timers) is then in the history. Long-polls the history (each call returns as
  * soon as new events are written), so it adds no workflow task, query or event to the workflow it follows.
  */
-export async function untilSignalHandled(client: Client, workflowId: string, signalName: string): Promise<void> {
+async function untilSignalHandled(client: Client, workflowId: string, signalName: string): Promise<void> {
   let nextPageToken: Uint8Array | undefined;
   let signalled = false;
   for (;;) {

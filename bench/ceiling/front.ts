@@ -8,19 +8,14 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { z } from 'zod';
-import { ERROR_CODES } from '../../src/api/error-codes';
-import { accessLog, httpMetrics } from '../../src/api/request-telemetry';
-import { traceContext } from '../../src/api/trace-context';
+import { apiKoa } from '../../src/api/app';
 import { loadConfigOrExit } from '../../src/config';
 import { jsonBody } from '../../src/http/body';
-import { errorMiddleware } from '../../src/http/error-middleware';
-import { requestId } from '../../src/http/request-id';
 import { listen, onShutdownSignal } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { createTemporalClient } from '../../src/temporal/client';
-import { ceilingWorkflowId, FLOOR_PLACE_PATH, floorPaidPath, placeCeiling } from './client';
-import { ceilingPaidSignal } from './workflow';
+import { FLOOR_PLACE_PATH, floorPaidPath, placeCeiling, signalCeilingPaid } from './client';
 
 /** The ceiling's input, as the driver posts it. */
 const PlaceBody = z.object({
@@ -30,6 +25,14 @@ const PlaceBody = z.object({
   notifyMaxAttempts: z.number().int().positive(),
 });
 const IdParam = z.uuid();
+
+/** Koa as apiKoa sets it up (behind a proxy, errors not printed), with the JSON body as its only middleware. */
+function bareKoa(bodyLimitBytes: number): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true;
+  return app.use(jsonBody(bodyLimitBytes));
+}
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -50,22 +53,13 @@ async function main(): Promise<void> {
   // The payment webhook's part: the signal, then the acknowledgement.
   router.post(floorPaidPath(':id'), async (ctx) => {
     const id = IdParam.parse(ctx.params.id);
-    await temporal.workflow.getHandle(ceilingWorkflowId(id)).signal(ceilingPaidSignal);
+    await signalCeilingPaid(temporal, id);
     ctx.body = { received: true };
   });
 
-  const app = new Koa();
-  app.proxy = true;
-  app.silent = true;
-  // API_FLOOR_MIDDLEWARE=bare (a bench --env): the JSON body alone, so a run splits the middleware's share from the transports'.
-  if (process.env.API_FLOOR_MIDDLEWARE !== 'bare') {
-    app.use(requestId(logger));
-    app.use(traceContext());
-    app.use(accessLog(logger));
-    app.use(httpMetrics(metrics));
-    app.use(errorMiddleware(logger, ERROR_CODES));
-  }
-  app.use(jsonBody(config.REQUEST_BODY_LIMIT_BYTES));
+  // The API's own middleware (apiKoa, which createApp builds on), or with API_FLOOR_MIDDLEWARE=bare (a bench --env) the
+  // JSON body alone, so a run splits the middleware's share from the transports'.
+  const app = process.env.API_FLOOR_MIDDLEWARE === 'bare' ? bareKoa(config.REQUEST_BODY_LIMIT_BYTES) : apiKoa({ logger, metrics, config });
   app.use(router.routes());
   app.use(router.allowedMethods());
   const http = await listen(app, config.PORT, '127.0.0.1');

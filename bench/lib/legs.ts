@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { ceilingWorkflowId, FLOOR_PLACE_PATH, floorPaidPath, payCeiling, placeCeiling, untilSignalHandled } from '../ceiling/client';
-import { ceilingPaidSignal } from '../ceiling/workflow';
+import { FLOOR_PLACE_PATH, floorPaidPath, payCeiling, placeCeiling, untilCeilingPaid } from '../ceiling/client';
 import type { CeilingInput } from '../ceiling/workflow';
 import type { System } from '../../devtools/launcher';
 import { ORDER_LIMITS_OFF } from '../../devtools/limits-off';
@@ -190,7 +189,7 @@ export function runApiFloorLeg(ctx: LegContext, concurrency: number, seconds: nu
       const placedMs = performance.now() - t0;
       const paid = await exchange(`${front}${floorPaidPath(input.id)}`, { method: 'POST', timeoutMs: 120_000 });
       if (!paid.ok || paid.status !== 200) throw new Error(`the API floor's payment answered ${paid.ok ? paid.status : paid.error}`);
-      await untilSignalHandled(ctx.temporal, ceilingWorkflowId(input.id), ceilingPaidSignal.name);
+      await untilCeilingPaid(ctx.temporal, input.id);
       return { placedMs, doneMs: performance.now() - t0 };
     },
     API_FLOOR,

@@ -96,21 +96,30 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 }
 
-/** Builds the Koa application; the entry point (main.ts) and tests both use it. */
-export function createApp(deps: ApiDeps): Koa {
+/**
+ * A Koa application with the API's middleware and no route: what every request to the API goes through before its
+ * handler. createApp mounts the API's routes on it; the bench's API floor (bench/ceiling/front.ts) mounts its own.
+ */
+export function apiKoa(deps: { logger: Logger; metrics: ApiMetrics; config: Pick<Config, 'REQUEST_BODY_LIMIT_BYTES'> }): Koa {
   const app = new Koa();
   app.proxy = true;
   app.silent = true; // errors are logged by the error middleware, once
-  const metrics = deps.metrics ?? createApiMetrics();
 
   // Outermost first: the request id exists before anything logs, the request's span before its log lines; the access log and the duration histogram see
   // the status errorMiddleware settled on.
   app.use(requestId(deps.logger));
   app.use(traceContext());
   app.use(accessLog(deps.logger));
-  app.use(httpMetrics(metrics));
+  app.use(httpMetrics(deps.metrics));
   app.use(errorMiddleware(deps.logger, ERROR_CODES));
   app.use(jsonBody(deps.config.REQUEST_BODY_LIMIT_BYTES));
+  return app;
+}
+
+/** Builds the Koa application; the entry point (main.ts) and tests both use it. */
+export function createApp(deps: ApiDeps): Koa {
+  const metrics = deps.metrics ?? createApiMetrics();
+  const app = apiKoa({ logger: deps.logger, metrics, config: deps.config });
 
   const router = apiRouter({ ...deps, metrics });
   app.use(router.routes());
