@@ -175,6 +175,7 @@ function legsOfOneRun(o: BenchOptions, s: OpenStack, concurrency: number, second
     ...(s.endpoint ? [() => runSagaWebhookLeg(s.ctx, s.db, s.endpoint!, concurrency, seconds)] : []),
     ...(o.legs.includes('ceiling') ? [() => runCeilingLeg(s.ctx, concurrency, seconds)] : []),
     ...(o.legs.includes('api-floor') ? [() => runApiFloorLeg(s.ctx, concurrency, seconds)] : []),
+    ...(o.legs.includes('ceiling-waits') ? [() => runCeilingLeg(s.ctx, concurrency, seconds, 'ceiling-waits')] : []),
   ];
 }
 
@@ -270,7 +271,7 @@ async function benchStacks(o: BenchOptions, group: StackConfiguration[], databas
   const opened: OpenStack[] = [];
   try {
     for (const [i, config] of group.entries()) opened.push(await openStack(o, config, stackDatabaseUrl(databaseUrl, i)));
-    const measuredLegs = o.legs.includes('saga') || o.legs.includes('ceiling') || o.legs.includes('saga-webhook') || o.legs.includes('api-floor');
+    const measuredLegs = o.legs.includes('saga') || o.legs.includes('ceiling') || o.legs.includes('saga-webhook') || o.legs.includes('api-floor') || o.legs.includes('ceiling-waits');
     if (measuredLegs && o.warmupSeconds > 0) {
       for (const s of opened) {
         log(`${describeConfiguration(s.config)}: stack up (worker polling ${s.stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);

@@ -13,14 +13,14 @@ import { OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attri
  */
 export interface CeilingActivities {
   /** Stands in for createOrderRecord and for recordOrderStatus (the endings' status write). */
-  ceilingRecord(id: string, status: string): Promise<void>;
+  ceilingRecord(id: string, status: string, waits?: true): Promise<void>;
   /** reserveOrderStock, which writes RESERVED itself. */
-  ceilingReserve(id: string): Promise<{ totalCents: number }>;
+  ceilingReserve(id: string, waits?: true): Promise<{ totalCents: number }>;
   /** requestPayment, which writes AWAITING_PAYMENT itself. */
-  ceilingRequestPayment(id: string): Promise<{ paymentId: string }>;
+  ceilingRequestPayment(id: string, waits?: true): Promise<{ paymentId: string }>;
   /** commitOrderStock, which writes PAID itself. */
-  ceilingCommit(id: string): Promise<void>;
-  ceilingNotify(id: string): Promise<void>;
+  ceilingCommit(id: string, waits?: true): Promise<void>;
+  ceilingNotify(id: string, waits?: true): Promise<void>;
 }
 
 /** The saga's own settings, so its timers are the saga's too. */
@@ -29,6 +29,11 @@ export interface CeilingInput {
   paymentTimeoutMs: number;
   cancelWindowMs: number;
   notifyMaxAttempts: number;
+  /**
+   * The bench's ceiling-waits leg: each activity waits on PostgreSQL as often as the saga's makes a round trip
+   * (bench/ceiling/activities.ts). Absent, the activities get exactly the arguments they always had.
+   */
+  waits?: true;
 }
 
 export const ceilingPlaceUpdate = defineUpdate<{ outcome: 'accepted' }>('ceilingPlace');
@@ -54,27 +59,29 @@ export async function ceilingWorkflow(input: CeilingInput): Promise<void> {
     paid = true;
   });
 
+  // Passed on to every activity only when set, so the plain ceiling's payloads are what they always were.
+  const w: [] | [true] = input.waits ? [true] : [];
   let totalCents = 0;
   // The saga's statusWritten: one upsert per change, the total riding along once priced.
   const statusWritten = (status: string) =>
     upsertSearchAttributes([{ key: OrderStatusKey, value: status }, ...(totalCents > 0 ? [{ key: OrderTotalCentsKey, value: totalCents }] : [])]);
 
-  await record(input.id, 'PENDING');
-  ({ totalCents } = await reserve(input.id));
+  await record(input.id, 'PENDING', ...w);
+  ({ totalCents } = await reserve(input.id, ...w));
   statusWritten('RESERVED');
-  await requestPayment(input.id);
+  await requestPayment(input.id, ...w);
   statusWritten('AWAITING_PAYMENT');
   accepted = true; // the saga's accepted(): the placement is answered from here
 
   await condition(() => paid, input.paymentTimeoutMs, { summary: 'Wait for the payment webhook' });
-  await commit(input.id);
+  await commit(input.id, ...w);
   statusWritten('PAID');
 
   // The confirmation runs beside the cancellation window, which the ceiling waits out like the saga (nobody cancels).
-  const confirmation = notify(input.id);
+  const confirmation = notify(input.id, ...w);
   await condition(() => false, input.cancelWindowMs, { summary: 'Cancellation window' });
   await confirmation;
 
-  await recordStatus(input.id, 'COMPLETED');
+  await recordStatus(input.id, 'COMPLETED', ...w);
   statusWritten('COMPLETED');
 }

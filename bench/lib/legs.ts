@@ -19,7 +19,8 @@ import { runClosedLoopFor, summarize } from './stats';
 export interface LegResult extends StackConfiguration {
   /** ours-webhook: ours with one endpoint subscribed to every outbound event (webhook-leg.ts). */
   /** api-floor: the ceiling placed and paid through the API floor's HTTP routes (bench/ceiling/front.ts). */
-  kind: 'ours' | 'ours-webhook' | 'ceiling' | 'api-floor';
+  /** ceiling-waits: the ceiling whose activities wait on PostgreSQL as often as the saga's make a round trip. */
+  kind: 'ours' | 'ours-webhook' | 'ceiling' | 'api-floor' | 'ceiling-waits';
   concurrency: number;
   /** Sagas started in the run (completed + failed). */
   orders: number;
@@ -155,10 +156,12 @@ export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number
  * to the same point as ours: the workflow task that handled the signal (PAID + confirmation) has completed. Like the
  * saga, it then completes once CANCEL_WINDOW has run out.
  */
-export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: number): Promise<LegResult> {
+export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: number, kind: 'ceiling' | 'ceiling-waits' = 'ceiling'): Promise<LegResult> {
   const { TEMPORAL_TASK_QUEUE, PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS } = ctx.stack.config;
-  return runLeg('ceiling', ctx, concurrency, seconds, async () => {
-    const input: CeilingInput = { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS };
+  // ceiling-waits: the same workflow, its activities waiting on PostgreSQL as the saga's do (bench/ceiling/activities.ts).
+  const waits = kind === 'ceiling-waits' ? { waits: true as const } : {};
+  return runLeg(kind, ctx, concurrency, seconds, async () => {
+    const input: CeilingInput = { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS, ...waits };
     const t0 = performance.now();
     await placeCeiling(ctx.temporal, TEMPORAL_TASK_QUEUE, input);
     const placedMs = performance.now() - t0;

@@ -25,6 +25,9 @@
  *   api-floor  (not in the default list) the ceiling placed and paid through an HTTP service with the API's middleware
  *             and Temporal client and nothing else (bench/ceiling/front.ts), at each C beside the other legs: the
  *             API's CPU per order against that floor's.
+ *   ceiling-waits  (not in the default list) the ceiling whose activities wait on PostgreSQL (`SELECT 1`) as often
+ *             as the saga's make a round trip (statement or provider call), at each C beside the other legs: the
+ *             engine with the saga's waits on I/O and none of its work.
  *
  * Options:
  *   --runtime compiled|tsx            how the services run (default compiled): compiled = tsc's JavaScript (the
@@ -79,7 +82,7 @@ import { COMPARED_SETTINGS, COST_FACTORS, costSettings } from './cost-settings';
 /** The default legs. */
 export const ALL_LEGS = ['saga', 'ceiling', 'shape', 'soak', 'overload', 'reserve'] as const;
 /** Every leg --legs takes. */
-export const KNOWN_LEGS = [...ALL_LEGS, 'saga-webhook', 'api-floor'] as const;
+export const KNOWN_LEGS = [...ALL_LEGS, 'saga-webhook', 'api-floor', 'ceiling-waits'] as const;
 export type LegName = (typeof KNOWN_LEGS)[number];
 
 export interface BenchOptions {

@@ -115,6 +115,7 @@ export function cpuTable(rows: SagaRow[]): string {
       ...(r.oursSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ours', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ours[k]))]] : []),
       ...(r.ceilingSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ceiling', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ceiling[k]))]] : []),
       ...(r.cpuPerOrder.apiFloor ? [[describeConfiguration(r), String(r.concurrency), 'api floor', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.apiFloor![k]))]] : []),
+      ...(r.cpuPerOrder.ceilingWaits ? [[describeConfiguration(r), String(r.concurrency), 'ceiling with waits', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ceilingWaits![k]))]] : []),
     ]),
   );
 }
@@ -246,6 +247,18 @@ export function interpretation(results: BenchResults): string[] {
     const engine = Math.min(total, r.cpuPerOrder.ceiling.machine);
     lines.push(
       `- C=${r.concurrency}: of each order’s ${f3(total)} CPU-s (whole machine), the engine’s (the no-op ceiling’s) is ${f3(engine)} s (${f0((100 * engine) / total)} %) and ours ${f3(total - engine)} s (${f0((100 * (total - engine)) / total)} %).`,
+    );
+  }
+  // The ceiling with the saga's round trips (each a SELECT 1): what waiting on I/O costs before any work is done.
+  for (const r of rows) {
+    const waits = r.ceilingWaits;
+    const cpu = r.cpuPerOrder.ceilingWaits;
+    if (!waits || !cpu) continue;
+    const rate = mean(waits.sagasPerSecond);
+    lines.push(
+      `- C=${r.concurrency}, the ceiling with the saga’s waits (its activities make the saga’s round trips, each a \`SELECT 1\`): ${f1(rate)} sagas/s against the plain ceiling’s ${f1(mean(r.ceilingSagasPerSecond))} (×${f2(rate / mean(r.ceilingSagasPerSecond))}); ours ÷ it ${f2(mean(r.oursSagasPerSecond) / rate)}.` +
+        ` Its update-with-start p50 ${f1(waits.placement.p50)} ms against ${f1(r.ceilingUpdateWithStart.p50)} (×${f2(waits.placement.p50 / r.ceilingUpdateWithStart.p50)}); POST /orders ÷ it ×${f2(r.oursPost.p50 / waits.placement.p50)}.` +
+        ` Machine CPU per order ${f3(cpu.machine)} s against the plain ceiling’s ${f3(r.cpuPerOrder.ceiling.machine)} and ours ${f3(r.cpuPerOrder.ours.machine)}.`,
     );
   }
   const single = rows.find((r) => r.concurrency === 1);

@@ -18,10 +18,18 @@ export interface SagaRow extends StackConfiguration {
   p50Ratio: number;
   oursEndToEndP50: number;
   ceilingEndToEndP50: number;
-  cpuPerOrder: { ours: CpuBreakdown; ceiling: CpuBreakdown; apiFloor?: CpuBreakdown };
+  cpuPerOrder: { ours: CpuBreakdown; ceiling: CpuBreakdown; apiFloor?: CpuBreakdown; ceilingWaits?: CpuBreakdown };
   /** The api-floor leg when it ran: the ceiling placed and paid through an HTTP service with nothing of ours in it. */
-  apiFloor?: { sagasPerSecond: number[]; placement: { p50: number } };
+  apiFloor?: BesideLeg;
+  /** The ceiling-waits leg when it ran: the ceiling with the saga's round trips, each a `SELECT 1`. */
+  ceilingWaits?: BesideLeg;
   failed: number;
+}
+
+/** A leg run beside ours and the ceiling to explain them (api-floor, ceiling-waits): its rate and placement p50. */
+export interface BesideLeg {
+  sagasPerSecond: number[];
+  placement: { p50: number };
 }
 
 function meanCpuPerOrder(legs: LegResult[]): CpuBreakdown {
@@ -46,10 +54,13 @@ export function summarizeSaga(legs: LegResult[]): SagaRow[] {
     keys.set(JSON.stringify([config, l.concurrency]), { config, concurrency: l.concurrency });
   }
   return [...keys.values()].map(({ config, concurrency }) => {
-    const ours = legs.filter((l) => l.kind === 'ours' && l.concurrency === concurrency && sameStack(l, config));
-    const ceiling = legs.filter((l) => l.kind === 'ceiling' && l.concurrency === concurrency && sameStack(l, config));
-    const floor = legs.filter((l) => l.kind === 'api-floor' && l.concurrency === concurrency && sameStack(l, config));
+    const ofKind = (kind: LegResult['kind']) => legs.filter((l) => l.kind === kind && l.concurrency === concurrency && sameStack(l, config));
+    const ours = ofKind('ours');
+    const ceiling = ofKind('ceiling');
+    const floor = ofKind('api-floor');
+    const waits = ofKind('ceiling-waits');
     const pct = (ls: LegResult[], key: 'p50' | 'p95' | 'p99') => mean(ls.map((l) => l.placement[key]));
+    const beside = (ls: LegResult[]): BesideLeg => ({ sagasPerSecond: ls.map((l) => l.sagasPerSecond), placement: { p50: pct(ls, 'p50') } });
     const oursPost = { p50: pct(ours, 'p50'), p95: pct(ours, 'p95'), p99: pct(ours, 'p99') };
     const ceilingUpdateWithStart = { p50: pct(ceiling, 'p50'), p95: pct(ceiling, 'p95'), p99: pct(ceiling, 'p99') };
     const oursRate = ours.map((l) => l.sagasPerSecond);
@@ -66,9 +77,15 @@ export function summarizeSaga(legs: LegResult[]): SagaRow[] {
       p50Ratio: oursPost.p50 / ceilingUpdateWithStart.p50,
       oursEndToEndP50: mean(ours.map((l) => l.endToEnd.p50)),
       ceilingEndToEndP50: mean(ceiling.map((l) => l.endToEnd.p50)),
-      cpuPerOrder: { ours: meanCpuPerOrder(ours), ceiling: meanCpuPerOrder(ceiling), ...(floor.length ? { apiFloor: meanCpuPerOrder(floor) } : {}) },
-      ...(floor.length ? { apiFloor: { sagasPerSecond: floor.map((l) => l.sagasPerSecond), placement: { p50: pct(floor, 'p50') } } } : {}),
-      failed: [...ours, ...ceiling, ...floor].reduce((n, l) => n + l.failed, 0),
+      cpuPerOrder: {
+        ours: meanCpuPerOrder(ours),
+        ceiling: meanCpuPerOrder(ceiling),
+        ...(floor.length ? { apiFloor: meanCpuPerOrder(floor) } : {}),
+        ...(waits.length ? { ceilingWaits: meanCpuPerOrder(waits) } : {}),
+      },
+      ...(floor.length ? { apiFloor: beside(floor) } : {}),
+      ...(waits.length ? { ceilingWaits: beside(waits) } : {}),
+      failed: [...ours, ...ceiling, ...floor, ...waits].reduce((n, l) => n + l.failed, 0),
     };
   });
 }

@@ -61,9 +61,23 @@ describe('bench report: the engine’s share and ours', () => {
     expect(latency).toContain('the same update-with-start takes 44.0 ms (×1.10): that much of the ratio is the HTTP hop itself.');
   });
 
-  it('says nothing of a floor or of clients when the runs did not record them', () => {
+  it('sets the ceiling with the saga’s waits against the plain ceiling and ours, at each C it ran', () => {
+    const single = row(1, 0.1, 0.06);
+    single.ceilingWaits = { sagasPerSecond: [11], placement: { p50: 60 } };
+    single.cpuPerOrder.ceilingWaits = cpu(0.09, 0.05);
+    const results = { saga: [single, row(16, 0.08, 0.06)], machine: { nproc: 2 } } as unknown as BenchResults;
+    const lines = interpretation(results).filter((l) => l.includes('the ceiling with the saga’s waits'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('- C=1, the ceiling with the saga’s waits');
+    expect(lines[0]).toContain('11.0 sagas/s against the plain ceiling’s 14.0 (×0.79); ours ÷ it 0.91.');
+    expect(lines[0]).toContain('Its update-with-start p50 60.0 ms against 40.0 (×1.50); POST /orders ÷ it ×1.33.');
+    expect(lines[0]).toContain('Machine CPU per order 0.090 s against the plain ceiling’s 0.060 and ours 0.100.');
+  });
+
+  it('says nothing of a floor, of waits or of clients when the runs did not record them', () => {
     const results = { saga: [row(1, 0.1, 0.06), row(16, 0.08, 0.06)], machine: { nproc: 2 } } as unknown as BenchResults;
     expect(interpretation(results).some((line) => line.includes('by the connection'))).toBe(false);
     expect(interpretation(results).some((line) => line.includes('floor'))).toBe(false);
+    expect(interpretation(results).some((line) => line.includes('waits'))).toBe(false);
   });
 });

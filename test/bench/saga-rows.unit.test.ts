@@ -51,3 +51,20 @@ describe('bench saga rows: the API floor', () => {
     expect(row.cpuPerOrder.apiFloor).toBeUndefined();
   });
 });
+
+// The ceiling-waits leg (the ceiling with the saga's round trips, each a SELECT 1) sits beside them the same way.
+describe('bench saga rows: the ceiling with waits', () => {
+  it('pools its runs into their own CPU per order and rate, apart from the plain ceiling', () => {
+    const [row] = summarizeSaga([leg('ceiling', 300, { machine: 30 }), leg('ceiling-waits', 200, { machine: 28 }), leg('ceiling-waits', 100, { machine: 15 })]);
+    expect(row.cpuPerOrder.ceiling.machine).toBeCloseTo(0.1);
+    expect(row.cpuPerOrder.ceilingWaits?.machine).toBeCloseTo((0.14 + 0.15) / 2);
+    expect(row.ceilingWaits).toEqual({ sagasPerSecond: [10, 5], placement: { p50: 50 } });
+    expect(row.ceilingSagasPerSecond).toEqual([15]);
+  });
+
+  it('has none when the leg did not run', () => {
+    const [row] = summarizeSaga([leg('ours', 100, {}), leg('ceiling', 300, {})]);
+    expect(row.ceilingWaits).toBeUndefined();
+    expect(row.cpuPerOrder.ceilingWaits).toBeUndefined();
+  });
+});
