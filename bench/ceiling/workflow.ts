@@ -9,7 +9,8 @@ import { OrderStatusKey, OrderTotalCentsKey } from '../../workflows/search-attri
  * the same local activities with the same options (each doing nothing), one search-attribute upsert per status
  * change, the update-with-start answered after the payment request, the payment wait (a signal stands in for the
  * webhook), the notification beside the cancellation window's timer, then COMPLETED. test/bench/ceiling-shape.test.ts
- * keeps its history the shape of a paid saga's (events, workflow tasks, activity tasks, local activities).
+ * keeps its history the shape of a paid saga's (events, workflow tasks, activity tasks, local activities). With
+ * `waits` (the bench's ceiling-waits leg) the activities still do nothing, but wait on I/O as the saga's do.
  */
 export interface CeilingActivities {
   /** Stands in for createOrderRecord and for recordOrderStatus (the endings' status write). */
