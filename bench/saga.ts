@@ -14,7 +14,7 @@ import { ensureTemporalCli } from '../devtools/temporal-cli';
 import { describeMachine } from '../devtools/machine';
 import type { LegContext, LegResult } from './lib/legs';
 import { API_FLOOR, runApiFloorLeg, runCeilingLeg, runOursLeg, SAGA_API, SAGA_API_ENV, SAGA_SIMULATOR_ENV } from './lib/legs';
-import type { BenchOptions, StackConfiguration } from './lib/options';
+import type { BenchOptions, LegName, StackConfiguration } from './lib/options';
 import { describeConfiguration, parseBenchOptions, stackConfigurations, usage, UsageError } from './lib/options';
 import { readBackendClients } from './lib/meter';
 import { OrderFollower } from './lib/order-follower';
@@ -168,6 +168,9 @@ async function openStack(o: BenchOptions, config: StackConfiguration, databaseUr
   }
 }
 
+/** The legs legsOfOneRun runs, measured run by run after a warm-up. */
+const RUN_LEGS: readonly LegName[] = ['saga', 'saga-webhook', 'ceiling', 'api-floor', 'ceiling-waits'];
+
 /** The legs of one run at `concurrency` on one stack: without the endpoint, with it, the ceiling (runOrder turns them round every other run). */
 function legsOfOneRun(o: BenchOptions, s: OpenStack, concurrency: number, seconds: number): (() => Promise<LegResult>)[] {
   return [
@@ -271,7 +274,7 @@ async function benchStacks(o: BenchOptions, group: StackConfiguration[], databas
   const opened: OpenStack[] = [];
   try {
     for (const [i, config] of group.entries()) opened.push(await openStack(o, config, stackDatabaseUrl(databaseUrl, i)));
-    const measuredLegs = o.legs.includes('saga') || o.legs.includes('ceiling') || o.legs.includes('saga-webhook') || o.legs.includes('api-floor') || o.legs.includes('ceiling-waits');
+    const measuredLegs = o.legs.some((leg) => RUN_LEGS.includes(leg));
     if (measuredLegs && o.warmupSeconds > 0) {
       for (const s of opened) {
         log(`${describeConfiguration(s.config)}: stack up (worker polling ${s.stack.workerStartMs[0].toFixed(0)} ms after spawn); warming up ${o.warmupSeconds} s per leg…`);

@@ -150,6 +150,12 @@ export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number
   });
 }
 
+/** A new ceiling workflow's input, with the stack's own clocks; `waits` for the ceiling-waits leg. */
+function newCeilingInput(ctx: LegContext, waits = false): CeilingInput {
+  const { PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS } = ctx.stack.config;
+  return { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS, ...(waits ? { waits: true as const } : {}) };
+}
+
 /**
  * The engine's ceiling: the no-op workflow of the same shape (bench/ceiling/workflow.ts), started the way the API starts
  * a saga (update-with-start, the same policies and search attributes), signalled as the webhook would, and followed
@@ -157,11 +163,10 @@ export function runOursLeg(ctx: LegContext, concurrency: number, seconds: number
  * saga, it then completes once CANCEL_WINDOW has run out.
  */
 export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: number, kind: 'ceiling' | 'ceiling-waits' = 'ceiling'): Promise<LegResult> {
-  const { TEMPORAL_TASK_QUEUE, PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS } = ctx.stack.config;
-  // ceiling-waits: the same workflow, its activities waiting on PostgreSQL as the saga's do (bench/ceiling/activities.ts).
-  const waits = kind === 'ceiling-waits' ? { waits: true as const } : {};
+  const { TEMPORAL_TASK_QUEUE } = ctx.stack.config;
   return runLeg(kind, ctx, concurrency, seconds, async () => {
-    const input: CeilingInput = { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS, ...waits };
+    // ceiling-waits: the same workflow, its activities waiting on PostgreSQL as the saga's do (bench/ceiling/activities.ts).
+    const input = newCeilingInput(ctx, kind === 'ceiling-waits');
     const t0 = performance.now();
     await placeCeiling(ctx.temporal, TEMPORAL_TASK_QUEUE, input);
     const placedMs = performance.now() - t0;
@@ -177,7 +182,6 @@ export function runCeilingLeg(ctx: LegContext, concurrency: number, seconds: num
  * requests and their two Temporal calls; the API's own CPU above it is its statements and logic.
  */
 export function runApiFloorLeg(ctx: LegContext, concurrency: number, seconds: number): Promise<LegResult> {
-  const { PAYMENT_TIMEOUT, CANCEL_WINDOW, NOTIFY_MAX_ATTEMPTS } = ctx.stack.config;
   const front = ctx.stack.url(API_FLOOR);
   return runLeg(
     'api-floor',
@@ -185,7 +189,7 @@ export function runApiFloorLeg(ctx: LegContext, concurrency: number, seconds: nu
     concurrency,
     seconds,
     async () => {
-      const input: CeilingInput = { id: randomUUID(), paymentTimeoutMs: PAYMENT_TIMEOUT, cancelWindowMs: CANCEL_WINDOW, notifyMaxAttempts: NOTIFY_MAX_ATTEMPTS };
+      const input = newCeilingInput(ctx);
       const t0 = performance.now();
       const placed = await exchange(`${front}${FLOOR_PLACE_PATH}`, { body: input, timeoutMs: 120_000 });
       if (!placed.ok || placed.status !== 201) throw new Error(`the API floor's placement answered ${placed.ok ? placed.status : placed.error}`);

@@ -3,6 +3,7 @@ import { formatReserveTable } from '../reserve';
 import type { LegResult } from './legs';
 import type { Runtime } from '../../devtools/launcher/compiled';
 import type { MachineDescription } from '../../devtools/machine';
+import type { CpuBreakdown } from './meter';
 import { CPU_KEYS } from './meter';
 import type { StackConfiguration } from './options';
 import { describeConfiguration, sameStack } from './options';
@@ -111,12 +112,16 @@ const CPU_HEADER = ['API', 'worker', 'Temporal', 'PostgreSQL', 'Temporal’s Pos
 export function cpuTable(rows: SagaRow[]): string {
   return table(
     ['stack', 'C', 'leg', ...CPU_HEADER],
-    rows.flatMap((r) => [
-      ...(r.oursSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ours', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ours[k]))]] : []),
-      ...(r.ceilingSagasPerSecond.length ? [[describeConfiguration(r), String(r.concurrency), 'ceiling', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ceiling[k]))]] : []),
-      ...(r.cpuPerOrder.apiFloor ? [[describeConfiguration(r), String(r.concurrency), 'api floor', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.apiFloor![k]))]] : []),
-      ...(r.cpuPerOrder.ceilingWaits ? [[describeConfiguration(r), String(r.concurrency), 'ceiling with waits', ...CPU_KEYS.map((k) => f3(r.cpuPerOrder.ceilingWaits![k]))]] : []),
-    ]),
+    rows.flatMap((r) => {
+      // Each leg that ran, in this order: ours, the ceiling, then the legs run beside them.
+      const legs: [string, CpuBreakdown | undefined][] = [
+        ['ours', r.oursSagasPerSecond.length ? r.cpuPerOrder.ours : undefined],
+        ['ceiling', r.ceilingSagasPerSecond.length ? r.cpuPerOrder.ceiling : undefined],
+        ['api floor', r.cpuPerOrder.apiFloor],
+        ['ceiling with waits', r.cpuPerOrder.ceilingWaits],
+      ];
+      return legs.flatMap(([leg, cpu]) => (cpu ? [[describeConfiguration(r), String(r.concurrency), leg, ...CPU_KEYS.map((k) => f3(cpu[k]))]] : []));
+    }),
   );
 }
 
